@@ -1,0 +1,65 @@
+// The contract every agent tool follows. One catalog of these is served by
+// every transport (MCP, app-server JSON-RPC, CLI, in-process API); a tool never
+// knows which transport called it.
+
+/** A JSON Schema object (draft 2020-12 subset as MCP uses it). */
+export type JsonSchema = { type: "object"; properties?: Record<string, unknown>; required?: string[]; [k: string]: unknown };
+
+export interface ToolProgress {
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
+export interface ToolContext {
+  /** Aborted when the caller cancels (MCP notifications/cancelled, $/cancelRequest, Ctrl-C). */
+  signal: AbortSignal;
+  /** Reports progress on long work; transports forward it only when the caller asked. */
+  progress?: (p: ToolProgress) => void;
+}
+
+export interface ToolResult<O = unknown> {
+  /** Machine-readable result, matching the tool's outputSchema. */
+  structured: O;
+  /** Compact rendering for models: counts first, grouped by file, truncation notes. */
+  text: string;
+}
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint?: boolean;
+}
+
+export interface Tool<I = Record<string, unknown>, O = unknown> {
+  /** [A-Za-z0-9_.-]+ */
+  name: string;
+  title: string;
+  /** Written for a model: what it does, when to use it, what it returns. */
+  description: string;
+  inputSchema: JsonSchema;
+  outputSchema: JsonSchema;
+  annotations: ToolAnnotations;
+  run(input: I, ctx: ToolContext): Promise<ToolResult<O>>;
+}
+
+export type ToolErrorCode =
+  | "invalid_input" // bad arguments: a path outside the roots, a line past the end, ...
+  | "not_found" // a file or symbol that does not exist
+  | "unavailable" // no server for this language, server not installed or broken
+  | "indexing" // the server is still loading; retry shortly
+  | "cancelled"
+  | "timeout"
+  | "internal";
+
+/** An error a tool reports to its caller: its message is written for the user or model. */
+export class ToolError extends Error {
+  constructor(
+    readonly code: ToolErrorCode,
+    message: string,
+    readonly data?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "ToolError";
+  }
+}
