@@ -1,0 +1,82 @@
+// Benchmark corpora: the 78,311 paths of Linux 6.1 (../shared/corpora/linux-6.1-paths.txt.gz),
+// loaded as a list, materialised as a tree of empty files, and as a git repo of that tree.
+// Trees are cached under os.tmpdir() keyed by corpus name so reruns skip the slow part.
+//
+//   loadCorpusPaths(): string[]                      the paths, in corpus order
+//   materialiseTree(): Promise<string>               a plain (non-git) folder of empty files
+//   materialiseGitRepo(): Promise<string>            the same tree, committed in a git repo
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, closeSync, openSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+
+export const corpusName = "linux-6.1-paths";
+
+/** Where the corpus lives: <repo>/../shared/corpora, or $CODEINTEL_CORPORA. */
+export function corpusFile(): string {
+  const dir = process.env.CODEINTEL_CORPORA ?? resolve(packageRoot(), "..", "shared", "corpora");
+  return join(dir, `${corpusName}.txt.gz`);
+}
+
+export function loadCorpusPaths(): string[] {
+  const text = gunzipSync(readFileSync(corpusFile())).toString("utf8");
+  return text.split("\n").filter((line) => line.length > 0);
+}
+
+/** A folder of empty files, one per corpus path. Built once, then reused. */
+export async function materialiseTree(): Promise<string> {
+  const target = join(tmpdir(), `codeintel-bench-${corpusName}-tree`);
+  // The marker lives beside the tree so it never shows up in walks of it.
+  if (existsSync(`${target}.complete`)) return target;
+  buildTree(target, loadCorpusPaths());
+  writeFileSync(`${target}.complete`, "");
+  return target;
+}
+
+/** The same tree committed in a git repo (tracked files only, clean work tree). */
+export async function materialiseGitRepo(): Promise<string> {
+  const target = join(tmpdir(), `codeintel-bench-${corpusName}-git`);
+  if (existsSync(join(target, ".git", "codeintel-complete"))) return target;
+  buildTree(target, loadCorpusPaths());
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@localhost", ...args], {
+      cwd: target,
+      stdio: ["ignore", "ignore", "inherit"],
+      maxBuffer: 1 << 30,
+    });
+  git("init", "-q");
+  // The corpus' own .gitignore files would hide some of its paths; force-add everything.
+  git("add", "-f", "-A");
+  git("commit", "-q", "-m", "corpus");
+  writeFileSync(join(target, ".git", "codeintel-complete"), "");
+  return target;
+}
+
+function buildTree(target: string, paths: string[]): void {
+  const staging = `${target}.staging-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  const made = new Set<string>();
+  for (const p of paths) {
+    const full = join(staging, p);
+    const dir = dirname(full);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    closeSync(openSync(full, "w"));
+  }
+  rmSync(target, { recursive: true, force: true });
+  renameSync(staging, target);
+}
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, "package.json")) && !dir.endsWith("dist")) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error("codeintel package root not found");
+    dir = up;
+  }
+}

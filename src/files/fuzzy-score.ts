@@ -1,0 +1,335 @@
+// fzf's scoring (FuzzyMatchV2, ExactMatchNaive, prefix/suffix/equal and calculateScore), written
+// over plain code-unit arrays so it runs on the shared UTF-8 path table in workers (Uint8Array)
+// and on JS strings for highlighting (Uint16Array). Constants and recurrences follow fzf's
+// algo.go as ported by the npm package `fzf` (0.5): same scores for ASCII paths. Differences:
+// non-ASCII units are all one "letter" class (the table holds UTF-8 bytes) and case folding is
+// ASCII only. Scratch memory is reused across calls: one call at a time per thread.
+//
+// Public surface:
+//   fuzzyScore(text, start, end, pattern, caseSensitive, positions): number    -1 = no match
+//   exactScore / prefixScore / suffixScore / equalScore (same signature)
+//   isSubsequence(text, start, end, pattern, caseSensitive): boolean         the cheap prefilter
+//   `positions`, when given, receives matched offsets (absolute in `text`, unordered)
+
+export type Units = Uint8Array | Uint16Array;
+
+export const SCORE_MATCH = 16;
+export const SCORE_GAP_START = -3;
+export const SCORE_GAP_EXTENSION = -1;
+export const BONUS_BOUNDARY = SCORE_MATCH / 2;
+export const BONUS_NON_WORD = SCORE_MATCH / 2;
+export const BONUS_CAMEL_123 = BONUS_BOUNDARY + SCORE_GAP_EXTENSION;
+export const BONUS_CONSECUTIVE = -(SCORE_GAP_START + SCORE_GAP_EXTENSION);
+export const BONUS_FIRST_CHAR_MULTIPLIER = 2;
+
+const CLASS_NON_WORD = 0;
+const CLASS_LOWER = 1;
+const CLASS_UPPER = 2;
+const CLASS_LETTER = 3;
+const CLASS_NUMBER = 4;
+
+function charClass(c: number): number {
+  if (c >= 97 && c <= 122) return CLASS_LOWER;
+  if (c >= 65 && c <= 90) return CLASS_UPPER;
+  if (c >= 48 && c <= 57) return CLASS_NUMBER;
+  return c >= 128 ? CLASS_LETTER : CLASS_NON_WORD;
+}
+
+function bonusFor(prev: number, curr: number): number {
+  if (prev === CLASS_NON_WORD && curr !== CLASS_NON_WORD) return BONUS_BOUNDARY;
+  if ((prev === CLASS_LOWER && curr === CLASS_UPPER) || (prev !== CLASS_NUMBER && curr === CLASS_NUMBER)) return BONUS_CAMEL_123;
+  if (curr === CLASS_NON_WORD) return BONUS_NON_WORD;
+  return 0;
+}
+
+function bonusAt(text: Units, start: number, idx: number): number {
+  if (idx === start) return BONUS_BOUNDARY;
+  return bonusFor(charClass(text[idx - 1]!), charClass(text[idx]!));
+}
+
+function fold(c: number, caseSensitive: boolean): number {
+  return !caseSensitive && c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+export function isSubsequence(text: Units, start: number, end: number, pattern: Units, caseSensitive: boolean): boolean {
+  const m = pattern.length;
+  let p = 0;
+  let want = pattern[0]!;
+  if (caseSensitive) {
+    for (let i = start; i < end && p < m; i++) {
+      if (text[i] === want) want = pattern[++p]!;
+    }
+  } else {
+    for (let i = start; i < end && p < m; i++) {
+      let c = text[i]!;
+      if (c >= 65 && c <= 90) c += 32;
+      if (c === want) want = pattern[++p]!;
+    }
+  }
+  return p === m;
+}
+
+// Scratch rows, grown on demand.
+let H0 = new Int16Array(1024);
+let C0 = new Int16Array(1024);
+let B = new Int16Array(1024);
+let F = new Int32Array(64);
+let H = new Int16Array(16384);
+let C = new Int16Array(16384);
+
+function ensureScratch(n: number, m: number, cells: number): void {
+  if (H0.length < n) {
+    const size = Math.max(n, H0.length * 2);
+    H0 = new Int16Array(size);
+    C0 = new Int16Array(size);
+    B = new Int16Array(size);
+  }
+  if (F.length < m) F = new Int32Array(Math.max(m, F.length * 2));
+  if (H.length < cells) {
+    const size = Math.max(cells, H.length * 2);
+    H = new Int16Array(size);
+    C = new Int16Array(size);
+  }
+}
+
+/** fzf FuzzyMatchV2 (forward). Scratch arrays are indexed by offset from `start`. */
+export function fuzzyScore(
+  text: Units,
+  start: number,
+  end: number,
+  pattern: Units,
+  caseSensitive: boolean,
+  positions: number[] | null,
+): number {
+  const M = pattern.length;
+  if (M === 0) return 0;
+  const N = end - start;
+  // Skip to just before the first occurrence of the first pattern char, as fzf does.
+  let first = -1;
+  {
+    const p0 = pattern[0]!;
+    for (let i = start; i < end; i++) {
+      if (fold(text[i]!, caseSensitive) === p0) {
+        first = i;
+        break;
+      }
+    }
+    if (first < 0) return -1;
+  }
+  ensureScratch(N, M, 0);
+  let maxScore = 0;
+  let maxScorePos = 0;
+  let pidx = 0;
+  let lastIdx = 0;
+  const pchar0 = pattern[0]!;
+  let pchar = pchar0;
+  let prevH0 = 0;
+  let inGap = false;
+  let prevClass = first > start ? charClass(text[first - 1]!) : CLASS_NON_WORD;
+  for (let i = first; i < end; i++) {
+    const raw = text[i]!;
+    const cls = charClass(raw);
+    const c = !caseSensitive && cls === CLASS_UPPER ? raw + 32 : raw;
+    const k = i - start;
+    const bonus = bonusFor(prevClass, cls);
+    B[k] = bonus;
+    prevClass = cls;
+    if (c === pchar) {
+      if (pidx < M) {
+        F[pidx] = k;
+        pidx++;
+        pchar = pattern[Math.min(pidx, M - 1)]!;
+      }
+      lastIdx = k;
+    }
+    if (c === pchar0) {
+      const score = SCORE_MATCH + bonus * BONUS_FIRST_CHAR_MULTIPLIER;
+      H0[k] = score;
+      C0[k] = 1;
+      if (M === 1 && score > maxScore) {
+        maxScore = score;
+        maxScorePos = k;
+        if (bonus === BONUS_BOUNDARY) break;
+      }
+      inGap = false;
+    } else {
+      H0[k] = Math.max(prevH0 + (inGap ? SCORE_GAP_EXTENSION : SCORE_GAP_START), 0);
+      C0[k] = 0;
+      inGap = true;
+    }
+    prevH0 = H0[k]!;
+  }
+  if (pidx !== M) return -1;
+  if (M === 1) {
+    if (positions) positions.push(start + maxScorePos);
+    return maxScore;
+  }
+
+  const f0 = F[0]!;
+  const width = lastIdx - f0 + 1;
+  ensureScratch(N, M, width * M);
+  for (let j = 0; j < width; j++) {
+    H[j] = H0[f0 + j]!;
+    C[j] = C0[f0 + j]!;
+  }
+  for (let p = 1; p < M; p++) {
+    const f = F[p]!;
+    const pc = pattern[p]!;
+    const row = p * width;
+    let inGap2 = false;
+    H[row + f - f0 - 1] = 0;
+    for (let col = f; col <= lastIdx; col++) {
+      const c = fold(text[start + col]!, caseSensitive);
+      const cell = row + col - f0;
+      let s1 = 0;
+      let consecutive = 0;
+      const s2: number = H[cell - 1]! + (inGap2 ? SCORE_GAP_EXTENSION : SCORE_GAP_START);
+      if (c === pc) {
+        const diag = cell - width - 1;
+        s1 = H[diag]! + SCORE_MATCH;
+        let b = B[col]!;
+        consecutive = C[diag]! + 1;
+        if (b === BONUS_BOUNDARY) {
+          consecutive = 1;
+        } else if (consecutive > 1) {
+          b = Math.max(b, BONUS_CONSECUTIVE, B[col - consecutive + 1]!);
+        }
+        if (s1 + b < s2) {
+          s1 += B[col]!;
+          consecutive = 0;
+        } else {
+          s1 += b;
+        }
+      }
+      C[cell] = consecutive;
+      inGap2 = s1 < s2;
+      const score = Math.max(s1, s2, 0);
+      if (p === M - 1 && score > maxScore) {
+        maxScore = score;
+        maxScorePos = col;
+      }
+      H[cell] = score;
+    }
+  }
+
+  if (positions) {
+    let i = M - 1;
+    let j = maxScorePos;
+    let preferMatch = true;
+    const used = width * M;
+    for (;;) {
+      const I = i * width;
+      const j0 = j - f0;
+      const s = H[I + j0]!;
+      let s1 = 0;
+      let s2 = 0;
+      if (i > 0 && j >= F[i]!) s1 = H[I - width + j0 - 1]!;
+      if (j > F[i]!) s2 = H[I + j0 - 1]!;
+      if (s > s1 && (s > s2 || (s === s2 && preferMatch))) {
+        positions.push(start + j);
+        if (i === 0) break;
+        i--;
+      }
+      preferMatch = C[I + j0]! > 1 || (I + width + j0 + 1 < used && C[I + width + j0 + 1]! > 0);
+      j--;
+    }
+  }
+  return maxScore;
+}
+
+/** fzf calculateScore over [sidx, eidx) where the pattern is known to match as a substring there. */
+function calculateScore(text: Units, start: number, sidx: number, eidx: number, positions: number[] | null): number {
+  let score = 0;
+  let consecutive = 0;
+  let firstBonus = 0;
+  let prevClass = sidx > start ? charClass(text[sidx - 1]!) : CLASS_NON_WORD;
+  for (let idx = sidx; idx < eidx; idx++) {
+    const cls = charClass(text[idx]!);
+    if (positions) positions.push(idx);
+    score += SCORE_MATCH;
+    let bonus = bonusFor(prevClass, cls);
+    if (consecutive === 0) {
+      firstBonus = bonus;
+    } else {
+      if (bonus === BONUS_BOUNDARY) firstBonus = bonus;
+      bonus = Math.max(bonus, firstBonus, BONUS_CONSECUTIVE);
+    }
+    score += idx === sidx ? bonus * BONUS_FIRST_CHAR_MULTIPLIER : bonus;
+    consecutive++;
+    prevClass = cls;
+  }
+  return score;
+}
+
+function matchesAt(text: Units, at: number, pattern: Units, caseSensitive: boolean): boolean {
+  for (let p = 0; p < pattern.length; p++) {
+    if (fold(text[at + p]!, caseSensitive) !== pattern[p]) return false;
+  }
+  return true;
+}
+
+/** fzf ExactMatchNaive: the occurrence whose first char has the best bonus, then its score. */
+export function exactScore(
+  text: Units,
+  start: number,
+  end: number,
+  pattern: Units,
+  caseSensitive: boolean,
+  positions: number[] | null,
+): number {
+  const M = pattern.length;
+  if (M === 0) return 0;
+  let best = -1;
+  let bestBonus = -1;
+  for (let i = start; i + M <= end; i++) {
+    if (!matchesAt(text, i, pattern, caseSensitive)) continue;
+    const bonus = bonusAt(text, start, i);
+    if (bonus > bestBonus) {
+      best = i;
+      bestBonus = bonus;
+      if (bonus >= BONUS_BOUNDARY) break;
+    }
+  }
+  if (best < 0) return -1;
+  return calculateScore(text, start, best, best + M, positions);
+}
+
+export function prefixScore(
+  text: Units,
+  start: number,
+  end: number,
+  pattern: Units,
+  caseSensitive: boolean,
+  positions: number[] | null,
+): number {
+  const M = pattern.length;
+  if (M === 0) return 0;
+  if (end - start < M || !matchesAt(text, start, pattern, caseSensitive)) return -1;
+  return calculateScore(text, start, start, start + M, positions);
+}
+
+export function suffixScore(
+  text: Units,
+  start: number,
+  end: number,
+  pattern: Units,
+  caseSensitive: boolean,
+  positions: number[] | null,
+): number {
+  const M = pattern.length;
+  if (M === 0) return 0;
+  if (end - start < M || !matchesAt(text, end - M, pattern, caseSensitive)) return -1;
+  return calculateScore(text, start, end - M, end, positions);
+}
+
+export function equalScore(
+  text: Units,
+  start: number,
+  end: number,
+  pattern: Units,
+  caseSensitive: boolean,
+  positions: number[] | null,
+): number {
+  if (end - start !== pattern.length || !matchesAt(text, start, pattern, caseSensitive)) return -1;
+  return calculateScore(text, start, start, end, positions);
+}

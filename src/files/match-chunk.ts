@@ -1,0 +1,170 @@
+// Scores one slice of a path table against a query: the body of a match worker task, kept free of
+// worker plumbing so it can also run in-process. Scores every entry of a range (or of an explicit
+// index list, when a query extends the previous one), keeps the local top N, and stops early
+// when the shared cancellation flag no longer holds this task's generation.
+//
+// Public surface:
+//   matchChunk(task: MatchTask): MatchChunkResult
+//   interface MatchTask, interface MatchChunkResult
+//   rankKey(score, pathLength): number        higher ranks first; ties then break on path bytes
+import { attachTable, FLAG_DELETED, FLAG_DIR, type SharedPathTable, type TableViews } from "./path-table.js";
+import { parseQuery, scorePath, type ParsedQuery } from "./query.js";
+
+export interface MatchTask {
+  table: SharedPathTable;
+  /** Entries [from, to) of the table, unless `list` is given. */
+  from: number;
+  to: number;
+  list?: Int32Array;
+  query: string;
+  limit: number;
+  /** Cancelled as soon as cancel[0] !== generation. */
+  cancel: Int32Array;
+  generation: number;
+  /** Skip folders (files only). */
+  filesOnly?: boolean;
+}
+
+export interface MatchChunkResult {
+  cancelled: boolean;
+  scanned: number;
+  /** Every matching index, so a query extending this one re-scores only these. */
+  matched: Int32Array;
+  topIndex: Int32Array;
+  topKey: Float64Array;
+}
+
+const CANCEL_CHECK_EVERY = 1024;
+
+export function rankKey(score: number, pathLength: number): number {
+  return score * 65536 + (65535 - pathLength);
+}
+
+let cachedQuery: ParsedQuery | null = null;
+const viewCache = new WeakMap<SharedArrayBuffer, TableViews>();
+
+export function matchChunk(task: MatchTask): MatchChunkResult {
+  const empty = { scanned: 0, matched: new Int32Array(0), topIndex: new Int32Array(0), topKey: new Float64Array(0) };
+  if (Atomics.load(task.cancel, 0) !== task.generation) return { cancelled: true, ...empty };
+  const q = cachedQuery && cachedQuery.raw === task.query ? cachedQuery : (cachedQuery = parseQuery(task.query));
+  let v = viewCache.get(task.table.bytes);
+  if (!v) {
+    v = attachTable(task.table);
+    viewCache.set(task.table.bytes, v);
+  }
+  const { bytes, starts, lengths, baseStarts, masks, flags } = v;
+  const required = q.requiredMask;
+  const skipFlags = task.filesOnly ? FLAG_DELETED | FLAG_DIR : FLAG_DELETED;
+  const list = task.list;
+  const total = list ? list.length : task.to - task.from;
+  const matched = new Int32Array(total);
+  let matchCount = 0;
+  const heap = new TopHeap(task.limit, v);
+  let scanned = 0;
+
+  for (let n = 0; n < total; n++) {
+    if ((n & (CANCEL_CHECK_EVERY - 1)) === 0 && n > 0 && Atomics.load(task.cancel, 0) !== task.generation) {
+      return { cancelled: true, ...empty, scanned };
+    }
+    scanned++;
+    const i = list ? list[n]! : task.from + n;
+    if (flags[i]! & skipFlags) continue;
+    if ((masks[i]! & required) !== required) continue;
+    const start = starts[i]!;
+    const len = lengths[i]!;
+    const score = q.empty ? 0 : scorePath(q, "utf8", bytes, start, start + len, start + baseStarts[i]!, null);
+    if (score < 0) continue;
+    matched[matchCount++] = i;
+    heap.offer(i, rankKey(score, len));
+  }
+  const top = heap.sorted();
+  return { cancelled: false, scanned, matched: matched.slice(0, matchCount), topIndex: top.index, topKey: top.key };
+}
+
+/** Bounded min-heap on (key, then path bytes descending) so the root is the worst kept entry. */
+class TopHeap {
+  private readonly index: Int32Array;
+  private readonly key: Float64Array;
+  private size = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly v: TableViews,
+  ) {
+    this.index = new Int32Array(Math.max(limit, 1));
+    this.key = new Float64Array(Math.max(limit, 1));
+  }
+
+  offer(i: number, key: number): void {
+    if (this.limit <= 0) return;
+    if (this.size < this.limit) {
+      this.index[this.size] = i;
+      this.key[this.size] = key;
+      this.up(this.size++);
+      return;
+    }
+    if (this.worse(i, key, this.index[0]!, this.key[0]!)) return;
+    this.index[0] = i;
+    this.key[0] = key;
+    this.down(0);
+  }
+
+  sorted(): { index: Int32Array; key: Float64Array } {
+    const order = Array.from({ length: this.size }, (_, k) => k);
+    order.sort((a, b) => (this.worse(this.index[a]!, this.key[a]!, this.index[b]!, this.key[b]!) ? 1 : -1));
+    return {
+      index: Int32Array.from(order, (k) => this.index[k]!),
+      key: Float64Array.from(order, (k) => this.key[k]!),
+    };
+  }
+
+  /** Is (a) ranked after (b)? */
+  private worse(ai: number, ak: number, bi: number, bk: number): boolean {
+    if (ak !== bk) return ak < bk;
+    return comparePathBytes(this.v, ai, bi) > 0;
+  }
+
+  private up(k: number): void {
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      if (!this.worse(this.index[k]!, this.key[k]!, this.index[parent]!, this.key[parent]!)) break;
+      this.swap(k, parent);
+      k = parent;
+    }
+  }
+
+  private down(k: number): void {
+    for (;;) {
+      const l = 2 * k + 1;
+      const r = l + 1;
+      let worst = k;
+      if (l < this.size && this.worse(this.index[l]!, this.key[l]!, this.index[worst]!, this.key[worst]!)) worst = l;
+      if (r < this.size && this.worse(this.index[r]!, this.key[r]!, this.index[worst]!, this.key[worst]!)) worst = r;
+      if (worst === k) return;
+      this.swap(k, worst);
+      k = worst;
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    const ti = this.index[a]!;
+    const tk = this.key[a]!;
+    this.index[a] = this.index[b]!;
+    this.key[a] = this.key[b]!;
+    this.index[b] = ti;
+    this.key[b] = tk;
+  }
+}
+
+function comparePathBytes(v: TableViews, a: number, b: number): number {
+  const sa = v.starts[a]!;
+  const sb = v.starts[b]!;
+  const la = v.lengths[a]!;
+  const lb = v.lengths[b]!;
+  const n = Math.min(la, lb);
+  for (let k = 0; k < n; k++) {
+    const d = v.bytes[sa + k]! - v.bytes[sb + k]!;
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}

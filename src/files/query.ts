@@ -1,0 +1,248 @@
+// fzf's extended search syntax and smart case, plus the path-aware scoring of one path against
+// a parsed query. Shared by the match workers (UTF-8 bytes of the path table) and the main
+// thread (UTF-16 strings, to compute highlight positions of the final results).
+//
+// Public surface:
+//   parseQuery(query): ParsedQuery          space-separated terms (AND), `|` between terms (OR),
+//                                          'exact  ^prefix  suffix$  ^equal$  !not  !'notfuzzy, `\ ` = literal space
+//   extendsQuery(prev, next): boolean       every path matching `next` also matches `prev` (re-score prev's matches only)
+//   scorePath(q, enc, text, start, end, baseStart, positions): number   -1 = no match; higher is better
+//   BASENAME_BONUS                          added when a term matches inside the basename
+import {
+  equalScore,
+  exactScore,
+  fuzzyScore,
+  isSubsequence,
+  prefixScore,
+  suffixScore,
+  SCORE_MATCH,
+  type Units,
+} from "./fuzzy-score.js";
+
+export type TermKind = "fuzzy" | "exact" | "prefix" | "suffix" | "equal";
+
+export interface Term {
+  kind: TermKind;
+  inverse: boolean;
+  /** Case-folded when the query is case-insensitive. */
+  text: string;
+  utf8: Uint8Array;
+  utf16: Uint16Array;
+}
+
+export interface ParsedQuery {
+  raw: string;
+  caseSensitive: boolean;
+  /** AND of OR-groups. */
+  groups: Term[][];
+  /** Bits every candidate path must contain (from single-term, non-inverse groups); see charMask. */
+  requiredMask: number;
+  empty: boolean;
+}
+
+export type Encoding = "utf8" | "utf16";
+
+/** A basename match outranks the same match spread over folders (two extra matched chars' worth). */
+export const BASENAME_BONUS = SCORE_MATCH * 2;
+
+export function parseQuery(raw: string): ParsedQuery {
+  const caseSensitive = raw !== raw.toLowerCase();
+  const text = caseSensitive ? raw : raw.toLowerCase();
+  const tokens = splitTokens(text);
+  const groups: Term[][] = [];
+  let joinNext = false;
+  for (const token of tokens) {
+    if (token === "|") {
+      if (groups.length > 0) joinNext = true;
+      continue;
+    }
+    const term = parseTerm(token);
+    if (!term) continue;
+    if (joinNext && groups.length > 0) groups[groups.length - 1]!.push(term);
+    else groups.push([term]);
+    joinNext = false;
+  }
+  let requiredMask = 0;
+  for (const group of groups) {
+    if (group.length === 1 && !group[0]!.inverse) requiredMask |= charMask(group[0]!.utf8, 0, group[0]!.utf8.length);
+  }
+  return { raw, caseSensitive, groups, requiredMask, empty: groups.length === 0 };
+}
+
+export function extendsQuery(prev: ParsedQuery, next: ParsedQuery): boolean {
+  if (prev.empty) return true;
+  if (prev.caseSensitive && !next.caseSensitive) return false;
+  if (next.groups.length < prev.groups.length) return false;
+  // Each previous group must be implied by the group at the same place in the new query.
+  for (let g = 0; g < prev.groups.length; g++) {
+    const a = prev.groups[g]!;
+    const b = next.groups[g]!;
+    if (a.length !== 1 || b.length !== 1) {
+      if (!sameGroup(a, b)) return false;
+      continue;
+    }
+    if (!termImplies(b[0]!, a[0]!)) return false;
+  }
+  return true;
+}
+
+/** Does every path matching `b` match `a`? Conservative. */
+function termImplies(b: Term, a: Term): boolean {
+  if (a.inverse || b.inverse) return a.inverse === b.inverse && a.kind === b.kind && a.text === b.text;
+  if (a.kind === "fuzzy") return b.text.includes(a.text) || (b.kind === "fuzzy" && isSubseqText(a.text, b.text));
+  if (a.kind !== b.kind) return false;
+  if (a.kind === "exact") return b.text.includes(a.text);
+  if (a.kind === "prefix") return b.text.startsWith(a.text);
+  if (a.kind === "suffix") return b.text.endsWith(a.text);
+  return a.text === b.text;
+}
+
+function isSubseqText(needle: string, hay: string): boolean {
+  let i = 0;
+  for (let j = 0; j < hay.length && i < needle.length; j++) if (hay[j] === needle[i]) i++;
+  return i === needle.length;
+}
+
+function sameGroup(a: Term[], b: Term[]): boolean {
+  return a.length === b.length && a.every((t, i) => t.kind === b[i]!.kind && t.inverse === b[i]!.inverse && t.text === b[i]!.text);
+}
+
+function splitTokens(text: string): string[] {
+  const tokens: string[] = [];
+  let current = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\\" && text[i + 1] === " ") {
+      current += " ";
+      i++;
+    } else if (c === " " || c === "\t" || c === "\n") {
+      if (current) tokens.push(current);
+      current = "";
+    } else {
+      current += c;
+    }
+  }
+  if (current) tokens.push(current);
+  return tokens;
+}
+
+function parseTerm(token: string): Term | null {
+  let text = token;
+  let kind: TermKind = "fuzzy";
+  let inverse = false;
+  if (text.startsWith("!")) {
+    inverse = true;
+    kind = "exact";
+    text = text.slice(1);
+  }
+  if (text !== "$" && text.endsWith("$")) {
+    kind = "suffix";
+    text = text.slice(0, -1);
+  }
+  if (text.startsWith("'")) {
+    kind = kind === "fuzzy" && !inverse ? "exact" : "fuzzy";
+    text = text.slice(1);
+  } else if (text.startsWith("^")) {
+    kind = kind === "suffix" ? "equal" : "prefix";
+    text = text.slice(1);
+  }
+  if (text === "") return null;
+  const utf16 = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) utf16[i] = text.charCodeAt(i);
+  return { kind, inverse, text, utf8: new TextEncoder().encode(text), utf16 };
+}
+
+/**
+ * A 32-bit summary of which characters a path contains (ASCII folded): a query term whose bits
+ * are not all present cannot match, which rejects most paths with two integer operations.
+ */
+export function charMask(bytes: Units, start: number, end: number): number {
+  let mask = 0;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c >= 97 && c <= 122) mask |= 1 << (c - 97);
+    else if (c >= 65 && c <= 90) mask |= 1 << (c - 65);
+    else if (c >= 48 && c <= 57) mask |= 1 << (c < 53 ? 26 : 27);
+    else if (c === 46) mask |= 1 << 28;
+    else if (c === 95) mask |= 1 << 29;
+    else if (c === 45) mask |= 1 << 30;
+    else if (c >= 128) mask |= 1 << 31;
+  }
+  return mask;
+}
+
+type ScoreFn = (text: Units, start: number, end: number, pattern: Units, cs: boolean, positions: number[] | null) => number;
+const scorers: Record<TermKind, ScoreFn> = {
+  fuzzy: fuzzyScore,
+  exact: exactScore,
+  prefix: prefixScore,
+  suffix: suffixScore,
+  equal: equalScore,
+};
+
+/**
+ * Sum of the terms' scores (fzf sums over terms), each term scored on the whole path and, for
+ * fuzzy/exact terms, also on the basename alone plus BASENAME_BONUS; the better one counts.
+ */
+export function scorePath(
+  q: ParsedQuery,
+  enc: Encoding,
+  text: Units,
+  start: number,
+  end: number,
+  baseStart: number,
+  positions: number[] | null,
+): number {
+  let total = 0;
+  for (const group of q.groups) {
+    let groupScore = -1;
+    for (const term of group) {
+      const pattern = enc === "utf8" ? term.utf8 : term.utf16;
+      if (term.inverse) {
+        const found = term.kind === "fuzzy" ? isSubsequence(text, start, end, pattern, q.caseSensitive) : scorers[term.kind](text, start, end, pattern, q.caseSensitive, null) >= 0;
+        if (!found) {
+          groupScore = 0;
+          break;
+        }
+        continue;
+      }
+      const s = scoreTerm(term, pattern, q.caseSensitive, text, start, end, baseStart, positions);
+      if (s >= 0) {
+        groupScore = s;
+        break;
+      }
+    }
+    if (groupScore < 0) return -1;
+    total += groupScore;
+  }
+  return total;
+}
+
+function scoreTerm(
+  term: Term,
+  pattern: Units,
+  cs: boolean,
+  text: Units,
+  start: number,
+  end: number,
+  baseStart: number,
+  positions: number[] | null,
+): number {
+  const fn = scorers[term.kind];
+  if (term.kind === "fuzzy" && !isSubsequence(text, start, end, pattern, cs)) return -1;
+  const useBase = term.kind === "fuzzy" || term.kind === "exact";
+  const mark = positions ? positions.length : 0;
+  const full = fn(text, start, end, pattern, cs, positions);
+  if (full < 0 || !useBase) return full;
+  // A top-level entry is all basename.
+  if (baseStart <= start) return full + BASENAME_BONUS;
+  if (term.kind === "fuzzy" && !isSubsequence(text, baseStart, end, pattern, cs)) return full;
+  const basePositions: number[] | null = positions ? [] : null;
+  const base = fn(text, baseStart, end, pattern, cs, basePositions);
+  if (base < 0 || base + BASENAME_BONUS <= full) return full;
+  if (positions && basePositions) {
+    positions.length = mark;
+    positions.push(...basePositions);
+  }
+  return base + BASENAME_BONUS;
+}
