@@ -1,0 +1,78 @@
+// The one tool catalog every transport serves, and the single way a tool is run:
+// input checked against its schema, abort honoured, errors normalised.
+import { ToolError, type Tool, type ToolContext, type ToolResult } from "../tools/tool.js";
+import { checkAgainstSchema, isPlainObject } from "./schema-check.js";
+
+export interface ToolDescription {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: Tool["inputSchema"];
+  outputSchema: Tool["outputSchema"];
+  annotations: Tool["annotations"];
+}
+
+const toolName = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export class ToolCatalog {
+  private readonly byName = new Map<string, Tool>();
+
+  constructor(tools: Iterable<Tool>) {
+    for (const tool of tools) {
+      if (!toolName.test(tool.name)) throw new Error(`tool name '${tool.name}' must match [A-Za-z0-9_.-]{1,64}`);
+      if (this.byName.has(tool.name)) throw new Error(`two tools are named '${tool.name}'`);
+      this.byName.set(tool.name, tool);
+    }
+  }
+
+  get names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  list(): Tool[] {
+    return [...this.byName.values()];
+  }
+
+  get(name: string): Tool | undefined {
+    return this.byName.get(name);
+  }
+
+  describe(): ToolDescription[] {
+    return this.list().map((t) => ({
+      name: t.name,
+      title: t.title,
+      description: t.description,
+      inputSchema: t.inputSchema,
+      outputSchema: t.outputSchema,
+      annotations: t.annotations,
+    }));
+  }
+}
+
+/**
+ * Runs a tool on untrusted input. Throws ToolError: invalid_input for schema violations,
+ * cancelled when the signal fires (even if the tool ignores it), internal for crashes.
+ */
+export async function runTool(tool: Tool, input: unknown, ctx: ToolContext): Promise<ToolResult> {
+  const args = input === undefined || input === null ? {} : input;
+  if (!isPlainObject(args)) throw new ToolError("invalid_input", `${tool.name}: arguments must be an object`);
+  const problem = checkAgainstSchema(args, tool.inputSchema, "arguments");
+  if (problem) throw new ToolError("invalid_input", `${tool.name}: ${problem}`);
+  if (ctx.signal.aborted) throw new ToolError("cancelled", `${tool.name}: cancelled`);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new ToolError("cancelled", `${tool.name}: cancelled`));
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    // The race answers a cancelled caller promptly; the tool still sees the signal and stops its own work.
+    return await Promise.race([tool.run(args, ctx), aborted]);
+  } catch (err) {
+    if (err instanceof ToolError) throw err;
+    if (ctx.signal.aborted) throw new ToolError("cancelled", `${tool.name}: cancelled`);
+    throw new ToolError("internal", `${tool.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    ctx.signal.removeEventListener("abort", onAbort!);
+    aborted.catch(() => undefined);
+  }
+}

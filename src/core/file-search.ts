@@ -1,0 +1,36 @@
+// What the core needs from the fuzzy file finder, in the shape of codex's app-server
+// protocol. The composition root (src/codeintel.ts) adapts the finder engine to it, so the
+// core and its transports never import the engine.
+
+export interface FileMatch {
+  /** The root the path is relative to (absolute). */
+  root: string;
+  /** Relative to `root`, "/"-separated. */
+  path: string;
+  matchType: "file" | "directory";
+  fileName: string;
+  score: number;
+  /** Matched character positions in `path`, for highlighting. */
+  indices: number[];
+}
+
+export interface SearchSessionListener {
+  /** A snapshot of the best matches so far for `query` (throttled; superseded ones may be dropped). */
+  updated(query: string, files: FileMatch[]): void;
+  /** The search for `query` is done; its last `updated` snapshot is final. */
+  completed(query: string): void;
+}
+
+export interface SearchSessionHandle {
+  update(query: string): void;
+  stop(): void;
+}
+
+export interface FileSearchProvider {
+  /** The roots searched when a caller passes none. */
+  readonly defaultRoots: string[];
+  /** One-shot search; resolves with the final top matches. Throws ToolError for bad roots. */
+  search(query: string, roots: string[], options: { signal: AbortSignal; limit?: number }): Promise<FileMatch[]>;
+  /** Starts a streaming session; throws ToolError for bad roots. */
+  startSession(roots: string[], listener: SearchSessionListener): SearchSessionHandle;
+}

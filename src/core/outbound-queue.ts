@@ -1,0 +1,154 @@
+// A connection's bounded outbound queue, drained by its own writer so that a slow
+// client only ever slows itself. Messages with a coalesce key (superseded
+// snapshots, progress) may be replaced or dropped; all others are never dropped:
+// a client that stops reading is detected as stalled and its transport closes it.
+import type { RpcOutgoing } from "./jsonrpc.js";
+
+export interface OutboundWriter {
+  /** Writes one serialized message; resolves once the transport can take the next one. */
+  write(data: string): Promise<void>;
+  /** Ends the connection; `reason` is shown to the peer where the transport can. */
+  close(reason: string): void;
+}
+
+export interface OutboundQueueOptions {
+  /** Queued messages before droppable ones are shed and the stall clock starts. */
+  capacity: number;
+  /** A connection full (or with one write pending) this long is stalled. Undefined: never. */
+  stallMs?: number;
+  onStall?: (reason: string) => void;
+}
+
+export interface OutboundStats {
+  queued: number;
+  written: number;
+  coalesced: number;
+  dropped: number;
+}
+
+interface Entry {
+  message: RpcOutgoing;
+  coalesceKey?: string;
+}
+
+export class OutboundQueue {
+  private readonly entries: Entry[] = [];
+  private writing = false;
+  private closed = false;
+  private stallTimer: NodeJS.Timeout | undefined;
+  private idleWaiters: Array<() => void> = [];
+  readonly stats: OutboundStats = { queued: 0, written: 0, coalesced: 0, dropped: 0 };
+
+  constructor(
+    private readonly writer: OutboundWriter,
+    private readonly options: OutboundQueueOptions,
+  ) {}
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  /**
+   * Queues a message. With a coalesce key, an older queued message with the same key is
+   * superseded (removed; the new one goes to the back so order with other messages holds),
+   * and when the queue is full the message is dropped rather than queued.
+   */
+  push(message: RpcOutgoing, coalesceKey?: string): void {
+    if (this.closed) return;
+    if (coalesceKey !== undefined) {
+      const older = this.entries.findIndex((e) => e.coalesceKey === coalesceKey);
+      if (older >= 0) {
+        this.entries.splice(older, 1);
+        this.stats.coalesced++;
+      } else if (this.entries.length >= this.options.capacity) {
+        this.stats.dropped++;
+        this.checkStall();
+        return;
+      }
+    }
+    this.entries.push({ message, coalesceKey });
+    this.stats.queued++;
+    this.checkStall();
+    void this.drain();
+  }
+
+  /** Removes queued droppable messages the caller no longer wants sent (e.g. a stopped session's snapshots). */
+  discard(coalesceKey: string): void {
+    const i = this.entries.findIndex((e) => e.coalesceKey === coalesceKey);
+    if (i >= 0) this.entries.splice(i, 1);
+  }
+
+  /** Resolves when everything queued has been written (or the queue closed). */
+  flushed(): Promise<void> {
+    if (this.closed || (this.entries.length === 0 && !this.writing)) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.entries.length = 0;
+    this.clearStall();
+    this.wakeIdle();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    try {
+      while (!this.closed && this.entries.length > 0) {
+        const entry = this.entries.shift()!;
+        this.checkStall();
+        this.armStall();
+        try {
+          await this.writer.write(JSON.stringify(entry.message));
+        } catch (err) {
+          this.close();
+          this.writer.close(`write failed: ${err instanceof Error ? err.message : String(err)}`);
+          return;
+        }
+        this.stats.written++;
+      }
+    } finally {
+      this.writing = false;
+      this.checkStall();
+      if (this.entries.length === 0) this.wakeIdle();
+    }
+  }
+
+  // Stalled = full, or one write pending, for stallMs. The second case catches a peer that
+  // stopped reading while coalescing keeps its queue short.
+  private checkStall(): void {
+    if (this.entries.length >= this.options.capacity || this.writing) this.armStall();
+    else this.clearStall();
+  }
+
+  private armStall(): void {
+    if (this.stallTimer || this.closed || this.options.stallMs === undefined) return;
+    const started = this.stats.written;
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = undefined;
+      const stuck = this.stats.written === started && (this.writing || this.entries.length >= this.options.capacity);
+      if (stuck) {
+        const reason = `client not reading: ${this.entries.length} messages queued, none written for ${this.options.stallMs} ms`;
+        this.close();
+        this.options.onStall?.(reason);
+        this.writer.close(reason);
+      } else {
+        this.checkStall();
+      }
+    }, this.options.stallMs);
+    this.stallTimer.unref();
+  }
+
+  private clearStall(): void {
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
+  }
+
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}

@@ -1,0 +1,77 @@
+// A small JSON Schema check for tool inputs (the subset tool schemas use: type, required,
+// properties, additionalProperties, enum, items, minimum/maximum, minLength). It exists so
+// every transport answers wrong params with one clear message naming the field.
+
+type Schema = Record<string, unknown>;
+
+/** The first problem with `value` against `schema`, or undefined when it conforms. */
+export function checkAgainstSchema(value: unknown, schema: Schema, path = "params"): string | undefined {
+  const types = schema.type === undefined ? undefined : Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
+  if (types && !types.some((t) => hasType(value, t))) {
+    return `${path} must be ${types.join(" or ")}, got ${describe(value)}`;
+  }
+  if (Array.isArray(schema.enum) && !schema.enum.some((e) => e === value)) {
+    return `${path} must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`;
+  }
+  if (typeof value === "number") {
+    if (typeof schema.minimum === "number" && value < schema.minimum) return `${path} must be >= ${schema.minimum}`;
+    if (typeof schema.maximum === "number" && value > schema.maximum) return `${path} must be <= ${schema.maximum}`;
+  }
+  if (typeof value === "string" && typeof schema.minLength === "number" && value.length < schema.minLength) {
+    return `${path} must have at least ${schema.minLength} characters`;
+  }
+  if (Array.isArray(value) && schema.items && typeof schema.items === "object") {
+    for (let i = 0; i < value.length; i++) {
+      const problem = checkAgainstSchema(value[i], schema.items as Schema, `${path}[${i}]`);
+      if (problem) return problem;
+    }
+  }
+  if (isPlainObject(value)) {
+    const props = (schema.properties ?? {}) as Record<string, Schema>;
+    for (const key of (schema.required as string[] | undefined) ?? []) {
+      if (value[key] === undefined) return `${path}.${key} is required`;
+    }
+    for (const [key, v] of Object.entries(value)) {
+      const sub = props[key];
+      if (sub) {
+        if (v === undefined) continue;
+        const problem = checkAgainstSchema(v, sub, `${path}.${key}`);
+        if (problem) return problem;
+      } else if (schema.additionalProperties === false) {
+        return `${path}.${key} is not a known parameter (known: ${Object.keys(props).join(", ") || "none"})`;
+      }
+    }
+  }
+  return undefined;
+}
+
+function hasType(value: unknown, type: string): boolean {
+  switch (type) {
+    case "string":
+      return typeof value === "string";
+    case "number":
+      return typeof value === "number" && Number.isFinite(value);
+    case "integer":
+      return typeof value === "number" && Number.isInteger(value);
+    case "boolean":
+      return typeof value === "boolean";
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return isPlainObject(value);
+    case "null":
+      return value === null;
+    default:
+      return true;
+  }
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? "an object" : `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
+}

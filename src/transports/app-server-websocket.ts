@@ -1,0 +1,175 @@
+// The app-server over WebSocket (one JSON-RPC message per text frame), with /healthz,
+// /readyz and the picker page on the same port. Every HTTP request and upgrade passes the
+// security checks first; peers that miss pings or stop reading are dropped.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { MessageProcessor } from "../core/processor.js";
+import { HttpSecurity, reject, type HttpSecurityOptions, type SecurityVerdict } from "./http-security.js";
+import { servePickerAsset } from "./picker-assets.js";
+
+export interface WebSocketServeOptions extends Omit<HttpSecurityOptions, "port"> {
+  port: number;
+  /** Heartbeat period; a peer that has not answered the previous ping is dropped. */
+  pingIntervalMs?: number;
+  /** Largest accepted frame; bigger ones close the connection with 1009. */
+  maxMessageBytes?: number;
+  /** Per-connection outbound queue capacity (messages). */
+  queueCapacity?: number;
+  /** A client that reads nothing for this long while messages wait is disconnected. */
+  stallMs?: number;
+  /** /readyz answers 200 only while this holds. */
+  isReady?: () => boolean;
+  /** Serve the picker page at `/`. */
+  picker?: boolean;
+}
+
+export interface WebSocketAppServer {
+  readonly url: string;
+  readonly port: number;
+  readonly clientCount: number;
+  /** Refuses new connections and HTTP requests; open connections stay until closeAll(). */
+  stopAccepting(): Promise<void>;
+  /** Closes every connection with a reason (close code 1001). */
+  closeAll(reason: string): void;
+}
+
+export const DEFAULT_WS_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+export async function startAppServerWebSocket(processor: MessageProcessor, options: WebSocketServeOptions): Promise<WebSocketAppServer> {
+  const security = new HttpSecurity({ ...options });
+  const pingIntervalMs = options.pingIntervalMs ?? 20_000;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULT_WS_MAX_MESSAGE_BYTES });
+  const sockets = new Set<WebSocket>();
+  let accepting = true;
+
+  const http: Server = createServer((req, res) => handleHttp(req, res));
+
+  function handleHttp(req: IncomingMessage, res: ServerResponse): void {
+    const verdict = security.checkHostAndOrigin(req);
+    if (!verdict.ok) return reject(res, verdict);
+    security.applyCors(req, res);
+    if (req.method === "OPTIONS") {
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    if (path === "/healthz") return json(res, 200, { status: "ok" });
+    if (path === "/readyz") {
+      const ready = accepting && (options.isReady?.() ?? true);
+      return json(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready" });
+    }
+    if (!accepting) return json(res, 503, { error: "shutting down" });
+    const auth = security.checkToken(req);
+    if (!auth.ok) return reject(res, auth);
+    if (options.picker !== false && req.method === "GET" && servePickerAsset(path, res)) return;
+    json(res, 404, { error: `nothing at ${path}` });
+  }
+
+  http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const verdict: SecurityVerdict = accepting ? security.check(req) : { ok: false, status: 403, reason: "shutting down" };
+    if (!verdict.ok) {
+      socket.end(`HTTP/1.1 ${verdict.status} ${statusText(verdict.status)}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${verdict.reason}\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
+  });
+
+  function accept(ws: WebSocket, req: IncomingMessage): void {
+    sockets.add(ws);
+    const label = `ws ${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    let closeReason: string | undefined;
+    const connection = processor.connect(
+      {
+        write: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (ws.readyState !== ws.OPEN) return reject(new Error("socket closed"));
+            ws.send(data, (err) => (err ? reject(err) : resolve()));
+          }),
+        close: (reason) => {
+          closeReason = reason;
+          // Policy violation: the peer is not reading. terminate() because a close frame cannot get through a full socket.
+          ws.close(1008, truncateReason(reason));
+          setTimeout(() => ws.terminate(), 1000).unref();
+        },
+      },
+      { label, capacity: options.queueCapacity, stallMs: options.stallMs ?? 30_000 },
+    );
+    let alive = true;
+    ws.on("pong", () => (alive = true));
+    const heartbeat = setInterval(() => {
+      if (!alive) {
+        closeReason = "missed ping";
+        ws.terminate();
+        return;
+      }
+      alive = false;
+      ws.ping();
+    }, pingIntervalMs);
+    heartbeat.unref();
+    ws.on("message", (data, isBinary) => {
+      if (isBinary) {
+        ws.close(1003, "binary frames are not supported; send JSON text frames");
+        return;
+      }
+      connection.receive(Array.isArray(data) ? Buffer.concat(data).toString("utf8") : data.toString("utf8"));
+    });
+    ws.on("error", () => undefined);
+    ws.on("close", () => {
+      clearInterval(heartbeat);
+      sockets.delete(ws);
+      connection.close(closeReason);
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(options.port, options.host, () => {
+      http.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  security.setPort(port);
+  const hostForUrl = options.host.includes(":") ? `[${options.host}]` : options.host;
+
+  return {
+    url: `ws://${hostForUrl}:${port}`,
+    port,
+    get clientCount() {
+      return sockets.size;
+    },
+    stopAccepting() {
+      accepting = false;
+      return new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        // Keep-alive HTTP connections would hold close() open; upgraded sockets are not affected.
+        http.closeIdleConnections();
+      });
+    },
+    closeAll(reason) {
+      for (const ws of sockets) ws.close(1001, truncateReason(reason));
+      setTimeout(() => {
+        for (const ws of sockets) ws.terminate();
+      }, 1000).unref();
+    },
+  };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json");
+  res.setHeader("Cache-Control", "no-store");
+  res.end(JSON.stringify(body));
+}
+
+function statusText(status: number): string {
+  return status === 401 ? "Unauthorized" : status === 421 ? "Misdirected Request" : "Forbidden";
+}
+
+// A close reason must fit in a control frame (123 bytes).
+function truncateReason(reason: string): string {
+  return Buffer.byteLength(reason) <= 123 ? reason : Buffer.from(reason).subarray(0, 120).toString("utf8") + "...";
+}

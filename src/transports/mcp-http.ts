@@ -1,0 +1,162 @@
+// MCP over Streamable HTTP at /mcp. Stateful: each initialize opens a session with its own
+// Server + transport, so notifications/cancelled and progress reach the right request.
+// The same Host/Origin/token/CORS rules as the WebSocket app-server apply to every request.
+import type { Server as McpServer } from "@modelcontextprotocol/sdk/server/index.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { HttpSecurity, reject, type HttpSecurityOptions } from "./http-security.js";
+
+export interface McpHttpOptions extends Omit<HttpSecurityOptions, "port"> {
+  port: number;
+  /** Builds a fresh MCP server for each session. */
+  createServer: () => McpServer;
+  /** Largest accepted request body. */
+  maxBodyBytes?: number;
+  /** Open sessions beyond this are refused (503) until some close. */
+  maxSessions?: number;
+  isReady?: () => boolean;
+}
+
+export interface McpHttpServer {
+  readonly url: string;
+  readonly port: number;
+  readonly sessionCount: number;
+  stopAccepting(): Promise<void>;
+  closeAll(): Promise<void>;
+}
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  server: McpServer;
+}
+
+export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServer> {
+  const security = new HttpSecurity({ ...options });
+  const sessions = new Map<string, Session>();
+  const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  let accepting = true;
+
+  const http = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) jsonRpcError(res, 500, -32603, `internal error: ${err instanceof Error ? err.message : String(err)}`);
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const verdict = security.checkHostAndOrigin(req);
+    if (!verdict.ok) return reject(res, verdict);
+    security.applyCors(req, res);
+    if (req.method === "OPTIONS") {
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    if (path === "/healthz") return json(res, 200, { status: "ok" });
+    if (path === "/readyz") {
+      const ready = accepting && (options.isReady?.() ?? true);
+      return json(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready" });
+    }
+    const auth = security.checkToken(req);
+    if (!auth.ok) return reject(res, auth);
+    if (path !== "/mcp") return json(res, 404, { error: `nothing at ${path}; MCP is served at /mcp` });
+
+    const sessionHeader = req.headers["mcp-session-id"];
+    const sessionId = typeof sessionHeader === "string" ? sessionHeader : undefined;
+    if (sessionId !== undefined) {
+      const session = sessions.get(sessionId);
+      if (!session) return jsonRpcError(res, 404, -32001, "session not found; initialize a new one");
+      if (!accepting && req.method === "POST") return jsonRpcError(res, 503, -32001, "shutting down; not accepting requests");
+      await session.transport.handleRequest(req, res);
+      return;
+    }
+    if (req.method !== "POST") return jsonRpcError(res, 400, -32000, "missing Mcp-Session-Id header; POST an initialize request first");
+    if (!accepting) return jsonRpcError(res, 503, -32001, "shutting down; not accepting requests");
+    const body = await readBody(req, maxBodyBytes);
+    if (body === "too large") return jsonRpcError(res, 413, -32600, `request body larger than ${maxBodyBytes} bytes`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return jsonRpcError(res, 400, -32700, "parse error: invalid JSON");
+    }
+    if (!isInitializeRequest(parsed)) return jsonRpcError(res, 400, -32000, "no session: the first request must be initialize");
+    if (sessions.size >= (options.maxSessions ?? 256)) return jsonRpcError(res, 503, -32001, "overloaded: too many MCP sessions; retry later");
+    const server = options.createServer();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, { transport, server });
+      },
+      onsessionclosed: (id) => {
+        sessions.delete(id);
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, parsed);
+  }
+
+  await new Promise<void>((resolve, rejectListen) => {
+    http.once("error", rejectListen);
+    http.listen(options.port, options.host, () => {
+      http.off("error", rejectListen);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  security.setPort(port);
+  const hostForUrl = options.host.includes(":") ? `[${options.host}]` : options.host;
+
+  return {
+    url: `http://${hostForUrl}:${port}/mcp`,
+    port,
+    get sessionCount() {
+      return sessions.size;
+    },
+    stopAccepting() {
+      accepting = false;
+      return new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeIdleConnections();
+      });
+    },
+    async closeAll() {
+      const all = [...sessions.values()];
+      sessions.clear();
+      await Promise.allSettled(all.map((s) => s.server.close()));
+      http.closeAllConnections();
+    },
+  };
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, rejectBody) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(tooLarge ? "too large" : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", rejectBody);
+  });
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json");
+  res.end(JSON.stringify(body));
+}
+
+function jsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
+  json(res, status, { jsonrpc: "2.0", id: null, error: { code, message } });
+}
