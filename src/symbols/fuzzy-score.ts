@@ -1,0 +1,95 @@
+// Scores a symbol name against a query for the fuzzy tier: a subsequence match rewarded for
+// landing on word starts and for consecutive runs; failing that, a typo-tolerant bigram
+// overlap so `getUsreService` still finds `getUserService`.
+
+/** A positive score when `name` matches `query` (lowercase), or 0 when it does not. */
+export function fuzzyScore(queryLower: string, name: string): number {
+  const sub = subsequenceScore(queryLower, name);
+  if (sub > 0) return 1000 + sub;
+  if (queryLower.length < 4) return 0;
+  const overlap = bigramOverlap(queryLower, name.toLowerCase());
+  return overlap >= 0.6 ? Math.round(overlap * 500) : 0;
+}
+
+/**
+ * Best subsequence alignment by dynamic programming over (query char, name position):
+ * +16 for a word start, +8 for continuing a run, -1 per skipped character, +10 at position 0.
+ */
+function subsequenceScore(q: string, name: string): number {
+  const n = name.length;
+  const m = q.length;
+  if (m === 0 || m > n) return 0;
+  const lower = name.toLowerCase();
+  // Quick reject: not a subsequence at all.
+  let j = 0;
+  for (let i = 0; i < n && j < m; i++) if (lower.charCodeAt(i) === q.charCodeAt(j)) j++;
+  if (j < m) return 0;
+
+  const starts = wordStarts(name);
+  const NEG = -1e9;
+  // best[i] = best score with query[0..k] matched and query[k] at name position i
+  let prev = new Float64Array(n).fill(NEG);
+  let cur = new Float64Array(n).fill(NEG);
+  for (let k = 0; k < m; k++) {
+    const c = q.charCodeAt(k);
+    let bestBefore = NEG; // best of prev[p] - gap penalty for p < i - 1
+    for (let i = 0; i < n; i++) {
+      cur[i] = NEG;
+      if (lower.charCodeAt(i) === c) {
+        const bonus = (starts[i] ? 16 : 0) + (i === 0 ? 10 : 0);
+        if (k === 0) {
+          cur[i] = bonus - i * 0.5;
+        } else {
+          const consecutive = i > 0 && prev[i - 1]! > NEG ? prev[i - 1]! + 8 : NEG;
+          const gapped = bestBefore;
+          const base = Math.max(consecutive, gapped);
+          if (base > NEG) cur[i] = base + bonus;
+        }
+      }
+      // A gap from position p to i costs (i - p - 1): carry the best start with a -1 per step.
+      if (k > 0) bestBefore = Math.max(bestBefore - 1, i > 0 ? prev[i - 1]! - 1 : NEG);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  let best = NEG;
+  for (let i = 0; i < n; i++) if (prev[i]! > best) best = prev[i]!;
+  if (best <= NEG / 2) return 0;
+  // Shorter names win ties: a match covering more of the name is more specific.
+  return Math.max(1, Math.round(best * 4 - (n - m)));
+}
+
+function wordStarts(name: string): Uint8Array {
+  const out = new Uint8Array(name.length);
+  for (let i = 0; i < name.length; i++) {
+    const ch = name[i]!;
+    const prev = i > 0 ? name[i - 1]! : "";
+    const isLetterOrDigit = /[\p{L}\p{N}]/u.test(ch);
+    if (!isLetterOrDigit) continue;
+    if (i === 0 || !/[\p{L}\p{N}]/u.test(prev)) out[i] = 1;
+    else if (/\p{Lu}/u.test(ch) && /\p{Ll}/u.test(prev)) out[i] = 1;
+    else if (/\p{Lu}/u.test(ch) && /\p{Lu}/u.test(prev) && i + 1 < name.length && /\p{Ll}/u.test(name[i + 1]!)) out[i] = 1;
+  }
+  return out;
+}
+
+function bigramOverlap(q: string, lower: string): number {
+  const grams = new Map<string, number>();
+  for (let i = 0; i + 1 < lower.length; i++) {
+    const g = lower.slice(i, i + 2);
+    grams.set(g, (grams.get(g) ?? 0) + 1);
+  }
+  let shared = 0;
+  let total = 0;
+  for (let i = 0; i + 1 < q.length; i++) {
+    total++;
+    const g = q.slice(i, i + 2);
+    const left = grams.get(g) ?? 0;
+    if (left > 0) {
+      shared++;
+      grams.set(g, left - 1);
+    }
+  }
+  // Penalise names much longer than the query: a typo'd query should still look like the name.
+  const lengthRatio = Math.min(q.length, lower.length) / Math.max(q.length, lower.length);
+  return total === 0 ? 0 : (shared / total) * (0.5 + 0.5 * lengthRatio);
+}

@@ -1,0 +1,53 @@
+// The cache's tables. Bump SCHEMA_VERSION on any change: an older database is set aside and
+// rebuilt (the cache is disposable), never migrated.
+
+export const SCHEMA_VERSION = 1;
+
+export const schemaSql = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS files (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  language TEXT,
+  size INTEGER NOT NULL,
+  mtime_ms REAL NOT NULL,
+  hash TEXT,
+  server_id TEXT,
+  fingerprint TEXT,
+  status TEXT NOT NULL CHECK (status IN ('ok', 'empty', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  symbol_count INTEGER NOT NULL DEFAULT 0,
+  indexed_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_server ON files (server_id);
+
+CREATE TABLE IF NOT EXISTS symbols (
+  id INTEGER PRIMARY KEY,
+  file_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  name_lower TEXT NOT NULL,
+  humps TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  container TEXT,
+  container_lower TEXT,
+  detail TEXT,
+  parent_id INTEGER,
+  start_line INTEGER NOT NULL, start_char INTEGER NOT NULL, end_line INTEGER NOT NULL, end_char INTEGER NOT NULL,
+  sel_start_line INTEGER NOT NULL, sel_start_char INTEGER NOT NULL, sel_end_line INTEGER NOT NULL, sel_end_char INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS symbols_name_lower ON symbols (name_lower);
+CREATE INDEX IF NOT EXISTS symbols_humps ON symbols (humps);
+CREATE INDEX IF NOT EXISTS symbols_file ON symbols (file_id);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS symbols_fts USING fts5 (
+  name, content = 'symbols', content_rowid = 'id', tokenize = 'trigram'
+);
+CREATE TRIGGER IF NOT EXISTS symbols_fts_insert AFTER INSERT ON symbols BEGIN
+  INSERT INTO symbols_fts (rowid, name) VALUES (new.id, new.name);
+END;
+CREATE TRIGGER IF NOT EXISTS symbols_fts_delete AFTER DELETE ON symbols BEGIN
+  INSERT INTO symbols_fts (symbols_fts, rowid, name) VALUES ('delete', old.id, old.name);
+END;
+`;

@@ -1,0 +1,294 @@
+// One root's symbol cache: file records and their symbols in a SQLite database.
+// Writes are batched into one immediate transaction each and retried past lock contention;
+// corruption found while running sets the database aside and starts over.
+import type { Statement } from "better-sqlite3";
+import { canonicalRoot, defaultCacheDir, symbolDatabasePath } from "./cache-location.js";
+import { type Db, isUntrustworthy, openSymbolDatabase, withBusyRetry } from "./database.js";
+import { humps, lowerName } from "./name-forms.js";
+import { type QueryResult, SymbolQueryEngine } from "./query.js";
+import { type FileRecord, type FileStatus, type FlatSymbol, range, type SymbolQuery } from "./types.js";
+
+export interface SymbolStoreOptions {
+  /** The project root this cache belongs to. */
+  root: string;
+  /** Folder for cache databases (default: the user's cache dir, see defaultCacheDir). */
+  cacheDir?: string;
+  /** Exact database file; overrides cacheDir. */
+  dbPath?: string;
+  busyTimeoutMs?: number;
+  onWarning?: (message: string) => void;
+}
+
+/** One change to apply in a batch. */
+export type FileWrite =
+  | { type: "symbols"; record: Omit<FileRecord, "symbolCount" | "status" | "attempts" | "error" | "indexedAt">; symbols: FlatSymbol[] }
+  | { type: "failure"; record: Omit<FileRecord, "symbolCount" | "status" | "attempts" | "indexedAt">; status: Exclude<FileStatus, "ok"> }
+  | { type: "remove"; path: string };
+
+export interface StoreStats {
+  files: number;
+  symbols: number;
+  ok: number;
+  empty: number;
+  failed: number;
+}
+
+export class SymbolStore {
+  readonly root: string;
+  readonly dbPath: string;
+  #db: Db;
+  #statements: ReturnType<typeof prepareStatements>;
+  readonly #options: SymbolStoreOptions;
+  #engine: SymbolQueryEngine | undefined;
+
+  static open(options: SymbolStoreOptions): SymbolStore {
+    return new SymbolStore(options);
+  }
+
+  private constructor(options: SymbolStoreOptions) {
+    this.#options = options;
+    this.root = canonicalRoot(options.root);
+    this.dbPath = options.dbPath ?? symbolDatabasePath(this.root, options.cacheDir ?? defaultCacheDir());
+    let db = openSymbolDatabase(this.dbPath, this.#openOptions());
+    let statements: ReturnType<typeof prepareStatements>;
+    try {
+      statements = prepareStatements(db);
+    } catch (err) {
+      if (!isUntrustworthy(err)) throw err;
+      db.close();
+      db = openSymbolDatabase(this.dbPath, { ...this.#openOptions(), forceRebuild: `its tables cannot be read (${(err as Error).message})` });
+      statements = prepareStatements(db);
+    }
+    this.#db = db;
+    this.#statements = statements;
+  }
+
+  /** The connection, for the query engine (read-only use). */
+  get db(): Db {
+    return this.#db;
+  }
+
+  /** Tiered name search (see query.ts). */
+  search(query: SymbolQuery): QueryResult {
+    return this.guard(() =>
+      withBusyRetry(() => {
+        if (this.#engine?.db !== this.#db) this.#engine = new SymbolQueryEngine(this.#db);
+        return this.#engine.search(query);
+      }),
+    );
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+
+  /** Applies a batch of file changes in one transaction. */
+  write(batch: readonly FileWrite[]): void {
+    if (batch.length === 0) return;
+    this.guard(() => withBusyRetry(() => this.#applyBatch.immediate(batch)));
+  }
+
+  getFile(path: string): FileRecord | undefined {
+    const row = this.guard(() => withBusyRetry(() => this.#statements.getFile.get(path))) as FileRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** Every file record, keyed by path: one query, for deciding what to re-index on open. */
+  allFiles(): Map<string, FileRecord> {
+    const rows = this.guard(() => withBusyRetry(() => this.#statements.allFiles.all())) as FileRow[];
+    const out = new Map<string, FileRecord>();
+    for (const row of rows) out.set(row.path, toRecord(row));
+    return out;
+  }
+
+  /** Symbols of one file in document order, with their parent links resolved to indexes. */
+  fileSymbols(path: string): FlatSymbol[] {
+    const rows = this.guard(() => withBusyRetry(() => this.#statements.fileSymbols.all(path))) as SymbolRow[];
+    const index = new Map<number, number>();
+    rows.forEach((r, i) => index.set(r.id, i));
+    return rows.map((r) => ({
+      name: r.name,
+      kind: r.kind,
+      container: r.container,
+      detail: r.detail,
+      range: range(r.start_line, r.start_char, r.end_line, r.end_char),
+      selectionRange: range(r.sel_start_line, r.sel_start_char, r.sel_end_line, r.sel_end_char),
+      parent: r.parent_id === null ? null : (index.get(r.parent_id) ?? null),
+    }));
+  }
+
+  stats(): StoreStats {
+    return this.guard(() =>
+      withBusyRetry(() => {
+        const files = this.#db
+          .prepare("SELECT count(*) AS files, sum(status = 'ok') AS ok, sum(status = 'empty') AS empty, sum(status = 'failed') AS failed, sum(symbol_count) AS symbols FROM files")
+          .get() as { files: number; ok: number | null; empty: number | null; failed: number | null; symbols: number | null };
+        return { files: files.files, symbols: files.symbols ?? 0, ok: files.ok ?? 0, empty: files.empty ?? 0, failed: files.failed ?? 0 };
+      }),
+    );
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.guard(() => withBusyRetry(() => this.#db.prepare("SELECT value FROM meta WHERE key = ?").get(key))) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.guard(() => withBusyRetry(() => this.#db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value)));
+  }
+
+  /** `PRAGMA integrity_check`: "ok" or the problems found. */
+  integrityCheck(): string {
+    const rows = this.#db.pragma("integrity_check") as { integrity_check: string }[];
+    return rows.map((r) => r.integrity_check).join("; ");
+  }
+
+  /**
+   * Runs a database operation; if it finds the file corrupt, sets the database aside, opens a
+   * fresh one and reports the loss through onWarning, then rethrows so the caller can retry.
+   */
+  guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (!isUntrustworthy(err)) throw err;
+      this.#recover(err as Error);
+      return fn();
+    }
+  }
+
+  #recover(cause: Error): void {
+    const warn = this.#options.onWarning ?? ((m: string) => process.stderr.write(`codeintel: ${m}\n`));
+    warn(`symbol cache ${this.dbPath} failed while in use (${cause.message}); rebuilding it`);
+    try {
+      this.#db.close();
+    } catch {
+      // already unusable
+    }
+    // A corrupt page found at run time does not show in the header: force the rebuild.
+    this.#db = openSymbolDatabase(this.dbPath, { ...this.#openOptions(), forceRebuild: `it failed while in use (${cause.message})` });
+    this.#statements = prepareStatements(this.#db);
+  }
+
+  #openOptions() {
+    return { busyTimeoutMs: this.#options.busyTimeoutMs, onWarning: this.#options.onWarning, root: this.root };
+  }
+
+  get #applyBatch() {
+    const s = this.#statements;
+    return this.#db.transaction((batch: readonly FileWrite[]) => {
+      const now = Date.now();
+      for (const w of batch) {
+        if (w.type === "remove") {
+          const row = s.fileId.get(w.path) as { id: number } | undefined;
+          if (!row) continue;
+          s.deleteSymbols.run(row.id);
+          s.deleteFile.run(row.id);
+          continue;
+        }
+        const r = w.record;
+        const existing = s.fileId.get(r.path) as { id: number; attempts: number } | undefined;
+        if (existing) s.deleteSymbols.run(existing.id);
+        const status: FileStatus = w.type === "symbols" ? (w.symbols.length > 0 ? "ok" : "empty") : w.status;
+        const attempts = status === "ok" ? 0 : (existing?.attempts ?? 0) + 1;
+        const error = w.type === "failure" ? w.record.error : status === "empty" ? "the server returned no symbols" : null;
+        const count = w.type === "symbols" ? w.symbols.length : 0;
+        const fileId = Number(
+          (s.upsertFile.get(r.path, r.language, r.size, r.mtimeMs, r.hash, serverOf(r.fingerprint), r.fingerprint, status, attempts, error, count, now) as { id: number }).id,
+        );
+        if (w.type !== "symbols") continue;
+        const ids: number[] = [];
+        for (const sym of w.symbols) {
+          const parentId = sym.parent === null ? null : (ids[sym.parent] ?? null);
+          const info = s.insertSymbol.run(
+            fileId, sym.name, lowerName(sym.name), humps(sym.name), sym.kind, sym.container, sym.container === null ? null : sym.container.toLowerCase(), sym.detail, parentId,
+            sym.range.start.line, sym.range.start.character, sym.range.end.line, sym.range.end.character,
+            sym.selectionRange.start.line, sym.selectionRange.start.character, sym.selectionRange.end.line, sym.selectionRange.end.character,
+          );
+          ids.push(Number(info.lastInsertRowid));
+        }
+      }
+    });
+  }
+
+  /**
+   * Drops the symbols of every file a server answered with a different fingerprint (server
+   * version or configuration changed), keeping the file rows so their stat shortcut is lost
+   * but their paths are still known. Returns how many files were invalidated.
+   */
+  invalidateFingerprint(serverId: string, currentFingerprint: string): number {
+    return this.guard(() =>
+      withBusyRetry(() =>
+        this.#db.transaction(() => {
+          const stale = this.#db.prepare("SELECT id FROM files WHERE server_id = ? AND fingerprint IS NOT ?").all(serverId, currentFingerprint) as { id: number }[];
+          for (const { id } of stale) {
+            this.#statements.deleteSymbols.run(id);
+            this.#statements.deleteFile.run(id);
+          }
+          return stale.length;
+        }).immediate(),
+      ),
+    );
+  }
+}
+
+/** Fingerprints are "serverId@version#confighash": the server id is what precedes the "@". */
+function serverOf(fingerprint: string | null): string | null {
+  if (!fingerprint) return null;
+  const at = fingerprint.indexOf("@");
+  return at < 0 ? fingerprint : fingerprint.slice(0, at);
+}
+
+interface FileRow {
+  path: string;
+  language: string | null;
+  size: number;
+  mtime_ms: number;
+  hash: string | null;
+  fingerprint: string | null;
+  status: FileStatus;
+  attempts: number;
+  error: string | null;
+  symbol_count: number;
+  indexed_at: number;
+}
+
+interface SymbolRow {
+  id: number;
+  name: string;
+  kind: number;
+  container: string | null;
+  detail: string | null;
+  parent_id: number | null;
+  start_line: number; start_char: number; end_line: number; end_char: number;
+  sel_start_line: number; sel_start_char: number; sel_end_line: number; sel_end_char: number;
+}
+
+function toRecord(row: FileRow): FileRecord {
+  return {
+    path: row.path, language: row.language, size: row.size, mtimeMs: row.mtime_ms, hash: row.hash, fingerprint: row.fingerprint,
+    status: row.status, attempts: row.attempts, error: row.error, symbolCount: row.symbol_count, indexedAt: row.indexed_at,
+  };
+}
+
+function prepareStatements(db: Db): Record<string, Statement> {
+  return {
+    getFile: db.prepare("SELECT * FROM files WHERE path = ?"),
+    allFiles: db.prepare("SELECT path, language, size, mtime_ms, hash, fingerprint, status, attempts, error, symbol_count, indexed_at FROM files"),
+    fileId: db.prepare("SELECT id, attempts FROM files WHERE path = ?"),
+    deleteSymbols: db.prepare("DELETE FROM symbols WHERE file_id = ?"),
+    deleteFile: db.prepare("DELETE FROM files WHERE id = ?"),
+    upsertFile: db.prepare(`INSERT INTO files (path, language, size, mtime_ms, hash, server_id, fingerprint, status, attempts, error, symbol_count, indexed_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (path) DO UPDATE SET language = excluded.language, size = excluded.size, mtime_ms = excluded.mtime_ms, hash = excluded.hash,
+        server_id = excluded.server_id, fingerprint = excluded.fingerprint, status = excluded.status, attempts = excluded.attempts,
+        error = excluded.error, symbol_count = excluded.symbol_count, indexed_at = excluded.indexed_at
+      RETURNING id`),
+    insertSymbol: db.prepare(`INSERT INTO symbols (file_id, name, name_lower, humps, kind, container, container_lower, detail, parent_id,
+      start_line, start_char, end_line, end_char, sel_start_line, sel_start_char, sel_end_line, sel_end_char)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    fileSymbols: db.prepare(`SELECT s.id, s.name, s.kind, s.container, s.detail, s.parent_id, s.start_line, s.start_char, s.end_line, s.end_char,
+      s.sel_start_line, s.sel_start_char, s.sel_end_line, s.sel_end_char
+      FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ? ORDER BY s.id`),
+  };
+}

@@ -1,0 +1,117 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SymbolQueryEngine } from "../../src/symbols/query.js";
+import { SymbolStore } from "../../src/symbols/store.js";
+import { humps } from "../../src/symbols/name-forms.js";
+import { record, sym, tempDir } from "./helpers.js";
+
+describe("humps", () => {
+  it("takes the initials of camelCase, PascalCase, snake_case and acronym runs", () => {
+    expect(humps("getUserService")).toBe("gus");
+    expect(humps("get_user_service")).toBe("gus");
+    expect(humps("HTTPServerError")).toBe("hse");
+    expect(humps("__init__")).toBe("i");
+    expect(humps("parseJSON5File")).toBe("pjf");
+  });
+});
+
+describe("tiered symbol query on a real SQLite file", () => {
+  let store: SymbolStore;
+  let engine: SymbolQueryEngine;
+  let cleanup: () => void;
+
+  beforeEach(() => {
+    const t = tempDir("query");
+    cleanup = t.cleanup;
+    store = SymbolStore.open({ root: t.dir, cacheDir: t.dir, onWarning: () => {} });
+    store.write([
+      { type: "symbols", record: record("src/user/service.ts"), symbols: [
+        sym("UserService", 5, 1), sym("getUserService", 6, 2, 0, "UserService"), sym("user", 7, 3, 0, "UserService"), sym("resetUserCache", 6, 4, 0, "UserService"),
+      ] },
+      { type: "symbols", record: record("src/user/model.ts"), symbols: [sym("User", 11, 1), sym("userName", 7, 2, 0, "User"), sym("Username", 5, 5)] },
+      { type: "symbols", record: record("lib/util.ts"), symbols: [sym("getUser", 12, 1), sym("gaugeUnitSize", 12, 2), sym("superuser_mode", 13, 3)] },
+      { type: "symbols", record: record("test/user.test.ts"), symbols: [sym("user", 13, 1)] },
+    ]);
+    engine = new SymbolQueryEngine(store.db);
+  });
+  afterEach(() => {
+    store.close();
+    cleanup();
+  });
+
+  const names = (q: Parameters<SymbolQueryEngine["search"]>[0]) => engine.search(q).hits.map((h) => `${h.tier}:${h.name}`);
+
+  it("ranks exact before prefix before humps before substring", () => {
+    const hits = names({ query: "user" });
+    expect(hits.slice(0, 3).every((h) => h.startsWith("exact:"))).toBe(true);
+    expect(hits).toContain("prefix:userName");
+    expect(hits).toContain("prefix:Username");
+    expect(hits).toContain("substring:getUserService");
+    expect(hits).toContain("substring:superuser_mode");
+    expect(hits.indexOf("prefix:userName")).toBeLessThan(hits.indexOf("substring:getUserService"));
+    // case-sensitive exact first
+    expect(engine.search({ query: "User" }).hits[0]!.name).toBe("User");
+  });
+
+  it("finds camelCase humps", () => {
+    const gus = names({ query: "gus" });
+    expect(gus.slice(0, 2).sort()).toEqual(["humps:gaugeUnitSize", "humps:getUserService"]);
+    expect(gus.slice(2).every((n) => n.startsWith("fuzzy:"))).toBe(true);
+    expect(names({ query: "ruc" })[0]).toBe("humps:resetUserCache");
+  });
+
+  it("finds substrings of 3+ characters through the trigram index", () => {
+    expect(names({ query: "serCa" })).toEqual(["substring:resetUserCache"]);
+  });
+
+  it("falls back to fuzzy, also for typos and short queries", () => {
+    expect(names({ query: "gtusrsvc" })).toEqual(["fuzzy:getUserService"]);
+    expect(names({ query: "getUsreService" })[0]).toBe("fuzzy:getUserService");
+    expect(names({ query: "rc" })).toContain("fuzzy:resetUserCache");
+  });
+
+  it("stops early when the limit is filled", () => {
+    const r = engine.search({ query: "user", limit: 2 });
+    expect(r.hits).toHaveLength(2);
+    expect(r.truncated).toBe(true);
+    expect(r.hits.every((h) => h.tier === "exact")).toBe(true);
+  });
+
+  it("filters by kind, path prefix, path glob and container", () => {
+    expect(names({ query: "user", kinds: [13] })).toEqual(["exact:user", "substring:superuser_mode"]);
+    expect(names({ query: "user", path: "src/user/" }).every((n) => !n.includes("superuser") && !n.endsWith("getUser"))).toBe(true);
+    expect(engine.search({ query: "user", path: "test/**/*.test.ts" }).hits.map((h) => h.path)).toEqual(["test/user.test.ts"]);
+    expect(engine.search({ query: "user", path: "*.test.ts" }).hits.map((h) => h.path)).toEqual(["test/user.test.ts"]);
+    expect(names({ query: "user", container: "userservice" })).toEqual(["exact:user", "substring:getUserService", "substring:resetUserCache"]);
+  });
+
+  it("lists a file's symbols with parents, and replaces them on re-index", () => {
+    const syms = store.fileSymbols("src/user/service.ts");
+    expect(syms.map((s) => s.name)).toEqual(["UserService", "getUserService", "user", "resetUserCache"]);
+    expect(syms[1]!.parent).toBe(0);
+    store.write([{ type: "symbols", record: record("src/user/service.ts", { hash: "h2" }), symbols: [sym("AccountService", 5, 1)] }]);
+    expect(names({ query: "getUserService" })).toEqual([]);
+    expect(names({ query: "accountservice" })).toEqual(["exact:AccountService"]);
+    expect(names({ query: "ountServ" })).toEqual(["substring:AccountService"]);
+  });
+
+  it("records empty and failed answers without serving them as symbols, and removes files", () => {
+    store.write([
+      { type: "symbols", record: record("empty.ts"), symbols: [] },
+      { type: "failure", record: { ...record("broken.ts"), error: "timeout" }, status: "failed" },
+    ]);
+    expect(store.getFile("empty.ts")).toMatchObject({ status: "empty", attempts: 1 });
+    store.write([{ type: "failure", record: { ...record("broken.ts"), error: "timeout" }, status: "failed" }]);
+    expect(store.getFile("broken.ts")).toMatchObject({ status: "failed", attempts: 2, error: "timeout" });
+    store.write([{ type: "remove", path: "lib/util.ts" }]);
+    expect(store.getFile("lib/util.ts")).toBeUndefined();
+    expect(names({ query: "getUser" }).filter((n) => !n.startsWith("fuzzy:"))).toEqual(["prefix:getUserService"]);
+    expect(store.stats()).toMatchObject({ files: 5, ok: 3, empty: 1, failed: 1 });
+  });
+
+  it("invalidates the rows of a server whose fingerprint changed", () => {
+    store.write([{ type: "symbols", record: { ...record("a.py"), fingerprint: "pyright@1#x" }, symbols: [sym("snake_case_fn", 12, 0)] }]);
+    expect(store.invalidateFingerprint("tsls", "tsls@2#c")).toBe(4);
+    expect(store.getFile("a.py")).toBeDefined();
+    expect(names({ query: "user" })).toEqual([]);
+  });
+});
