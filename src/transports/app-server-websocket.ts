@@ -23,6 +23,8 @@ export interface WebSocketServeOptions extends Omit<HttpSecurityOptions, "port">
   isReady?: () => boolean;
   /** Serve the picker page at `/`. */
   picker?: boolean;
+  /** Told when a server-side decision ends a connection (stalled, missed ping, oversized message). */
+  onDrop?: (label: string, reason: string) => void;
 }
 
 export interface WebSocketAppServer {
@@ -90,6 +92,7 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
           }),
         close: (reason) => {
           closeReason = reason;
+          options.onDrop?.(label, reason);
           // Policy violation: the peer is not reading. terminate() because a close frame cannot get through a full socket.
           ws.close(1008, truncateReason(reason));
           setTimeout(() => ws.terminate(), 1000).unref();
@@ -102,6 +105,7 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
     const heartbeat = setInterval(() => {
       if (!alive) {
         closeReason = "missed ping";
+        options.onDrop?.(label, closeReason);
         ws.terminate();
         return;
       }
