@@ -160,7 +160,7 @@ export class LanguageServerClient {
     this.lastUsed = Date.now();
     return new Promise<R>((resolve, reject) => {
       const cts = new CancellationTokenSource();
-      let timer: NodeJS.Timeout | undefined;
+      const timer = setTimeout(() => onTimeout(), timeoutMs);
       const entry: PendingRequest = {
         reject: (e) => {
           finish();
@@ -180,7 +180,7 @@ export class LanguageServerClient {
       };
       this.pending.add(entry);
       signal?.addEventListener("abort", onAbort, { once: true });
-      timer = setTimeout(() => {
+      const onTimeout = () => {
         cts.cancel();
         this.consecutiveTimeouts++;
         const loading = this.isLoading();
@@ -191,7 +191,7 @@ export class LanguageServerClient {
         );
         // Two timeouts in a row with nothing answered in between: treat the server as hung.
         if (this.consecutiveTimeouts >= 2 && !loading) void this.kill(`stopped answering (${method} timed out twice)`);
-      }, timeoutMs);
+      };
       connection.sendRequest<R>(method, params, cts.token).then(
         (value: R) => {
           if (!this.pending.has(entry)) return;

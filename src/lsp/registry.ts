@@ -210,7 +210,7 @@ export class ServerRegistry {
     if (spec.version) return spec.version;
     const cached = this.versions.get(spec.id);
     if (cached) return cached;
-    let version = "unknown";
+    let version: string;
     const npmPkgs = spec.command.filter((a) => a.startsWith("npm:")).map((a) => npmPackageName(a.slice(4)));
     if (npmPkgs.length > 0) {
       const parts = npmPkgs.map((p) => `${p}@${packageVersion(p) ?? "missing"}`);

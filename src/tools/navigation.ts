@@ -1,0 +1,26 @@
+// The code-navigation tools, backed by the LSP pool. The service composes the
+// catalog: `[...createNavigationTools({ pool, roots }), ...otherTools]`.
+
+import type { Tool } from "./tool.js";
+import { createCallHierarchyTool } from "./navigation/call-hierarchy.js";
+import type { NavigationDeps } from "./navigation/common.js";
+import { createDiagnosticsTool } from "./navigation/diagnostics.js";
+import { createHoverTool } from "./navigation/hover.js";
+import { createLocationTools } from "./navigation/location-tools.js";
+import { createDocumentSymbolsTool, createWorkspaceSymbolsTool } from "./navigation/symbol-tools.js";
+
+export type { NavigationDeps } from "./navigation/common.js";
+export { asToolError } from "./navigation/common.js";
+
+/** hover, definition, type_definition, implementation, references, document_symbols, workspace_symbols, call_hierarchy, diagnostics. */
+export function createNavigationTools(deps: NavigationDeps): Tool[] {
+  const tools: Tool<never, unknown>[] = [
+    createHoverTool(deps),
+    ...createLocationTools(deps),
+    createDocumentSymbolsTool(deps),
+    createWorkspaceSymbolsTool(deps),
+    createCallHierarchyTool(deps),
+    createDiagnosticsTool(deps),
+  ];
+  return tools as unknown as Tool[];
+}

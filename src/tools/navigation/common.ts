@@ -1,0 +1,139 @@
+// Shared pieces of the code-navigation tools: their dependencies, error mapping,
+// schema fragments, symbol-kind names and cached source-line reading.
+
+import { readFileSync, statSync } from "node:fs";
+import { ConfigError } from "../../workspace/config.js";
+import { PathError, toRootRelative } from "../../workspace/paths.js";
+import { LspError } from "../../lsp/errors.js";
+import type { LspPool } from "../../lsp/pool.js";
+import { splitLines, utf16ToColumn } from "../../lsp/positions.js";
+import { ToolError } from "../tool.js";
+
+export interface NavigationDeps {
+  pool: LspPool;
+  /** Canonical project roots (workspace/paths.ts resolveRoots). */
+  roots: readonly string[];
+}
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 1000;
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+const SNIPPET_MAX = 200;
+
+/** Forwards engine errors with their code; anything unexpected becomes "internal". */
+export function asToolError(e: unknown): ToolError {
+  if (e instanceof ToolError) return e;
+  if (e instanceof LspError) return new ToolError(e.code, e.message, e.data);
+  if (e instanceof PathError) return new ToolError(e.code, e.message);
+  if (e instanceof ConfigError) return new ToolError("invalid_input", e.message);
+  return new ToolError("internal", e instanceof Error ? e.message : String(e));
+}
+
+export async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw asToolError(e);
+  }
+}
+
+export const fileProperty = {
+  type: "string",
+  description: "Source file: a path relative to a project root (e.g. `src/app.ts`) or an absolute path inside one.",
+};
+
+export const targetProperties = {
+  file: fileProperty,
+  line: { type: "integer", minimum: 1, description: "1-based line number." },
+  column: {
+    type: "integer",
+    minimum: 1,
+    description: "1-based column counting characters as displayed (an emoji or CJK character is one column). Defaults to the first non-blank character of the line.",
+  },
+  symbol: {
+    type: "string",
+    description: "Instead of line/column: the name of a symbol declared in the file, optionally qualified (`Class.method`). With `line`, picks the declaration on that line.",
+  },
+};
+
+export const pagingProperties = {
+  limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, description: `Maximum results to return (default ${DEFAULT_LIMIT}).` },
+  offset: { type: "integer", minimum: 0, description: "Skip this many results (for paging through long lists)." },
+};
+
+export const locationSchema = {
+  type: "object",
+  properties: {
+    path: { type: "string", description: "Root-relative path (absolute when outside every root)." },
+    line: { type: "integer" },
+    column: { type: "integer" },
+    endLine: { type: "integer" },
+    endColumn: { type: "integer" },
+    kind: { type: "string" },
+    name: { type: "string" },
+    snippet: { type: "string" },
+  },
+  required: ["path", "line", "column"],
+};
+
+export const readOnly = { readOnlyHint: true, idempotentHint: true, openWorldHint: false };
+
+const KIND_NAMES = [
+  "", "file", "module", "namespace", "package", "class", "method", "property", "field", "constructor", "enum", "interface",
+  "function", "variable", "constant", "string", "number", "boolean", "array", "object", "key", "null", "enum member",
+  "struct", "event", "operator", "type parameter",
+];
+
+export function kindName(kind: number | undefined): string {
+  return (kind !== undefined && KIND_NAMES[kind]) || "symbol";
+}
+
+export function paging(input: { limit?: unknown; offset?: unknown }): { limit: number; offset: number } {
+  const limit = input.limit === undefined ? DEFAULT_LIMIT : Number(input.limit);
+  const offset = input.offset === undefined ? 0 : Number(input.offset);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new ToolError("invalid_input", `limit must be an integer from 1 to ${MAX_LIMIT}`);
+  if (!Number.isInteger(offset) || offset < 0) throw new ToolError("invalid_input", "offset must be a non-negative integer");
+  return { limit, offset };
+}
+
+/** Reads source files for snippets and column conversion, once per tool call. */
+export class SourceCache {
+  private readonly files = new Map<string, string[] | null>();
+
+  constructor(private readonly roots: readonly string[]) {}
+
+  /** Seeds the cache with the text the server saw, so positions match it exactly. */
+  seed(absPath: string, text: string): void {
+    this.files.set(absPath, splitLines(text));
+  }
+
+  lines(absPath: string): string[] | null {
+    if (!this.files.has(absPath)) {
+      let lines: string[] | null = null;
+      try {
+        if (statSync(absPath).size <= MAX_FILE_BYTES) lines = splitLines(readFileSync(absPath, "utf8"));
+      } catch {
+        lines = null;
+      }
+      this.files.set(absPath, lines);
+    }
+    return this.files.get(absPath)!;
+  }
+
+  /** LSP (0-based, UTF-16) → user (1-based, graphemes) for a position in `absPath`. */
+  userPosition(absPath: string, pos: { line: number; character: number }): { line: number; column: number } {
+    const text = this.lines(absPath)?.[pos.line];
+    return { line: pos.line + 1, column: text === undefined ? pos.character + 1 : utf16ToColumn(text, pos.character) };
+  }
+
+  snippet(absPath: string, line0: number): string {
+    const text = this.lines(absPath)?.[line0];
+    if (text === undefined) return "";
+    const trimmed = text.trim();
+    return trimmed.length > SNIPPET_MAX ? trimmed.slice(0, SNIPPET_MAX) + "…" : trimmed;
+  }
+
+  displayPath(absPath: string): string {
+    return toRootRelative(absPath, this.roots)?.relPath ?? absPath;
+  }
+}

@@ -1,0 +1,161 @@
+// document_symbols (the outline of one file) and workspace_symbols (live search
+// through the language servers of a root).
+
+import type { DocumentSymbol } from "vscode-languageserver-protocol";
+import { confinePath } from "../../workspace/paths.js";
+import { ToolError, type Tool } from "../tool.js";
+import { fileProperty, guarded, kindName, pagingProperties, paging, readOnly, SourceCache, type NavigationDeps } from "./common.js";
+import { groupedByFile, paginate, plural, sortEntries, truncationNote, type Page } from "./render.js";
+import { resolveSourceFile } from "./target.js";
+
+export interface OutlineEntry {
+  name: string;
+  kind: string;
+  detail?: string;
+  /** Dotted path of the enclosing symbols. */
+  container?: string;
+  depth: number;
+  line: number;
+  column: number;
+  endLine: number;
+}
+
+export interface DocumentSymbolsOutput extends Page<OutlineEntry> {
+  path: string;
+}
+
+export interface WorkspaceSymbolEntry {
+  name: string;
+  kind: string;
+  container?: string;
+  path: string;
+  line: number;
+  column: number;
+  snippet: string;
+  server: string;
+}
+
+export interface WorkspaceSymbolsOutput extends Page<WorkspaceSymbolEntry> {
+  query: string;
+}
+
+export function createDocumentSymbolsTool(deps: NavigationDeps): Tool<{ file: string; limit?: number; offset?: number }, DocumentSymbolsOutput> {
+  return {
+    name: "document_symbols",
+    title: "Outline of a file",
+    description:
+      "List the symbols a file declares (classes, functions, methods, variables, ...) as an indented outline with 1-based lines. Use it to see a file's structure or to find a symbol name to pass to other tools.",
+    inputSchema: { type: "object", properties: { file: fileProperty, ...pagingProperties }, required: ["file"] },
+    outputSchema: {
+      type: "object",
+      properties: { path: { type: "string" }, total: { type: "integer" }, offset: { type: "integer" }, omitted: { type: "integer" }, results: { type: "array", items: { type: "object" } } },
+      required: ["path", "total", "offset", "omitted", "results"],
+    },
+    annotations: readOnly,
+    run: (input, ctx) =>
+      guarded(async () => {
+        const { limit, offset } = paging({ limit: input.limit ?? 200, offset: input.offset });
+        const file = resolveSourceFile(deps, input.file);
+        const symbols = await deps.pool.documentSymbols(file.absPath, ctx.signal);
+        const sources = new SourceCache(deps.roots);
+        sources.seed(file.absPath, await deps.pool.documentText(file.absPath, ctx.signal));
+        const flat = flattenOutline(symbols, sources, file.absPath);
+        const page = paginate(flat, limit, offset);
+        const lines = [`${plural(page.total, "symbol")} in ${file.relPath}`];
+        for (const s of page.results) lines.push(`${"  ".repeat(s.depth)}${s.line}: ${s.kind} ${s.name}${s.detail ? ` — ${s.detail}` : ""}`);
+        const note = truncationNote(page, limit);
+        if (note) lines.push(note);
+        if (page.total === 0) lines[0] = `no symbols in ${file.relPath}`;
+        return { structured: { path: file.relPath, ...page }, text: lines.join("\n") };
+      }),
+  };
+}
+
+function flattenOutline(symbols: DocumentSymbol[], sources: SourceCache, absPath: string, depth = 0, container?: string): OutlineEntry[] {
+  const out: OutlineEntry[] = [];
+  const ordered = [...symbols].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  for (const s of ordered) {
+    const pos = sources.userPosition(absPath, s.selectionRange.start);
+    out.push({
+      name: s.name,
+      kind: kindName(s.kind),
+      ...(s.detail ? { detail: s.detail } : {}),
+      ...(container ? { container } : {}),
+      depth,
+      line: pos.line,
+      column: pos.column,
+      endLine: s.range.end.line + 1,
+    });
+    if (s.children?.length) out.push(...flattenOutline(s.children, sources, absPath, depth + 1, container ? `${container}.${s.name}` : s.name));
+  }
+  return out;
+}
+
+export function createWorkspaceSymbolsTool(deps: NavigationDeps): Tool<{ query: string; root?: string; kind?: string; limit?: number; offset?: number }, WorkspaceSymbolsOutput> {
+  return {
+    name: "workspace_symbols",
+    title: "Search symbols by name",
+    description:
+      "Search the project for symbols (classes, functions, methods, ...) whose name matches `query`, using the language servers live. Results are grouped by file with 1-based line:column. Optional `root` (a project root or a folder inside one) and `kind` (e.g. `class`, `function`) narrow the search.",
+    inputSchema: {
+      type: "object",
+      properties: {
+        query: { type: "string", description: "Symbol name or part of it." },
+        root: { type: "string", description: "Project root or a folder inside one (default: every root)." },
+        kind: { type: "string", description: "Only symbols of this kind: class, function, method, interface, variable, ..." },
+        ...pagingProperties,
+      },
+      required: ["query"],
+    },
+    outputSchema: {
+      type: "object",
+      properties: { query: { type: "string" }, total: { type: "integer" }, offset: { type: "integer" }, omitted: { type: "integer" }, results: { type: "array", items: { type: "object" } } },
+      required: ["query", "total", "offset", "omitted", "results"],
+    },
+    annotations: readOnly,
+    run: (input, ctx) =>
+      guarded(async () => {
+        if (typeof input.query !== "string") throw new ToolError("invalid_input", "`query` must be a string");
+        const { limit, offset } = paging(input);
+        const scopes = input.root ? [confineDir(deps, input.root)] : [...deps.roots];
+        const sources = new SourceCache(deps.roots);
+        let entries: WorkspaceSymbolEntry[] = [];
+        for (const scope of scopes) {
+          const hits = await deps.pool.workspaceSymbols(input.query, scope, ctx.signal);
+          for (const h of hits) {
+            const pos = h.range ? sources.userPosition(h.absPath, h.range.start) : { line: 1, column: 1 };
+            entries.push({
+              name: h.name,
+              kind: kindName(h.kind),
+              ...(h.containerName ? { container: h.containerName } : {}),
+              path: sources.displayPath(h.absPath),
+              line: pos.line,
+              column: pos.column,
+              snippet: h.range ? sources.snippet(h.absPath, h.range.start.line) : "",
+              server: h.serverId,
+            });
+          }
+        }
+        if (input.kind) entries = entries.filter((e) => e.kind === input.kind!.toLowerCase());
+        const page = paginate(rank(sortEntries(entries), input.query), limit, offset);
+        const lines = [page.total === 0 ? `no symbols match '${input.query}'` : `${plural(page.total, "symbol")} match '${input.query}'`];
+        lines.push(...groupedByFile(page.results, (e) => `${e.line}:${e.column} ${e.kind} ${e.container ? e.container + "." : ""}${e.name}`));
+        const note = truncationNote(page, limit);
+        if (note) lines.push(note);
+        return { structured: { query: input.query, ...page }, text: lines.join("\n") };
+      }),
+  };
+}
+
+/** Files holding an exact name match first, then prefix matches, then the rest; grouping by file stays intact. */
+function rank(entries: WorkspaceSymbolEntry[], query: string): WorkspaceSymbolEntry[] {
+  const q = query.toLowerCase();
+  const tier = (e: WorkspaceSymbolEntry) => (e.name.toLowerCase() === q ? 0 : e.name.toLowerCase().startsWith(q) ? 1 : 2);
+  const fileTier = new Map<string, number>();
+  for (const e of entries) fileTier.set(e.path, Math.min(fileTier.get(e.path) ?? 3, tier(e)));
+  return entries.map((e, i) => ({ e, i })).sort((a, b) => fileTier.get(a.e.path)! - fileTier.get(b.e.path)! || a.i - b.i).map((x) => x.e);
+}
+
+function confineDir(deps: NavigationDeps, dir: string): string {
+  return confinePath(dir, deps.roots).absPath;
+}

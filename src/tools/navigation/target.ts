@@ -1,0 +1,173 @@
+// Turns a tool's input (file + line/column, or file + symbol name) into an LSP
+// position, with a clear error for each way the input can be wrong.
+
+import { openSync, readSync, closeSync, statSync } from "node:fs";
+import type { DocumentSymbol, Position } from "vscode-languageserver-protocol";
+import { confinePath } from "../../workspace/paths.js";
+import { columnCount, columnToUtf16, splitLines, utf16ToColumn } from "../../lsp/positions.js";
+import { ToolError } from "../tool.js";
+import { kindName, type NavigationDeps } from "./common.js";
+
+export interface ResolvedFile {
+  root: string;
+  absPath: string;
+  relPath: string;
+}
+
+export interface ResolvedTarget extends ResolvedFile {
+  /** LSP position (0-based line, UTF-16 character). */
+  position: Position;
+  /** User position (1-based line, grapheme column). */
+  line: number;
+  column: number;
+  /** Set when the target came from a symbol name. */
+  symbol?: { name: string; kind: string };
+  /** The file's text as the server has it. */
+  text: string;
+}
+
+const BINARY_PROBE_BYTES = 8000;
+const MAX_SOURCE_BYTES = 10 * 1024 * 1024;
+
+/** Confines the path to the roots and refuses directories, binaries and huge files. */
+export function resolveSourceFile(deps: NavigationDeps, file: unknown): ResolvedFile {
+  if (typeof file !== "string" || file.trim() === "") throw new ToolError("invalid_input", "`file` is required: a path relative to a project root or absolute inside one");
+  const confined = confinePath(file, deps.roots);
+  const st = statSync(confined.absPath);
+  if (st.isDirectory()) throw new ToolError("invalid_input", `'${file}' is a directory; give a source file`);
+  if (st.size > MAX_SOURCE_BYTES) throw new ToolError("invalid_input", `'${file}' is too large (${st.size} bytes) for a language server query`);
+  if (looksBinary(confined.absPath)) throw new ToolError("invalid_input", `'${file}' is a binary file; language servers only read source text`);
+  return confined;
+}
+
+export async function resolveTarget(
+  deps: NavigationDeps,
+  input: { file?: unknown; line?: unknown; column?: unknown; symbol?: unknown },
+  signal: AbortSignal,
+): Promise<ResolvedTarget> {
+  const file = resolveSourceFile(deps, input.file);
+  const line = optionalPositiveInt(input.line, "line");
+  const column = optionalPositiveInt(input.column, "column");
+  if (input.symbol !== undefined && (typeof input.symbol !== "string" || input.symbol.trim() === "")) {
+    throw new ToolError("invalid_input", "`symbol` must be a non-empty name such as `render` or `Widget.render`");
+  }
+  if (typeof input.symbol === "string") {
+    const symbols = await deps.pool.documentSymbols(file.absPath, signal);
+    const text = await deps.pool.documentText(file.absPath, signal);
+    const found = findSymbol(symbols, input.symbol.trim(), line);
+    if (!found) throw unknownSymbol(file.relPath, input.symbol.trim(), symbols);
+    const lines = splitLines(text);
+    const pos = found.symbol.selectionRange.start;
+    const lineText = lines[pos.line] ?? "";
+    return {
+      ...file,
+      position: pos,
+      line: pos.line + 1,
+      column: utf16ToColumn(lineText, pos.character),
+      symbol: { name: found.path, kind: kindName(found.symbol.kind) },
+      text,
+    };
+  }
+  if (line === undefined) throw new ToolError("invalid_input", "give either `line` (and optionally `column`) or `symbol`");
+  const text = await deps.pool.documentText(file.absPath, signal);
+  const lines = splitLines(text);
+  if (line > lines.length) throw new ToolError("invalid_input", `line ${line} is past the end of ${file.relPath} (${lines.length} lines)`);
+  const lineText = lines[line - 1];
+  const width = columnCount(lineText);
+  let col = column;
+  if (col === undefined) col = firstNonBlankColumn(lineText);
+  if (col > width + 1) throw new ToolError("invalid_input", `column ${col} is past the end of line ${line} of ${file.relPath} (${width} columns)`);
+  return { ...file, position: { line: line - 1, character: columnToUtf16(lineText, col) }, line, column: col, text };
+}
+
+interface NamedSymbol {
+  symbol: DocumentSymbol;
+  /** Dotted path of names from the outermost container. */
+  path: string;
+}
+
+export function flattenSymbols(symbols: DocumentSymbol[], prefix = ""): NamedSymbol[] {
+  const out: NamedSymbol[] = [];
+  for (const s of symbols) {
+    const path = prefix ? `${prefix}.${s.name}` : s.name;
+    out.push({ symbol: s, path });
+    if (s.children?.length) out.push(...flattenSymbols(s.children, path));
+  }
+  return out;
+}
+
+/** Exact qualified match, then a match on the last name parts, then case-insensitively; `line` breaks ties. */
+function findSymbol(symbols: DocumentSymbol[], wanted: string, line: number | undefined): NamedSymbol | undefined {
+  const all = flattenSymbols(symbols);
+  const normalised = wanted.replace(/::|#|\//g, ".");
+  const tiers: ((s: NamedSymbol) => boolean)[] = [
+    (s) => s.path === normalised,
+    (s) => s.path.endsWith("." + normalised),
+    (s) => s.path.toLowerCase() === normalised.toLowerCase() || s.path.toLowerCase().endsWith("." + normalised.toLowerCase()),
+    // Servers decorate names (pyright: none; tsserver: `constructor`; clangd: `circle_area(const struct circle *)`).
+    (s) => stripDecorations(s.symbol.name) === stripDecorations(normalised.split(".").pop()!),
+  ];
+  for (const tier of tiers) {
+    const matches = all.filter(tier);
+    if (matches.length === 0) continue;
+    if (line !== undefined) {
+      const onLine = matches.find((m) => m.symbol.range.start.line + 1 <= line && line <= m.symbol.range.end.line + 1);
+      if (onLine) return onLine;
+    }
+    return matches[0];
+  }
+  return undefined;
+}
+
+function stripDecorations(name: string): string {
+  return name.replace(/\(.*$/, "").trim().toLowerCase();
+}
+
+function unknownSymbol(relPath: string, wanted: string, symbols: DocumentSymbol[]): ToolError {
+  const names = [...new Set(flattenSymbols(symbols).map((s) => s.path))];
+  const w = wanted.toLowerCase();
+  const closest = names
+    .map((n) => ({ n, d: Math.min(editDistance(w, n.toLowerCase()), editDistance(w, n.split(".").pop()!.toLowerCase())) - (n.toLowerCase().includes(w) ? 2 : 0) }))
+    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
+    .slice(0, 8)
+    .map((x) => x.n);
+  const hint = closest.length > 0 ? ` Closest names: ${closest.join(", ")}.` : " The file declares no symbols.";
+  return new ToolError("not_found", `no symbol named '${wanted}' in ${relPath}.${hint}`, { closest });
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+function optionalPositiveInt(v: unknown, name: string): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw new ToolError("invalid_input", `\`${name}\` must be a positive integer (1-based), got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function firstNonBlankColumn(lineText: string): number {
+  const m = /^\s*/.exec(lineText);
+  return columnCount(m ? m[0] : "") + 1;
+}
+
+function looksBinary(absPath: string): boolean {
+  const fd = openSync(absPath, "r");
+  try {
+    const buf = Buffer.alloc(BINARY_PROBE_BYTES);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).includes(0);
+  } finally {
+    closeSync(fd);
+  }
+}
