@@ -1,0 +1,296 @@
+// The file index of one root: its files and folders in a shared PathTable, listed through git in
+// a work tree (else walked in a worker with ignore rules), then kept fresh by a chokidar watcher
+// without rescans. Other engines (LSP documents, symbol indexer) subscribe to its changes.
+//
+// Public surface:
+//   class RootIndex
+//     readonly root: string                         absolute
+//     readonly ready: Promise<void>                 the initial listing is complete (rejects on a listing failure)
+//     readonly watching: Promise<void>              the watcher delivers events (resolves at once when not watching)
+//     loaded: boolean; source: "git" | "walk" | undefined; degraded: boolean (watcher replaced by rescans)
+//     walkErrors: WalkError[]                       folders the walker could not read
+//     paths({ directories? }): string[]             root-relative, '/'-separated; files only unless directories: true
+//     has(path): boolean
+//     onChange(listener: (ev: FileIndexChange) => void): () => void   returns the unsubscribe function
+//     rescan(): Promise<void>                       relist and apply the difference as changes
+//     close(): Promise<void>
+//   interface FileIndexChange { kind: "add" | "change" | "unlink" | "addDir" | "unlinkDir"; path: string }
+//   interface RootIndexOptions { watch?, rescanIntervalMs?, hidden?, onWarning? }
+// Created through FileFinder.openRoot (one index per root, shared by sessions).
+import { EventEmitter } from "node:events";
+import { existsSync } from "node:fs";
+import { MessageChannel } from "node:worker_threads";
+import { listGitFiles } from "../workspace/git.js";
+import { DEFAULT_IGNORE_FILES, IgnoreMatcher, readGitExcludes } from "../workspace/ignore.js";
+import { walkTree, type WalkError } from "../workspace/walk.js";
+import { watchTree, type TreeWatcher, type TreeWatchKind } from "../workspace/watcher.js";
+import type { WalkBatch, WalkTask } from "../../workers/walk-worker.js";
+import { PathTable } from "./path-table.js";
+import type { FilesPool } from "./worker-pool.js";
+import { join } from "node:path";
+
+export interface FileIndexChange {
+  kind: TreeWatchKind;
+  /** Root-relative, '/'-separated. */
+  path: string;
+}
+
+export interface RootIndexOptions {
+  /** Keep the list fresh with a watcher (default true). */
+  watch?: boolean;
+  /** Period of the rescans that replace the watcher when the OS runs out of watches (default 5000). */
+  rescanIntervalMs?: number;
+  /** List dot-files in non-git trees (default true, like git). */
+  hidden?: boolean;
+  /** Degradations worth telling the user about (default: process.emitWarning). */
+  onWarning?: (message: string) => void;
+}
+
+export class RootIndex {
+  readonly table = new PathTable(8192);
+  readonly ready: Promise<void>;
+  readonly watching: Promise<void>;
+  loaded = false;
+  source: "git" | "walk" | undefined;
+  degraded = false;
+  walkErrors: WalkError[] = [];
+
+  private readonly events = new EventEmitter<{ change: [FileIndexChange]; grow: [] }>();
+  private readonly knownDirs = new Set<string>();
+  private watcher: TreeWatcher | null = null;
+  private pending: FileIndexChange[] | null = [];
+  private rescanTimer: NodeJS.Timeout | null = null;
+  private rescanDebounce: NodeJS.Timeout | null = null;
+  private closed = false;
+  private ignore: IgnoreMatcher | null = null;
+
+  constructor(
+    readonly root: string,
+    private readonly pool: FilesPool,
+    private readonly options: RootIndexOptions = {},
+  ) {
+    this.events.setMaxListeners(0);
+    this.ready = this.load();
+    // Failures surface through `ready`; keep an unobserved rejection from crashing the process.
+    this.ready.catch(() => {});
+    // chokidar's initial scan floods the event loop: start it once the list is in, then catch up
+    // with one rescan for whatever changed in between.
+    this.watching =
+      options.watch ?? true
+        ? this.ready.then(async () => {
+            if (this.closed) return;
+            this.watcher = this.startWatcher();
+            await this.watcher.ready;
+            await this.rescan();
+          })
+        : Promise.resolve();
+    this.watching.catch(() => {});
+  }
+
+  paths(options: { directories?: boolean } = {}): string[] {
+    const out: string[] = [];
+    const t = this.table;
+    for (let i = 0; i < t.count; i++) {
+      if (t.isDeleted(i) || (!options.directories && t.isDir(i))) continue;
+      out.push(t.pathAt(i));
+    }
+    return out;
+  }
+
+  has(path: string): boolean {
+    return this.table.indexOf(path) >= 0;
+  }
+
+  onChange(listener: (ev: FileIndexChange) => void): () => void {
+    this.events.on("change", listener);
+    return () => this.events.off("change", listener);
+  }
+
+  /** @internal Sessions listen to learn that entries were appended. */
+  onGrow(listener: () => void): () => void {
+    this.events.on("grow", listener);
+    return () => this.events.off("grow", listener);
+  }
+
+  async rescan(): Promise<void> {
+    if (this.closed) return;
+    const fresh = await this.list(false);
+    if (this.closed) return;
+    const seen = new Set<string>();
+    for (const entry of fresh) {
+      seen.add(entry.path);
+      if (this.table.indexOf(entry.path) < 0) this.apply({ kind: entry.dir ? "addDir" : "add", path: entry.path });
+    }
+    for (const entry of this.table.liveEntries()) {
+      if (!seen.has(entry.path)) this.apply({ kind: entry.dir ? "unlinkDir" : "unlink", path: entry.path });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    if (this.rescanDebounce) clearTimeout(this.rescanDebounce);
+    const w = this.watcher;
+    this.watcher = null;
+    this.events.removeAllListeners();
+    await w?.close();
+  }
+
+  private async load(): Promise<void> {
+    await this.list(true);
+    this.loaded = true;
+    const queued = this.pending ?? [];
+    this.pending = null;
+    for (const ev of queued) this.apply(ev);
+    this.events.emit("grow");
+  }
+
+  /**
+   * Lists the root. Initially (`intoTable`) entries stream straight into the table; for a rescan
+   * they are collected and returned for diffing.
+   */
+  private async list(intoTable: boolean): Promise<Array<{ path: string; dir: boolean }>> {
+    const collected: Array<{ path: string; dir: boolean }> = [];
+    const dirs = intoTable ? this.knownDirs : new Set<string>();
+    const addBytes = (p: Buffer, dir: boolean) => {
+      if (intoTable) this.table.add(p, dir);
+      else collected.push({ path: p.toString("utf8"), dir });
+    };
+    const git = await listGitFiles(this.root, (paths) => {
+      for (const p of paths) {
+        this.addParents(p, dirs, addBytes);
+        addBytes(p, false);
+      }
+      if (intoTable) this.events.emit("grow");
+    });
+    if (git.isRepo) {
+      this.source = "git";
+      return collected;
+    }
+    if (intoTable && this.table.count > 0) throw new Error(`git listing of ${this.root} failed midway: ${git.reason ?? "unknown"}`);
+    this.source = "walk";
+    const { port1, port2 } = new MessageChannel();
+    port1.on("message", (batch: WalkBatch) => {
+      for (let k = 0; k < batch.paths.length; k++) {
+        const path = batch.paths[k]!;
+        const dir = batch.dirs[k] === 1;
+        if (intoTable) this.table.add(path, dir);
+        else collected.push({ path, dir });
+      }
+      if (intoTable) this.events.emit("grow");
+    });
+    const task: WalkTask = { root: this.root, hidden: this.options.hidden, port: port2 };
+    try {
+      const result = await this.pool.walk<{ errors: WalkError[] }>(task, [port2]);
+      this.walkErrors = result.errors;
+      // Batches posted before the task finished may still be queued on our port: drain them.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    } finally {
+      port1.close();
+    }
+    return collected;
+  }
+
+  /** git lists files only: derive their folders (sorted input makes the cache hit almost always). */
+  private addParents(p: Buffer, dirs: Set<string>, add: (p: Buffer, dir: boolean) => void): void {
+    const slash = p.lastIndexOf(47);
+    if (slash <= 0) return;
+    const key = p.toString("latin1", 0, slash);
+    if (dirs.has(key)) return;
+    this.addParents(p.subarray(0, slash), dirs, add);
+    dirs.add(key);
+    add(p.subarray(0, slash), true);
+  }
+
+  private apply(ev: FileIndexChange): void {
+    if (this.closed) return;
+    if (this.pending) {
+      this.pending.push(ev);
+      return;
+    }
+    let grew = false;
+    switch (ev.kind) {
+      case "add":
+        if (this.table.indexOf(ev.path) < 0) {
+          this.table.add(ev.path, false);
+          grew = true;
+        }
+        break;
+      case "addDir":
+        if (this.table.indexOf(ev.path) < 0) {
+          this.table.add(ev.path, true);
+          grew = true;
+          this.events.emit("change", ev);
+          // The watcher reports folders only: list what the new folder already holds.
+          this.addFolderContent(ev.path);
+          this.events.emit("grow");
+          return;
+        }
+        break;
+      case "unlink":
+      case "unlinkDir":
+        this.table.remove(ev.path);
+        break;
+      case "change":
+        break;
+    }
+    const base = ev.path.slice(ev.path.lastIndexOf("/") + 1);
+    if (DEFAULT_IGNORE_FILES.includes(base) && ev.kind !== "addDir" && ev.kind !== "unlinkDir") this.ignoreRulesChanged(ev.path);
+    this.events.emit("change", ev);
+    if (grew) this.events.emit("grow");
+  }
+
+  private addFolderContent(folder: string): void {
+    const ignore = this.ignore;
+    const { entries } = walkTree(join(this.root, folder));
+    for (const entry of entries) {
+      const rel = `${folder}/${entry.path}`;
+      if (ignore?.ignores(rel, entry.dir) || this.table.indexOf(rel) >= 0) continue;
+      this.table.add(rel, entry.dir);
+      this.events.emit("change", { kind: entry.dir ? "addDir" : "add", path: rel });
+    }
+  }
+
+  private ignoreRulesChanged(file: string): void {
+    const slash = file.lastIndexOf("/");
+    this.ignore?.invalidate(slash < 0 ? "" : file.slice(0, slash));
+    if (this.rescanDebounce) clearTimeout(this.rescanDebounce);
+    this.rescanDebounce = setTimeout(() => {
+      this.rescanDebounce = null;
+      void this.rescan().catch((err: unknown) => this.warn(`rescan of ${this.root} failed: ${String(err)}`));
+    }, 200);
+  }
+
+  private startWatcher(): TreeWatcher {
+    const inRepo = existsSync(join(this.root, ".git"));
+    this.ignore = new IgnoreMatcher(this.root, { extraRules: inRepo ? readGitExcludes(this.root) : [] });
+    const ignore = this.ignore;
+    return watchTree(this.root, {
+      ignored: (rel, isDir) => ignore.ignores(rel, isDir ?? false),
+      onEvent: (ev) => this.apply(ev),
+      isKnown: (rel) => this.table.indexOf(rel) >= 0,
+      onLimit: (err) => this.degrade(err),
+      onError: (err) => this.warn(`watcher on ${this.root}: ${err.message}`),
+    });
+  }
+
+  private degrade(err: NodeJS.ErrnoException): void {
+    if (this.closed || this.degraded) return;
+    this.degraded = true;
+    this.watcher = null;
+    const every = this.options.rescanIntervalMs ?? 5000;
+    this.warn(
+      `watching ${this.root} failed (${err.code}: out of inotify watches or file handles); ` +
+        `falling back to a rescan every ${every} ms. Raise fs.inotify.max_user_watches to restore live updates.`,
+    );
+    this.rescanTimer = setInterval(() => {
+      void this.rescan().catch((e: unknown) => this.warn(`rescan of ${this.root} failed: ${String(e)}`));
+    }, every);
+    this.rescanTimer.unref();
+  }
+
+  private warn(message: string): void {
+    if (this.options.onWarning) this.options.onWarning(message);
+    else process.emitWarning(message, { code: "CODEINTEL_FILES" });
+  }
+}

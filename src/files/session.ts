@@ -1,0 +1,316 @@
+// A streaming search session over one or more roots: start(roots) → update(query)* → stop().
+// Each query is scored in the worker pool, chunk by chunk, as the roots' lists stream in.
+// Listeners get throttled `updated` snapshots for the latest query only, then exactly one
+// `completed` per query that ran to the end (its final results are also sent as a last
+// `updated`, since app-server clients read results from updates). A newer query, stop() or the
+// AbortSignal cancels the running one: a shared Int32Array flag tells busy workers to stop
+// mid-chunk, and nothing more is emitted for the superseded query. A query that extends the
+// previous completed one (`foo` → `foob`, `foo` → `foo bar`) re-scores only its matches.
+//
+// Public surface:
+//   class FindSession extends EventEmitter<FindSessionEvents>
+//     update(query): void;  stop(): void;  idle(): Promise<void> (no task of this session in a worker)
+//     readonly roots: string[]; readonly stopped: boolean
+//   events: "updated" (FindSnapshot), "completed" (FindSnapshot), "error" (Error; emitted only when listened to)
+//   interface FileMatch, FindSnapshot, SessionOptions
+// Created by FileFinder.startSession.
+import { EventEmitter } from "node:events";
+import type { MatchChunkResult, MatchTask } from "./match-chunk.js";
+import { extendsQuery, parseQuery, scorePath, type ParsedQuery } from "./query.js";
+import type { RootIndex } from "./root-index.js";
+import type { FilesPool } from "./worker-pool.js";
+
+export interface FileMatch {
+  /** The root (absolute) this path belongs to. */
+  root: string;
+  /** Root-relative, '/'-separated. */
+  path: string;
+  /** The last path segment. */
+  fileName: string;
+  matchType: "file" | "directory";
+  score: number;
+  /** Matched positions in `path` (UTF-16 code unit offsets, ascending), for highlighting. */
+  indices: number[];
+}
+
+export interface FindSnapshot {
+  query: string;
+  results: FileMatch[];
+  /** Entries looked at so far for this query. */
+  scanned: number;
+  /** Entries matching so far. */
+  matched: number;
+  /** Every root's listing is complete. */
+  walkComplete: boolean;
+  /** This is the final answer for the query. */
+  complete: boolean;
+}
+
+export interface FindSessionEvents {
+  updated: [FindSnapshot];
+  completed: [FindSnapshot];
+  error: [Error];
+}
+
+export interface SessionOptions {
+  /** Results per snapshot (default 50). */
+  limit?: number;
+  /** Minimum time between two `updated` snapshots of one query (default 50 ms). */
+  throttleMs?: number;
+  /** Aborting stops the session. */
+  signal?: AbortSignal;
+  /** Folders are candidates too (default true). */
+  includeDirectories?: boolean;
+}
+
+export const DEFAULT_LIMIT = 50;
+
+interface Candidate {
+  root: number;
+  index: number;
+  key: number;
+}
+
+interface CompletedQuery {
+  parsed: ParsedQuery;
+  /** Per root: matching indices and how far into the table the query looked. */
+  perRoot: Array<{ matched: Int32Array[]; scannedTo: number }>;
+}
+
+export class FindSession extends EventEmitter<FindSessionEvents> {
+  readonly roots: string[];
+  private generation = 0;
+  private readonly cancel = new Int32Array(new SharedArrayBuffer(4));
+  private readonly limit: number;
+  private readonly throttleMs: number;
+  private readonly filesOnly: boolean;
+  private last: CompletedQuery | null = null;
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+  private stoppedFlag = false;
+  private readonly onAbort = () => this.stop();
+
+  constructor(
+    private readonly indexes: RootIndex[],
+    private readonly pool: FilesPool,
+    private readonly options: SessionOptions = {},
+    private readonly onStopped?: () => void,
+  ) {
+    super();
+    this.roots = indexes.map((r) => r.root);
+    this.limit = Math.max(0, Math.floor(options.limit ?? DEFAULT_LIMIT));
+    this.throttleMs = options.throttleMs ?? 50;
+    this.filesOnly = options.includeDirectories === false;
+    if (options.signal?.aborted) this.stoppedFlag = true;
+    options.signal?.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  get stopped(): boolean {
+    return this.stoppedFlag;
+  }
+
+  update(query: string): void {
+    if (this.stoppedFlag) return;
+    const generation = this.bump();
+    void this.run(generation, query).catch((err: unknown) => {
+      if (generation === this.generation) this.fail(err instanceof Error ? err : new Error(String(err)));
+    });
+  }
+
+  stop(): void {
+    if (this.stoppedFlag) return;
+    this.stoppedFlag = true;
+    this.bump();
+    this.options.signal?.removeEventListener("abort", this.onAbort);
+    this.onStopped?.();
+  }
+
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private bump(): number {
+    this.generation++;
+    Atomics.store(this.cancel, 0, this.generation);
+    return this.generation;
+  }
+
+  private async run(generation: number, query: string): Promise<void> {
+    const parsed = parseQuery(query);
+    const current = () => generation === this.generation;
+    const prev = this.last;
+    const reuse = prev !== null && extendsQuery(prev.parsed, parsed);
+    const perRoot = this.indexes.map((_, r) => ({
+      matched: [] as Int32Array[],
+      scannedTo: reuse ? prev!.perRoot[r]!.scannedTo : 0,
+      pendingLists: reuse ? prev!.perRoot[r]!.matched : ([] as Int32Array[]),
+    }));
+    let top: Candidate[] = [];
+    let scanned = 0;
+    let matched = 0;
+    let lastEmit = -Infinity;
+    const parts = this.pool.threads * 2;
+
+    for (;;) {
+      if (!current()) return;
+      const allLoadedBefore = this.indexes.every((ix) => ix.loaded);
+      const tasks: Array<Promise<void>> = [];
+      const dispatch = (r: number, task: MatchTask) => {
+        this.inFlight++;
+        const job = this.pool.match(task).finally(() => this.taskDone());
+        tasks.push(
+          job.then((res: MatchChunkResult) => {
+            if (!current() || res.cancelled) return;
+            scanned += res.scanned;
+            matched += res.matched.length;
+            perRoot[r]!.matched.push(res.matched);
+            top = mergeTop(top, res, r, this.limit, this.indexes);
+            const now = performance.now();
+            if (now - lastEmit >= this.throttleMs) {
+              lastEmit = now;
+              this.emit("updated", this.snapshot(parsed, top, scanned, matched, false));
+            }
+          }),
+        );
+      };
+      for (let r = 0; r < this.indexes.length; r++) {
+        const table = this.indexes[r]!.table;
+        const state = perRoot[r]!;
+        const base: Omit<MatchTask, "from" | "to"> = {
+          table: table.shared(),
+          query,
+          limit: this.limit,
+          cancel: this.cancel,
+          generation,
+          filesOnly: this.filesOnly,
+        };
+        if (state.pendingLists.length > 0) {
+          const all = concat(state.pendingLists);
+          state.pendingLists = [];
+          const size = Math.max(2048, Math.ceil(all.length / parts));
+          for (let at = 0; at < all.length; at += size) dispatch(r, { ...base, from: 0, to: 0, list: all.slice(at, at + size) });
+        }
+        const count = table.count;
+        if (state.scannedTo < count) {
+          const size = Math.max(4096, Math.ceil((count - state.scannedTo) / parts));
+          for (let from = state.scannedTo; from < count; from += size) dispatch(r, { ...base, from, to: Math.min(count, from + size) });
+          state.scannedTo = count;
+        }
+      }
+      if (tasks.length > 0) {
+        await Promise.all(tasks);
+        continue;
+      }
+      if (allLoadedBefore) break;
+      await this.nextGrowth();
+    }
+    if (!current()) return;
+    const final = this.snapshot(parsed, top, scanned, matched, true);
+    this.last = { parsed, perRoot: perRoot.map((s) => ({ matched: s.matched, scannedTo: s.scannedTo })) };
+    this.emit("updated", final);
+    this.emit("completed", final);
+  }
+
+  /** Resolves when any root grows or finishes loading, or the query is superseded. */
+  private nextGrowth(): Promise<void> {
+    return new Promise((resolve) => {
+      const offs: Array<() => void> = [];
+      const done = () => {
+        for (const off of offs) off();
+        resolve();
+      };
+      for (const ix of this.indexes) {
+        offs.push(ix.onGrow(done));
+        ix.ready.then(done, done);
+      }
+      const timer = setTimeout(done, 100);
+      offs.push(() => clearTimeout(timer));
+    });
+  }
+
+  private snapshot(q: ParsedQuery, top: Candidate[], scanned: number, matched: number, complete: boolean): FindSnapshot {
+    const results: FileMatch[] = [];
+    for (const c of top) {
+      const ix = this.indexes[c.root]!;
+      if (ix.table.isDeleted(c.index)) continue;
+      results.push(toMatch(q, ix, c));
+    }
+    return {
+      query: q.raw,
+      results,
+      scanned,
+      matched,
+      walkComplete: this.indexes.every((ix) => ix.loaded),
+      complete,
+    };
+  }
+
+  private taskDone(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.listenerCount("error") > 0) this.emit("error", err);
+    else process.emitWarning(`find session: ${err.message}`);
+  }
+}
+
+function toMatch(q: ParsedQuery, ix: RootIndex, c: Candidate): FileMatch {
+  const path = ix.table.pathAt(c.index);
+  const codes = new Uint16Array(path.length);
+  for (let i = 0; i < path.length; i++) codes[i] = path.charCodeAt(i);
+  const slash = path.lastIndexOf("/");
+  const positions: number[] = [];
+  if (!q.empty) scorePath(q, "utf16", codes, 0, path.length, slash + 1, positions);
+  positions.sort((a, b) => a - b);
+  return {
+    root: ix.root,
+    path,
+    fileName: path.slice(slash + 1),
+    matchType: ix.table.isDir(c.index) ? "directory" : "file",
+    score: Math.floor(c.key / 65536),
+    indices: [...new Set(positions)],
+  };
+}
+
+function mergeTop(top: Candidate[], res: MatchChunkResult, root: number, limit: number, indexes: RootIndex[]): Candidate[] {
+  if (res.topIndex.length === 0) return top;
+  const merged = top.slice();
+  for (let k = 0; k < res.topIndex.length; k++) merged.push({ root, index: res.topIndex[k]!, key: res.topKey[k]! });
+  const names = new Map<Candidate, string>();
+  const name = (c: Candidate) => {
+    let n = names.get(c);
+    if (n === undefined) {
+      n = indexes[c.root]!.table.pathAt(c.index);
+      names.set(c, n);
+    }
+    return n;
+  };
+  merged.sort((a, b) => {
+    if (a.key !== b.key) return b.key - a.key;
+    const na = name(a);
+    const nb = name(b);
+    if (na !== nb) return na < nb ? -1 : 1;
+    return a.root - b.root;
+  });
+  return merged.slice(0, limit);
+}
+
+function concat(lists: Int32Array[]): Int32Array {
+  if (lists.length === 1) return lists[0]!;
+  let n = 0;
+  for (const l of lists) n += l.length;
+  const out = new Int32Array(n);
+  let at = 0;
+  for (const l of lists) {
+    out.set(l, at);
+    at += l.length;
+  }
+  return out;
+}

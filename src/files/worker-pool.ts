@@ -1,0 +1,66 @@
+// The piscina pool shared by a FileFinder: match tasks (workers/match-worker.js) and walk tasks
+// (workers/walk-worker.js), both compiled to dist/workers. Code running from src (vitest) and
+// from dist resolves them from the package root, so the build must have run.
+//
+// Public surface:
+//   createFilesPool(threads?): FilesPool
+//   interface FilesPool { match(task), walk(task, transferList), threads, destroy() }
+import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Transferable } from "node:worker_threads";
+import { Piscina } from "piscina";
+import type { MatchChunkResult, MatchTask } from "./match-chunk.js";
+
+export interface FilesPool {
+  readonly threads: number;
+  match(task: MatchTask): Promise<MatchChunkResult>;
+  walk<T>(task: unknown, transferList: Transferable[]): Promise<T>;
+  destroy(): Promise<void>;
+}
+
+export function createFilesPool(threads = defaultThreads()): FilesPool {
+  const workers = join(packageRoot(), "dist", "workers");
+  const matchFile = join(workers, "match-worker.js");
+  const walkFile = join(workers, "walk-worker.js");
+  for (const f of [matchFile, walkFile]) {
+    if (!existsSync(f)) throw new Error(`worker not built: ${f} (run \`npm run build\`)`);
+  }
+  const pool = new Piscina({
+    filename: pathToFileURL(matchFile).href,
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+    // Tasks are short; let several queue rather than reject.
+    maxQueue: "auto",
+  });
+  let destroyed = false;
+  return {
+    threads,
+    match: (task) => pool.run(task) as Promise<MatchChunkResult>,
+    walk: <T>(task: unknown, transferList: Transferable[]) =>
+      pool.run(task, { filename: pathToFileURL(walkFile).href, transferList: transferList as never }) as Promise<T>,
+    destroy: async () => {
+      if (destroyed) return;
+      destroyed = true;
+      await pool.destroy();
+    },
+  };
+}
+
+/** Two cores here: one thread per core, at most four (matching is memory-bound past that). */
+function defaultThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "codeintel") return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error("codeintel package root not found");
+    dir = up;
+  }
+}

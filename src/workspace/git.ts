@@ -1,0 +1,76 @@
+// Listing a folder through git, when it lies inside a git work tree (it may be a subfolder).
+// Tracked files (`git ls-files -z`, from the index: fast) and untracked-but-not-ignored files
+// (`git ls-files -o --exclude-standard -z`, needs a directory walk: slower) run as two processes
+// at once, so tracked paths stream in first; together they equal `git ls-files -co --exclude-standard`.
+// Paths arrive as raw bytes (git's -z output is not quoted), relative to the folder.
+//
+// Public surface:
+//   listGitFiles(folder, onPaths, signal?): Promise<GitListing>
+//     onPaths(paths: Buffer[]) is called per chunk of complete NUL-separated paths.
+//     Resolves { isRepo: false } when the folder is not in a work tree (or git is missing),
+//     so the caller can fall back to walking.
+import { spawn } from "node:child_process";
+
+export interface GitListing {
+  isRepo: boolean;
+  /** Why git could not list (only when isRepo is false). */
+  reason?: string;
+}
+
+export async function listGitFiles(
+  folder: string,
+  onPaths: (paths: Buffer[]) => void,
+  signal?: AbortSignal,
+): Promise<GitListing> {
+  const runs = [
+    runLsFiles(folder, ["ls-files", "-z"], onPaths, signal),
+    runLsFiles(folder, ["ls-files", "-o", "--exclude-standard", "-z"], onPaths, signal),
+  ];
+  const results = await Promise.all(runs);
+  const failed = results.find((r) => !r.ok);
+  if (failed) return { isRepo: false, reason: failed.reason };
+  return { isRepo: true };
+}
+
+function runLsFiles(
+  folder: string,
+  args: string[],
+  onPaths: (paths: Buffer[]) => void,
+  signal?: AbortSignal,
+): Promise<{ ok: boolean; reason?: string }> {
+  return new Promise((resolve) => {
+    // Outside a work tree git prints nothing on stdout, so streaming chunks before the exit code is known is safe.
+    const child = spawn("git", ["-c", "core.quotePath=false", ...args], {
+      cwd: folder,
+      stdio: ["ignore", "pipe", "pipe"],
+      signal,
+    });
+    let carry: Buffer | null = null;
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+      const paths: Buffer[] = [];
+      let from = 0;
+      for (;;) {
+        const nul = data.indexOf(0, from);
+        if (nul < 0) break;
+        if (nul > from) paths.push(data.subarray(from, nul));
+        from = nul + 1;
+      }
+      carry = from < data.length ? Buffer.from(data.subarray(from)) : null;
+      if (paths.length > 0) onPaths(paths);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      if (stderr.length < 4096) stderr += chunk.toString("utf8");
+    });
+    child.on("error", (err) => resolve({ ok: false, reason: err.message }));
+    child.on("close", (code) => {
+      if (code === 0) {
+        if (carry && carry.length > 0) onPaths([carry]);
+        resolve({ ok: true });
+      } else {
+        resolve({ ok: false, reason: stderr.trim() || `git exited with ${code}` });
+      }
+    });
+  });
+}
