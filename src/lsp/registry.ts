@@ -85,7 +85,8 @@ function builtIns(): ServerSpec[] {
       rootMarkers: ["tsconfig.json", "jsconfig.json", "package.json"],
       command: ["node", "npm:typescript-language-server/lib/cli.mjs", "--stdio"],
       get initializationOptions() {
-        return { tsserver: { path: tsserverPath() }, preferences: { includeCompletionsForModuleExports: false } };
+        // One semantic tsserver: the syntax-only server answers during project load with partial results (hover without types, missing symbols).
+        return { tsserver: { path: tsserverPath(), useSyntaxServer: "never" }, preferences: { includeCompletionsForModuleExports: false } };
       },
       install: npmInstallHint("typescript-language-server typescript@5"),
       builtIn: true,
