@@ -60,16 +60,33 @@ function subsequenceScore(q: string, name: string): number {
 
 function wordStarts(name: string): Uint8Array {
   const out = new Uint8Array(name.length);
+  let prev: number = SEP;
   for (let i = 0; i < name.length; i++) {
-    const ch = name[i]!;
-    const prev = i > 0 ? name[i - 1]! : "";
-    const isLetterOrDigit = /[\p{L}\p{N}]/u.test(ch);
-    if (!isLetterOrDigit) continue;
-    if (i === 0 || !/[\p{L}\p{N}]/u.test(prev)) out[i] = 1;
-    else if (/\p{Lu}/u.test(ch) && /\p{Ll}/u.test(prev)) out[i] = 1;
-    else if (/\p{Lu}/u.test(ch) && /\p{Lu}/u.test(prev) && i + 1 < name.length && /\p{Ll}/u.test(name[i + 1]!)) out[i] = 1;
+    const cls = charClass(name.charCodeAt(i));
+    if (cls !== SEP) {
+      if (prev === SEP) out[i] = 1;
+      else if (cls === UPPER && prev === LOWER) out[i] = 1;
+      else if (cls === UPPER && prev === UPPER && i + 1 < name.length && charClass(name.charCodeAt(i + 1)) === LOWER) out[i] = 1;
+    }
+    prev = cls === DIGIT ? (prev === SEP ? LOWER : prev) : cls;
   }
   return out;
+}
+
+const SEP = 0;
+const LOWER = 1;
+const UPPER = 2;
+const DIGIT = 3;
+
+function charClass(c: number): number {
+  if (c >= 97 && c <= 122) return LOWER;
+  if (c >= 65 && c <= 90) return UPPER;
+  if (c >= 48 && c <= 57) return DIGIT;
+  if (c < 128) return SEP;
+  const ch = String.fromCharCode(c);
+  const lower = ch.toLowerCase();
+  if (lower === ch.toUpperCase()) return LOWER; // letters without case join their word
+  return ch === lower ? LOWER : UPPER;
 }
 
 function bigramOverlap(q: string, lower: string): number {

@@ -34,58 +34,58 @@ export class SymbolQueryEngine {
     const text = q.query.trim();
     const lower = text.toLowerCase();
     const filters = buildFilters(q);
+    const lastTier = tierOrder.indexOf(q.stopAfter ?? "fuzzy");
     const seen = new Set<number>();
-    const hits: SymbolHit[] = [];
+    const picked: { c: Candidate; tier: MatchTier; score: number }[] = [];
     let truncated = false;
-    const add = (tier: MatchTier, rows: Row[], score: (r: Row) => number): boolean => {
-      const fresh = rows.filter((r) => !seen.has(r.id));
-      const ranked = fresh.map((r) => ({ r, s: score(r) })).filter((x) => x.s > 0);
-      ranked.sort((a, b) => b.s - a.s || kindWeight(b.r.kind) - kindWeight(a.r.kind) || a.r.name.length - b.r.name.length || cmp(a.r.path, b.r.path) || a.r.start_line - b.r.start_line);
-      for (const { r, s } of ranked) {
-        if (hits.length >= limit) {
-          truncated = true;
-          return true;
-        }
-        seen.add(r.id);
-        hits.push(toHit(r, tier, s));
+    // Ranks one tier's candidates and appends them; true once the limit is filled.
+    const add = (tier: MatchTier, rows: Candidate[], score: (r: Candidate) => number, window = Infinity): boolean => {
+      const ranked: { c: Candidate; s: number }[] = [];
+      for (const c of rows) {
+        if (seen.has(c.id)) continue;
+        const s = score(c);
+        if (s > 0) ranked.push({ c, s });
       }
-      return hits.length >= limit;
+      ranked.sort((a, b) => b.s - a.s || kindWeight(b.c.kind) - kindWeight(a.c.kind) || a.c.name.length - b.c.name.length || a.c.id - b.c.id);
+      for (const { c, s } of ranked) {
+        if (picked.length >= limit) {
+          truncated = true;
+          break;
+        }
+        seen.add(c.id);
+        picked.push({ c, tier, score: s });
+      }
+      if (rows.length >= window) truncated = true;
+      return picked.length >= limit;
     };
+    const done = (): QueryResult => ({ hits: this.#materialise(picked), truncated });
+    const window = Math.min(Math.max(limit * 8, 200), 4000);
 
     if (lower.length === 0) {
-      // An empty query lists symbols (filtered): the cheapest order is the name index.
-      const rows = this.#run("all", `SELECT ${columns} FROM symbols s JOIN files f ON f.id = s.file_id WHERE 1 ${filters.sql} ORDER BY s.name_lower LIMIT ?`, [...filters.params, limit + 1]);
-      add("prefix", rows, () => 1);
-      return { hits, truncated: truncated || rows.length > limit };
+      // An empty query lists symbols (filtered) in name order: the cheapest order there is.
+      add("prefix", this.#candidates("all", "1", filters, "ORDER BY s.name_lower", [], limit + 1), () => 1, limit + 1);
+      return done();
     }
-
-    const window = Math.min(Math.max(limit * 8, 200), 4000);
-    // Tier 1: exact (case-insensitive; a case-sensitive match ranks first).
-    const exact = this.#run("exact", `SELECT ${columns} FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name_lower = ? ${filters.sql} LIMIT ?`, [lower, ...filters.params, window]);
-    if (add("exact", exact, (r) => (r.name === text ? 2 : 1))) return { hits, truncated };
-
-    // Tier 2: prefix, over the lowercased-name index as a range scan.
-    const prefix = this.#run("prefix", `SELECT ${columns} FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name_lower > ? AND s.name_lower < ? ${filters.sql} ORDER BY s.name_lower LIMIT ?`, [lower, lower + "\u{10FFFF}", ...filters.params, window]);
-    if (add("prefix", prefix, (r) => (r.name.startsWith(text) ? 2 : 1) * 1000 - r.name.length)) return { hits, truncated: truncated || prefix.length >= window };
-
-    // Tier 3: humps: the query as the initials of the name's words (`gus` = getUserService).
+    // Tier 1: exact, case-insensitive; a case-sensitive match ranks first.
+    if (add("exact", this.#candidates("exact", "s.name_lower = ?", filters, "", [lower], window), (r) => (r.name === text ? 2 : 1)) || lastTier < 1) return done();
+    // Tier 2: prefix, a range scan of the lowercased-name index.
+    const prefix = this.#candidates("prefix", "s.name_lower > ? AND s.name_lower < ?", filters, "ORDER BY s.name_lower", [lower, lower + "\u{10FFFF}"], window);
+    if (add("prefix", prefix, (r) => (r.name.startsWith(text) ? 2000 : 1000) - r.name.length, window) || lastTier < 2) return done();
+    // Tier 3: humps, the query as the initials of the name's words (`gus` = getUserService).
     if (lower.length >= 2 && /^[\p{L}\p{N}]+$/u.test(lower)) {
-      const rows = this.#run("humps", `SELECT ${columns} FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.humps >= ? AND s.humps < ? ${filters.sql} ORDER BY s.humps LIMIT ?`, [lower, lower + "\u{10FFFF}", ...filters.params, window]);
-      if (add("humps", rows, (r) => 1000 - (humpsOf(r.name).length - lower.length) * 10 - r.name.length)) return { hits, truncated: truncated || rows.length >= window };
+      const rows = this.#candidates("humps", "s.humps >= ? AND s.humps < ?", filters, "ORDER BY s.humps", [lower, lower + "\u{10FFFF}"], window);
+      if (add("humps", rows, (r) => 1000 - (humpsOf(r.name).length - lower.length) * 10 - r.name.length, window)) return done();
     }
-
+    if (lastTier < 3) return done();
     // Tier 4: substring, through the trigram index (it needs 3 characters).
     if (lower.length >= 3) {
-      const phrase = `"${text.replace(/"/g, '""')}"`;
-      const rows = this.#run("substring", `SELECT ${columns} FROM symbols_fts JOIN symbols s ON s.id = symbols_fts.rowid JOIN files f ON f.id = s.file_id WHERE symbols_fts MATCH ? ${filters.sql} LIMIT ?`, [phrase, ...filters.params, window]);
-      const scored = add("substring", rows, (r) => substringScore(r.name, lower));
-      if (scored) return { hits, truncated: truncated || rows.length >= window };
+      const rows = this.#ftsCandidates("substring", ftsPhrase(text), filters, window);
+      if (add("substring", rows, (r) => substringScore(r.name, lower), window)) return done();
     }
-
+    if (lastTier < 4) return done();
     // Tier 5: fuzzy, scoring a bounded candidate set gathered from the indexes.
-    const candidates = this.#fuzzyCandidates(lower, filters);
-    add("fuzzy", candidates, (r) => fuzzyScore(lower, r.name));
-    return { hits, truncated };
+    add("fuzzy", this.#fuzzyCandidates(lower, filters), (r) => fuzzyScore(lower, r.name));
+    return done();
   }
 
   /**
@@ -93,39 +93,73 @@ export class SymbolQueryEngine {
    * query's first one or two characters, names whose humps start with its first character,
    * and names sharing one of its trigrams (the typo case). Never a full scan.
    */
-  #fuzzyCandidates(lower: string, filters: Filters): Row[] {
-    const cap = 1500;
-    const out = new Map<number, Row>();
-    const take = (rows: Row[]) => {
+  #fuzzyCandidates(lower: string, filters: Filters): Candidate[] {
+    const cap = 1000;
+    const out = new Map<number, Candidate>();
+    const take = (rows: Candidate[]) => {
       for (const r of rows) out.set(r.id, r);
     };
     const head = lower.slice(0, Math.min(2, lower.length));
-    take(this.#run("fz-prefix", `SELECT ${columns} FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name_lower >= ? AND s.name_lower < ? ${filters.sql} ORDER BY s.name_lower LIMIT ?`, [head, head + "\u{10FFFF}", ...filters.params, cap]));
+    take(this.#candidates("fz-prefix", "s.name_lower >= ? AND s.name_lower < ?", filters, "ORDER BY s.name_lower", [head, head + "\u{10FFFF}"], cap));
     if (/^[\p{L}\p{N}]/u.test(lower)) {
-      take(this.#run("fz-humps", `SELECT ${columns} FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.humps >= ? AND s.humps < ? ${filters.sql} ORDER BY s.humps LIMIT ?`, [lower[0]!, lower[0]! + "\u{10FFFF}", ...filters.params, cap]));
+      const h = lower[0]!;
+      take(this.#candidates("fz-humps", "s.humps >= ? AND s.humps < ?", filters, "ORDER BY s.humps", [h, h + "\u{10FFFF}"], cap));
     }
     if (lower.length >= 3) {
       const grams = new Set<string>();
       for (let i = 0; i + 3 <= lower.length; i++) grams.add(lower.slice(i, i + 3));
       // Up to six trigrams spread over the query, so a typo anywhere leaves some intact.
-      const picked = spread([...grams], 6);
-      const perGram = Math.max(200, Math.floor((cap * 2) / picked.length));
-      for (const g of picked) {
-        take(this.#run("fz-gram", `SELECT ${columns} FROM symbols_fts JOIN symbols s ON s.id = symbols_fts.rowid JOIN files f ON f.id = s.file_id WHERE symbols_fts MATCH ? ${filters.sql} LIMIT ?`, [`"${g.replace(/"/g, '""')}"`, ...filters.params, perGram]));
-      }
+      const chosen = spread([...grams], 6);
+      const perGram = Math.max(150, Math.floor(1800 / chosen.length));
+      for (const g of chosen) take(this.#ftsCandidates("fz-gram", ftsPhrase(g), filters, perGram));
     }
     return [...out.values()];
   }
 
-  #run(tier: string, sql: string, params: unknown[]): Row[] {
+  #candidates(tier: string, where: string, filters: Filters, order: string, params: unknown[], limit: number): Candidate[] {
+    const from = filters.needsFile ? "symbols s JOIN files f ON f.id = s.file_id" : "symbols s";
+    return this.#run(tier, `SELECT s.id, s.name, s.kind FROM ${from} WHERE ${where} ${filters.sql} ${order} LIMIT ?`, [...params, ...filters.params, limit]) as Candidate[];
+  }
+
+  #ftsCandidates(tier: string, match: string, filters: Filters, limit: number): Candidate[] {
+    const join = filters.needsFile ? "JOIN files f ON f.id = s.file_id" : "";
+    return this.#run(tier, `SELECT s.id, s.name, s.kind FROM symbols_fts JOIN symbols s ON s.id = symbols_fts.rowid ${join} WHERE symbols_fts MATCH ? ${filters.sql} LIMIT ?`, [match, ...filters.params, limit]) as Candidate[];
+  }
+
+  /** Full rows only for the symbols that made the cut. */
+  #materialise(picked: { c: Candidate; tier: MatchTier; score: number }[]): SymbolHit[] {
+    if (picked.length === 0) return [];
+    const rows = this.#run("rows", `SELECT ${columns} FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.id IN (SELECT value FROM json_each(?))`, [JSON.stringify(picked.map((p) => p.c.id))]) as Row[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const hits: SymbolHit[] = [];
+    for (const p of picked) {
+      const r = byId.get(p.c.id);
+      if (r) hits.push(toHit(r, p.tier, p.score));
+    }
+    return hits;
+  }
+
+  #run(tier: string, sql: string, params: unknown[]): unknown[] {
     const key = tier + "\n" + sql;
     let st = this.#statements.get(key);
     if (!st) {
       st = this.db.prepare(sql);
       this.#statements.set(key, st);
     }
-    return st.all(...params) as Row[];
+    return st.all(...params);
   }
+}
+
+const tierOrder: MatchTier[] = ["exact", "prefix", "humps", "substring", "fuzzy"];
+
+interface Candidate {
+  id: number;
+  name: string;
+  kind: number;
+}
+
+function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 const columns = `s.id, s.name, s.kind, s.container, s.detail, f.path, s.start_line, s.start_char, s.end_line, s.end_char,
@@ -145,11 +179,13 @@ interface Row {
 interface Filters {
   sql: string;
   params: unknown[];
+  needsFile: boolean;
 }
 
 function buildFilters(q: SymbolQuery): Filters {
   let sql = "";
   const params: unknown[] = [];
+  let needsFile = false;
   if (q.kinds && q.kinds.length > 0) {
     sql += ` AND s.kind IN (${q.kinds.map(() => "?").join(", ")})`;
     params.push(...q.kinds);
@@ -161,14 +197,16 @@ function buildFilters(q: SymbolQuery): Filters {
   if (q.path !== undefined && q.path !== "" && q.path !== "." && q.path !== "./") {
     const p = q.path.replace(/\\/g, "/").replace(/^\.\//, "");
     if (/[*?[{]/.test(p)) {
+      needsFile = true;
       sql += " AND path_glob(?, f.path)";
       params.push(p);
     } else {
+      needsFile = true;
       sql += " AND substr(f.path, 1, ?) = ?";
       params.push(p.length, p);
     }
   }
-  return { sql, params };
+  return { sql, params, needsFile };
 }
 
 function clampLimit(limit: number | undefined): number {
@@ -190,10 +228,6 @@ function spread<T>(items: T[], n: number): T[] {
   const out: T[] = [];
   for (let i = 0; i < n; i++) out.push(items[Math.round((i * (items.length - 1)) / (n - 1))]!);
   return out;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function toHit(r: Row, tier: MatchTier, score: number): SymbolHit {

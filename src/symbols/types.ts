@@ -64,6 +64,8 @@ export interface SymbolQuery {
   container?: string;
   /** Default 50, at most 1000. */
   limit?: number;
+  /** Search no tier past this one (default "fuzzy": all tiers). */
+  stopAfter?: MatchTier;
 }
 
 export function range(sl: number, sc: number, el: number, ec: number): LspRange {
