@@ -181,8 +181,10 @@ const scorers: Record<TermKind, ScoreFn> = {
 };
 
 /**
- * Sum of the terms' scores (fzf sums over terms), each term scored on the whole path and, for
- * fuzzy/exact terms, also on the basename alone plus BASENAME_BONUS; the better one counts.
+ * Sum of the terms' scores (fzf sums over terms), each fuzzy/exact term scored on the whole path
+ * and on the basename alone (the better counts), plus BASENAME_BONUS once, for the term that
+ * matches inside the basename with the most to gain: one basename hit lifts a path, but terms
+ * smeared across a long basename do not outrank clean matches on folder boundaries.
  */
 export function scorePath(
   q: ParsedQuery,
@@ -194,55 +196,59 @@ export function scorePath(
   positions: number[] | null,
 ): number {
   let total = 0;
-  for (const group of q.groups) {
-    let groupScore = -1;
+  let bestGain = 0;
+  let bestGroup = -1;
+  const chosen: Array<{ term: Term; useBase: boolean } | null> = [];
+  for (let g = 0; g < q.groups.length; g++) {
+    const group = q.groups[g]!;
+    let picked: { term: Term; useBase: boolean; score: number; gain: number } | null = null;
+    let inverseOk = false;
     for (const term of group) {
       const pattern = enc === "utf8" ? term.utf8 : term.utf16;
       if (term.inverse) {
         const found = term.kind === "fuzzy" ? isSubsequence(text, start, end, pattern, q.caseSensitive) : scorers[term.kind](text, start, end, pattern, q.caseSensitive, null) >= 0;
         if (!found) {
-          groupScore = 0;
+          inverseOk = true;
           break;
         }
         continue;
       }
-      const s = scoreTerm(term, pattern, q.caseSensitive, text, start, end, baseStart, positions);
-      if (s >= 0) {
-        groupScore = s;
-        break;
+      const fn = scorers[term.kind];
+      if (term.kind === "fuzzy" && !isSubsequence(text, start, end, pattern, q.caseSensitive)) continue;
+      const full = fn(text, start, end, pattern, q.caseSensitive, null);
+      if (full < 0) continue;
+      let base = -1;
+      if (term.kind === "fuzzy" || term.kind === "exact") {
+        if (baseStart <= start) base = full;
+        else if (term.kind !== "fuzzy" || isSubsequence(text, baseStart, end, pattern, q.caseSensitive)) {
+          base = fn(text, baseStart, end, pattern, q.caseSensitive, null);
+        }
       }
+      const score = Math.max(full, base);
+      picked = { term, useBase: base >= 0 && base >= full, score, gain: base >= 0 ? base + BASENAME_BONUS - score : 0 };
+      break;
     }
-    if (groupScore < 0) return -1;
-    total += groupScore;
+    if (picked) {
+      total += picked.score;
+      if (picked.gain > bestGain) {
+        bestGain = picked.gain;
+        bestGroup = g;
+      }
+      chosen.push(picked);
+    } else if (inverseOk) {
+      chosen.push(null);
+    } else {
+      return -1;
+    }
   }
-  return total;
-}
-
-function scoreTerm(
-  term: Term,
-  pattern: Units,
-  cs: boolean,
-  text: Units,
-  start: number,
-  end: number,
-  baseStart: number,
-  positions: number[] | null,
-): number {
-  const fn = scorers[term.kind];
-  if (term.kind === "fuzzy" && !isSubsequence(text, start, end, pattern, cs)) return -1;
-  const useBase = term.kind === "fuzzy" || term.kind === "exact";
-  const mark = positions ? positions.length : 0;
-  const full = fn(text, start, end, pattern, cs, positions);
-  if (full < 0 || !useBase) return full;
-  // A top-level entry is all basename.
-  if (baseStart <= start) return full + BASENAME_BONUS;
-  if (term.kind === "fuzzy" && !isSubsequence(text, baseStart, end, pattern, cs)) return full;
-  const basePositions: number[] | null = positions ? [] : null;
-  const base = fn(text, baseStart, end, pattern, cs, basePositions);
-  if (base < 0 || base + BASENAME_BONUS <= full) return full;
-  if (positions && basePositions) {
-    positions.length = mark;
-    positions.push(...basePositions);
+  if (positions) {
+    for (let g = 0; g < chosen.length; g++) {
+      const c = chosen[g];
+      if (!c) continue;
+      const pattern = enc === "utf8" ? c.term.utf8 : c.term.utf16;
+      const fromBase = g === bestGroup || c.useBase;
+      scorers[c.term.kind](text, fromBase ? Math.max(baseStart, start) : start, end, pattern, q.caseSensitive, positions);
+    }
   }
-  return base + BASENAME_BONUS;
+  return total + bestGain;
 }

@@ -219,7 +219,6 @@ export class RootIndex {
       case "addDir":
         if (this.table.indexOf(ev.path) < 0) {
           this.table.add(ev.path, true);
-          grew = true;
           this.events.emit("change", ev);
           // The watcher reports folders only: list what the new folder already holds.
           this.addFolderContent(ev.path);

@@ -57,6 +57,7 @@ export class IgnoreStack {
   ignores(relPath: string, isDir: boolean): boolean {
     const slash = relPath.lastIndexOf("/");
     const basename = slash < 0 ? relPath : relPath.slice(slash + 1);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- walks the parent chain from here
     for (let stack: IgnoreStack | null = this; stack; stack = stack.parent) {
       const rules = stack.rules;
       for (let i = rules.length - 1; i >= 0; i--) {

@@ -1,0 +1,134 @@
+// Agent tool `find_files`: fuzzy-find files and folders by path across the project roots.
+// The service composes it: `createFindFilesTool({ finder, roots })`.
+//
+//   input   { query: string, roots?: string[], limit?: number (1..500, default 50) }
+//   output  { query, total, truncated, results: [{ root, path, fileName, matchType, score, indices }] }
+//   text    "12 matches for 'readme' (showing 12):" then one path per line, folders with a trailing '/',
+//           grouped under their root when several roots are searched.
+import { FileFinder, FinderError, type FileMatch } from "../files/finder.js";
+import { confinePath, PathError } from "../workspace/paths.js";
+import { ToolError, type Tool } from "./tool.js";
+
+export interface FindFilesDeps {
+  finder: FileFinder;
+  /** Canonical project roots (workspace/paths.ts resolveRoots); searched when the caller names none. */
+  roots: readonly string[];
+}
+
+export interface FindFilesInput {
+  query: string;
+  roots?: string[];
+  limit?: number;
+}
+
+export interface FindFilesOutput {
+  query: string;
+  /** Every entry that matched, not only the returned ones. */
+  total: number;
+  truncated: boolean;
+  results: FileMatch[];
+}
+
+const MAX_LIMIT = 500;
+const MAX_QUERY = 1000;
+
+export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, FindFilesOutput> {
+  return {
+    name: "find_files",
+    title: "Find files by path",
+    description:
+      "Fuzzy-find files and folders by path in the project (fzf ranking: basename matches first, then shorter paths). " +
+      "Use it to locate a file when you know part of its name or path. Query syntax: space-separated terms must all match; " +
+      "'abc = exact substring, ^abc = path starts with, abc$ = path ends with, !abc = exclude; lowercase is case-insensitive. " +
+      "Respects .gitignore. Returns root-relative paths, best first.",
+    inputSchema: {
+      type: "object",
+      properties: {
+        query: { type: "string", description: "fuzzy query, e.g. 'readme' or 'src button .tsx$'; empty lists the shortest paths" },
+        roots: { type: "array", items: { type: "string" }, description: "folders to search (inside the project roots); default: all project roots" },
+        limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: 50 },
+      },
+      required: ["query"],
+      additionalProperties: false,
+    },
+    outputSchema: {
+      type: "object",
+      properties: {
+        query: { type: "string" },
+        total: { type: "integer" },
+        truncated: { type: "boolean" },
+        results: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              root: { type: "string" },
+              path: { type: "string" },
+              fileName: { type: "string" },
+              matchType: { type: "string", enum: ["file", "directory"] },
+              score: { type: "number" },
+              indices: { type: "array", items: { type: "integer" } },
+            },
+            required: ["root", "path", "fileName", "matchType", "score", "indices"],
+          },
+        },
+      },
+      required: ["query", "total", "truncated", "results"],
+    },
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    async run(input, ctx) {
+      if (typeof input.query !== "string") throw new ToolError("invalid_input", "query must be a string");
+      if (input.query.length > MAX_QUERY) throw new ToolError("invalid_input", `query is longer than ${MAX_QUERY} characters`);
+      const limit = input.limit ?? 50;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+        throw new ToolError("invalid_input", `limit must be an integer from 1 to ${MAX_LIMIT}`);
+      }
+      const roots = resolveToolRoots(input.roots, deps.roots);
+      try {
+        const found = await deps.finder.find(input.query, roots, { limit, signal: ctx.signal });
+        const output: FindFilesOutput = {
+          query: input.query,
+          total: found.matched,
+          truncated: found.matched > found.results.length,
+          results: found.results,
+        };
+        return { structured: output, text: renderText(output, roots.length > 1) };
+      } catch (err) {
+        if (err instanceof FinderError) {
+          throw new ToolError(err.code === "cancelled" ? "cancelled" : err.code === "root_not_found" ? "not_found" : "invalid_input", err.message);
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+function resolveToolRoots(requested: string[] | undefined, configured: readonly string[]): string[] {
+  if (!requested || requested.length === 0) return [...configured];
+  return requested.map((r) => {
+    try {
+      return confinePath(r, configured, { mustExist: true }).absPath;
+    } catch (err) {
+      if (err instanceof PathError) throw new ToolError(err.code, err.message);
+      throw err;
+    }
+  });
+}
+
+function renderText(out: FindFilesOutput, groupByRoot: boolean): string {
+  if (out.results.length === 0) return `No files match '${out.query}'.`;
+  const header = `${out.total} match${out.total === 1 ? "" : "es"} for '${out.query}'` + (out.truncated ? ` (showing the best ${out.results.length}):` : ":");
+  const lines = [header];
+  const show = (r: FileMatch, indent: string) => `${indent}${r.path}${r.matchType === "directory" ? "/" : ""}`;
+  if (!groupByRoot) {
+    for (const r of out.results) lines.push(show(r, ""));
+    return lines.join("\n");
+  }
+  const byRoot = new Map<string, FileMatch[]>();
+  for (const r of out.results) byRoot.set(r.root, [...(byRoot.get(r.root) ?? []), r]);
+  for (const [root, matches] of byRoot) {
+    lines.push(`${root}:`);
+    for (const r of matches) lines.push(show(r, "  "));
+  }
+  return lines.join("\n");
+}
