@@ -1,18 +1,18 @@
 // MCP over Streamable HTTP at /mcp. Stateful: each initialize opens a session with its own
 // Server + transport, so notifications/cancelled and progress reach the right request.
 // The same Host/Origin/token/CORS rules as the WebSocket app-server apply to every request.
-import type { Server as McpServer } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { McpEndpoint } from "./mcp-server.js";
 import { HttpSecurity, reject, type HttpSecurityOptions } from "./http-security.js";
 
 export interface McpHttpOptions extends Omit<HttpSecurityOptions, "port"> {
   port: number;
   /** Builds a fresh MCP server for each session. */
-  createServer: () => McpServer;
+  createServer: () => McpEndpoint;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
   /** Open sessions beyond this are refused (503) until some close. */
@@ -30,7 +30,7 @@ export interface McpHttpServer {
 
 interface Session {
   transport: StreamableHTTPServerTransport;
-  server: McpServer;
+  server: McpEndpoint;
 }
 
 export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServer> {
@@ -70,20 +70,21 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServ
     if (sessionId !== undefined) {
       const session = sessions.get(sessionId);
       if (!session) return jsonRpcError(res, 404, -32001, "session not found; initialize a new one");
-      if (!accepting && req.method === "POST") return jsonRpcError(res, 503, -32001, "shutting down; not accepting requests");
-      await session.transport.handleRequest(req, res);
+      if (req.method !== "POST") {
+        await session.transport.handleRequest(req, res);
+        return;
+      }
+      const parsed = await readJson(req, res, maxBodyBytes);
+      if (parsed === undefined) return;
+      if (!accepting && requestIds(parsed).length > 0) return jsonRpcError(res, 503, -32001, "shutting down; not accepting requests");
+      abandonOnDisconnect(session.transport, parsed, res);
+      await session.transport.handleRequest(req, res, parsed);
       return;
     }
     if (req.method !== "POST") return jsonRpcError(res, 400, -32000, "missing Mcp-Session-Id header; POST an initialize request first");
     if (!accepting) return jsonRpcError(res, 503, -32001, "shutting down; not accepting requests");
-    const body = await readBody(req, maxBodyBytes);
-    if (body === "too large") return jsonRpcError(res, 413, -32600, `request body larger than ${maxBodyBytes} bytes`);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return jsonRpcError(res, 400, -32700, "parse error: invalid JSON");
-    }
+    const parsed = await readJson(req, res, maxBodyBytes);
+    if (parsed === undefined) return;
     if (!isInitializeRequest(parsed)) return jsonRpcError(res, 400, -32000, "no session: the first request must be initialize");
     if (sessions.size >= (options.maxSessions ?? 256)) return jsonRpcError(res, 503, -32001, "overloaded: too many MCP sessions; retry later");
     const server = options.createServer();
@@ -136,18 +137,48 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServ
   };
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, rejectBody) => {
+/** The parsed JSON body, or undefined after answering 413/400 itself. */
+async function readJson(req: IncomingMessage, res: ServerResponse, limit: number): Promise<unknown> {
+  const body = await new Promise<string | null>((resolve, rejectBody) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on("end", () => resolve(tooLarge ? "too large" : Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(size > limit ? null : Buffer.concat(chunks).toString("utf8")));
     req.on("error", rejectBody);
+  });
+  if (body === null) {
+    jsonRpcError(res, 413, -32600, `request body larger than ${limit} bytes`);
+    return undefined;
+  }
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    jsonRpcError(res, 400, -32700, "parse error: invalid JSON");
+    return undefined;
+  }
+}
+
+function requestIds(body: unknown): Array<string | number> {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.flatMap((m: unknown) => {
+    const msg = m as { id?: unknown; method?: unknown };
+    return typeof msg?.method === "string" && (typeof msg.id === "string" || typeof msg.id === "number") ? [msg.id] : [];
+  });
+}
+
+// A client that drops the HTTP stream of a request can no longer get its answer (we keep no
+// event store): cancel the work as if it had sent notifications/cancelled.
+function abandonOnDisconnect(transport: StreamableHTTPServerTransport, body: unknown, res: ServerResponse): void {
+  const ids = requestIds(body);
+  if (ids.length === 0) return;
+  res.once("close", () => {
+    if (res.writableFinished) return;
+    for (const requestId of ids) {
+      transport.onmessage?.({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId, reason: "client disconnected" } });
+    }
   });
 }
 

@@ -2,6 +2,7 @@
 // are exactly the catalog's). One of these per MCP connection; they share the catalog and
 // the intake gate.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { runTool, type ToolCatalog } from "../core/catalog.js";
 import type { IntakeGate } from "../core/intake.js";
@@ -15,7 +16,19 @@ export interface McpServerDeps {
   instructions?: string;
 }
 
-export function createMcpServer(deps: McpServerDeps): Server {
+/** An MCP server for one connection. Its intake slots are held until each answer is written, so a drain on shutdown never cuts one off. */
+export interface McpEndpoint {
+  readonly server: Server;
+  connect(transport: Transport): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createMcpServer(deps: McpServerDeps): McpEndpoint {
+  const held = new Map<string, () => void>();
+  const releaseAll = () => {
+    for (const release of held.values()) release();
+    held.clear();
+  };
   const server = new Server(deps.serverInfo, {
     capabilities: { tools: { listChanged: false } },
     instructions: deps.instructions,
@@ -46,6 +59,12 @@ export function createMcpServer(deps: McpServerDeps): Server {
     if (admitted !== "ok") {
       throw new McpError(ErrorCodes.overloaded, admitted === "full" ? "overloaded; retry later" : "shutting down; not accepting requests");
     }
+    let released = false;
+    const release = () => {
+      if (!released) deps.gate.leave();
+      released = true;
+    };
+    held.set(String(extra.requestId), release);
     const progressToken = request.params._meta?.progressToken;
     const progress =
       progressToken === undefined
@@ -61,9 +80,39 @@ export function createMcpServer(deps: McpServerDeps): Server {
       const e = err instanceof ToolError ? err : new ToolError("internal", String(err));
       return { isError: true, content: [{ type: "text", text: `${e.code}: ${e.message}` }] };
     } finally {
-      deps.gate.leave();
+      // A cancelled request gets no answer from the SDK: nothing to wait for.
+      if (extra.signal.aborted) {
+        held.delete(String(extra.requestId));
+        release();
+      }
     }
   });
 
-  return server;
+  return {
+    server,
+    async connect(transport) {
+      const send = transport.send.bind(transport);
+      transport.send = async (message, options) => {
+        try {
+          await send(message, options);
+        } finally {
+          if ("id" in message && ("result" in message || "error" in message)) {
+            const key = String(message.id);
+            held.get(key)?.();
+            held.delete(key);
+          }
+        }
+      };
+      const onclose = transport.onclose;
+      transport.onclose = () => {
+        onclose?.();
+        releaseAll();
+      };
+      await server.connect(transport);
+    },
+    async close() {
+      await server.close();
+      releaseAll();
+    },
+  };
 }

@@ -1,8 +1,8 @@
 // MCP over stdio. The SDK's transport keeps running after stdin closes; an agent that
 // goes away must not leave us (and our language servers) behind, so EOF ends the service.
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Readable, Writable } from "node:stream";
+import type { McpEndpoint } from "./mcp-server.js";
 
 export interface McpStdioServer {
   /** Resolves when stdin ends or the transport closes. */
@@ -10,16 +10,16 @@ export interface McpStdioServer {
   close(): Promise<void>;
 }
 
-export async function serveMcpStdio(server: Server, input: Readable = process.stdin, output: Writable = process.stdout): Promise<McpStdioServer> {
+export async function serveMcpStdio(endpoint: McpEndpoint, input: Readable = process.stdin, output: Writable = process.stdout): Promise<McpStdioServer> {
   const transport = new StdioServerTransport(input, output);
   let resolveEnded!: () => void;
   const ended = new Promise<void>((r) => (resolveEnded = r));
   input.once("end", () => resolveEnded());
   input.once("close", () => resolveEnded());
   transport.onclose = () => resolveEnded();
-  await server.connect(transport);
+  await endpoint.connect(transport);
   return {
     ended,
-    close: () => server.close(),
+    close: () => endpoint.close(),
   };
 }
