@@ -2,14 +2,20 @@
 // wires the file watcher into the engines that need change events, and shuts it all down.
 // Every transport (MCP, app-server, CLI) and the in-process API start from here.
 import { createRequire } from "node:module";
-import { realpathSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { join } from "node:path";
 import { ToolCatalog, runTool, type ToolDescription } from "./core/catalog.js";
 import { createSleepTool } from "./core/diagnostic-tools.js";
 import type { FileMatch, FileSearchProvider } from "./core/file-search.js";
+import { finderSearchProvider } from "./core/finder-search.js";
 import { IntakeGate } from "./core/intake.js";
 import { SearchSessionStream } from "./core/search-events.js";
+import { FileFinder, type FileIndexChange } from "./files/finder.js";
+import { LspPool } from "./lsp/pool.js";
+import { createFindFilesTool } from "./tools/find-files.js";
+import { createNavigationTools } from "./tools/navigation.js";
 import { ToolError, type Tool, type ToolProgress, type ToolResult } from "./tools/tool.js";
+import { ConfigError, loadConfig } from "./workspace/config.js";
+import { PathError, resolveRoots } from "./workspace/paths.js";
 
 export interface CodeIntelOptions {
   /** Project roots (default: the current directory). */
@@ -20,6 +26,12 @@ export interface CodeIntelOptions {
   maxInFlight?: number;
   /** Extra tools to serve beside the built-in catalog. */
   extraTools?: Tool[];
+  /** A codeintel.json to use instead of the one found in the first root that has one. */
+  configPath?: string;
+  /** Keep file lists fresh with a watcher (default true). */
+  watch?: boolean;
+  /** Where warnings go (default: stderr). */
+  log?: (line: string) => void;
 }
 
 export interface CallOptions {
@@ -54,15 +66,35 @@ export interface CodeIntel {
 }
 
 export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<CodeIntel> {
-  const roots = resolveRootDirs(options.roots ?? [process.cwd()]);
+  const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
+  const roots = engineCall(() => resolveRoots(options.roots ?? [process.cwd()]));
+  const config = engineCall(() => loadConfig({ roots, explicitPath: options.configPath }));
   const debugTools = options.debugTools ?? process.env.CODEINTEL_DEBUG_TOOLS === "1";
-  const tools: Tool[] = [...(options.extraTools ?? [])];
-  if (debugTools) tools.push(createSleepTool() as unknown as Tool);
-  const catalog = new ToolCatalog(tools);
-  const gate = new IntakeGate(options.maxInFlight ?? 256);
-  const fileSearch: FileSearchProvider | undefined = undefined;
   const closers: Array<() => Promise<void> | void> = [];
   let closing: Promise<void> | undefined;
+
+  const finder = new FileFinder({ watch: options.watch ?? true, onWarning: (m) => log(`codeintel: ${m}`) });
+  closers.push(() => finder.close());
+  const pool = new LspPool({ roots, config });
+  closers.push(() => pool.dispose());
+
+  // The finder's watcher is the one watcher: its events keep the language servers' view fresh.
+  for (const root of roots) {
+    const index = finder.openRoot(root);
+    const unsubscribe = index.onChange((ev: FileIndexChange) => {
+      const abs = join(root, ev.path);
+      if (ev.kind === "add" || ev.kind === "change") pool.fileChanged(abs);
+      else if (ev.kind === "unlink") pool.fileDeleted(abs);
+    });
+    closers.push(unsubscribe);
+  }
+
+  const tools: Tool[] = [createFindFilesTool({ finder, roots }) as unknown as Tool, ...createNavigationTools({ pool, roots })];
+  tools.push(...(options.extraTools ?? []));
+  if (debugTools) tools.push(createSleepTool() as unknown as Tool);
+  const catalog = new ToolCatalog(dedupeByName(tools));
+  const gate = new IntakeGate(options.maxInFlight ?? 256);
+  const fileSearch: FileSearchProvider = finderSearchProvider(finder, roots, (err) => log(`codeintel: file search failed: ${err.message}`));
 
   const requireSearch = (): FileSearchProvider => {
     if (!fileSearch) throw new ToolError("unavailable", "fuzzy file search is not available");
@@ -111,19 +143,22 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   };
 }
 
-function resolveRootDirs(dirs: string[]): string[] {
-  if (dirs.length === 0) throw new ToolError("invalid_input", "at least one root is required");
-  return dirs.map((d) => {
-    const abs = resolve(d);
-    let st;
-    try {
-      st = statSync(abs);
-    } catch {
-      throw new ToolError("invalid_input", `root '${d}' does not exist`);
-    }
-    if (!st.isDirectory()) throw new ToolError("invalid_input", `root '${d}' is not a directory`);
-    return realpathSync(abs);
-  });
+/** Engine errors raised while opening (bad roots, bad config) as ToolErrors with their message. */
+function engineCall<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof PathError) throw new ToolError(err.code, err.message);
+    if (err instanceof ConfigError) throw new ToolError("invalid_input", err.message);
+    throw err;
+  }
+}
+
+/** Later tools replace earlier ones of the same name (extra tools can override built-ins). */
+function dedupeByName(tools: Tool[]): Tool[] {
+  const byName = new Map<string, Tool>();
+  for (const t of tools) byName.set(t.name, t);
+  return [...byName.values()];
 }
 
 function packageVersion(): string {
