@@ -51,6 +51,7 @@ interface StoredDiagnostics {
 }
 
 const TAIL_LINES = 20;
+const LOG_PROGRESS_TOKEN = "codeintel/log-readiness";
 
 export class LanguageServerClient {
   state: ClientState = "starting";
@@ -84,6 +85,7 @@ export class LanguageServerClient {
       options.languageIdFor,
       options.maxOpenDocuments,
     );
+    if (options.spec.logReadiness) this.activeProgress.set(LOG_PROGRESS_TOKEN, options.spec.logReadiness.title);
   }
 
   get id(): string {
@@ -96,6 +98,16 @@ export class LanguageServerClient {
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /** Running and usable; false as soon as the process or its pipe is gone, even before the exit event is handled. */
+  isAlive(): boolean {
+    return this.state === "running" && this.processRunning();
+  }
+
+  private processRunning(): boolean {
+    const child = this.child;
+    return !!child && child.exitCode === null && child.signalCode === null && !child.stdin?.destroyed;
   }
 
   get pendingCount(): number {
@@ -155,7 +167,9 @@ export class LanguageServerClient {
   /** A request with the method's timeout; timeout or abort sends $/cancelRequest and rejects at once. */
   request<R>(method: string, params: unknown, signal?: AbortSignal, timeoutMs = this.options.timeoutFor(method)): Promise<R> {
     const connection = this.connection;
-    if (!connection || this.state === "stopped") return Promise.reject(this.crashError("is not running"));
+    if (!connection || this.state === "stopped" || !this.processRunning()) {
+      return Promise.reject(this.crashError("is not running"));
+    }
     if (signal?.aborted) return Promise.reject(new LspError("cancelled", `${method} was cancelled`));
     this.lastUsed = Date.now();
     return new Promise<R>((resolve, reject) => {
@@ -203,7 +217,8 @@ export class LanguageServerClient {
           if (!this.pending.has(entry)) return;
           this.consecutiveTimeouts = 0;
           const message = err instanceof Error ? err.message : String(err);
-          entry.reject(this.state === "stopped" ? this.crashError("crashed") : new LspError("internal", `${this.id} failed ${method}: ${message}`));
+          const gone = this.state === "stopped" || !this.processRunning();
+          entry.reject(gone ? this.crashError("crashed") : new LspError("internal", `${this.id} failed ${method}: ${message}`));
         },
       );
     });
@@ -326,6 +341,10 @@ export class LanguageServerClient {
     });
     connection.onNotification("window/logMessage", (p: { type: number; message: string }) => {
       if (p.type <= 2) this.remember(p.message + "\n");
+      const readiness = this.options.spec.logReadiness;
+      if (readiness?.end.test(p.message)) this.activeProgress.delete(LOG_PROGRESS_TOKEN);
+      else if (readiness?.begin.test(p.message)) this.activeProgress.set(LOG_PROGRESS_TOKEN, readiness.title);
+      wake(this.progressWaiters);
     });
     connection.onNotification(() => {
       // telemetry, showMessage and server-specific notifications are not needed

@@ -415,7 +415,7 @@ export class LspPool {
   private async clientFor(spec: ServerSpec, root: string, signal?: AbortSignal): Promise<LanguageServerClient> {
     const key = keyOf(spec.id, root);
     const existing = this.clients.get(key);
-    if (existing && (existing.state === "running" || existing.state === "starting")) return existing;
+    if (existing && existing.state === "running" && existing.isAlive()) return existing;
     const pending = this.starting.get(key);
     if (pending) return pending;
 

@@ -31,6 +31,11 @@ export interface ServerSpec {
   install: string;
   /** Version for fingerprints: fixed, or computed from package versions / --version. */
   version?: string;
+  /**
+   * For servers that load in the background without $/progress: log lines that mark
+   * the start and end of loading. The server counts as loading from spawn until `end` matches.
+   */
+  logReadiness?: { begin: RegExp; end: RegExp; title: string };
   builtIn: boolean;
 }
 
@@ -107,6 +112,8 @@ function builtIns(): ServerSpec[] {
       command: ["node", "npm:bash-language-server/out/cli.js", "start"],
       // shellcheck is found on PATH; without it the server still answers, minus lint diagnostics.
       settings: { bashIde: { shellcheckPath: "shellcheck", backgroundAnalysisMaxFiles: 500 } },
+      // Cross-file answers (a function from a sourced file) need its background analysis.
+      logReadiness: { begin: /BackgroundAnalysis: resolving glob/, end: /BackgroundAnalysis: (Completed|stopped|skipping|failed)/, title: "bash background analysis" },
       install: npmInstallHint("bash-language-server") + "; diagnostics also need shellcheck (`apt-get install shellcheck`)",
       builtIn: true,
     },
@@ -271,6 +278,7 @@ function mergeSpec(base: ServerSpec, entry: ServerConfigEntry): ServerSpec {
     settings: entry.settings ?? base.settings,
     install: entry.install ?? base.install,
     version: entry.version ?? (entry.command ? undefined : base.version),
+    logReadiness: entry.command ? undefined : base.logReadiness,
     builtIn: false,
   };
   return merged;

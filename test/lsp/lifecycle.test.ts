@@ -1,0 +1,139 @@
+// Failure handling with real processes: crash loops, a hung server (SIGSTOP), idle
+// eviction, missing servers, cancellation. Uses the JSON server: it starts fast.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { LspPool, type PoolEvent } from "../../src/lsp/pool.js";
+import { parseConfig } from "../../src/workspace/config.js";
+import { copyFixtures, eventually, liveDescendants, liveInGroups, removeDir } from "./helpers.js";
+
+const dir = copyFixtures("ts");
+const jsonFile = join(dir, "data.json");
+writeFileSync(jsonFile, JSON.stringify({ name: "x", nested: { a: 1, b: [1, 2] } }, null, 2));
+writeFileSync(join(dir, "file.crash"), "boom\n");
+writeFileSync(join(dir, "file.nope"), "nothing\n");
+writeFileSync(join(dir, "file.xyz"), "nothing\n");
+writeFileSync(join(dir, "file.hang"), "nothing\n");
+const pools: LspPool[] = [];
+
+function makePool(config: object, events?: PoolEvent[]): LspPool {
+  const pool = new LspPool({ roots: [dir], config: parseConfig(JSON.stringify(config)), onEvent: (e) => events?.push(e) });
+  pools.push(pool);
+  return pool;
+}
+
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.dispose()));
+  removeDir(dir);
+});
+
+describe("pool lifecycle", () => {
+  it("says which file types have no server", async () => {
+    const pool = makePool({});
+    await expect(pool.hover(join(dir, "file.xyz"), { line: 0, character: 0 })).rejects.toMatchObject({
+      code: "unavailable",
+      message: expect.stringMatching(/no language server handles '.xyz' files/),
+    });
+    expect(pool.serverFor(join(dir, "file.xyz"))).toBeNull();
+  });
+
+  it("says how to install a server that is not installed", async () => {
+    const pool = makePool({ servers: { nope: { command: ["definitely-not-installed-ls", "--stdio"], extensions: [".nope"], install: "run `cargo install nope-ls`" } } });
+    await expect(pool.documentSymbols(join(dir, "file.nope"))).rejects.toMatchObject({
+      code: "unavailable",
+      message: expect.stringMatching(/not installed.*definitely-not-installed-ls.*cargo install nope-ls/s),
+    });
+  });
+
+  it("marks a server that keeps crashing as broken, and restart() clears it", async () => {
+    const events: PoolEvent[] = [];
+    const pool = makePool(
+      { servers: { crashy: { command: ["node", "-e", "process.stderr.write('fatal: no config\\n'); process.exit(3)"], extensions: [".crash"] } }, lsp: { restartBackoffMs: 20, maxRestarts: 3 } },
+      events,
+    );
+    const file = join(dir, "file.crash");
+    const messages: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const err = await pool.documentSymbols(file).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(err).toBeDefined();
+      messages.push(err!.message);
+    }
+    expect(messages[0]).toMatch(/failed to start.*code 3/s);
+    expect(messages[0]).toContain("fatal: no config");
+    expect(messages[2]).toMatch(/marked broken.*failed 3 times.*To fix/s);
+    expect(messages[3]).toMatch(/marked broken/);
+    expect(events.filter((e) => e.type === "spawn")).toHaveLength(3);
+    expect(events.some((e) => e.type === "broken")).toBe(true);
+
+    await pool.restart("crashy");
+    await expect(pool.documentSymbols(file)).rejects.toThrow(/failed to start/);
+    expect(events.filter((e) => e.type === "spawn")).toHaveLength(4);
+  });
+
+  it("gives up on a server that never answers initialize, without leaving its process", async () => {
+    const events: PoolEvent[] = [];
+    const pool = makePool(
+      { servers: { silent: { command: ["node", "-e", "setInterval(() => {}, 1000)"], extensions: [".hang"] } }, lsp: { timeouts: { initialize: 500 } } },
+      events,
+    );
+    await expect(pool.documentSymbols(join(dir, "file.hang"))).rejects.toThrow(/did not answer initialize within 500 ms/);
+    const pid = events.find((e) => e.type === "spawn")?.type === "spawn" ? (events[0] as { pid: number }).pid : -1;
+    expect(liveInGroups([pid])).toEqual([]);
+  });
+
+  it("cancels on abort, then restarts a hung (SIGSTOPped) server after repeated timeouts", async () => {
+    const events: PoolEvent[] = [];
+    const pool = makePool({ lsp: { timeouts: { "textDocument/documentSymbol": 1000 }, restartBackoffMs: 50 } }, events);
+    expect((await pool.documentSymbols(jsonFile)).map((s) => s.name)).toEqual(["name", "nested"]);
+    const pid = pool.status()[0].pid!;
+    process.kill(pid, "SIGSTOP");
+    try {
+      const controller = new AbortController();
+      const aborted = pool.documentSymbols(jsonFile, controller.signal);
+      setTimeout(() => controller.abort(), 100);
+      await expect(aborted).rejects.toMatchObject({ code: "cancelled" });
+      await expect(pool.documentSymbols(jsonFile)).rejects.toMatchObject({ code: "timeout" });
+      await expect(pool.documentSymbols(jsonFile)).rejects.toMatchObject({ code: "timeout" });
+      await eventually(() => liveInGroups([pid]), (l) => l.length === 0);
+    } finally {
+      try {
+        process.kill(pid, "SIGCONT");
+      } catch {
+        // already killed, as expected
+      }
+    }
+    expect((await pool.documentSymbols(jsonFile)).map((s) => s.name)).toEqual(["name", "nested"]);
+    expect(pool.status()[0].pid).not.toBe(pid);
+    expect(events.filter((e) => e.type === "spawn")).toHaveLength(2);
+  });
+
+  it("stops idle servers and starts them again on the next use", async () => {
+    const events: PoolEvent[] = [];
+    const pool = makePool({ lsp: { idleTimeoutMs: 300 } }, events);
+    await pool.documentSymbols(jsonFile);
+    const pid = pool.status()[0].pid!;
+    await eventually(() => pool.status().length, (n) => n === 0);
+    expect(events.some((e) => e.type === "idle-stop")).toBe(true);
+    expect(liveInGroups([pid])).toEqual([]);
+    expect((await pool.documentSymbols(jsonFile)).length).toBe(2);
+    expect(events.filter((e) => e.type === "spawn")).toHaveLength(2);
+  });
+
+  it("updateConfig stops servers whose config changed", async () => {
+    const pool = makePool({});
+    await pool.documentSymbols(jsonFile);
+    const pid = pool.status()[0].pid!;
+    await pool.updateConfig(parseConfig(JSON.stringify({ servers: { json: { initializationOptions: { provideFormatter: true } } } })));
+    expect(pool.status()).toEqual([]);
+    expect(liveInGroups([pid])).toEqual([]);
+    expect((await pool.documentSymbols(jsonFile)).length).toBe(2);
+  });
+
+  it("leaves no process behind after every pool is disposed", async () => {
+    await Promise.all(pools.map((p) => p.dispose()));
+    expect(liveDescendants()).toEqual([]);
+  });
+});
