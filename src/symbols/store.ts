@@ -23,7 +23,11 @@ export interface SymbolStoreOptions {
 export type FileWrite =
   | { type: "symbols"; record: Omit<FileRecord, "symbolCount" | "status" | "attempts" | "error" | "indexedAt">; symbols: FlatSymbol[] }
   | { type: "failure"; record: Omit<FileRecord, "symbolCount" | "status" | "attempts" | "indexedAt">; status: Exclude<FileStatus, "ok"> }
-  | { type: "remove"; path: string };
+  | { type: "remove"; path: string }
+  /** Every file under a folder went away (`dir` without a trailing slash). */
+  | { type: "removeDir"; dir: string }
+  /** The content is unchanged (same hash) but size/mtime moved: keep the symbols, update the stat. */
+  | { type: "touch"; path: string; size: number; mtimeMs: number };
 
 export interface StoreStats {
   files: number;
@@ -179,6 +183,18 @@ export class SymbolStore {
     return this.#db.transaction((batch: readonly FileWrite[]) => {
       const now = Date.now();
       for (const w of batch) {
+        if (w.type === "touch") {
+          s.touchFile.run(w.size, w.mtimeMs, w.path);
+          continue;
+        }
+        if (w.type === "removeDir") {
+          const prefix = w.dir.replace(/\/+$/, "") + "/";
+          for (const row of s.filesUnder.all(prefix.length, prefix) as { id: number }[]) {
+            s.deleteSymbols.run(row.id);
+            s.deleteFile.run(row.id);
+          }
+          continue;
+        }
         if (w.type === "remove") {
           const row = s.fileId.get(w.path) as { id: number } | undefined;
           if (!row) continue;
@@ -278,6 +294,8 @@ function prepareStatements(db: Db): Record<string, Statement> {
     fileId: db.prepare("SELECT id, attempts FROM files WHERE path = ?"),
     deleteSymbols: db.prepare("DELETE FROM symbols WHERE file_id = ?"),
     deleteFile: db.prepare("DELETE FROM files WHERE id = ?"),
+    touchFile: db.prepare("UPDATE files SET size = ?, mtime_ms = ? WHERE path = ?"),
+    filesUnder: db.prepare("SELECT id FROM files WHERE substr(path, 1, ?) = ?"),
     upsertFile: db.prepare(`INSERT INTO files (path, language, size, mtime_ms, hash, server_id, fingerprint, status, attempts, error, symbol_count, indexed_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (path) DO UPDATE SET language = excluded.language, size = excluded.size, mtime_ms = excluded.mtime_ms, hash = excluded.hash,

@@ -1,0 +1,145 @@
+// One root's symbol cache as the rest of codeintel uses it: the store, its indexer, the
+// watcher binding, and answers that say how complete they are. While the cache is cold (no
+// full pass ever finished), a workspace search also asks the live servers and says so.
+//
+//   const cache = SymbolCache.open({ root, source: pool, files: rootIndex });
+//   cache.start();                                       // background pass + watcher
+//   const answer = await cache.search({ query: "gus", kinds: [12] }, signal);
+//   const doc = cache.documentSymbols("src/a.ts");       // fresh cached symbols, or why not
+//   await cache.close();
+import { statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { type IndexProgress, type IndexSummary, SymbolIndexer } from "./indexer.js";
+import { SymbolStore } from "./store.js";
+import { fingerprintKey, type FileListSource, type SymbolSource } from "./symbol-source.js";
+import type { FileStatus, FlatSymbol, SymbolHit, SymbolQuery } from "./types.js";
+
+export interface SymbolCacheOptions {
+  root: string;
+  source: SymbolSource;
+  files: FileListSource;
+  cacheDir?: string;
+  dbPath?: string;
+  concurrencyPerServer?: number;
+  onProgress?: (p: IndexProgress) => void;
+  onWarning?: (message: string) => void;
+}
+
+export interface SymbolSearchAnswer {
+  hits: SymbolHit[];
+  truncated: boolean;
+  /** False while no full indexing pass has ever finished for this root. */
+  complete: boolean;
+  /** The pass in flight, if any. */
+  progress: IndexProgress | null;
+  /** Hits that came from the live servers' workspace/symbol (cold cache only). */
+  liveHits: number;
+  /** Why the live servers could not fill in, when they were asked and failed. */
+  liveError?: string;
+}
+
+export type CachedDocument =
+  | { fresh: true; symbols: FlatSymbol[] }
+  | { fresh: false; reason: "not_indexed" | "changed" | "server_changed" | Exclude<FileStatus, "ok"> };
+
+export class SymbolCache {
+  readonly store: SymbolStore;
+  readonly indexer: SymbolIndexer;
+  readonly #source: SymbolSource;
+  #unwatch: (() => void) | undefined;
+  #pass: Promise<IndexSummary> | undefined;
+
+  static open(options: SymbolCacheOptions): SymbolCache {
+    return new SymbolCache(options);
+  }
+
+  private constructor(options: SymbolCacheOptions) {
+    this.store = SymbolStore.open({ root: options.root, cacheDir: options.cacheDir, dbPath: options.dbPath, onWarning: options.onWarning });
+    this.#source = options.source;
+    this.indexer = new SymbolIndexer({
+      store: this.store,
+      source: options.source,
+      files: options.files,
+      concurrencyPerServer: options.concurrencyPerServer,
+      onProgress: options.onProgress,
+      onWarning: options.onWarning,
+    });
+  }
+
+  get root(): string {
+    return this.store.root;
+  }
+
+  /** True when a full pass has finished, in this process or an earlier one. */
+  get complete(): boolean {
+    return this.indexer.complete || this.store.getMeta("last_full_pass") !== undefined;
+  }
+
+  /** Starts following the watcher and a background full pass (its failures become warnings). */
+  start(): Promise<IndexSummary> {
+    this.#unwatch ??= this.indexer.watch();
+    this.#pass ??= this.indexer.run();
+    return this.#pass;
+  }
+
+  async search(query: SymbolQuery, signal?: AbortSignal): Promise<SymbolSearchAnswer> {
+    const cached = this.store.search(query);
+    const complete = this.complete;
+    const progress = this.indexer.progress.phase === "indexing" ? this.indexer.progress : null;
+    const answer: SymbolSearchAnswer = { ...cached, complete, progress, liveHits: 0 };
+    if (complete || !this.#source.workspaceSymbols || query.query.trim() === "") return answer;
+    const limit = query.limit ?? 50;
+    try {
+      const live = await this.#source.workspaceSymbols(query.query.trim(), this.root, signal);
+      const seen = new Set(answer.hits.map((h) => `${h.path}\0${h.selectionRange.start.line}\0${h.name}`));
+      for (const h of live) {
+        if (answer.hits.length >= limit) {
+          answer.truncated = true;
+          break;
+        }
+        const path = relative(this.root, h.absPath).split(sep).join("/");
+        if (path.startsWith("..")) continue;
+        if (query.kinds?.length && !query.kinds.includes(h.kind)) continue;
+        if (query.path && !path.startsWith(query.path.replace(/^\.\//, "")) && !/[*?[{]/.test(query.path)) continue;
+        if (query.container && (h.containerName ?? "").toLowerCase() !== query.container.toLowerCase()) continue;
+        const r = h.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+        const key = `${path}\0${r.start.line}\0${h.name}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        answer.hits.push({ id: -1, name: h.name, kind: h.kind, container: h.containerName ?? null, detail: null, path, range: r, selectionRange: r, tier: "fuzzy", score: 0 });
+        answer.liveHits++;
+      }
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      answer.liveError = (err as Error).message;
+    }
+    return answer;
+  }
+
+  /**
+   * A file's symbols from the cache when they are known to match the file as it is on disk
+   * and the server as it is configured now; otherwise why not, so the caller asks the server.
+   */
+  documentSymbols(relPath: string): CachedDocument {
+    const record = this.store.getFile(relPath);
+    if (!record) return { fresh: false, reason: "not_indexed" };
+    if (record.status !== "ok") return { fresh: false, reason: record.status };
+    const abs = join(this.root, relPath);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      return { fresh: false, reason: "changed" };
+    }
+    if (st.size !== record.size || st.mtimeMs !== record.mtimeMs) return { fresh: false, reason: "changed" };
+    const fp = this.#source.fingerprint(abs);
+    if (!fp || fingerprintKey(fp) !== record.fingerprint) return { fresh: false, reason: "server_changed" };
+    return { fresh: true, symbols: this.store.fileSymbols(relPath) };
+  }
+
+  async close(): Promise<void> {
+    this.#unwatch?.();
+    await this.indexer.close();
+    this.store.close();
+  }
+}

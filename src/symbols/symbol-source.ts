@@ -1,0 +1,57 @@
+// What the indexer needs from the outside world, as small interfaces: the LSP pool
+// (src/lsp/pool.ts) satisfies SymbolSource and the finder's RootIndex (src/files/root-index.ts)
+// satisfies FileListSource structurally, so this engine imports neither.
+import type { LspRange } from "./types.js";
+
+/** A documentSymbol answer node (LSP DocumentSymbol). */
+export interface SourceSymbol {
+  name: string;
+  kind: number;
+  detail?: string;
+  range: LspRange;
+  selectionRange: LspRange;
+  children?: SourceSymbol[];
+}
+
+export interface SourceFingerprint {
+  serverId: string;
+  version: string;
+  configHash: string;
+}
+
+export interface SourceWorkspaceHit {
+  name: string;
+  kind: number;
+  containerName?: string;
+  absPath: string;
+  range?: LspRange;
+}
+
+export interface SymbolSource {
+  /**
+   * The identity of the server that answers for a file (without starting it), or null when no
+   * server does. A change of version or configuration invalidates that server's rows.
+   */
+  fingerprint(absPath: string): SourceFingerprint | null;
+  documentSymbols(absPath: string, signal?: AbortSignal): Promise<SourceSymbol[]>;
+  /** Live workspace/symbol, used while the cache is cold. */
+  workspaceSymbols?(query: string, root: string, signal?: AbortSignal): Promise<SourceWorkspaceHit[]>;
+}
+
+export interface FileListChange {
+  kind: "add" | "change" | "unlink" | "addDir" | "unlinkDir";
+  /** Root-relative, '/'-separated. */
+  path: string;
+}
+
+export interface FileListSource {
+  /** Files of the root, root-relative and '/'-separated. */
+  paths(): string[];
+  /** Subscribes to changes; returns the unsubscribe function. */
+  onChange?(listener: (change: FileListChange) => void): () => void;
+}
+
+/** "serverId@version#configHash": one string to compare and store. */
+export function fingerprintKey(fp: SourceFingerprint): string {
+  return `${fp.serverId}@${fp.version}#${fp.configHash}`;
+}
