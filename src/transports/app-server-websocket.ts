@@ -64,8 +64,13 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
       return json(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready" });
     }
     if (!accepting) return json(res, 503, { error: "shutting down" });
-    const auth = security.checkToken(req);
-    if (!auth.ok) return reject(res, auth);
+    // The page's script and style hold no data and cannot carry the token (the browser fetches
+    // them by plain relative URL); the page itself and the WebSocket do need it.
+    const staticAsset = path === "/picker.js" || path === "/picker.css";
+    if (!staticAsset) {
+      const auth = security.checkToken(req);
+      if (!auth.ok) return reject(res, auth);
+    }
     if (options.picker !== false && req.method === "GET" && servePickerAsset(path, res)) return;
     json(res, 404, { error: `nothing at ${path}` });
   }
