@@ -79,7 +79,7 @@ describe("bash-language-server", () => {
     expect(await pool.diagnostics(lib)).toEqual([]);
     writeFileSync(lib, read(lib) + "\necho $undefined_thing\n");
     const after = await pool.diagnostics(lib);
-    expect(after.some((d) => /undefined_thing is referenced but not assigned/.test(d.message))).toBe(true);
+    expect(after.some((d) => /undefined_thing is referenced but not assigned/.test(String(d.message)))).toBe(true);
     expect(after.every((d) => d.range.start.line === 6)).toBe(true);
   });
 });
