@@ -97,7 +97,12 @@ export class FileFinder {
   /** One query, to the end: resolves with the final top `limit` results. */
   find(query: string, roots: string[], options: FindOptions = {}): Promise<FindResult> {
     if (options.signal?.aborted) return Promise.reject(new FinderError("cancelled", "find was cancelled"));
-    const session = this.startSession(roots, { limit: options.limit, includeDirectories: options.includeDirectories, throttleMs: Infinity });
+    let session: FindSession;
+    try {
+      session = this.startSession(roots, { limit: options.limit, includeDirectories: options.includeDirectories, throttleMs: Infinity });
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return new Promise<FindResult>((resolvePromise, reject) => {
       const onAbort = () => {
         session.stop();

@@ -9,6 +9,7 @@
 //     readonly watching: Promise<void>              the watcher delivers events (resolves at once when not watching)
 //     loaded: boolean; source: "git" | "walk" | undefined; degraded: boolean (watcher replaced by rescans)
 //     walkErrors: WalkError[]                       folders the walker could not read
+//     loadError: Error | undefined                  why the initial listing failed
 //     paths({ directories? }): string[]             root-relative, '/'-separated; files only unless directories: true
 //     has(path): boolean
 //     onChange(listener: (ev: FileIndexChange) => void): () => void   returns the unsubscribe function
@@ -54,6 +55,8 @@ export class RootIndex {
   source: "git" | "walk" | undefined;
   degraded = false;
   walkErrors: WalkError[] = [];
+  /** Why the initial listing failed, if it did (then `ready` rejects with it). */
+  loadError: Error | undefined;
 
   private readonly events = new EventEmitter<{ change: [FileIndexChange]; grow: [] }>();
   private readonly knownDirs = new Set<string>();
@@ -70,7 +73,13 @@ export class RootIndex {
     private readonly options: RootIndexOptions = {},
   ) {
     this.events.setMaxListeners(0);
-    this.ready = this.load();
+    this.ready = this.load().catch((err: unknown) => {
+      // A failed listing still ends the load: sessions answer from what was listed and report it.
+      this.loadError = err instanceof Error ? err : new Error(String(err));
+      this.loaded = true;
+      this.events.emit("grow");
+      throw this.loadError;
+    });
     // Failures surface through `ready`; keep an unobserved rejection from crashing the process.
     this.ready.catch(() => {});
     // chokidar's initial scan floods the event loop: start it once the list is in, then catch up

@@ -206,6 +206,7 @@ export class FindSession extends EventEmitter<FindSessionEvents> {
       await this.nextGrowth();
     }
     if (!current()) return;
+    for (const ix of this.indexes) if (ix.loadError) this.fail(new Error(`listing ${ix.root} failed: ${ix.loadError.message}`));
     const final = this.snapshot(parsed, top, scanned, matched, true);
     this.last = { parsed, perRoot: perRoot.map((s) => ({ matched: s.matched, scannedTo: s.scannedTo })) };
     this.emit("updated", final);
@@ -220,10 +221,7 @@ export class FindSession extends EventEmitter<FindSessionEvents> {
         for (const off of offs) off();
         resolve();
       };
-      for (const ix of this.indexes) {
-        offs.push(ix.onGrow(done));
-        ix.ready.then(done, done);
-      }
+      for (const ix of this.indexes) offs.push(ix.onGrow(done));
       const timer = setTimeout(done, 100);
       offs.push(() => clearTimeout(timer));
     });
