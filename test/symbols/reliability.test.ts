@@ -1,0 +1,114 @@
+// The `codeintel index` process under stress: kill -9 mid-run then a restart, and two
+// processes indexing into the same cache at once. Real CLI processes (compiled), real servers.
+import Database from "better-sqlite3";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { symbolDatabasePath } from "../../src/symbols/cache-location.js";
+import { compiled, packageRoot } from "./compiled.js";
+import { tempDir } from "./helpers.js";
+
+const FILES = 240;
+let root: string;
+let cacheDir: string;
+let cleanup: () => void;
+const started: ChildProcess[] = [];
+
+beforeAll(() => {
+  compiled("src/cli/index-command.js");
+  const t = tempDir("reliability");
+  cleanup = t.cleanup;
+  root = join(t.dir, "project");
+  cacheDir = join(t.dir, "cache");
+  mkdirSync(join(root, "src"), { recursive: true });
+  writeFileSync(join(root, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true }, include: ["src"] }));
+  for (let i = 0; i < FILES; i++) {
+    writeFileSync(join(root, "src", `module${i}.ts`), `export interface Shape${i} {\n  width: number;\n}\nexport class Widget${i} {\n  render${i}(): number {\n    return ${i};\n  }\n}\nexport function makeWidget${i}(): Widget${i} {\n  return new Widget${i}();\n}\n`);
+  }
+});
+
+afterAll(() => {
+  // Language servers of a killed CLI are in its process group: end that group, which we started.
+  for (const child of started) {
+    try {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  cleanup();
+});
+
+function index(extra: string[] = []): { child: ChildProcess; done: Promise<{ code: number | null; out: string; err: string }> } {
+  const child = spawn(process.execPath, [join(packageRoot, "bin/codeintel.js"), "index", "--root", root, "--cache-dir", cacheDir, "--json", ...extra], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  started.push(child);
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d));
+  child.stderr!.on("data", (d: Buffer) => (err += d));
+  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on("close", (code) => resolve({ code, out, err })));
+  return { child, done };
+}
+
+function okFiles(): number {
+  try {
+    const db = new Database(symbolDatabasePath(root, cacheDir), { readonly: true, timeout: 5000 });
+    try {
+      return (db.prepare("SELECT count(*) AS n FROM files WHERE status = 'ok'").get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0; // not created yet
+  }
+}
+
+describe("codeintel index under stress", () => {
+  it("survives kill -9 mid-run and resumes without redoing finished files", async () => {
+    const first = index();
+    const until = Date.now() + 90_000;
+    while (okFiles() < 40) {
+      if (Date.now() > until) throw new Error("indexing made no progress");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    first.child.kill("SIGKILL");
+    await first.done;
+    const db = new Database(symbolDatabasePath(root, cacheDir));
+    expect((db.pragma("integrity_check") as { integrity_check: string }[])[0]!.integrity_check).toBe("ok");
+    const finished = (db.prepare("SELECT count(*) AS n FROM files WHERE status = 'ok'").get() as { n: number }).n;
+    db.close();
+    expect(finished).toBeGreaterThanOrEqual(40);
+    expect(finished).toBeLessThan(FILES + 1);
+
+    const second = index();
+    const result = await second.done;
+    expect(result.code, result.err).toBe(0);
+    const summary = JSON.parse(result.out) as { total: number; skipped: number; indexed: number; failed: number };
+    expect(summary.total).toBe(FILES + 1);
+    expect(summary.failed).toBe(0);
+    expect(summary.skipped).toBeGreaterThanOrEqual(finished);
+    expect(summary.indexed).toBe(FILES + 1 - summary.skipped);
+    expect(okFiles()).toBe(FILES + 1);
+  });
+
+  it("two processes indexing the same cache at once: no lock errors, a complete index", async () => {
+    const more = join(root, "src", "more");
+    mkdirSync(more, { recursive: true });
+    for (let i = 0; i < 40; i++) writeFileSync(join(more, `extra${i}.ts`), `export const extraValue${i} = ${i};\nexport function extraFunction${i}() { return ${i}; }\n`);
+    const a = index();
+    const b = index();
+    const [ra, rb] = await Promise.all([a.done, b.done]);
+    expect(ra.err + rb.err).not.toMatch(/locked|SQLITE_BUSY/i);
+    expect([ra.code, rb.code]).toEqual([0, 0]);
+    expect(okFiles()).toBe(FILES + 41);
+    const db = new Database(symbolDatabasePath(root, cacheDir), { readonly: true });
+    expect((db.pragma("integrity_check") as { integrity_check: string }[])[0]!.integrity_check).toBe("ok");
+    const dupes = db.prepare("SELECT count(*) AS n FROM (SELECT file_id, name, start_line FROM symbols GROUP BY 1, 2, 3 HAVING count(*) > 1)").get() as { n: number };
+    expect(dupes.n).toBe(0);
+    db.close();
+  });
+});
