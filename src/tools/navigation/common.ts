@@ -6,7 +6,7 @@ import { ConfigError } from "../../workspace/config.js";
 import { PathError, toRootRelative } from "../../workspace/paths.js";
 import { LspError } from "../../lsp/errors.js";
 import type { LspPool } from "../../lsp/pool.js";
-import { splitLines, utf16ToColumn } from "../../lsp/positions.js";
+import { lineAt, splitLines, utf16ToColumn } from "../../lsp/positions.js";
 import { ToolError } from "../tool.js";
 
 export interface NavigationDeps {
@@ -96,38 +96,82 @@ export function paging(input: { limit?: unknown; offset?: unknown }): { limit: n
   return { limit, offset };
 }
 
-/** Reads source files for snippets and column conversion, once per tool call. */
+interface CachedLines {
+  mtimeMs: number;
+  size: number;
+  lines: string[];
+}
+
+// Files read for snippets, shared across calls and revalidated by mtime and size:
+// agents ask about the same files again and again.
+const recentFiles = new Map<string, CachedLines>();
+const RECENT_FILES_MAX = 128;
+
+function readLinesCached(absPath: string): string[] | null {
+  let st;
+  try {
+    st = statSync(absPath);
+  } catch {
+    return null;
+  }
+  const hit = recentFiles.get(absPath);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) {
+    recentFiles.delete(absPath);
+    recentFiles.set(absPath, hit);
+    return hit.lines;
+  }
+  if (st.size > MAX_FILE_BYTES || !st.isFile()) return null;
+  let lines: string[];
+  try {
+    lines = splitLines(readFileSync(absPath, "utf8"));
+  } catch {
+    return null;
+  }
+  recentFiles.delete(absPath);
+  recentFiles.set(absPath, { mtimeMs: st.mtimeMs, size: st.size, lines });
+  if (recentFiles.size > RECENT_FILES_MAX) recentFiles.delete(recentFiles.keys().next().value!);
+  return lines;
+}
+
+/** Source lines for snippets and column conversion, consistent within one tool call. */
 export class SourceCache {
   private readonly files = new Map<string, string[] | null>();
+  private readonly seeded = new Map<string, string>();
 
   constructor(private readonly roots: readonly string[]) {}
 
-  /** Seeds the cache with the text the server saw, so positions match it exactly. */
+  /** The text the server saw for this file, so positions match it exactly (split only if needed). */
   seed(absPath: string, text: string): void {
-    this.files.set(absPath, splitLines(text));
+    this.seeded.set(absPath, text);
   }
 
   lines(absPath: string): string[] | null {
-    if (!this.files.has(absPath)) {
-      let lines: string[] | null = null;
-      try {
-        if (statSync(absPath).size <= MAX_FILE_BYTES) lines = splitLines(readFileSync(absPath, "utf8"));
-      } catch {
-        lines = null;
-      }
+    let lines = this.files.get(absPath);
+    if (lines === undefined) {
+      const seeded = this.seeded.get(absPath);
+      lines = seeded !== undefined ? splitLines(seeded) : readLinesCached(absPath);
       this.files.set(absPath, lines);
     }
-    return this.files.get(absPath)!;
+    return lines;
+  }
+
+  private seededLookups = 0;
+
+  private line(absPath: string, line0: number): string | undefined {
+    const seeded = this.seeded.get(absPath);
+    // A few lookups scan the seeded text; more than that pay for one split.
+    if (seeded !== undefined && !this.files.has(absPath) && ++this.seededLookups <= 8) return lineAt(seeded, line0);
+    return this.lines(absPath)?.[line0];
   }
 
   /** LSP (0-based, UTF-16) → user (1-based, graphemes) for a position in `absPath`. */
   userPosition(absPath: string, pos: { line: number; character: number }): { line: number; column: number } {
-    const text = this.lines(absPath)?.[pos.line];
+    const text = this.line(absPath, pos.line);
     return { line: pos.line + 1, column: text === undefined ? pos.character + 1 : utf16ToColumn(text, pos.character) };
   }
 
   snippet(absPath: string, line0: number): string {
-    const text = this.lines(absPath)?.[line0];
+    const text = this.line(absPath, line0);
     if (text === undefined) return "";
     const trimmed = text.trim();
     return trimmed.length > SNIPPET_MAX ? trimmed.slice(0, SNIPPET_MAX) + "…" : trimmed;

@@ -4,7 +4,7 @@
 import { openSync, readSync, closeSync, statSync } from "node:fs";
 import type { DocumentSymbol, Position } from "vscode-languageserver-protocol";
 import { confinePath } from "../../workspace/paths.js";
-import { columnCount, columnToUtf16, splitLines, utf16ToColumn } from "../../lsp/positions.js";
+import { columnCount, columnToUtf16, lineAt, splitLines, utf16ToColumn } from "../../lsp/positions.js";
 import { ToolError } from "../tool.js";
 import { kindName, type NavigationDeps } from "./common.js";
 
@@ -56,9 +56,8 @@ export async function resolveTarget(
     const text = await deps.pool.documentText(file.absPath, signal);
     const found = findSymbol(symbols, input.symbol.trim(), line);
     if (!found) throw unknownSymbol(file.relPath, input.symbol.trim(), symbols);
-    const lines = splitLines(text);
     const pos = found.symbol.selectionRange.start;
-    const lineText = lines[pos.line] ?? "";
+    const lineText = lineAt(text, pos.line) ?? "";
     return {
       ...file,
       position: pos,
@@ -70,9 +69,8 @@ export async function resolveTarget(
   }
   if (line === undefined) throw new ToolError("invalid_input", "give either `line` (and optionally `column`) or `symbol`");
   const text = await deps.pool.documentText(file.absPath, signal);
-  const lines = splitLines(text);
-  if (line > lines.length) throw new ToolError("invalid_input", `line ${line} is past the end of ${file.relPath} (${lines.length} lines)`);
-  const lineText = lines[line - 1];
+  const lineText = lineAt(text, line - 1);
+  if (lineText === undefined) throw new ToolError("invalid_input", `line ${line} is past the end of ${file.relPath} (${splitLines(text).length} lines)`);
   const width = columnCount(lineText);
   let col = column;
   if (col === undefined) col = firstNonBlankColumn(lineText);
