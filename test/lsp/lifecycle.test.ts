@@ -1,6 +1,6 @@
 // Failure handling with real processes: crash loops, a hung server (SIGSTOP), idle
 // eviction, missing servers, cancellation. Uses the JSON server: it starts fast.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LspPool, type PoolEvent } from "../../src/lsp/pool.js";
@@ -80,7 +80,9 @@ describe("pool lifecycle", () => {
       events,
     );
     await expect(pool.documentSymbols(join(dir, "file.hang"))).rejects.toThrow(/did not answer initialize within 500 ms/);
-    const pid = events.find((e) => e.type === "spawn")?.type === "spawn" ? (events[0] as { pid: number }).pid : -1;
+    const spawned = events.find((e) => e.type === "spawn");
+    const pid = spawned?.type === "spawn" ? (spawned.pid ?? -1) : -1;
+    expect(pid).toBeGreaterThan(0);
     expect(liveInGroups([pid])).toEqual([]);
   });
 
@@ -130,6 +132,20 @@ describe("pool lifecycle", () => {
     expect(pool.status()).toEqual([]);
     expect(liveInGroups([pid])).toEqual([]);
     expect((await pool.documentSymbols(jsonFile)).length).toBe(2);
+  });
+
+  it("answers 'still indexing; retry' instead of an empty result while the server loads", async () => {
+    // bash-language-server analyses every script of the root in the background first.
+    const big = join(dir, "many-scripts");
+    mkdirSync(big);
+    for (let i = 0; i < 400; i++) writeFileSync(join(big, `s${i}.sh`), `#!/bin/bash\n# script ${i}\nf${i}() {\n  echo "${i}" | tr a b | sed s/x/y/\n}\n\nf${i}\n`);
+    const pool = makePool({ lsp: { readyTimeoutMs: 1 } });
+    const file = join(big, "s0.sh");
+    const emptyLine = { line: 5, character: 0 };
+    await expect(pool.references(file, emptyLine)).rejects.toMatchObject({ code: "indexing", message: expect.stringMatching(/still indexing.*retry/) });
+    // Once loading is over, the same empty answer is a real empty answer.
+    await eventually(() => pool.status()[0]?.loading.length ?? 1, (n) => n === 0, 60_000);
+    expect(await pool.references(file, emptyLine)).toEqual([]);
   });
 
   it("leaves no process behind after every pool is disposed", async () => {
