@@ -1,10 +1,14 @@
 // `codeintel index [--root DIR]`: builds or refreshes the symbol cache of a root from its
 // language servers, with a progress bar on a TTY and a summary at the end.
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { FileFinder } from "../files/finder.js";
 import { LspPool } from "../lsp/pool.js";
 import { SymbolCache } from "../symbols/symbol-cache.js";
 import type { IndexProgress, IndexSummary } from "../symbols/indexer.js";
+import { defaultCacheDir, symbolDatabasePath } from "../symbols/cache-location.js";
+import { createSymbolCacheTools } from "../tools/symbol-cache-tools.js";
+import type { Tool } from "../tools/tool.js";
 import { loadConfig } from "../workspace/config.js";
 import { resolveRoots } from "../workspace/paths.js";
 
@@ -138,4 +142,29 @@ class ProgressLine {
 function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+}
+
+/**
+ * For `codeintel symbols QUERY|FILE` (src/cli/navigate.ts): workspace_symbols and
+ * document_symbols tools that answer from a root's symbol cache when `codeintel index` (or a
+ * running service) built one, and from the live servers otherwise. Read-only: it never creates
+ * a cache nor starts indexing. Call close() when done.
+ */
+export function cachedSymbolTools(deps: { pool: LspPool; roots: readonly string[]; cacheDir?: string }): { tools: Tool[]; close(): void } {
+  const opened = new Map<string, SymbolCache | undefined>();
+  const caches = {
+    get(root: string): SymbolCache | undefined {
+      if (!opened.has(root)) {
+        const exists = existsSync(symbolDatabasePath(root, deps.cacheDir ?? defaultCacheDir()));
+        opened.set(root, exists ? SymbolCache.open({ root, source: deps.pool, files: { paths: () => [] }, cacheDir: deps.cacheDir }) : undefined);
+      }
+      return opened.get(root);
+    },
+  };
+  return {
+    tools: createSymbolCacheTools({ pool: deps.pool, roots: deps.roots, caches }),
+    close: () => {
+      for (const c of opened.values()) c?.store.close();
+    },
+  };
 }

@@ -7,3 +7,4 @@ export { defaultCacheDir, symbolDatabasePath } from "./cache-location.js";
 export { kindName, parseKinds } from "./symbol-kinds.js";
 export { fingerprintKey, type FileListSource, type FileListChange, type SymbolSource, type SourceSymbol, type SourceFingerprint, type SourceWorkspaceHit } from "./symbol-source.js";
 export type { FileRecord, FileStatus, FlatSymbol, LspRange, MatchTier, SymbolHit, SymbolQuery } from "./types.js";
+export { SymbolCacheRegistry, type SymbolCacheRegistryOptions } from "./registry.js";

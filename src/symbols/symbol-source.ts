@@ -20,6 +20,7 @@ export interface SourceFingerprint {
 }
 
 export interface SourceWorkspaceHit {
+  serverId?: string;
   name: string;
   kind: number;
   containerName?: string;

@@ -45,6 +45,8 @@ export interface SymbolHit {
   container: string | null;
   detail: string | null;
   path: string;
+  /** The server that produced it (null for live answers without one). */
+  server: string | null;
   range: LspRange;
   selectionRange: LspRange;
   /** Which tier matched: lower is better. */

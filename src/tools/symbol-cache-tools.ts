@@ -1,0 +1,194 @@
+// workspace_symbols and document_symbols answered from the SQLite symbol cache, with the same
+// output shape as the live tools (src/tools/navigation/symbol-tools.ts) plus an `index` note.
+// A root without a cache, a file whose cached symbols are not fresh, or a cold cache falls
+// back to (or is filled in by) the live language servers.
+//
+//   createSymbolCacheTools({ pool, roots, caches })   → [document_symbols, workspace_symbols]
+//   `caches.get(root)` returns the root's SymbolCache (see src/symbols/registry.ts).
+import { join } from "node:path";
+import type { SymbolCache } from "../symbols/symbol-cache.js";
+import { parseKinds } from "../symbols/symbol-kinds.js";
+import type { FlatSymbol, SymbolHit } from "../symbols/types.js";
+import { confinePath } from "../workspace/paths.js";
+import { guarded, kindName, paging, SourceCache, type NavigationDeps } from "./navigation/common.js";
+import { groupedByFile, plural, truncationNote } from "./navigation/render.js";
+import {
+  createDocumentSymbolsTool,
+  createWorkspaceSymbolsTool,
+  type DocumentSymbolsOutput,
+  type OutlineEntry,
+  type WorkspaceSymbolEntry,
+  type WorkspaceSymbolsOutput,
+} from "./navigation/symbol-tools.js";
+import { resolveSourceFile } from "./navigation/target.js";
+import { ToolError, type Tool } from "./tool.js";
+
+export interface SymbolCacheToolDeps extends NavigationDeps {
+  caches: { get(root: string): SymbolCache | undefined };
+}
+
+/** How the answer was produced, so a caller knows whether "no match" is final. */
+export interface IndexNote {
+  source: "cache" | "cache+live" | "live";
+  /** False while the root's first full indexing pass has not finished. */
+  complete: boolean;
+  progress?: { done: number; total: number; etaMs: number | null };
+}
+
+export type CachedWorkspaceSymbolsOutput = WorkspaceSymbolsOutput & { index: IndexNote };
+export type CachedDocumentSymbolsOutput = DocumentSymbolsOutput & { index: IndexNote };
+
+export function createSymbolCacheTools(deps: SymbolCacheToolDeps): Tool[] {
+  return [createCachedDocumentSymbolsTool(deps), createCachedWorkspaceSymbolsTool(deps)] as unknown as Tool[];
+}
+
+type WorkspaceInput = { query: string; root?: string; kind?: string; path?: string; container?: string; limit?: number; offset?: number };
+
+export function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<WorkspaceInput, CachedWorkspaceSymbolsOutput> {
+  const live = createWorkspaceSymbolsTool(deps);
+  return {
+    ...live,
+    description:
+      "Search the project for symbols (classes, functions, methods, ...) by name: exact, prefix, camelCase initials (`gus` finds getUserService), substring, then fuzzy. Answers in milliseconds from the symbol index; while the index is still being built the language servers fill in and the answer says so. Results are grouped by file with 1-based line:column. Optional `root` (a project root or a folder inside one), `path` (a path prefix or glob like `src/**/*.ts`), `kind` (class, function, method, interface, ...) and `container` (the enclosing class or namespace) narrow the search.",
+    inputSchema: {
+      ...live.inputSchema,
+      properties: {
+        ...live.inputSchema.properties,
+        path: { type: "string", description: "Only files under this root-relative path prefix (`src/lsp/`) or matching this glob (`**/*.test.ts`)." },
+        container: { type: "string", description: "Only symbols declared directly inside this class, namespace or module (case-insensitive)." },
+      },
+    },
+    outputSchema: { ...live.outputSchema, properties: { ...live.outputSchema.properties, index: { type: "object" } } },
+    run: (input, ctx) =>
+      guarded(async () => {
+        if (typeof input.query !== "string") throw new ToolError("invalid_input", "`query` must be a string");
+        const { limit, offset } = paging(input);
+        let kinds: number[] | undefined;
+        try {
+          kinds = input.kind ? parseKinds([input.kind]) : undefined;
+        } catch (e) {
+          throw new ToolError("invalid_input", (e as Error).message);
+        }
+        const scopes = input.root ? [confinePath(input.root, deps.roots)] : deps.roots.map((root) => ({ root, relPath: "", absPath: root }));
+        const sources = new SourceCache(deps.roots);
+        const entries: WorkspaceSymbolEntry[] = [];
+        const note: IndexNote = { source: "cache", complete: true };
+        let more = false;
+        for (const scope of scopes) {
+          const cache = deps.caches.get(scope.root);
+          if (!cache) {
+            // No cache for this root: the live tool answers the whole call.
+            const r = await live.run({ ...input }, ctx);
+            return { structured: { ...r.structured, index: { source: "live", complete: false } }, text: r.text };
+          }
+          const prefix = scope.relPath ? scope.relPath.replace(/\/?$/, "/") : undefined;
+          const path = input.path ? (prefix && !input.path.startsWith(prefix) ? prefix + input.path.replace(/^\.\//, "") : input.path) : prefix;
+          const answer = await cache.search({ query: input.query, kinds, path, container: input.container, limit: Math.min(offset + limit + 1, 1000) }, ctx.signal);
+          more ||= answer.truncated;
+          if (!answer.complete) {
+            note.complete = false;
+            note.source = answer.liveHits > 0 ? "cache+live" : note.source;
+            if (answer.progress) note.progress = { done: answer.progress.done, total: answer.progress.total, etaMs: answer.progress.etaMs };
+          }
+          for (const h of answer.hits) entries.push(toEntry(h, scope.root, sources));
+        }
+        const ordered = groupByBestFile(entries);
+        const results = ordered.slice(offset, offset + limit);
+        const omitted = Math.max(0, ordered.length - offset - results.length);
+        const page = { total: ordered.length, offset, results, omitted };
+        const head = page.total === 0 ? `no symbols match '${input.query}'` : `${plural(page.total, "symbol")}${more ? "+" : ""} match '${input.query}'`;
+        const lines = [head];
+        lines.push(...groupedByFile(page.results, (e) => `${e.line}:${e.column} ${e.kind} ${e.container ? e.container + "." : ""}${e.name}`));
+        const cut = truncationNote(page, limit);
+        if (cut) lines.push(cut);
+        else if (more) lines.push("(more matches exist: narrow the query, or use kind/path filters)");
+        if (!note.complete) {
+          const p = note.progress;
+          lines.push(`note: the symbol index is still being built${p ? ` (${p.done}/${p.total} files${p.etaMs !== null ? `, about ${Math.ceil(p.etaMs / 1000)} s left` : ""})` : ""}; ${note.source === "cache+live" ? "live language-server results are included" : "results may be missing"}`);
+        }
+        return { structured: { query: input.query, ...page, index: note }, text: lines.join("\n") };
+      }),
+  };
+}
+
+export function createCachedDocumentSymbolsTool(deps: SymbolCacheToolDeps): Tool<{ file: string; limit?: number; offset?: number }, CachedDocumentSymbolsOutput> {
+  const live = createDocumentSymbolsTool(deps);
+  return {
+    ...live,
+    outputSchema: { ...live.outputSchema, properties: { ...live.outputSchema.properties, index: { type: "object" } } },
+    run: (input, ctx) =>
+      guarded(async () => {
+        const file = resolveSourceFile(deps, input.file);
+        const cached = deps.caches.get(file.root)?.documentSymbols(file.relPath);
+        if (!cached?.fresh) {
+          const r = await live.run(input, ctx);
+          return { structured: { ...r.structured, index: { source: "live", complete: false } }, text: r.text };
+        }
+        const { limit, offset } = paging({ limit: input.limit ?? 200, offset: input.offset });
+        const sources = new SourceCache(deps.roots);
+        const outline = outlineOf(cached.symbols, sources, file.absPath);
+        const results = outline.slice(offset, offset + limit);
+        const page = { total: outline.length, offset, results, omitted: Math.max(0, outline.length - offset - results.length) };
+        const lines = [`${plural(page.total, "symbol")} in ${file.relPath}`];
+        for (const s of page.results) lines.push(`${"  ".repeat(s.depth)}${s.line}: ${s.kind} ${s.name}${s.detail ? ` — ${s.detail}` : ""}`);
+        const cut = truncationNote(page, limit);
+        if (cut) lines.push(cut);
+        return { structured: { path: file.relPath, ...page, index: { source: "cache", complete: true } }, text: lines.join("\n") };
+      }),
+  };
+}
+
+function toEntry(h: SymbolHit, root: string, sources: SourceCache): WorkspaceSymbolEntry {
+  const abs = join(root, h.path);
+  const pos = sources.userPosition(abs, h.selectionRange.start);
+  return {
+    name: h.name,
+    kind: kindName(h.kind),
+    ...(h.container ? { container: h.container } : {}),
+    path: sources.displayPath(abs),
+    line: pos.line,
+    column: pos.column,
+    snippet: sources.snippet(abs, h.selectionRange.start.line),
+    server: h.server ?? "",
+  };
+}
+
+/** Keeps relevance order between files (a file sits where its best hit ranked) but groups each file's hits. */
+function groupByBestFile(entries: WorkspaceSymbolEntry[]): WorkspaceSymbolEntry[] {
+  const firstSeen = new Map<string, number>();
+  entries.forEach((e, i) => {
+    if (!firstSeen.has(e.path)) firstSeen.set(e.path, i);
+  });
+  return entries.map((e, i) => ({ e, i })).sort((a, b) => firstSeen.get(a.e.path)! - firstSeen.get(b.e.path)! || a.i - b.i).map((x) => x.e);
+}
+
+/** The same outline the live tool renders: siblings in source order, depth-first, dotted containers. */
+function outlineOf(symbols: FlatSymbol[], sources: SourceCache, absPath: string): OutlineEntry[] {
+  const children = new Map<number | null, number[]>();
+  symbols.forEach((s, i) => {
+    const list = children.get(s.parent) ?? [];
+    list.push(i);
+    children.set(s.parent, list);
+  });
+  const out: OutlineEntry[] = [];
+  const visit = (parent: number | null, depth: number, container: string | undefined) => {
+    const ids = [...(children.get(parent) ?? [])].sort((a, b) => symbols[a]!.range.start.line - symbols[b]!.range.start.line || symbols[a]!.range.start.character - symbols[b]!.range.start.character);
+    for (const i of ids) {
+      const s = symbols[i]!;
+      const pos = sources.userPosition(absPath, s.selectionRange.start);
+      out.push({
+        name: s.name,
+        kind: kindName(s.kind),
+        ...(s.detail ? { detail: s.detail } : {}),
+        ...(container ? { container } : {}),
+        depth,
+        line: pos.line,
+        column: pos.column,
+        endLine: s.range.end.line + 1,
+      });
+      visit(i, depth + 1, container ? `${container}.${s.name}` : s.name);
+    }
+  };
+  visit(null, 0, undefined);
+  return out;
+}
