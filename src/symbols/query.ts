@@ -99,6 +99,9 @@ export class SymbolQueryEngine {
     const take = (rows: Candidate[]) => {
       for (const r of rows) out.set(r.id, r);
     };
+    // A path filter usually leaves few symbols: take them all (still capped) so scoped searches
+    // match anywhere in a name, even for one- and two-letter queries.
+    if (filters.needsFile) take(this.#candidates("fz-scope", "1", filters, "", [], cap * 2));
     const head = lower.slice(0, Math.min(2, lower.length));
     take(this.#candidates("fz-prefix", "s.name_lower >= ? AND s.name_lower < ?", filters, "ORDER BY s.name_lower", [head, head + "\u{10FFFF}"], cap));
     if (/^[\p{L}\p{N}]/u.test(lower)) {

@@ -70,7 +70,8 @@ describe("cache-backed symbol tools", () => {
     expect(rest).toEqual(l.results.find((e) => e.name === "findAccount"));
     const humps = (await tool(cached, "workspace_symbols").run({ query: "rac", kind: "method" }, ctx())).structured as { results: { name: string; container?: string; line: number }[] };
     expect(humps.results[0]).toMatchObject({ name: "resetAccountCache", container: "AccountService", line: 10 });
-    const scoped = (await tool(cached, "workspace_symbols").run({ query: "Account", path: "src/main.ts" }, ctx())).structured as { results: { path: string }[] };
+    const scoped = (await tool(cached, "workspace_symbols").run({ query: "a", path: "src/main.ts" }, ctx())).structured as { results: { path: string; name: string }[] };
+    expect(scoped.results.map((e) => e.name)).toContain("startApplication");
     expect(new Set(scoped.results.map((e) => e.path))).toEqual(new Set(["src/main.ts"]));
     await expect(tool(cached, "workspace_symbols").run({ query: "x", kind: "gadget" }, ctx())).rejects.toMatchObject({ code: "invalid_input" });
   });
