@@ -106,6 +106,11 @@ export class RootIndex {
     return out;
   }
 
+  /** @internal The live watcher, if any (tests inject OS errors through it). */
+  get treeWatcher(): TreeWatcher | null {
+    return this.watcher;
+  }
+
   has(path: string): boolean {
     return this.table.indexOf(path) >= 0;
   }

@@ -32,8 +32,8 @@ export function createFilesPool(threads = defaultThreads()): FilesPool {
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 60_000,
-    // Tasks are short; let several queue rather than reject.
-    maxQueue: "auto",
+    // Sessions queue a few chunks per root; never reject them.
+    maxQueue: Infinity,
   });
   let destroyed = false;
   return {

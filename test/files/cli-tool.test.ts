@@ -1,0 +1,75 @@
+import { spawnSync } from "node:child_process";
+import { realpathSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FileFinder } from "../../src/files/finder.js";
+import { createFindFilesTool } from "../../src/tools/find-files.js";
+import { ToolError } from "../../src/tools/tool.js";
+import { git, gitRepo, makeTree, removeTree } from "./helpers.js";
+
+const bin = new URL("../../bin/codeintel.js", import.meta.url).pathname;
+let repo: string;
+let other: string;
+
+beforeAll(() => {
+  repo = realpathSync(gitRepo({ "README.md": "", "docs/guide/README.md": "", "src/index.ts": "" }));
+  git(repo, "add", "-A");
+  other = realpathSync(makeTree({ "lib/readme_parser.py": "" }));
+});
+afterAll(() => [repo, other].forEach(removeTree));
+
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, [bin, "find", ...args], { encoding: "utf8", cwd: repo });
+}
+
+describe("codeintel find", () => {
+  it("prints ranked paths, one per line, from the current folder by default", () => {
+    const r = cli("readme");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split("\n").filter(Boolean)).toEqual(["README.md", "docs/guide/README.md"]);
+  });
+
+  it("prints result objects with --json, across several roots, honouring --limit", () => {
+    const r = cli("readme", "--root", repo, "--root", other, "--json", "--limit", "2", "--files-only");
+    expect(r.status, r.stderr).toBe(0);
+    const results = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    expect(results).toHaveLength(2);
+    expect(results[0]).toEqual({ root: repo, path: "README.md", fileName: "README.md", matchType: "file", score: expect.any(Number), indices: [0, 1, 2, 3, 4, 5] });
+  });
+
+  it("explains every option in --help", () => {
+    const r = cli("--help");
+    expect(r.status).toBe(0);
+    for (const opt of ["--root", "--limit", "--json", "--files-only", "QUERY"]) expect(r.stdout).toContain(opt);
+  });
+
+  it("exits 2 on bad usage and 1 with a clear message on a bad root", () => {
+    expect(cli().status).toBe(2);
+    expect(cli("x", "--limit", "zero").status).toBe(2);
+    expect(cli("x", "--bogus").stderr).toContain("unknown option '--bogus'");
+    const r = cli("x", "--root", "/no/such/folder");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("root does not exist: /no/such/folder");
+  });
+});
+
+describe("find_files tool", () => {
+  it("answers with structured results and compact text, grouped by root when there are several", async () => {
+    const finder = new FileFinder({ watch: false });
+    try {
+      const tool = createFindFilesTool({ finder, roots: [repo, other] });
+      const ctx = { signal: new AbortController().signal };
+      const one = await tool.run({ query: "readme", roots: [repo], limit: 1 }, ctx);
+      expect(one.structured).toMatchObject({ query: "readme", total: 2, truncated: true, results: [{ path: "README.md" }] });
+      expect(one.text).toBe("2 matches for 'readme' (showing the best 1):\nREADME.md");
+      const both = await tool.run({ query: "readme" }, ctx);
+      expect(both.text).toContain(`${repo}:\n  README.md`);
+      expect(both.text).toContain(`${other}:\n  lib/readme_parser.py`);
+      await expect(tool.run({ query: "x", roots: ["/etc"] }, ctx)).rejects.toBeInstanceOf(ToolError);
+      await expect(tool.run({ query: "x", limit: 0 }, ctx)).rejects.toMatchObject({ code: "invalid_input" });
+      expect(tool.name).toMatch(/^[A-Za-z0-9_.-]+$/);
+      expect(tool.annotations.readOnlyHint).toBe(true);
+    } finally {
+      await finder.close();
+    }
+  });
+});
