@@ -94,7 +94,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   if (debugTools) tools.push(createSleepTool() as unknown as Tool);
   const catalog = new ToolCatalog(dedupeByName(tools));
   const gate = new IntakeGate(options.maxInFlight ?? 256);
-  const fileSearch: FileSearchProvider = finderSearchProvider(finder, roots, (err) => log(`codeintel: file search failed: ${err.message}`));
+  const fileSearch: FileSearchProvider = finderSearchProvider(finder, roots, { onError: (err) => log(`codeintel: file search failed: ${err.message}`) });
 
   const requireSearch = (): FileSearchProvider => {
     if (!fileSearch) throw new ToolError("unavailable", "fuzzy file search is not available");

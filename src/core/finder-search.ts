@@ -1,14 +1,26 @@
 // The file finder engine behind the core's FileSearchProvider: roots confined to the
 // project, engine errors as ToolErrors, session events as listener calls.
+//
+// Queries from every client share one worker pool whose task queue is small and rejects
+// when full. So queries are admitted a few at a time (FIFO, across one-shot searches and
+// sessions; a session keeps its slot while it types and only its latest query runs), and a
+// rejected query is retried with jittered backoff before it is given up.
 import { FinderError, type FileFinder } from "../files/finder.js";
 import { ToolError } from "../tools/tool.js";
 import { confinePath, PathError } from "../workspace/paths.js";
 import type { FileMatch, FileSearchProvider, SearchSessionHandle, SearchSessionListener } from "./file-search.js";
 
-const MAX_RETRIES = 4;
-const RETRY_DELAY_MS = 20;
+export interface FinderSearchOptions {
+  /** Engine queries running at once (default 2). */
+  concurrency?: number;
+  /** Told when a query is given up after its retries. */
+  onError?: (err: Error) => void;
+}
 
-export function finderSearchProvider(finder: FileFinder, projectRoots: readonly string[], onError?: (err: Error) => void): FileSearchProvider {
+const MAX_RETRIES = 8;
+
+export function finderSearchProvider(finder: FileFinder, projectRoots: readonly string[], options: FinderSearchOptions = {}): FileSearchProvider {
+  const slots = new Slots(options.concurrency ?? 2);
   const confine = (roots: string[]): string[] => {
     if (roots.length === 0) return [...projectRoots];
     return roots.map((r) => {
@@ -22,58 +34,137 @@ export function finderSearchProvider(finder: FileFinder, projectRoots: readonly 
   };
   return {
     defaultRoots: [...projectRoots],
+
     async search(query, roots, { signal, limit }) {
       const confined = confine(roots);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const found = await finder.find(query, confined, { signal, limit });
-          return found.results.map(plain);
-        } catch (err) {
-          // Engine errors (FinderError) are final; anything else (a saturated worker queue) is retried briefly.
-          if (err instanceof FinderError || signal.aborted || attempt >= MAX_RETRIES) throw asToolError(err);
-          await new Promise((r) => setTimeout(r, RETRY_DELAY_MS * 2 ** attempt));
+      const release = await slots.acquire(signal);
+      try {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const found = await finder.find(query, confined, { signal, limit });
+            return found.results.map(plain);
+          } catch (err) {
+            // Engine errors (FinderError) are final; anything else (a saturated worker queue) is retried.
+            if (err instanceof FinderError || signal.aborted || attempt >= MAX_RETRIES) throw asToolError(err);
+            await sleep(retryDelay(attempt));
+          }
         }
+      } finally {
+        release();
       }
     },
+
     startSession(roots, listener: SearchSessionListener): SearchSessionHandle {
-      let session;
+      let session: ReturnType<FileFinder["startSession"]>;
       try {
         session = finder.startSession(confine(roots));
       } catch (err) {
         throw asToolError(err);
       }
-      let latest = "";
+      let latest: string | undefined;
       let retries = 0;
+      let release: (() => void) | undefined;
+      let waiting = false;
+      const done = () => {
+        retries = 0;
+        release?.();
+        release = undefined;
+      };
+      const run = () => {
+        if (release) {
+          session.update(latest!);
+          return;
+        }
+        if (waiting) return; // the latest query runs when the slot comes
+        waiting = true;
+        void slots.acquire().then((r) => {
+          waiting = false;
+          if (session.stopped) return r();
+          release = r;
+          session.update(latest!);
+        });
+      };
       session.on("updated", (snap) => listener.updated(snap.query, snap.results.map(plain)));
       session.on("completed", (snap) => {
-        retries = 0;
+        if (snap.query === latest) done();
         listener.completed(snap.query);
       });
-      // The engine reports a failure of the latest query only. A busy worker pool is transient:
-      // retry a few times; otherwise complete the query so no client waits forever.
       session.on("error", (err) => {
-        if (session.stopped) return;
+        if (session.stopped || latest === undefined) return;
         if (retries < MAX_RETRIES) {
           const query = latest;
           setTimeout(() => {
             if (!session.stopped && query === latest) session.update(query);
-          }, RETRY_DELAY_MS * 2 ** retries++).unref();
+          }, retryDelay(retries++)).unref();
           return;
         }
-        retries = 0;
-        onError?.(err);
-        listener.completed(latest);
+        options.onError?.(err);
+        const query = latest;
+        done();
+        // Completed (with no results) rather than silence: a client must never wait forever.
+        listener.completed(query);
       });
       return {
         update: (q) => {
           latest = q;
           retries = 0;
-          session.update(q);
+          run();
         },
-        stop: () => session.stop(),
+        stop: () => {
+          session.stop();
+          done();
+        },
       };
     },
   };
+}
+
+/** A FIFO counting semaphore. */
+class Slots {
+  private free: number;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(count: number) {
+    this.free = Math.max(1, count);
+  }
+
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    return new Promise((resolve, reject) => {
+      const grant = () => {
+        signal?.removeEventListener("abort", onAbort);
+        let released = false;
+        resolve(() => {
+          if (released) return;
+          released = true;
+          const next = this.waiters.shift();
+          if (next) next();
+          else this.free++;
+        });
+      };
+      const onAbort = () => {
+        const i = this.waiters.indexOf(grant);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new ToolError("cancelled", "search cancelled"));
+      };
+      if (signal?.aborted) return onAbort();
+      if (this.free > 0) {
+        this.free--;
+        grant();
+      } else {
+        this.waiters.push(grant);
+        signal?.addEventListener("abort", onAbort, { once: true });
+      }
+    });
+  }
+}
+
+// Jittered so that many clients refused at once do not come back at once.
+function retryDelay(attempt: number): number {
+  return Math.min(250, 10 * 2 ** attempt) * (0.5 + Math.random());
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 // Exactly the fields of codex's FuzzyFileSearchResult, whatever else the engine adds later.

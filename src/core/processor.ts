@@ -24,6 +24,8 @@ export interface ProcessorOptions {
   fileSearch?: FileSearchProvider;
   gate: IntakeGate;
   serverInfo: { name: string; version: string };
+  /** Requests one connection may have in flight, so a flooding client cannot take the whole intake (default 32). */
+  maxInFlightPerConnection?: number;
 }
 
 export interface ConnectionOptions {
@@ -234,6 +236,10 @@ export class MessageProcessor {
     const key = requestKey(id);
     if (conn.inflight.has(key)) {
       this.send(conn, errorMessage(id, new RpcError(ErrorCodes.invalidRequest, `request id ${JSON.stringify(id)} is already in flight`)));
+      return;
+    }
+    if (conn.inflight.size >= (this.options.maxInFlightPerConnection ?? 32)) {
+      this.send(conn, errorMessage(id, new RpcError(ErrorCodes.overloaded, "overloaded; retry later", { inFlight: conn.inflight.size })));
       return;
     }
     const admitted = this.options.gate.tryEnter();
