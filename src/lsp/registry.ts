@@ -123,6 +123,8 @@ function builtIns(): ServerSpec[] {
       rootMarkers: [],
       command: ["node", "npm:vscode-langservers-extracted/bin/vscode-json-language-server", "--stdio"],
       initializationOptions: { provideFormatter: false },
+      // Validation is off unless the client turns it on.
+      settings: { json: { validate: { enable: true } } },
       install: npmInstallHint("vscode-langservers-extracted"),
       builtIn: true,
     },
@@ -132,6 +134,8 @@ function builtIns(): ServerSpec[] {
       rootMarkers: [],
       command: ["node", "npm:vscode-langservers-extracted/bin/vscode-css-language-server", "--stdio"],
       initializationOptions: { provideFormatter: false },
+      // The CSS service dereferences lint settings: a null configuration makes validation throw.
+      settings: Object.fromEntries(["css", "scss", "less"].map((l) => [l, { validate: true, lint: {} }])),
       install: npmInstallHint("vscode-langservers-extracted"),
       builtIn: true,
     },
@@ -141,6 +145,7 @@ function builtIns(): ServerSpec[] {
       rootMarkers: [],
       command: ["node", "npm:vscode-langservers-extracted/bin/vscode-html-language-server", "--stdio"],
       initializationOptions: { provideFormatter: false },
+      settings: { html: { validate: { scripts: true, styles: true } }, css: { validate: true, lint: {} }, javascript: { validate: { enable: true } } },
       install: npmInstallHint("vscode-langservers-extracted"),
       builtIn: true,
     },

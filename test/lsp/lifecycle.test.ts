@@ -1,6 +1,7 @@
 // Failure handling with real processes: crash loops, a hung server (SIGSTOP), idle
 // eviction, missing servers, cancellation. Uses the JSON server: it starts fast.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LspPool, type PoolEvent } from "../../src/lsp/pool.js";
@@ -146,6 +147,37 @@ describe("pool lifecycle", () => {
     // Once loading is over, the same empty answer is a real empty answer.
     await eventually(() => pool.status()[0]?.loading.length ?? 1, (n) => n === 0, 60_000);
     expect(await pool.references(file, emptyLine)).toEqual([]);
+  });
+
+  it("closes the least recently used documents past the cap, and forgets deleted files", async () => {
+    const pool = makePool({ lsp: { maxOpenDocuments: 2 } });
+    const files = [0, 1, 2].map((i) => join(dir, `doc${i}.json`));
+    files.forEach((f, i) => writeFileSync(f, JSON.stringify({ [`key${i}`]: i })));
+    for (const f of files) await pool.documentSymbols(f);
+    expect(pool.status()[0].openDocuments).toBe(2);
+    // The evicted one reopens transparently.
+    expect((await pool.documentSymbols(files[0])).map((s) => s.name)).toEqual(["key0"]);
+    rmSync(files[0]);
+    pool.fileDeleted(files[0]);
+    expect(pool.status()[0].openDocuments).toBe(1);
+    await expect(pool.documentSymbols(files[0])).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("kills its servers when the process exits without dispose()", () => {
+    // The "silent" server ignores stdin EOF, so only codeintel's exit hook can stop it.
+    const poolModule = new URL("../../dist/src/lsp/pool.js", import.meta.url).href;
+    const script = `
+      import { LspPool } from ${JSON.stringify(poolModule)};
+      const config = { servers: { silent: { command: ["node", "-e", "setInterval(() => {}, 1000)"], extensions: [".hang"] } }, lsp: {}, raw: {} };
+      const pool = new LspPool({ roots: [${JSON.stringify(dir)}], config });
+      pool.documentSymbols(${JSON.stringify(join(dir, "file.hang"))}).catch(() => {});
+      setTimeout(() => { console.log(JSON.stringify(pool.serverPids())); process.exit(0); }, 500);
+    `;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+    expect(r.stderr).toBe("");
+    const pids = JSON.parse(r.stdout) as number[];
+    expect(pids).toHaveLength(1);
+    expect(liveInGroups(pids)).toEqual([]);
   });
 
   it("leaves no process behind after every pool is disposed", async () => {
