@@ -13,6 +13,8 @@ import { FileFinder, type FileIndexChange } from "./files/finder.js";
 import { LspPool } from "./lsp/pool.js";
 import { createFindFilesTool } from "./tools/find-files.js";
 import { createNavigationTools } from "./tools/navigation.js";
+import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
+import { SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
 import { ToolError, type Tool, type ToolProgress, type ToolResult } from "./tools/tool.js";
 import { ConfigError, loadConfig } from "./workspace/config.js";
 import { PathError, resolveRoots } from "./workspace/paths.js";
@@ -32,6 +34,16 @@ export interface CodeIntelOptions {
   watch?: boolean;
   /** Where warnings go (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * The symbol cache: "eager" indexes every root in the background from the start (the
+   * service default), "lazy" on the first symbol query of a root, "off" answers symbol
+   * queries from the language servers only.
+   */
+  symbolIndex?: "eager" | "lazy" | "off";
+  /** Folder of the symbol databases (default: $CODEINTEL_CACHE_DIR or the user cache folder). */
+  cacheDir?: string;
+  /** Progress of background symbol indexing. */
+  onIndexProgress?: (root: string, progress: IndexProgress) => void;
 }
 
 export interface CallOptions {
@@ -90,6 +102,22 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   }
 
   const tools: Tool[] = [createFindFilesTool({ finder, roots }) as unknown as Tool, ...createNavigationTools({ pool, roots })];
+  const symbolIndex = options.symbolIndex ?? "eager";
+  if (symbolIndex !== "off") {
+    // Each root's indexer follows the finder's file list and its watcher events itself.
+    const caches = new SymbolCacheRegistry({
+      source: pool,
+      filesFor: (root) => finder.openRoot(root),
+      cacheDir: options.cacheDir,
+      onProgress: options.onIndexProgress,
+      onWarning: (m) => log(`codeintel: ${m}`),
+    });
+    // Closed before the pool and the finder it reads from (closers run in reverse).
+    closers.push(() => caches.close());
+    if (symbolIndex === "eager") for (const root of roots) caches.get(root);
+    // Later entries replace the live document_symbols and workspace_symbols.
+    tools.push(...createSymbolCacheTools({ pool, roots, caches }));
+  }
   tools.push(...(options.extraTools ?? []));
   if (debugTools) tools.push(createSleepTool() as unknown as Tool);
   const catalog = new ToolCatalog(dedupeByName(tools));

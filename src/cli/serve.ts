@@ -28,7 +28,10 @@ Options:
   --max-in-flight N     requests in flight before "overloaded; retry later" (default 256)
   --drain-ms MS         how long SIGTERM waits for in-flight requests (default 10000)
   --stall-ms MS         drop a WebSocket client that reads nothing this long (default 30000)
-  --ping-ms MS          WebSocket heartbeat period (default 20000)`;
+  --ping-ms MS          WebSocket heartbeat period (default 20000)
+  --symbol-index MODE   eager (default: index every root in the background), lazy (on the
+                        first symbol query), off (language servers only)
+  --config FILE         a codeintel.json (default: the first root's, if any)`;
 
 interface ServeArgs {
   roots: string[];
@@ -42,6 +45,8 @@ interface ServeArgs {
   drainMs: number;
   stallMs?: number;
   pingMs?: number;
+  symbolIndex?: "eager" | "lazy" | "off";
+  configPath?: string;
 }
 
 const log = (line: string) => process.stderr.write(line + "\n");
@@ -60,7 +65,13 @@ export async function run(argv: string[], command: string): Promise<number> {
 }
 
 async function open(args: ServeArgs): Promise<CodeIntel> {
-  return createCodeIntel({ roots: args.roots.length ? args.roots : [process.cwd()], maxInFlight: args.maxInFlight });
+  return createCodeIntel({
+    roots: args.roots.length ? args.roots : [process.cwd()],
+    maxInFlight: args.maxInFlight,
+    symbolIndex: args.symbolIndex,
+    configPath: args.configPath,
+    log,
+  });
 }
 
 async function mcpServe(args: ServeArgs): Promise<number> {
@@ -235,6 +246,15 @@ function parseArgs(argv: string[]): ServeArgs {
         break;
       case "--ping-ms":
         args.pingMs = Math.max(10, int());
+        break;
+      case "--symbol-index": {
+        const v = value();
+        if (v !== "eager" && v !== "lazy" && v !== "off") throw new Error(`--symbol-index expects eager, lazy or off, got '${v}'`);
+        args.symbolIndex = v;
+        break;
+      }
+      case "--config":
+        args.configPath = value();
         break;
       default:
         if (flag.startsWith("-")) throw new Error(`unknown option ${flag}`);

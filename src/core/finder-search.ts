@@ -1,26 +1,21 @@
 // The file finder engine behind the core's FileSearchProvider: roots confined to the
-// project, engine errors as ToolErrors, session events as listener calls.
-//
-// Queries from every client share one worker pool whose task queue is small and rejects
-// when full. So queries are admitted a few at a time (FIFO, across one-shot searches and
-// sessions; a session keeps its slot while it types and only its latest query runs), and a
-// rejected query is retried with jittered backoff before it is given up.
+// project, engine errors as ToolErrors, session events as listener calls. A query that fails
+// for a reason other than the engine's own (FinderError), such as a worker crash, is retried
+// a few times with jittered backoff; a session query that still fails completes empty, so a
+// client is never left waiting for its sessionCompleted.
 import { FinderError, type FileFinder } from "../files/finder.js";
 import { ToolError } from "../tools/tool.js";
 import { confinePath, PathError } from "../workspace/paths.js";
 import type { FileMatch, FileSearchProvider, SearchSessionHandle, SearchSessionListener } from "./file-search.js";
 
 export interface FinderSearchOptions {
-  /** Engine queries running at once (default 2). */
-  concurrency?: number;
   /** Told when a query is given up after its retries. */
   onError?: (err: Error) => void;
 }
 
-const MAX_RETRIES = 8;
+const MAX_RETRIES = 3;
 
 export function finderSearchProvider(finder: FileFinder, projectRoots: readonly string[], options: FinderSearchOptions = {}): FileSearchProvider {
-  const slots = new Slots(options.concurrency ?? 2);
   const confine = (roots: string[]): string[] => {
     if (roots.length === 0) return [...projectRoots];
     return roots.map((r) => {
@@ -37,20 +32,14 @@ export function finderSearchProvider(finder: FileFinder, projectRoots: readonly 
 
     async search(query, roots, { signal, limit }) {
       const confined = confine(roots);
-      const release = await slots.acquire(signal);
-      try {
-        for (let attempt = 0; ; attempt++) {
-          try {
-            const found = await finder.find(query, confined, { signal, limit });
-            return found.results.map(plain);
-          } catch (err) {
-            // Engine errors (FinderError) are final; anything else (a saturated worker queue) is retried.
-            if (err instanceof FinderError || signal.aborted || attempt >= MAX_RETRIES) throw asToolError(err);
-            await sleep(retryDelay(attempt));
-          }
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const found = await finder.find(query, confined, { signal, limit });
+          return found.results.map(plain);
+        } catch (err) {
+          if (err instanceof FinderError || signal.aborted || attempt >= MAX_RETRIES) throw asToolError(err);
+          await sleep(retryDelay(attempt));
         }
-      } finally {
-        release();
       }
     },
 
@@ -63,30 +52,9 @@ export function finderSearchProvider(finder: FileFinder, projectRoots: readonly 
       }
       let latest: string | undefined;
       let retries = 0;
-      let release: (() => void) | undefined;
-      let waiting = false;
-      const done = () => {
-        retries = 0;
-        release?.();
-        release = undefined;
-      };
-      const run = () => {
-        if (release) {
-          session.update(latest!);
-          return;
-        }
-        if (waiting) return; // the latest query runs when the slot comes
-        waiting = true;
-        void slots.acquire().then((r) => {
-          waiting = false;
-          if (session.stopped) return r();
-          release = r;
-          session.update(latest!);
-        });
-      };
       session.on("updated", (snap) => listener.updated(snap.query, snap.results.map(plain)));
       session.on("completed", (snap) => {
-        if (snap.query === latest) done();
+        retries = 0;
         listener.completed(snap.query);
       });
       session.on("error", (err) => {
@@ -99,63 +67,20 @@ export function finderSearchProvider(finder: FileFinder, projectRoots: readonly 
           return;
         }
         options.onError?.(err);
-        const query = latest;
-        done();
+        retries = 0;
         // Completed (with no results) rather than silence: a client must never wait forever.
-        listener.completed(query);
+        listener.completed(latest);
       });
       return {
         update: (q) => {
           latest = q;
           retries = 0;
-          run();
+          session.update(q);
         },
-        stop: () => {
-          session.stop();
-          done();
-        },
+        stop: () => session.stop(),
       };
     },
   };
-}
-
-/** A FIFO counting semaphore. */
-class Slots {
-  private free: number;
-  private readonly waiters: Array<() => void> = [];
-
-  constructor(count: number) {
-    this.free = Math.max(1, count);
-  }
-
-  acquire(signal?: AbortSignal): Promise<() => void> {
-    return new Promise((resolve, reject) => {
-      const grant = () => {
-        signal?.removeEventListener("abort", onAbort);
-        let released = false;
-        resolve(() => {
-          if (released) return;
-          released = true;
-          const next = this.waiters.shift();
-          if (next) next();
-          else this.free++;
-        });
-      };
-      const onAbort = () => {
-        const i = this.waiters.indexOf(grant);
-        if (i >= 0) this.waiters.splice(i, 1);
-        reject(new ToolError("cancelled", "search cancelled"));
-      };
-      if (signal?.aborted) return onAbort();
-      if (this.free > 0) {
-        this.free--;
-        grant();
-      } else {
-        this.waiters.push(grant);
-        signal?.addEventListener("abort", onAbort, { once: true });
-      }
-    });
-  }
 }
 
 // Jittered so that many clients refused at once do not come back at once.

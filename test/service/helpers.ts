@@ -2,7 +2,9 @@
 // stdio, and a way to prove that no process the server started outlives it.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 
@@ -132,12 +134,19 @@ export class StdioRpcClient extends RpcClient {
   }
 }
 
+let cacheDir: string | undefined;
+/** Symbol databases of test servers go to a temporary folder, never the user's cache. */
+export function testCacheDir(): string {
+  cacheDir ??= mkdtempSync(join(tmpdir(), "ci-cache-"));
+  return cacheDir;
+}
+
 /** A codeintel child process, marked so its descendants can be found after it exits. */
 export function spawnCodeintel(args: string[], env: Record<string, string> = {}): { child: ChildProcessWithoutNullStreams; marker: string } {
   const marker = randomUUID();
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, CODEINTEL_TEST_MARKER: marker, ...env },
+    env: { ...process.env, CODEINTEL_TEST_MARKER: marker, CODEINTEL_CACHE_DIR: testCacheDir(), ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   return { child, marker };

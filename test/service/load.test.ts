@@ -14,7 +14,7 @@ const drops: string[] = [];
 
 beforeAll(async () => {
   root = makeTree(20, 100);
-  ci = await createCodeIntel({ roots: [root] });
+  ci = await createCodeIntel({ roots: [root], symbolIndex: "off" });
   const processor = new MessageProcessor({ catalog: ci.catalog, fileSearch: ci.fileSearch, gate: ci.gate, serverInfo: ci.serverInfo });
   server = await startAppServerWebSocket(processor, {
     host: "127.0.0.1",

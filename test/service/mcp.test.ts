@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bin, eventually, processesWithMarker, repoRoot, spawnCodeintel, stderrLine } from "./helpers.js";
+import { bin, eventually, processesWithMarker, repoRoot, spawnCodeintel, stderrLine, testCacheDir } from "./helpers.js";
 
 const root = mkdtempSync(join(tmpdir(), "ci-mcp-"));
 writeFileSync(join(root, "hello.txt"), "hello\n");
@@ -19,7 +19,7 @@ function stdioClient(extraArgs: string[] = []): { client: Client; transport: Std
     command: process.execPath,
     args: [bin, "serve", ...extraArgs, root],
     cwd: repoRoot,
-    env: { ...(process.env as Record<string, string>), CODEINTEL_DEBUG_TOOLS: "1", CODEINTEL_TEST_MARKER: marker },
+    env: { ...(process.env as Record<string, string>), CODEINTEL_DEBUG_TOOLS: "1", CODEINTEL_TEST_MARKER: marker, CODEINTEL_CACHE_DIR: testCacheDir() },
     stderr: "pipe",
   });
   return { client: new Client({ name: "mcp-test", version: "0" }), transport, marker };
@@ -69,7 +69,7 @@ describe("MCP over stdio", () => {
       const r = await client.callTool({ name: "debug_sleep", arguments: { ms: 1 } });
       return r.isError ? undefined : r;
     }, "the cancelled call releases its slot", 10_000);
-    expect(next.structuredContent).toMatchObject({ steps: 1 });
+    expect(next!.structuredContent).toMatchObject({ steps: 1 });
     await client.close();
   });
 

@@ -13,7 +13,7 @@ let server: WebSocketAppServer;
 
 beforeAll(async () => {
   root = makeTree(40, 150);
-  ci = await createCodeIntel({ roots: [root] });
+  ci = await createCodeIntel({ roots: [root], symbolIndex: "off" });
   const processor = new MessageProcessor({ catalog: ci.catalog, fileSearch: ci.fileSearch, gate: ci.gate, serverInfo: ci.serverInfo });
   server = await startAppServerWebSocket(processor, { host: "127.0.0.1", port: 0 });
 });
