@@ -267,8 +267,10 @@ export class LanguageServerClient {
       const fresh = stored.version !== undefined ? stored.version === doc.version : stored.seq > doc.syncSeq;
       return fresh ? stored : undefined;
     };
+    const already = current();
+    if (already) return already.diagnostics;
     const timeoutMs = this.options.timeoutFor("textDocument/diagnostic");
-    const got = current() ? true : await waitFor(() => current() !== undefined, this.diagnosticWaiters, timeoutMs, signal);
+    const got = await waitFor(() => current() !== undefined, this.diagnosticWaiters, timeoutMs, signal);
     if (signal?.aborted) throw new LspError("cancelled", "diagnostics were cancelled");
     if (!got) {
       if (this.isLoading()) throw new LspError("indexing", `${this.id} is still indexing; no diagnostics yet for ${doc.absPath}; retry shortly`);

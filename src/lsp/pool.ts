@@ -21,7 +21,12 @@
 //   pool.restart(serverId?)      clears "broken" and stops matching servers (restarted lazily)
 //   pool.updateConfig(config)    new registry; changed servers are stopped, broken marks cleared
 //   pool.status()                → ClientStatus[] (pid, state, open documents, loading)
+//   pool.serverPids()            → pids of live server process groups (for checks and logs)
 //   pool.dispose()               stops everything; afterwards no server process is left
+//                                (a process "exit" hook also SIGKILLs the groups if dispose never ran)
+//
+// Tuning lives in codeintel.json "lsp" (see workspace/config.ts): idleTimeoutMs (0 = never),
+// maxOpenDocuments, readyTimeoutMs, timeouts per method, maxRestarts, restartBackoffMs(/CapMs).
 //
 // Positions are LSP positions (0-based line, UTF-16 character); tools convert from
 // user columns with positions.ts. Errors are LspError with a code the tools forward:
@@ -388,6 +393,8 @@ export class LspPool {
     if (!spec) throw this.registry.noServerError(absPath);
     const projectRoot = this.projectRootOf(absPath);
     if (!projectRoot) throw new LspError("invalid_input", `${absPath} is outside every project root`);
+    // No server is started for a file that is not there.
+    if (!existsSync(absPath)) throw new LspError("not_found", `file ${absPath} does not exist`);
     const root = findServerRoot(absPath, projectRoot, spec.rootMarkers);
 
     for (let attempt = 0; ; attempt++) {
