@@ -4,22 +4,40 @@
 
 /** A positive score when `name` matches `query` (lowercase), or 0 when it does not. */
 export function fuzzyScore(queryLower: string, name: string): number {
-  const sub = subsequenceScore(queryLower, name);
-  if (sub > 0) return 1000 + sub;
-  if (queryLower.length < 4) return 0;
-  const overlap = bigramOverlap(queryLower, name.toLowerCase());
-  return overlap >= 0.6 ? Math.round(overlap * 500) : 0;
+  return new FuzzyMatcher(queryLower).score(name);
 }
+
+/** One query scored against many names: the query's bigrams are computed once. */
+export class FuzzyMatcher {
+  readonly #q: string;
+  #bigrams: string[];
+  constructor(queryLower: string) {
+    this.#q = queryLower;
+    this.#bigrams = [];
+    for (let i = 0; i + 1 < queryLower.length; i++) this.#bigrams.push(queryLower.slice(i, i + 2));
+    this.#bigrams = [...new Set(this.#bigrams)];
+  }
+  score(name: string): number {
+    const lower = name.toLowerCase();
+    const sub = subsequenceScore(this.#q, name, lower);
+    if (sub > 0) return 1000 + sub;
+    if (this.#q.length < 4) return 0;
+    const overlap = bigramOverlap(this.#bigrams, this.#q.length, lower);
+    return overlap >= 0.6 ? Math.round(overlap * 500) : 0;
+  }
+}
+
+let bufA = new Float64Array(64);
+let bufB = new Float64Array(64);
 
 /**
  * Best subsequence alignment by dynamic programming over (query char, name position):
  * +16 for a word start, +8 for continuing a run, -1 per skipped character, +10 at position 0.
  */
-function subsequenceScore(q: string, name: string): number {
+function subsequenceScore(q: string, name: string, lower: string): number {
   const n = name.length;
   const m = q.length;
   if (m === 0 || m > n) return 0;
-  const lower = name.toLowerCase();
   // Quick reject: not a subsequence at all.
   let j = 0;
   for (let i = 0; i < n && j < m; i++) if (lower.charCodeAt(i) === q.charCodeAt(j)) j++;
@@ -28,8 +46,13 @@ function subsequenceScore(q: string, name: string): number {
   const starts = wordStarts(name);
   const NEG = -1e9;
   // best[i] = best score with query[0..k] matched and query[k] at name position i
-  let prev = new Float64Array(n).fill(NEG);
-  let cur = new Float64Array(n).fill(NEG);
+  if (bufA.length < n) {
+    bufA = new Float64Array(n * 2);
+    bufB = new Float64Array(n * 2);
+  }
+  let prev = bufA;
+  let cur = bufB;
+  prev.fill(NEG, 0, n);
   for (let k = 0; k < m; k++) {
     const c = q.charCodeAt(k);
     let bestBefore = NEG; // best of prev[p] - gap penalty for p < i - 1
@@ -89,24 +112,11 @@ function charClass(c: number): number {
   return ch === lower ? LOWER : UPPER;
 }
 
-function bigramOverlap(q: string, lower: string): number {
-  const grams = new Map<string, number>();
-  for (let i = 0; i + 1 < lower.length; i++) {
-    const g = lower.slice(i, i + 2);
-    grams.set(g, (grams.get(g) ?? 0) + 1);
-  }
+/** Share of the query's bigrams found in the name, discounted when the lengths differ a lot. */
+function bigramOverlap(bigrams: string[], queryLength: number, lower: string): number {
+  if (bigrams.length === 0) return 0;
   let shared = 0;
-  let total = 0;
-  for (let i = 0; i + 1 < q.length; i++) {
-    total++;
-    const g = q.slice(i, i + 2);
-    const left = grams.get(g) ?? 0;
-    if (left > 0) {
-      shared++;
-      grams.set(g, left - 1);
-    }
-  }
-  // Penalise names much longer than the query: a typo'd query should still look like the name.
-  const lengthRatio = Math.min(q.length, lower.length) / Math.max(q.length, lower.length);
-  return total === 0 ? 0 : (shared / total) * (0.5 + 0.5 * lengthRatio);
+  for (const g of bigrams) if (lower.includes(g)) shared++;
+  const lengthRatio = Math.min(queryLength, lower.length) / Math.max(queryLength, lower.length);
+  return (shared / bigrams.length) * (0.5 + 0.5 * lengthRatio);
 }

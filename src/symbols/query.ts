@@ -3,7 +3,7 @@
 // query costs one or two index range scans, and only a miss pays for the fuzzy tier.
 import type { Statement } from "better-sqlite3";
 import type { Db } from "./database.js";
-import { fuzzyScore } from "./fuzzy-score.js";
+import { FuzzyMatcher } from "./fuzzy-score.js";
 import { humps as humpsOf } from "./name-forms.js";
 import { kindWeight } from "./symbol-kinds.js";
 import { type MatchTier, range, type SymbolHit, type SymbolQuery } from "./types.js";
@@ -84,7 +84,8 @@ export class SymbolQueryEngine {
     }
     if (lastTier < 4) return done();
     // Tier 5: fuzzy, scoring a bounded candidate set gathered from the indexes.
-    add("fuzzy", this.#fuzzyCandidates(lower, filters), (r) => fuzzyScore(lower, r.name));
+    const matcher = new FuzzyMatcher(lower);
+    add("fuzzy", this.#fuzzyCandidates(lower, filters), (r) => matcher.score(r.name));
     return done();
   }
 
@@ -94,7 +95,7 @@ export class SymbolQueryEngine {
    * and names sharing one of its trigrams (the typo case). Never a full scan.
    */
   #fuzzyCandidates(lower: string, filters: Filters): Candidate[] {
-    const cap = 1000;
+    const cap = 600;
     const out = new Map<number, Candidate>();
     const take = (rows: Candidate[]) => {
       for (const r of rows) out.set(r.id, r);
@@ -106,7 +107,7 @@ export class SymbolQueryEngine {
     take(this.#candidates("fz-prefix", "s.name_lower >= ? AND s.name_lower < ?", filters, "ORDER BY s.name_lower", [head, head + "\u{10FFFF}"], cap));
     if (/^[\p{L}\p{N}]/u.test(lower)) {
       const h = lower[0]!;
-      take(this.#candidates("fz-humps", "s.humps >= ? AND s.humps < ?", filters, "ORDER BY s.humps", [h, h + "\u{10FFFF}"], cap));
+      take(this.#candidates("fz-humps", "s.humps >= ? AND s.humps < ?", filters, "ORDER BY s.humps", [h, h + "\u{10FFFF}"], cap / 2));
     }
     if (lower.length >= 3) {
       const grams = new Set<string>();
