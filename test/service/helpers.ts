@@ -168,13 +168,13 @@ export function processesWithMarker(marker: string): number[] {
   return found;
 }
 
-export async function eventually<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v;
+      if (v) return v as NonNullable<T>;
     } catch (err) {
       last = err;
     }

@@ -69,7 +69,7 @@ describe("MCP over stdio", () => {
       const r = await client.callTool({ name: "debug_sleep", arguments: { ms: 1 } });
       return r.isError ? undefined : r;
     }, "the cancelled call releases its slot", 10_000);
-    expect(next!.structuredContent).toMatchObject({ steps: 1 });
+    expect(next.structuredContent).toMatchObject({ steps: 1 });
     await client.close();
   });
 
