@@ -13,6 +13,13 @@
 
 export type Units = Uint8Array | Uint16Array;
 
+/**
+ * Where the last successful fuzzyScore/exactScore call's candidate region began (the first
+ * occurrence of the pattern's first char, or the chosen exact occurrence). A caller scoring the
+ * same text again from a later start at or before this point would get the same score.
+ */
+export let lastMatchStart = -1;
+
 export const SCORE_MATCH = 16;
 export const SCORE_GAP_START = -3;
 export const SCORE_GAP_EXTENSION = -1;
@@ -28,18 +35,30 @@ const CLASS_UPPER = 2;
 const CLASS_LETTER = 3;
 const CLASS_NUMBER = 4;
 
-function charClass(c: number): number {
+function classOf(c: number): number {
   if (c >= 97 && c <= 122) return CLASS_LOWER;
   if (c >= 65 && c <= 90) return CLASS_UPPER;
   if (c >= 48 && c <= 57) return CLASS_NUMBER;
   return c >= 128 ? CLASS_LETTER : CLASS_NON_WORD;
 }
 
-function bonusFor(prev: number, curr: number): number {
+function bonusOf(prev: number, curr: number): number {
   if (prev === CLASS_NON_WORD && curr !== CLASS_NON_WORD) return BONUS_BOUNDARY;
   if ((prev === CLASS_LOWER && curr === CLASS_UPPER) || (prev !== CLASS_NUMBER && curr === CLASS_NUMBER)) return BONUS_CAMEL_123;
   if (curr === CLASS_NON_WORD) return BONUS_NON_WORD;
   return 0;
+}
+
+// Lookup tables: the scan runs per byte of every candidate path, branches cost there.
+const CLASS_TABLE = Uint8Array.from({ length: 256 }, (_, c) => classOf(c));
+const BONUS_TABLE = Int8Array.from({ length: 64 }, (_, k) => bonusOf(k >> 3, k & 7));
+
+function charClass(c: number): number {
+  return c < 256 ? CLASS_TABLE[c]! : CLASS_LETTER;
+}
+
+function bonusFor(prev: number, curr: number): number {
+  return BONUS_TABLE[(prev << 3) | curr]!;
 }
 
 function bonusAt(text: Units, start: number, idx: number): number {
@@ -115,6 +134,7 @@ export function fuzzyScore(
       }
     }
     if (first < 0) return -1;
+    lastMatchStart = first;
   }
   ensureScratch(N, M, 0);
   let maxScore = 0;
@@ -291,6 +311,7 @@ export function exactScore(
     }
   }
   if (best < 0) return -1;
+  lastMatchStart = best;
   return calculateScore(text, start, best, best + M, positions);
 }
 

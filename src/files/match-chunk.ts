@@ -8,7 +8,7 @@
 //   interface MatchTask, interface MatchChunkResult
 //   rankKey(score, pathLength): number        higher ranks first; ties then break on path bytes
 import { attachTable, FLAG_DELETED, FLAG_DIR, type SharedPathTable, type TableViews } from "./path-table.js";
-import { parseQuery, scorePath, type ParsedQuery } from "./query.js";
+import { couldMatch, parseQuery, scorePath, type ParsedQuery } from "./query.js";
 
 export interface MatchTask {
   table: SharedPathTable;
@@ -72,6 +72,7 @@ export function matchChunk(task: MatchTask): MatchChunkResult {
     if ((masks[i]! & required) !== required) continue;
     const start = starts[i]!;
     const len = lengths[i]!;
+    if (!couldMatch(q, bytes, start, start + len)) continue;
     const score = q.empty ? 0 : scorePath(q, "utf8", bytes, start, start + len, start + baseStarts[i]!, null);
     if (score < 0) continue;
     matched[matchCount++] = i;

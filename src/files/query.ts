@@ -6,6 +6,7 @@
 //   parseQuery(query): ParsedQuery          space-separated terms (AND), `|` between terms (OR),
 //                                          'exact  ^prefix  suffix$  ^equal$  !not  !'notfuzzy, `\ ` = literal space
 //   extendsQuery(prev, next): boolean       every path matching `next` also matches `prev` (re-score prev's matches only)
+//   couldMatch(q, bytes, start, end): boolean   cheap prefilter (subsequence of every required term)
 //   scorePath(q, enc, text, start, end, baseStart, positions): number   -1 = no match; higher is better
 //   BASENAME_BONUS                          added when a term matches inside the basename
 import {
@@ -13,6 +14,7 @@ import {
   exactScore,
   fuzzyScore,
   isSubsequence,
+  lastMatchStart,
   prefixScore,
   suffixScore,
   SCORE_MATCH,
@@ -37,6 +39,8 @@ export interface ParsedQuery {
   groups: Term[][];
   /** Bits every candidate path must contain (from single-term, non-inverse groups); see charMask. */
   requiredMask: number;
+  /** Terms every match must contain as a subsequence (single-term, non-inverse groups). */
+  required: Term[];
   empty: boolean;
 }
 
@@ -66,7 +70,8 @@ export function parseQuery(raw: string): ParsedQuery {
   for (const group of groups) {
     if (group.length === 1 && !group[0]!.inverse) requiredMask |= charMask(group[0]!.utf8, 0, group[0]!.utf8.length);
   }
-  return { raw, caseSensitive, groups, requiredMask, empty: groups.length === 0 };
+  const required = groups.filter((g) => g.length === 1 && !g[0]!.inverse).map((g) => g[0]!);
+  return { raw, caseSensitive, groups, requiredMask, required, empty: groups.length === 0 };
 }
 
 export function extendsQuery(prev: ParsedQuery, next: ParsedQuery): boolean {
@@ -171,6 +176,18 @@ export function charMask(bytes: Units, start: number, end: number): number {
   return mask;
 }
 
+/**
+ * Cheap necessary condition for scorePath >= 0: every positive single-term group's text is a
+ * subsequence of the path. Run before scoring so no term is scored for a path another term rejects.
+ */
+export function couldMatch(q: ParsedQuery, text: Units, start: number, end: number): boolean {
+  const required = q.required;
+  for (let i = 0; i < required.length; i++) {
+    if (!isSubsequence(text, start, end, required[i]!.utf8, q.caseSensitive)) return false;
+  }
+  return true;
+}
+
 type ScoreFn = (text: Units, start: number, end: number, pattern: Units, cs: boolean, positions: number[] | null) => number;
 const scorers: Record<TermKind, ScoreFn> = {
   fuzzy: fuzzyScore,
@@ -198,15 +215,24 @@ export function scorePath(
   let total = 0;
   let bestGain = 0;
   let bestGroup = -1;
-  const chosen: Array<{ term: Term; useBase: boolean } | null> = [];
-  for (let g = 0; g < q.groups.length; g++) {
-    const group = q.groups[g]!;
-    let picked: { term: Term; useBase: boolean; score: number; gain: number } | null = null;
+  // Only built when positions are wanted (final results): the scan itself allocates nothing.
+  const chosen: Array<{ term: Term; useBase: boolean } | null> | null = positions ? [] : null;
+  const groups = q.groups;
+  for (let g = 0; g < groups.length; g++) {
+    const group = groups[g]!;
+    let pickedTerm: Term | null = null;
+    let pickedUseBase = false;
+    let pickedScore = 0;
+    let pickedGain = 0;
     let inverseOk = false;
-    for (const term of group) {
+    for (let t = 0; t < group.length; t++) {
+      const term = group[t]!;
       const pattern = enc === "utf8" ? term.utf8 : term.utf16;
       if (term.inverse) {
-        const found = term.kind === "fuzzy" ? isSubsequence(text, start, end, pattern, q.caseSensitive) : scorers[term.kind](text, start, end, pattern, q.caseSensitive, null) >= 0;
+        const found =
+          term.kind === "fuzzy"
+            ? isSubsequence(text, start, end, pattern, q.caseSensitive)
+            : scorers[term.kind](text, start, end, pattern, q.caseSensitive, null) >= 0;
         if (!found) {
           inverseOk = true;
           break;
@@ -219,29 +245,32 @@ export function scorePath(
       if (full < 0) continue;
       let base = -1;
       if (term.kind === "fuzzy" || term.kind === "exact") {
-        if (baseStart <= start) base = full;
+        // When the match region already starts inside the basename, scoring the basename alone gives the same.
+        if (baseStart <= start || lastMatchStart >= baseStart) base = full;
         else if (term.kind !== "fuzzy" || isSubsequence(text, baseStart, end, pattern, q.caseSensitive)) {
           base = fn(text, baseStart, end, pattern, q.caseSensitive, null);
         }
       }
-      const score = Math.max(full, base);
-      picked = { term, useBase: base >= 0 && base >= full, score, gain: base >= 0 ? base + BASENAME_BONUS - score : 0 };
+      pickedTerm = term;
+      pickedScore = full > base ? full : base;
+      pickedUseBase = base >= 0 && base >= full;
+      pickedGain = base >= 0 ? base + BASENAME_BONUS - pickedScore : 0;
       break;
     }
-    if (picked) {
-      total += picked.score;
-      if (picked.gain > bestGain) {
-        bestGain = picked.gain;
+    if (pickedTerm) {
+      total += pickedScore;
+      if (pickedGain > bestGain) {
+        bestGain = pickedGain;
         bestGroup = g;
       }
-      chosen.push(picked);
+      chosen?.push({ term: pickedTerm, useBase: pickedUseBase });
     } else if (inverseOk) {
-      chosen.push(null);
+      chosen?.push(null);
     } else {
       return -1;
     }
   }
-  if (positions) {
+  if (positions && chosen) {
     for (let g = 0; g < chosen.length; g++) {
       const c = chosen[g];
       if (!c) continue;

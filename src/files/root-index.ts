@@ -185,11 +185,13 @@ export class RootIndex {
     this.source = "walk";
     const { port1, port2 } = new MessageChannel();
     port1.on("message", (batch: WalkBatch) => {
-      for (let k = 0; k < batch.paths.length; k++) {
-        const path = batch.paths[k]!;
+      let from = 0;
+      for (let k = 0; k < batch.ends.length; k++) {
+        const bytes = batch.bytes.subarray(from, batch.ends[k]!);
+        from = batch.ends[k]!;
         const dir = batch.dirs[k] === 1;
-        if (intoTable) this.table.add(path, dir);
-        else collected.push({ path, dir });
+        if (intoTable) this.table.add(bytes, dir);
+        else collected.push({ path: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"), dir });
       }
       if (intoTable) this.events.emit("grow");
     });
