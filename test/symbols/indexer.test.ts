@@ -171,4 +171,24 @@ describe("freshness through the watcher", () => {
     expect(cache.store.getFile("src/fresh/renamed.ts")).toBeUndefined();
     await cache.close();
   });
+
+  it("batches a burst of changes (a branch switch) into few transactions", async () => {
+    await files.watching;
+    const cache = SymbolCache.open({ root, source: pool, files, dbPath: join(root, "..", `${root.split("/").pop()}-e.sqlite`) });
+    await cache.start();
+    let transactions = 0;
+    const storeWrite = cache.store.write.bind(cache.store);
+    cache.store.write = (batch) => {
+      if (batch.length > 0) transactions++;
+      storeWrite(batch);
+    };
+    const BURST = 150;
+    for (let i = 0; i < BURST; i++) write(`src/burst/b${i}.ts`, `export const burstValue${i} = ${i};\n`);
+    await eventually(() => cache.store.search({ query: "burstValue", stopAfter: "prefix", limit: 1000 }).hits.length === BURST, "every file of the burst indexed", 60_000);
+    for (let i = 0; i < BURST; i++) rmSync(join(root, `src/burst/b${i}.ts`));
+    await eventually(() => cache.store.search({ query: "burstValue", stopAfter: "prefix", limit: 1000 }).hits.length === 0, "every file of the burst removed", 60_000);
+    // One transaction per file would be 300; batches keep it to a handful per debounce window.
+    expect(transactions).toBeLessThan(40);
+    await cache.close();
+  });
 });
