@@ -9,6 +9,7 @@ import { createNavigationTools } from "../tools/navigation.js";
 import { ToolError, type Tool } from "../tools/tool.js";
 import { loadConfig } from "../workspace/config.js";
 import { isInside, resolveRoots } from "../workspace/paths.js";
+import { cachedSymbolTools } from "./index-command.js";
 
 export const help = `Usage:
   codeintel hover       FILE:LINE[:COL] | FILE --symbol NAME   type and docs of a symbol
@@ -98,18 +99,19 @@ export async function run(argv: string[], command: string): Promise<number> {
   }
 
   let pool: LspPool | undefined;
+  let cached: { tools: Tool[]; close(): void } | undefined;
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
     const roots = resolveRoots(values.root?.length ? values.root : [defaultRoot(isFile ? absFile : undefined)]);
-    if (isFile && !roots.some((r) => isInside(r, absFile)) && command !== "symbols") {
-      // Let the tool produce its "outside every root" error with the real paths.
-    }
     const config = loadConfig({ roots, explicitPath: values.config });
     pool = new LspPool({ roots, config });
-    const tool = createNavigationTools({ pool, roots }).find((t) => t.name === toolName) as Tool;
+    // `symbols` answers from a symbol cache when `codeintel index` built one, else live.
+    if (command === "symbols") cached = cachedSymbolTools({ pool, roots, cacheDir: config.cacheDir });
+    const catalog = cached?.tools ?? createNavigationTools({ pool, roots });
+    const tool = catalog.find((t) => t.name === toolName) as Tool;
     const result = await tool.run(input, { signal: controller.signal });
     process.stdout.write((values.json ? JSON.stringify(result.structured, null, 2) : result.text) + "\n");
     return 0;
@@ -120,6 +122,7 @@ export async function run(argv: string[], command: string): Promise<number> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    cached?.close();
     await pool?.dispose();
   }
 }
