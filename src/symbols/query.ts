@@ -59,7 +59,7 @@ export class SymbolQueryEngine {
       return picked.length >= limit;
     };
     const done = (): QueryResult => ({ hits: this.#materialise(picked), truncated });
-    const window = Math.min(Math.max(limit * 8, 200), 4000);
+    const window = Math.min(Math.max(limit * 4, 100), 4000);
 
     if (lower.length === 0) {
       // An empty query lists symbols (filtered) in name order: the cheapest order there is.
