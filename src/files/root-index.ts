@@ -128,16 +128,20 @@ export class RootIndex {
 
   async rescan(): Promise<void> {
     if (this.closed) return;
-    const fresh = await this.list(false);
+    // Marks instead of sets of strings: a rescan of a big root must not balloon memory.
+    const seen = new Uint8Array(this.table.count);
+    const added: FileIndexChange[] = [];
+    await this.list((path, dir) => {
+      const i = this.table.indexOf(path);
+      if (i < 0) added.push({ kind: dir ? "addDir" : "add", path });
+      else seen[i] = 1;
+    });
     if (this.closed) return;
-    const seen = new Set<string>();
-    for (const entry of fresh) {
-      seen.add(entry.path);
-      if (this.table.indexOf(entry.path) < 0) this.apply({ kind: entry.dir ? "addDir" : "add", path: entry.path });
+    for (let i = 0; i < seen.length; i++) {
+      if (seen[i] || this.table.isDeleted(i)) continue;
+      this.apply({ kind: this.table.isDir(i) ? "unlinkDir" : "unlink", path: this.table.pathAt(i) });
     }
-    for (const entry of this.table.liveEntries()) {
-      if (!seen.has(entry.path)) this.apply({ kind: entry.dir ? "unlinkDir" : "unlink", path: entry.path });
-    }
+    for (const ev of added) this.apply(ev);
   }
 
   async close(): Promise<void> {
@@ -151,8 +155,9 @@ export class RootIndex {
   }
 
   private async load(): Promise<void> {
-    await this.list(true);
+    await this.list();
     this.loaded = true;
+    this.knownDirs.clear();
     const queued = this.pending ?? [];
     this.pending = null;
     for (const ev of queued) this.apply(ev);
@@ -160,40 +165,35 @@ export class RootIndex {
   }
 
   /**
-   * Lists the root. Initially (`intoTable`) entries stream straight into the table; for a rescan
-   * they are collected and returned for diffing.
+   * Lists the root. Without a sink (the initial load) entries stream straight into the table;
+   * with one (a rescan) they go to the sink, for diffing.
    */
-  private async list(intoTable: boolean): Promise<Array<{ path: string; dir: boolean }>> {
-    const collected: Array<{ path: string; dir: boolean }> = [];
-    const dirs = intoTable ? this.knownDirs : new Set<string>();
-    const addBytes = (p: Buffer, dir: boolean) => {
-      if (intoTable) this.table.add(p, dir);
-      else collected.push({ path: p.toString("utf8"), dir });
-    };
+  private async list(sink?: (path: string, dir: boolean) => void): Promise<void> {
+    const dirs = sink ? new Set<string>() : this.knownDirs;
+    const addBytes = sink
+      ? (p: Uint8Array, dir: boolean) => sink(Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString("utf8"), dir)
+      : (p: Uint8Array, dir: boolean) => this.table.add(p, dir);
     const git = await listGitFiles(this.root, (paths) => {
       for (const p of paths) {
         this.addParents(p, dirs, addBytes);
         addBytes(p, false);
       }
-      if (intoTable) this.events.emit("grow");
+      if (!sink) this.events.emit("grow");
     });
     if (git.isRepo) {
       this.source = "git";
-      return collected;
+      return;
     }
-    if (intoTable && this.table.count > 0) throw new Error(`git listing of ${this.root} failed midway: ${git.reason ?? "unknown"}`);
+    if (!sink && this.table.count > 0) throw new Error(`git listing of ${this.root} failed midway: ${git.reason ?? "unknown"}`);
     this.source = "walk";
     const { port1, port2 } = new MessageChannel();
     port1.on("message", (batch: WalkBatch) => {
       let from = 0;
       for (let k = 0; k < batch.ends.length; k++) {
-        const bytes = batch.bytes.subarray(from, batch.ends[k]!);
+        addBytes(batch.bytes.subarray(from, batch.ends[k]!), batch.dirs[k] === 1);
         from = batch.ends[k]!;
-        const dir = batch.dirs[k] === 1;
-        if (intoTable) this.table.add(bytes, dir);
-        else collected.push({ path: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"), dir });
       }
-      if (intoTable) this.events.emit("grow");
+      if (!sink) this.events.emit("grow");
     });
     const task: WalkTask = { root: this.root, hidden: this.options.hidden, port: port2 };
     try {
@@ -204,11 +204,10 @@ export class RootIndex {
     } finally {
       port1.close();
     }
-    return collected;
   }
 
   /** git lists files only: derive their folders (sorted input makes the cache hit almost always). */
-  private addParents(p: Buffer, dirs: Set<string>, add: (p: Buffer, dir: boolean) => void): void {
+  private addParents(p: Buffer, dirs: Set<string>, add: (p: Uint8Array, dir: boolean) => void): void {
     const slash = p.lastIndexOf(47);
     if (slash <= 0) return;
     const key = p.toString("latin1", 0, slash);
