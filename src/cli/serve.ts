@@ -136,8 +136,8 @@ async function appServer(args: ServeArgs): Promise<number> {
     const guard = guardSignals({
       log,
       graceful: async (reason) => {
+        // New requests are still read, and answered "shutting down", until the drain ends.
         ci.gate.close();
-        stdio.stopReading();
         // On stdin EOF the client is gone; on a signal it may still read its answers.
         if (reason !== "stdin closed") await ci.gate.idle(args.drainMs);
         await within(stdio.flushAndClose(), 2000);
