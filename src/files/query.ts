@@ -240,7 +240,8 @@ export function scorePath(
         continue;
       }
       const fn = scorers[term.kind];
-      if (term.kind === "fuzzy" && !isSubsequence(text, start, end, pattern, q.caseSensitive)) continue;
+      // (fuzzyScore itself rejects a non-subsequence; this only skips its setup for OR-groups.)
+      if (term.kind === "fuzzy" && group.length > 1 && !isSubsequence(text, start, end, pattern, q.caseSensitive)) continue;
       const full = fn(text, start, end, pattern, q.caseSensitive, null);
       if (full < 0) continue;
       let base = -1;
