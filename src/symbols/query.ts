@@ -108,6 +108,11 @@ export class SymbolQueryEngine {
     if (/^[\p{L}\p{N}]/u.test(lower)) {
       const h = lower[0]!;
       take(this.#candidates("fz-humps", "s.humps >= ? AND s.humps < ?", filters, "ORDER BY s.humps", [h, h + "\u{10FFFF}"], cap / 2));
+      // People abbreviate by word initials plus a few letters (`gtusrsvc` for getUserService):
+      // names whose first two word initials are the query's first letter and one of the next few.
+      const pairs = new Set<string>();
+      for (let j = 1; j < Math.min(lower.length, 6); j++) if (/[\p{L}\p{N}]/u.test(lower[j]!)) pairs.add(h + lower[j]);
+      for (const pair of pairs) take(this.#candidates("fz-humps2", "s.humps >= ? AND s.humps < ?", filters, "ORDER BY s.humps", [pair, pair + "\u{10FFFF}"], 150));
     }
     if (lower.length >= 3) {
       const grams = new Set<string>();
