@@ -12,6 +12,11 @@ import { SearchSessionStream } from "./core/search-events.js";
 import { FileFinder, type FileIndexChange } from "./files/finder.js";
 import { LspPool } from "./lsp/pool.js";
 import { createFindFilesTool } from "./tools/find-files.js";
+import type { CallHierarchyOutput } from "./tools/navigation/call-hierarchy.js";
+import type { DiagnosticsOutput } from "./tools/navigation/diagnostics.js";
+import type { HoverOutput } from "./tools/navigation/hover.js";
+import type { LocationsOutput, TargetInput } from "./tools/navigation/location-tools.js";
+import type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "./tools/navigation/symbol-tools.js";
 import { createNavigationTools } from "./tools/navigation.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
 import { SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
@@ -57,7 +62,37 @@ export interface FindOptions {
   signal?: AbortSignal;
 }
 
-export interface CodeIntel {
+export interface FileInput {
+  /** A path relative to a project root, or absolute inside one. */
+  file: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface WorkspaceSymbolsInput {
+  query: string;
+  root?: string;
+  kind?: string;
+  path?: string;
+  container?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** The catalog's tools as typed functions: each resolves with the tool's structured output. */
+export interface TypedTools {
+  hover(input: TargetInput, options?: CallOptions): Promise<HoverOutput>;
+  definition(input: TargetInput, options?: CallOptions): Promise<LocationsOutput>;
+  typeDefinition(input: TargetInput, options?: CallOptions): Promise<LocationsOutput>;
+  implementation(input: TargetInput, options?: CallOptions): Promise<LocationsOutput>;
+  references(input: TargetInput & { includeDeclaration?: boolean }, options?: CallOptions): Promise<LocationsOutput>;
+  callHierarchy(input: TargetInput & { direction?: "incoming" | "outgoing" | "both" }, options?: CallOptions): Promise<CallHierarchyOutput>;
+  diagnostics(input: FileInput, options?: CallOptions): Promise<DiagnosticsOutput>;
+  documentSymbols(input: FileInput, options?: CallOptions): Promise<DocumentSymbolsOutput>;
+  workspaceSymbols(input: WorkspaceSymbolsInput, options?: CallOptions): Promise<WorkspaceSymbolsOutput>;
+}
+
+export interface CodeIntel extends TypedTools {
   readonly roots: readonly string[];
   readonly catalog: ToolCatalog;
   readonly gate: IntakeGate;
@@ -66,7 +101,7 @@ export interface CodeIntel {
   /** The catalog as MCP and the app-server publish it. */
   tools(): ToolDescription[];
   /** Runs a tool by name; throws ToolError (code, message) on failure. */
-  call<O = unknown>(name: string, input?: Record<string, unknown>, options?: CallOptions): Promise<ToolResult<O>>;
+  call<O = unknown>(name: string, input?: object, options?: CallOptions): Promise<ToolResult<O>>;
   /** One-shot fuzzy file search: the final top matches. */
   findFiles(query: string, options?: FindOptions): Promise<FileMatch[]>;
   /** A streaming search session: call update(query) per keystroke, iterate for snapshots, stop() when done. */
@@ -129,19 +164,34 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     return fileSearch;
   };
 
+  const call = async <O>(name: string, input: object = {}, callOptions: CallOptions = {}): Promise<ToolResult<O>> => {
+    const tool = catalog.get(name);
+    if (!tool) throw new ToolError("invalid_input", `unknown tool '${name}' (known: ${catalog.names.join(", ")})`);
+    const signal = callOptions.signal ?? new AbortController().signal;
+    return (await runTool(tool, input, { signal, progress: callOptions.onProgress })) as ToolResult<O>;
+  };
+  const typed =
+    <I extends object, O>(name: string) =>
+    async (input: I, callOptions?: CallOptions): Promise<O> =>
+      (await call<O>(name, input, callOptions)).structured;
+
   return {
     roots,
     catalog,
+    hover: typed("hover"),
+    definition: typed("definition"),
+    typeDefinition: typed("type_definition"),
+    implementation: typed("implementation"),
+    references: typed("references"),
+    callHierarchy: typed("call_hierarchy"),
+    diagnostics: typed("diagnostics"),
+    documentSymbols: typed("document_symbols"),
+    workspaceSymbols: typed("workspace_symbols"),
     gate,
     fileSearch,
     serverInfo: { name: "codeintel", version: packageVersion() },
     tools: () => catalog.describe(),
-    async call<O>(name: string, input: Record<string, unknown> = {}, callOptions: CallOptions = {}) {
-      const tool = catalog.get(name);
-      if (!tool) throw new ToolError("invalid_input", `unknown tool '${name}' (known: ${catalog.names.join(", ")})`);
-      const signal = callOptions.signal ?? new AbortController().signal;
-      return (await runTool(tool, input, { signal, progress: callOptions.onProgress })) as ToolResult<O>;
-    },
+    call,
     findFiles(query, findOptions = {}) {
       const provider = requireSearch();
       return provider.search(query, findOptions.roots ?? provider.defaultRoots, {
