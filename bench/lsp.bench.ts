@@ -18,6 +18,9 @@ import { LspPool } from "../src/lsp/pool.js";
 import { utf16ToColumn } from "../src/lsp/positions.js";
 import { buildRegistry, packageDir } from "../src/lsp/registry.js";
 import { createNavigationTools } from "../src/tools/navigation.js";
+import { SourceCache } from "../src/tools/navigation/common.js";
+import { paginate, toEntries } from "../src/tools/navigation/render.js";
+import { resolveTarget } from "../src/tools/navigation/target.js";
 import type { Tool } from "../src/tools/tool.js";
 
 interface Project {
@@ -40,7 +43,7 @@ interface MethodRow {
   toolOver: number;
 }
 
-const ITERATIONS: Record<string, number> = { hover: 40, definition: 40, references: 15 };
+const ITERATIONS: Record<string, number> = { hover: 40, definition: 40, references: 30 };
 const BUDGET_MS = 2;
 
 export async function main(): Promise<void> {
@@ -49,9 +52,12 @@ export async function main(): Promise<void> {
     const projects = prepareProjects(work);
     const cold: string[] = [];
     const warm: string[] = [];
+    const cpu: string[] = [];
     for (const project of projects) {
       const result = await benchProject(project);
       cold.push(`| ${project.serverId} | ${project.label} | ${result.cold.toFixed(0)} ms |`);
+      const c = result.cpu;
+      cpu.push(`| ${project.serverId} | ${c.refs} in ${c.files} files | ${c.checks.toFixed(2)} | ${c.render.toFixed(2)} | ${(c.checks + c.render).toFixed(2)} |`);
       for (const m of result.methods) {
         warm.push(
           `| ${project.serverId} | ${m.method} | ${m.raw.toFixed(2)} | ${m.pool.toFixed(2)} | ${m.tool.toFixed(2)} | ${fmtSigned(m.poolOver)} | ${fmtSigned(m.toolOver)} | ${m.toolOver <= BUDGET_MS ? "yes" : "NO"} |`,
@@ -62,6 +68,8 @@ export async function main(): Promise<void> {
     console.log("| server | project | cold first answer |\n|---|---|---|\n" + cold.join("\n"));
     console.log(`\nWarm medians in ms (raw = vscode-jsonrpc straight to its own server; pool = LspPool; tool = the agent tool incl. input checks and rendering). Overheads are medians of per-round differences against raw. Budget: tool overhead <= ${BUDGET_MS} ms.\n`);
     console.log("| server | method | raw | pool | tool | pool overhead | tool overhead | within budget |\n|---|---|---|---|---|---|---|---|\n" + warm.join("\n"));
+    console.log("\nTool-layer CPU alone for references (no server round trip, so free of the server's noise): input checks (path confinement, binary check, position conversion) and rendering (snippets, UTF-16 → columns, grouping). Medians in ms.\n");
+    console.log("| server | references | input checks | rendering | total |\n|---|---|---|---|---|\n" + cpu.join("\n"));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -101,7 +109,14 @@ function prepareProjects(work: string): Project[] {
   return projects;
 }
 
-async function benchProject(p: Project): Promise<{ cold: number; methods: MethodRow[] }> {
+interface CpuRow {
+  refs: number;
+  files: number;
+  checks: number;
+  render: number;
+}
+
+async function benchProject(p: Project): Promise<{ cold: number; methods: MethodRow[]; cpu: CpuRow }> {
   const text = readFileSync(p.file, "utf8");
   const position = positionOf(text, p.needle);
   const lineText = text.split("\n")[position.line];
@@ -153,7 +168,21 @@ async function benchProject(p: Project): Promise<{ cold: number; methods: Method
         toolOver: median(times.tool.map((t, i) => t - times.raw[i])),
       });
     }
-    return { cold, methods };
+    const locations = await pool.references(p.file, position);
+    const checks: number[] = [];
+    const render: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      let s = performance.now();
+      const target = await resolveTarget({ pool, roots: [p.root] }, toolInput, ctx.signal);
+      checks.push(performance.now() - s);
+      s = performance.now();
+      const sources = new SourceCache([p.root]);
+      sources.seed(p.file, target.text);
+      paginate(toEntries(locations, sources), 1000, 0);
+      render.push(performance.now() - s);
+    }
+    const cpu = { refs: locations.length, files: new Set(locations.map((l) => l.uri)).size, checks: median(checks), render: median(render) };
+    return { cold, methods, cpu };
   } finally {
     await pool.dispose();
     await raw.stop();

@@ -6,7 +6,7 @@ import { ConfigError } from "../../workspace/config.js";
 import { PathError, toRootRelative } from "../../workspace/paths.js";
 import { LspError } from "../../lsp/errors.js";
 import type { LspPool } from "../../lsp/pool.js";
-import { lineAt, splitLines, utf16ToColumn } from "../../lsp/positions.js";
+import { splitLines, utf16ToColumn } from "../../lsp/positions.js";
 import { ToolError } from "../tool.js";
 
 export interface NavigationDeps {
@@ -155,12 +155,22 @@ export class SourceCache {
     return lines;
   }
 
-  private seededLookups = 0;
+  private readonly lineStarts = new Map<string, number[]>();
 
   private line(absPath: string, line0: number): string | undefined {
     const seeded = this.seeded.get(absPath);
-    // A few lookups scan the seeded text; more than that pay for one split.
-    if (seeded !== undefined && !this.files.has(absPath) && ++this.seededLookups <= 8) return lineAt(seeded, line0);
+    // Seeded text with \n endings: index line starts once (native indexOf) instead of splitting it all.
+    if (seeded !== undefined && !seeded.includes("\r")) {
+      let starts = this.lineStarts.get(absPath);
+      if (!starts) {
+        starts = [0];
+        for (let i = seeded.indexOf("\n"); i >= 0; i = seeded.indexOf("\n", i + 1)) starts.push(i + 1);
+        this.lineStarts.set(absPath, starts);
+      }
+      if (line0 < 0 || line0 >= starts.length) return undefined;
+      const end = line0 + 1 < starts.length ? starts[line0 + 1] - 1 : seeded.length;
+      return seeded.slice(starts[line0], end);
+    }
     return this.lines(absPath)?.[line0];
   }
 
