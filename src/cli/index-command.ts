@@ -155,8 +155,15 @@ export function cachedSymbolTools(deps: { pool: LspPool; roots: readonly string[
   const caches = {
     get(root: string): SymbolCache | undefined {
       if (!opened.has(root)) {
-        const exists = existsSync(symbolDatabasePath(root, deps.cacheDir ?? defaultCacheDir()));
-        opened.set(root, exists ? SymbolCache.open({ root, source: deps.pool, files: { paths: () => [] }, cacheDir: deps.cacheDir }) : undefined);
+        let cache: SymbolCache | undefined;
+        if (existsSync(symbolDatabasePath(root, deps.cacheDir ?? defaultCacheDir()))) {
+          try {
+            cache = SymbolCache.open({ root, source: deps.pool, files: { paths: () => [] }, cacheDir: deps.cacheDir });
+          } catch (err) {
+            process.stderr.write(`codeintel: symbol cache unavailable, asking the language servers: ${(err as Error).message}\n`);
+          }
+        }
+        opened.set(root, cache);
       }
       return opened.get(root);
     },

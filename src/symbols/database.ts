@@ -135,7 +135,9 @@ function prepareSchema(db: Db, root: string | undefined): number {
 function inspectHeader(path: string): string | undefined {
   let size: number;
   try {
-    size = statSync(path).size;
+    const st = statSync(path);
+    if (!st.isFile()) return "it is not a regular file";
+    size = st.size;
   } catch {
     return undefined; // does not exist yet: created fresh
   }
@@ -150,6 +152,8 @@ function inspectHeader(path: string): string | undefined {
   }
   try {
     readSync(fd, header, 0, 100, 0);
+  } catch (err) {
+    return `it cannot be read (${(err as Error).message})`;
   } finally {
     closeSync(fd);
   }

@@ -190,6 +190,7 @@ export class SymbolIndexer {
       byServer.set(f.serverId, list);
     }
     const workers: Promise<void>[] = [];
+    const retries = new Map<string, number>();
     for (const queue of byServer.values()) {
       queue.reverse(); // pop() from the end keeps the file list's order
       for (let i = 0; i < this.#options.concurrencyPerServer; i++) {
@@ -197,6 +198,14 @@ export class SymbolIndexer {
           while (queue.length > 0 && !signal.aborted) {
             const f = queue.pop()!;
             const outcome = await this.#indexFile(f.path, f.abs, f.fingerprint, known.get(f.path), signal);
+            // A server still loading its project says "retry": put the file at the back of the
+            // queue (twice at most) rather than recording a failure it would not deserve.
+            if (outcome.kind === "failed" && outcome.retryable && (retries.get(f.path) ?? 0) < 2 && !signal.aborted) {
+              retries.set(f.path, (retries.get(f.path) ?? 0) + 1);
+              queue.unshift(f);
+              await new Promise((r) => setTimeout(r, 500));
+              continue;
+            }
             if (outcome.write) writer.add(outcome.write);
             if (outcome.kind === "indexed") {
               progress.indexed++;
@@ -273,7 +282,8 @@ export class SymbolIndexer {
         tree = await this.#source.documentSymbols(abs, signal);
       } catch (err) {
         if (signal.aborted) return { kind: "cancelled" };
-        return this.#failure(path, before, hash, fingerprint, (err as Error).message ?? String(err));
+        const failure = this.#failure(path, before, hash, fingerprint, (err as Error).message ?? String(err));
+        return { ...failure, retryable: (err as { code?: unknown }).code === "indexing" };
       }
       const after = await stat(abs).catch(() => undefined);
       if (!after) return { kind: "skipped", write: { type: "remove", path } };
@@ -288,7 +298,7 @@ export class SymbolIndexer {
     return { kind: "skipped" }; // kept changing: the watcher brings it back once it settles
   }
 
-  #failure(path: string, st: { size: number; mtimeMs: number }, hash: string | null, fingerprint: string, error: string): FileOutcome {
+  #failure(path: string, st: { size: number; mtimeMs: number }, hash: string | null, fingerprint: string, error: string): FileOutcome & { kind: "failed" } {
     return {
       kind: "failed",
       write: { type: "failure", status: "failed", record: { path, language: languageOf(path), size: st.size, mtimeMs: st.mtimeMs, hash, fingerprint, error: error.slice(0, 500) } },
@@ -352,7 +362,7 @@ export class SymbolIndexer {
 
 type FileOutcome =
   | { kind: "indexed" | "empty"; symbols: number; write: FileWrite }
-  | { kind: "failed"; write: FileWrite }
+  | { kind: "failed"; write: FileWrite; retryable?: boolean }
   | { kind: "skipped"; write?: FileWrite }
   | { kind: "cancelled"; write?: undefined };
 

@@ -20,17 +20,33 @@ export interface SymbolCacheRegistryOptions {
 
 export class SymbolCacheRegistry {
   readonly #caches = new Map<string, SymbolCache>();
+  readonly #unavailable = new Set<string>();
   #closed = false;
 
   constructor(private readonly options: SymbolCacheRegistryOptions) {}
 
-  get(root: string): SymbolCache {
-    if (this.#closed) throw new Error("the symbol cache registry is closed");
+  /**
+   * The root's cache, or undefined when it cannot be opened (say, a read-only cache folder):
+   * callers then use the live servers. The reason is reported once through onWarning.
+   */
+  get(root: string): SymbolCache | undefined {
+    if (this.#closed || this.#unavailable.has(root)) return undefined;
     let cache = this.#caches.get(root);
     if (cache) return cache;
-    const files = this.options.filesFor(root);
     const warn = this.options.onWarning ?? ((m: string) => process.stderr.write(`codeintel: ${m}\n`));
-    cache = SymbolCache.open({
+    try {
+      cache = this.#open(root, warn);
+    } catch (err) {
+      this.#unavailable.add(root);
+      warn(`no symbol cache for ${root}, using the language servers directly: ${(err as Error).message}`);
+      return undefined;
+    }
+    return cache;
+  }
+
+  #open(root: string, warn: (m: string) => void): SymbolCache {
+    const files = this.options.filesFor(root);
+    const cache = SymbolCache.open({
       root,
       source: this.options.source,
       files,

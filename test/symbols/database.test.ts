@@ -1,7 +1,7 @@
 // Recovery of the disposable cache and lock contention between processes, on real SQLite files.
 import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SCHEMA_VERSION } from "../../src/symbols/schema.js";
@@ -89,6 +89,16 @@ describe("a database that cannot be trusted is set aside and rebuilt", () => {
     const db = new Database(join(dir, "c.sqlite"));
     db.exec("CREATE TABLE notes (x TEXT)");
     db.close();
+    const warnings: string[] = [];
+    const store = open(warnings);
+    expect(warnings.length).toBe(1);
+    fill(store, 1);
+    expect(store.stats().files).toBe(1);
+    store.close();
+  });
+
+  it("a path that cannot be opened as a file (a folder sits there)", () => {
+    mkdirSync(join(dir, "c.sqlite"));
     const warnings: string[] = [];
     const store = open(warnings);
     expect(warnings.length).toBe(1);

@@ -1,0 +1,60 @@
+// SymbolCacheRegistry: a cache per root, filled in the background; a root whose cache cannot be
+// opened falls back to the live servers instead of failing the call.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FileFinder } from "../../src/files/finder.js";
+import { LspPool } from "../../src/lsp/pool.js";
+import { SymbolCacheRegistry } from "../../src/symbols/registry.js";
+import { resolveRoots } from "../../src/workspace/paths.js";
+import { tempDir } from "./helpers.js";
+
+let base: string;
+let root: string;
+let cleanup: () => void;
+let pool: LspPool;
+let finder: FileFinder;
+
+beforeAll(() => {
+  ({ dir: base, cleanup } = tempDir("registry"));
+  mkdirSync(join(base, "project", "config"), { recursive: true });
+  for (let i = 0; i < 20; i++) writeFileSync(join(base, "project", "config", `service${i}.json`), JSON.stringify({ serviceName: `svc${i}`, replicas: i, limits: { cpuMillis: 100 * i } }));
+  [root] = resolveRoots([join(base, "project")]);
+  pool = new LspPool({ roots: [root!] });
+  finder = new FileFinder();
+});
+
+afterAll(async () => {
+  await finder?.close();
+  await pool?.dispose();
+  cleanup();
+});
+
+describe("SymbolCacheRegistry", () => {
+  it("opens a root's cache on first use and fills it in the background", async () => {
+    const registry = new SymbolCacheRegistry({ source: pool, filesFor: (r) => finder.openRoot(r), cacheDir: join(base, "cache") });
+    const cache = registry.get(root!)!;
+    expect(registry.get(root!)).toBe(cache);
+    const until = Date.now() + 60_000;
+    while (!cache.complete) {
+      if (Date.now() > until) throw new Error("background indexing did not finish");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const answer = await cache.search({ query: "cpuMillis" });
+    expect(answer.complete).toBe(true);
+    expect(answer.hits.length).toBe(20);
+    await registry.close();
+    expect(registry.get(root!)).toBeUndefined();
+  });
+
+  it("reports a cache it cannot open once and answers undefined (the tools then go live)", async () => {
+    writeFileSync(join(base, "not-a-folder"), "");
+    const warnings: string[] = [];
+    const registry = new SymbolCacheRegistry({ source: pool, filesFor: (r) => finder.openRoot(r), cacheDir: join(base, "not-a-folder", "cache"), onWarning: (m) => warnings.push(m) });
+    expect(registry.get(root!)).toBeUndefined();
+    expect(registry.get(root!)).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/using the language servers directly/);
+    await registry.close();
+  });
+});
