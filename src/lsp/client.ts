@@ -63,6 +63,8 @@ export class LanguageServerClient {
   readonly documents: DocumentSet;
   private readonly pending = new Set<PendingRequest>();
   private readonly activeProgress = new Map<string | number, string>();
+  /** When the current loading period began (progress went from none to some). */
+  private loadingSince = Date.now();
   private readonly progressWaiters = new Set<() => void>();
   private readonly diagnostics = new Map<string, StoredDiagnostics>();
   private readonly diagnosticWaiters = new Set<() => void>();
@@ -85,7 +87,7 @@ export class LanguageServerClient {
       options.languageIdFor,
       options.maxOpenDocuments,
     );
-    if (options.spec.logReadiness) this.activeProgress.set(LOG_PROGRESS_TOKEN, options.spec.logReadiness.title);
+    if (options.spec.logReadiness) this.beginProgress(LOG_PROGRESS_TOKEN, options.spec.logReadiness.title);
   }
 
   get id(): string {
@@ -245,10 +247,21 @@ export class LanguageServerClient {
     return [...this.activeProgress.values()];
   }
 
-  /** Resolves true once no progress is active, false when `boundMs` passes first. */
+  /**
+   * Resolves true once no progress is active, false when `boundMs` after the start of
+   * the current loading period passes first. Measured from the start of loading, so a
+   * long background index (clangd on a big tree) delays queries once, not every query.
+   */
   waitUntilReady(boundMs: number, signal?: AbortSignal): Promise<boolean> {
     if (!this.isLoading()) return Promise.resolve(true);
-    return waitFor(() => !this.isLoading(), this.progressWaiters, boundMs, signal);
+    const remaining = this.loadingSince + boundMs - Date.now();
+    if (remaining <= 0) return Promise.resolve(false);
+    return waitFor(() => !this.isLoading(), this.progressWaiters, remaining, signal);
+  }
+
+  private beginProgress(token: string | number, title: string): void {
+    if (this.activeProgress.size === 0) this.loadingSince = Date.now();
+    this.activeProgress.set(token, title);
   }
 
   supportsPullDiagnostics(): boolean {
@@ -333,7 +346,7 @@ export class LanguageServerClient {
 
     connection.onUnhandledProgress(({ token, value }: { token: string | number; value: unknown }) => {
       const v = value as { kind?: string; title?: string };
-      if (v?.kind === "begin") this.activeProgress.set(token, v.title ?? "working");
+      if (v?.kind === "begin") this.beginProgress(token, v.title ?? "working");
       else if (v?.kind === "end") this.activeProgress.delete(token);
       wake(this.progressWaiters);
     });
@@ -345,7 +358,7 @@ export class LanguageServerClient {
       if (p.type <= 2) this.remember(p.message + "\n");
       const readiness = this.options.spec.logReadiness;
       if (readiness?.end.test(p.message)) this.activeProgress.delete(LOG_PROGRESS_TOKEN);
-      else if (readiness?.begin.test(p.message)) this.activeProgress.set(LOG_PROGRESS_TOKEN, readiness.title);
+      else if (readiness?.begin.test(p.message)) this.beginProgress(LOG_PROGRESS_TOKEN, readiness.title);
       wake(this.progressWaiters);
     });
     connection.onNotification(() => {

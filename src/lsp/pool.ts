@@ -6,6 +6,7 @@
 //   new LspPool({ roots, config?, onEvent? })        roots: canonical project roots (see workspace/paths.ts)
 //   pool.serverFor(absPath)      → { serverId, root } | null     which server would answer for a file (no spawn)
 //   pool.fingerprint(absPath)    → { serverId, version, configHash } | null   for cache keys
+//   pool.loadingFor(absPath)     → progress titles while that server is still loading (answers may be partial)
 //   pool.hover(absPath, pos, signal?)                → Hover | null
 //   pool.definition / typeDefinition / implementation(absPath, pos, signal?) → Location[] (links normalised)
 //   pool.references(absPath, pos, { includeDeclaration }?, signal?)         → Location[]
@@ -170,6 +171,13 @@ export class LspPool {
     const projectRoot = this.projectRootOf(absPath);
     if (!spec || !projectRoot) return null;
     return { serverId: spec.id, root: findServerRoot(absPath, projectRoot, spec.rootMarkers) };
+  }
+
+  /** What the server for `absPath` is still loading (progress titles); empty when ready or not started. */
+  loadingFor(absPath: string): string[] {
+    const where = this.serverFor(absPath);
+    const client = where ? this.clients.get(keyOf(where.serverId, where.root)) : undefined;
+    return client?.isAlive() ? client.loadingTitles() : [];
   }
 
   fingerprint(absPath: string): ServerFingerprint | null {

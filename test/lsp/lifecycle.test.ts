@@ -145,7 +145,8 @@ describe("pool lifecycle", () => {
     const emptyLine = { line: 5, character: 0 };
     await expect(pool.references(file, emptyLine)).rejects.toMatchObject({ code: "indexing", message: expect.stringMatching(/still indexing.*retry/) });
     // Once loading is over, the same empty answer is a real empty answer.
-    await eventually(() => pool.status()[0]?.loading.length ?? 1, (n) => n === 0, 60_000);
+    await eventually(() => pool.loadingFor(file).length, (n) => n === 0, 60_000);
+    expect(pool.status()[0].loading).toEqual([]);
     expect(await pool.references(file, emptyLine)).toEqual([]);
   });
 

@@ -18,6 +18,8 @@ export interface TargetInput {
 
 export interface LocationsOutput extends Page<LocationEntry> {
   target: { path: string; line: number; column: number; symbol?: string };
+  /** Set when the server was still loading: the list may be incomplete. */
+  note?: string;
 }
 
 interface LocationToolSpec {
@@ -49,6 +51,7 @@ function locationTool(deps: NavigationDeps, spec: LocationToolSpec): Tool<Target
         offset: { type: "integer" },
         omitted: { type: "integer" },
         results: { type: "array", items: locationSchema },
+        note: { type: "string" },
       },
       required: ["target", "total", "offset", "omitted", "results"],
     },
@@ -62,7 +65,10 @@ function locationTool(deps: NavigationDeps, spec: LocationToolSpec): Tool<Target
         sources.seed(target.absPath, target.text);
         const page = paginate(toEntries(locations, sources), limit, offset);
         const targetOut = { path: target.relPath, line: target.line, column: target.column, ...(target.symbol ? { symbol: target.symbol.name } : {}) };
-        return { structured: { target: targetOut, ...page }, text: renderLocations(spec.noun, targetOut, page, limit) };
+        const loading = deps.pool.loadingFor(target.absPath);
+        const note = loading.length > 0 ? `the language server is still loading (${loading.join(", ")}); results may be incomplete — retry later for a full list` : undefined;
+        const text = renderLocations(spec.noun, targetOut, page, limit) + (note ? `\nnote: ${note}` : "");
+        return { structured: { target: targetOut, ...page, ...(note ? { note } : {}) }, text };
       }),
   };
 }
