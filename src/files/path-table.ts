@@ -48,6 +48,13 @@ export function attachTable(shared: SharedPathTable): TableViews {
 }
 
 const MAX_PATH_BYTES = 65535;
+let scratch = new Uint8Array(4096);
+
+/** UTF-8 of `s` in a reused buffer: adding a path must not allocate one array per path. */
+function encodeScratch(s: string): Uint8Array {
+  if (scratch.length < s.length * 3) scratch = new Uint8Array(s.length * 3);
+  return scratch.subarray(0, encoder.encodeInto(s, scratch).written);
+}
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8");
 
@@ -83,7 +90,7 @@ export class PathTable {
       const existing = this.index.get(key);
       if (existing !== undefined) return existing;
     }
-    const bytes = typeof path === "string" ? encoder.encode(path) : path;
+    const bytes = typeof path === "string" ? encodeScratch(path) : path;
     const len = Math.min(bytes.length, MAX_PATH_BYTES);
     this.reserve(1, len);
     const v = this.views;
@@ -105,6 +112,7 @@ export class PathTable {
     this.byteLength += len;
     this.entries++;
     if (this.index) this.index.set(typeof path === "string" ? path : decoder.decode(bytes), i);
+    // (bytes may be the shared scratch buffer: it has been copied into the table by now.)
     return i;
   }
 

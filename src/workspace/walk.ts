@@ -4,7 +4,9 @@
 // that cannot be read reported and skipped rather than failing the walk. Folders are listed too.
 //
 // Public surface:
-//   walkTree(root, options?): WalkResult            synchronous; fastest here (see bench/files.bench.ts)
+//   walkTree(root, options?): WalkResult            synchronous, whole tree
+//   planWalk(root, levels, options?)                the top levels, plus the folders below as work items
+//   walkFolders(root, items, options?): WalkResult  walks work items (what each parallel walk worker runs)
 //   interface WalkOptions { hidden?, ignoreFiles?, extraRules?, signal?, onBatch? }
 //   interface WalkEntry { path: string; dir: boolean }  root-relative, '/'-separated
 //   interface WalkResult { entries: WalkEntry[]; errors: WalkError[]; aborted: boolean }
@@ -46,6 +48,42 @@ export interface WalkResult {
 }
 
 export function walkTree(root: string, options: WalkOptions = {}): WalkResult {
+  return walkFolders(root, [{ rel: "", chain: options.extraRules?.length ? [options.extraRules] : [] }], options);
+}
+
+/** A folder still to walk, with the ignore rules in force above it (outermost first); cloneable to workers. */
+export interface PendingFolder {
+  rel: string;
+  chain: IgnoreRule[][];
+}
+
+/**
+ * Walks the first `levels` levels breadth-first and returns the folders below as work items,
+ * so several workers can walk the rest (walkFolders) in parallel.
+ */
+export function planWalk(root: string, levels: number, options: WalkOptions = {}): WalkResult & { pending: PendingFolder[] } {
+  let frontier: PendingFolder[] = [{ rel: "", chain: options.extraRules?.length ? [options.extraRules] : [] }];
+  const entries: WalkEntry[] = [];
+  const errors: WalkError[] = [];
+  for (let level = 0; level < levels && frontier.length > 0; level++) {
+    const next: PendingFolder[] = [];
+    for (const folder of frontier) {
+      const r = walkFolders(root, [folder], { ...options, onBatch: undefined, onSubfolder: (f) => next.push(f) });
+      entries.push(...r.entries);
+      errors.push(...r.errors);
+    }
+    frontier = next;
+  }
+  return { entries, errors, aborted: false, pending: frontier };
+}
+
+interface InternalOptions extends WalkOptions {
+  /** When set, subfolders are handed here instead of being walked (one level only). */
+  onSubfolder?: (folder: PendingFolder) => void;
+}
+
+/** Walks each start folder (root-relative) completely. */
+export function walkFolders(root: string, start: PendingFolder[], options: InternalOptions = {}): WalkResult {
   const hidden = options.hidden ?? true;
   const ignoreFiles = options.ignoreFiles ?? DEFAULT_IGNORE_FILES;
   const batchSize = options.batchSize ?? 4096;
@@ -57,9 +95,13 @@ export function walkTree(root: string, options: WalkOptions = {}): WalkResult {
 
   // Raw byte paths, so folders whose names are not UTF-8 can still be read.
   const rootBuf = Buffer.from(root.endsWith("/") ? root : `${root}/`);
-  const stack: Array<{ rel: string; abs: Buffer; ignore: IgnoreStack }> = [
-    { rel: "", abs: rootBuf, ignore: IgnoreStack.empty.with(options.extraRules ?? []) },
-  ];
+  type Frame = { rel: string; abs: Buffer; ignore: IgnoreStack; chain: IgnoreRule[][] | null };
+  const stack: Frame[] = start.map((f) => ({
+    rel: f.rel,
+    abs: f.rel === "" ? rootBuf : Buffer.concat([rootBuf, Buffer.from(`${f.rel}/`)]),
+    ignore: f.chain.reduce((st, rules) => st.with(rules), IgnoreStack.empty),
+    chain: options.onSubfolder ? f.chain : null,
+  }));
 
   while (stack.length > 0) {
     const folder = stack.pop()!;
@@ -71,26 +113,34 @@ export function walkTree(root: string, options: WalkOptions = {}): WalkResult {
       errors.push({ path: folder.rel, code: e.code ?? "EIO", message: e.message });
       continue;
     }
+    const names = new Array<string>(dirents.length);
+    for (let k = 0; k < dirents.length; k++) names[k] = dirents[k]!.name.toString("utf8");
     let ignore = folder.ignore;
+    let chain = folder.chain;
     for (const name of ignoreFiles) {
-      if (!dirents.some((d) => d.name.length === name.length && d.name.toString("latin1") === name)) continue;
+      if (!names.includes(name)) continue;
       try {
         const text = readFileSync(Buffer.concat([folder.abs, Buffer.from(name)]), "utf8");
-        ignore = ignore.with(parseIgnoreFile(text, folder.rel));
+        const rules = parseIgnoreFile(text, folder.rel);
+        ignore = ignore.with(rules);
+        if (chain && rules.length > 0) chain = [...chain, rules];
       } catch {
         // An unreadable ignore file is treated as absent, as git does.
       }
     }
     const prefix = folder.rel === "" ? "" : `${folder.rel}/`;
-    for (const d of dirents) {
-      const name = d.name.toString("utf8");
+    for (let k = 0; k < dirents.length; k++) {
+      const d = dirents[k]!;
+      const name = names[k]!;
       if (!hidden && name.startsWith(".")) continue;
       const isDir = d.isDirectory();
       if (isDir && ALWAYS_SKIPPED.has(name)) continue;
       const rel = prefix + name;
       if (ignore.ignores(rel, isDir)) continue;
       entries.push({ path: rel, dir: isDir });
-      if (isDir) stack.push({ rel, abs: Buffer.concat([folder.abs, d.name, SLASH]), ignore });
+      if (!isDir) continue;
+      if (options.onSubfolder && chain) options.onSubfolder({ rel, chain });
+      else stack.push({ rel, abs: Buffer.concat([folder.abs, d.name, SLASH]), ignore, chain: null });
     }
     sinceCheck += dirents.length;
     if (sinceCheck >= 1024) {

@@ -64,6 +64,24 @@ describe("FileFinder.find", () => {
     expect((await finder.find("tmp", [plain])).results).toEqual([]);
   });
 
+  it("lists the same whether a non-git tree is walked in slices here or in parallel workers", async () => {
+    const files: Record<string, string> = { ".gitignore": "*.tmp\n", "a/.gitignore": "!keep.tmp\n" };
+    for (let i = 0; i < 400; i++) files[`a/b${i % 9}/c${i % 4}/f${i}.${i % 5 === 0 ? "tmp" : "c"}`] = "";
+    files["a/keep.tmp"] = "";
+    const plain = makeTree(files);
+    trees.push(plain);
+    const inWorkers = new FileFinder({ watch: false, threads: 2, walkInWorkers: true });
+    try {
+      const ours = (await finder.find("", [plain], { limit: 10_000 })).results.map((r) => r.path).sort();
+      const theirs = (await inWorkers.find("", [plain], { limit: 10_000 })).results.map((r) => r.path).sort();
+      expect(theirs).toEqual(ours);
+      expect(ours).toContain("a/keep.tmp");
+      expect(ours.filter((p) => p.endsWith(".tmp"))).toEqual(["a/keep.tmp"]);
+    } finally {
+      await inWorkers.close();
+    }
+  });
+
   it("honours the limit and reports how many matched", async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 300; i++) files[`d/file${i}.txt`] = "";

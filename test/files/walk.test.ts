@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { IgnoreMatcher } from "../../src/workspace/ignore.js";
-import { walkTree } from "../../src/workspace/walk.js";
+import { planWalk, walkFolders, walkTree } from "../../src/workspace/walk.js";
 import { git, makeTree, removeTree } from "./helpers.js";
 
 const roots: string[] = [];
@@ -36,6 +36,18 @@ describe("walkTree", () => {
     expect(expected).toContain("keep.log");
     expect(expected).not.toContain("drop.log");
     expect(files).toEqual(expected);
+  });
+
+  it("gives the same entries when split into a plan and work items (as the parallel walk does)", () => {
+    const root = makeTree(fixture);
+    roots.push(root);
+    const whole = walkTree(root).entries.map((e) => `${e.path}:${e.dir}`).sort();
+    for (const levels of [1, 2, 3]) {
+      const plan = planWalk(root, levels);
+      const rest = structuredClone(plan.pending).flatMap((item) => walkFolders(root, [item]).entries);
+      const split = [...plan.entries, ...rest].map((e) => `${e.path}:${e.dir}`).sort();
+      expect(split, `levels ${levels}`).toEqual(whole);
+    }
   });
 
   it("agrees with git on symlink cycles and non-UTF-8 names, and survives both", () => {
