@@ -52,6 +52,9 @@ interface ServeArgs {
 const log = (line: string) => process.stderr.write(line + "\n");
 
 export async function run(argv: string[], command: string): Promise<number> {
+  // A long-running server logs a stray failure in some background task instead of dying with
+  // its clients' work (language servers are still killed by their owners' exit hooks on a crash).
+  process.on("unhandledRejection", (reason) => log(`codeintel: unhandled failure: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
   let args: ServeArgs;
   try {
     args = parseArgs(argv);
@@ -157,6 +160,7 @@ async function appServer(args: ServeArgs): Promise<number> {
     stallMs: args.stallMs,
     pingIntervalMs: args.pingMs,
     isReady: () => ci.isReady(),
+    onDrop: (label, reason) => log(`codeintel: dropped ${label}: ${reason}`),
   });
   log(`codeintel: app-server listening on ${server.url} (picker at http://${server.url.slice("ws://".length)}/)`);
   const guard = guardSignals({

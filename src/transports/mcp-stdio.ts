@@ -16,6 +16,8 @@ export async function serveMcpStdio(endpoint: McpEndpoint, input: Readable = pro
   const ended = new Promise<void>((r) => (resolveEnded = r));
   input.once("end", () => resolveEnded());
   input.once("close", () => resolveEnded());
+  // The agent went away while we were writing (EPIPE): the same as stdin closing.
+  output.on("error", () => resolveEnded());
   transport.onclose = () => resolveEnded();
   await endpoint.connect(transport);
   return {

@@ -118,7 +118,9 @@ describe("MCP over Streamable HTTP", () => {
   it("lists tools, calls them, reports progress and honours cancellation", async () => {
     const client = await connect();
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toContain("debug_sleep");
+    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["debug_sleep", "find_files", "hover", "workspace_symbols"]));
+    const found = await client.callTool({ name: "find_files", arguments: { query: "hello" } });
+    expect(found.structuredContent).toMatchObject({ results: [{ path: "hello.txt", matchType: "file" }] });
     const seen: number[] = [];
     const r = await client.callTool({ name: "debug_sleep", arguments: { ms: 60, steps: 3 } }, undefined, { onprogress: (p) => seen.push(p.progress) });
     expect(r.structuredContent).toMatchObject({ steps: 3 });

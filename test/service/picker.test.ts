@@ -55,8 +55,8 @@ describe("picker page", () => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${base}/?token=${TOKEN}`);
-    // Page-side code is passed as strings: the test compiles without DOM types.
-    await page.waitForFunction(`document.getElementById("status")?.textContent?.startsWith("ready")`);
+    // Locators only: the page's CSP forbids the eval that string predicates would need.
+    await page.locator("#status", { hasText: /^ready/ }).waitFor();
     const query = page.locator("#query");
     await query.pressSequentially("shap", { delay: 40 });
     await page.waitForSelector('#results[data-complete="true"] li');
@@ -66,10 +66,11 @@ describe("picker page", () => {
     expect(marks.join("")).toBe("shap");
     // The results change as the query narrows.
     await query.pressSequentially(" .ts$", { delay: 40 });
-    await page.waitForFunction(`(() => {
-      const items = [...document.querySelectorAll("#results li")];
-      return document.getElementById("results")?.dataset.complete === "true" && items.length > 0 && items.every((li) => li.textContent?.endsWith(".ts"));
-    })()`);
+    await eventually(async () => {
+      if ((await page.locator("#results").getAttribute("data-complete")) !== "true") return false;
+      const items = await page.locator("#results li").allTextContents();
+      return items.length > 0 && items.every((text) => text.endsWith(".ts"));
+    }, "only .ts results once the query narrows");
     await query.fill("");
     await query.pressSequentially("src", { delay: 30 });
     await page.waitForSelector('#results[data-complete="true"] li');
