@@ -106,7 +106,7 @@ export interface CodeIntel extends TypedTools {
   findFiles(query: string, options?: FindOptions): Promise<FileMatch[]>;
   /** A streaming search session: call update(query) per keystroke, iterate for snapshots, stop() when done. */
   searchSession(options?: { roots?: string[] }): SearchSessionStream;
-  /** True once the service can answer (engines started). */
+  /** True once every root's file list is in, until close() starts (/readyz). */
   isReady(): boolean;
   /** Stops watchers and language servers, closes the database. Idempotent. */
   close(): Promise<void>;
@@ -126,8 +126,9 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   closers.push(() => pool.dispose());
 
   // The finder's watcher is the one watcher: its events keep the language servers' view fresh.
-  for (const root of roots) {
-    const index = finder.openRoot(root);
+  const indexes = roots.map((root) => finder.openRoot(root));
+  for (const [i, root] of roots.entries()) {
+    const index = indexes[i]!;
     const unsubscribe = index.onChange((ev: FileIndexChange) => {
       const abs = join(root, ev.path);
       if (ev.kind === "add" || ev.kind === "change") pool.fileChanged(abs);
@@ -203,7 +204,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
       const provider = requireSearch();
       return new SearchSessionStream(provider, sessionOptions.roots ?? provider.defaultRoots);
     },
-    isReady: () => closing === undefined,
+    isReady: () => closing === undefined && indexes.every((ix) => ix.loaded),
     close() {
       closing ??= (async () => {
         gate.close();

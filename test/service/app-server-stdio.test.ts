@@ -91,6 +91,8 @@ describe("app-server over WebSocket, as a process", () => {
     const { child, marker } = spawnCodeintel(["app-server", "--listen", "ws://127.0.0.1:0", "--symbol-index", "off", ts], { CODEINTEL_DEBUG_TOOLS: "1" });
     const url = (await stderrLine(child, /listening on (ws:\/\/\S+)/))[1];
     expect((await fetch(`${url.replace("ws:", "http:")}/healthz`)).status).toBe(200);
+    // Ready once the root's file list is in.
+    await eventually(async () => (await fetch(`${url.replace("ws:", "http:")}/readyz`)).status === 200, "/readyz turns 200");
     const c = await WsRpcClient.connect(url);
     await c.initialize();
     const long = c.start("debug_sleep", { ms: 1200, steps: 2 });
