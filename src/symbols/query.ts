@@ -110,9 +110,15 @@ export class SymbolQueryEngine {
       take(this.#candidates("fz-humps", "s.humps >= ? AND s.humps < ?", filters, "ORDER BY s.humps", [h, h + "\u{10FFFF}"], cap / 2));
       // People abbreviate by word initials plus a few letters (`gtusrsvc` for getUserService):
       // names whose first two word initials are the query's first letter and one of the next few.
-      const pairs = new Set<string>();
-      for (let j = 1; j < Math.min(lower.length, 6); j++) if (/[\p{L}\p{N}]/u.test(lower[j]!)) pairs.add(h + lower[j]);
-      for (const pair of pairs) take(this.#candidates("fz-humps2", "s.humps >= ? AND s.humps < ?", filters, "ORDER BY s.humps", [pair, pair + "\u{10FFFF}"], 150));
+      // Two and three initials picked in order from the query's first letters: each is a
+      // narrow range of the covering humps index, so twenty of them cost about a millisecond.
+      const head = [...lower.slice(1, 7)].filter((c) => /[\p{L}\p{N}]/u.test(c));
+      const initials = new Set<string>();
+      for (let a = 0; a < head.length; a++) {
+        initials.add(h + head[a]);
+        for (let b = a + 1; b < head.length; b++) initials.add(h + head[a] + head[b]);
+      }
+      for (const p of initials) take(this.#candidates("fz-humps2", "s.humps >= ? AND s.humps < ?", filters, "ORDER BY s.humps", [p, p + "\u{10FFFF}"], p.length === 2 ? 100 : 60));
     }
     if (lower.length >= 3) {
       const grams = new Set<string>();
