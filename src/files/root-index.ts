@@ -242,9 +242,15 @@ export class RootIndex {
   }
 
   /** git lists files only: derive their folders (sorted input makes the cache hit almost always). */
+  private lastParent: Buffer | null = null;
+
   private addParents(p: Buffer, dirs: Set<string>, add: (p: Uint8Array, dir: boolean) => void): void {
     const slash = p.lastIndexOf(47);
     if (slash <= 0) return;
+    // git's output is sorted: most paths share the previous one's folder, skip the string then.
+    const last = this.lastParent;
+    if (last && last.length === slash && last.compare(p, 0, slash) === 0) return;
+    this.lastParent = p.subarray(0, slash);
     const key = p.toString("latin1", 0, slash);
     if (dirs.has(key)) return;
     this.addParents(p.subarray(0, slash), dirs, add);
