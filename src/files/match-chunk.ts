@@ -8,7 +8,8 @@
 //   interface MatchTask, interface MatchChunkResult
 //   rankKey(score, pathLength): number        higher ranks first; ties then break on path bytes
 import { attachTable, FLAG_DELETED, FLAG_DIR, type SharedPathTable, type TableViews } from "./path-table.js";
-import { couldMatch, parseQuery, scorePath, type ParsedQuery } from "./query.js";
+import { BONUS_BOUNDARY, BONUS_FIRST_CHAR_MULTIPLIER, isSubsequence, SCORE_MATCH } from "./fuzzy-score.js";
+import { BASENAME_BONUS, couldMatch, parseQuery, scorePath, type ParsedQuery } from "./query.js";
 
 export interface MatchTask {
   table: SharedPathTable;
@@ -60,6 +61,7 @@ export function matchChunk(task: MatchTask): MatchChunkResult {
   const matched = new Int32Array(total);
   let matchCount = 0;
   const heap = new TopHeap(task.limit, v);
+  const bound = scoreBound(q);
   let scanned = 0;
 
   for (let n = 0; n < total; n++) {
@@ -73,6 +75,17 @@ export function matchChunk(task: MatchTask): MatchChunkResult {
     const start = starts[i]!;
     const len = lengths[i]!;
     if (!couldMatch(q, bytes, start, start + len)) continue;
+    if (bound && heap.full) {
+      // Plain fuzzy terms: passing couldMatch means it matches. Score it only if it could still
+      // enter the top N, judged by fzf's best possible score (plus the basename bonus only when
+      // some term fits in the basename at all).
+      const inBase = termFitsBasename(q, bytes, start + baseStarts[i]!, start + len);
+      const best = bound.maxScore + (inBase ? BASENAME_BONUS : 0);
+      if (rankKey(best, len) < heap.worstKey) {
+        matched[matchCount++] = i;
+        continue;
+      }
+    }
     const score = q.empty ? 0 : scorePath(q, "utf8", bytes, start, start + len, start + baseStarts[i]!, null);
     if (score < 0) continue;
     matched[matchCount++] = i;
@@ -80,6 +93,29 @@ export function matchChunk(task: MatchTask): MatchChunkResult {
   }
   const top = heap.sorted();
   return { cancelled: false, scanned, matched: matched.slice(0, matchCount), topIndex: top.index, topKey: top.key };
+}
+
+/**
+ * For queries made only of plain fuzzy terms (no OR, no negation, no anchors), the highest
+ * score fzf's scheme can give them: every char a match with the top bonus, the first doubled.
+ * Null when the query has other kinds of terms (matching then needs real scoring).
+ */
+function scoreBound(q: ParsedQuery): { maxScore: number } | null {
+  if (q.empty) return null;
+  let maxScore = 0;
+  for (const group of q.groups) {
+    if (group.length !== 1) return null;
+    const t = group[0]!;
+    if (t.inverse || t.kind !== "fuzzy") return null;
+    const m = t.utf8.length;
+    maxScore += m * (SCORE_MATCH + BONUS_BOUNDARY) + (BONUS_FIRST_CHAR_MULTIPLIER - 1) * BONUS_BOUNDARY;
+  }
+  return { maxScore };
+}
+
+function termFitsBasename(q: ParsedQuery, bytes: Uint8Array, baseStart: number, end: number): boolean {
+  for (const t of q.required) if (isSubsequence(bytes, baseStart, end, t.utf8, q.caseSensitive)) return true;
+  return false;
 }
 
 /** Bounded min-heap on (key, then path bytes descending) so the root is the worst kept entry. */
@@ -94,6 +130,15 @@ class TopHeap {
   ) {
     this.index = new Int32Array(Math.max(limit, 1));
     this.key = new Float64Array(Math.max(limit, 1));
+  }
+
+  get full(): boolean {
+    return this.size >= this.limit;
+  }
+
+  /** The key of the worst entry kept (only meaningful when full). */
+  get worstKey(): number {
+    return this.key[0]!;
   }
 
   offer(i: number, key: number): void {

@@ -2,6 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileFinder, FinderError } from "../../src/files/finder.js";
+import { parseQuery, scorePath } from "../../src/files/query.js";
 import { git, gitRepo, makeTree, removeTree } from "./helpers.js";
 
 const trees: string[] = [];
@@ -91,6 +92,34 @@ describe("FileFinder.find", () => {
     expect(found.results).toHaveLength(7);
     expect(found.matched).toBe(300);
     expect(found.results[0]!.path).toBe("d/file0.txt");
+  });
+});
+
+describe("top-N pruning", () => {
+  it("returns exactly the brute-force ranking of every entry", async () => {
+    const files: Record<string, string> = {};
+    const words = ["file", "field", "fire", "profile", "fief", "fixture", "config", "readme", "index", "lib"];
+    for (let i = 0; i < 1500; i++) {
+      const w = (k: number) => words[(i * 7 + k * 3) % words.length]!;
+      files[`${w(1)}_${i % 13}/${w(2)}${i % 5}/${w(3)}-${i}.${i % 3 ? "ts" : "md"}`] = "";
+    }
+    const root = makeTree(files);
+    trees.push(root);
+    const all = (await finder.find("", [root], { limit: 100_000 })).results.map((r) => r.path);
+    for (const query of ["fie", "fi re", "readme", "x", "conf idx", "^fi", "lib !md"]) {
+      const q = parseQuery(query);
+      const expected = all
+        .map((p) => {
+          const bytes = new TextEncoder().encode(p);
+          return { p, s: scorePath(q, "utf8", bytes, 0, bytes.length, p.lastIndexOf("/") + 1, null) };
+        })
+        .filter((x) => x.s >= 0)
+        .sort((a, b) => b.s - a.s || a.p.length - b.p.length || (a.p < b.p ? -1 : 1));
+      const found = await finder.find(query, [root], { limit: 25 });
+      expect(found.matched, query).toBe(expected.length);
+      expect(found.results.map((r) => r.path), query).toEqual(expected.slice(0, 25).map((x) => x.p));
+      expect(found.results.map((r) => r.score), query).toEqual(expected.slice(0, 25).map((x) => x.s));
+    }
   });
 });
 
