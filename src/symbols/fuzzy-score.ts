@@ -40,8 +40,19 @@ function subsequenceScore(q: string, name: string, lower: string): number {
   if (m === 0 || m > n) return 0;
   // Quick reject: not a subsequence at all.
   let j = 0;
-  for (let i = 0; i < n && j < m; i++) if (lower.charCodeAt(i) === q.charCodeAt(j)) j++;
+  let end = -1;
+  for (let i = 0; i < n && j < m; i++) {
+    if (lower.charCodeAt(i) === q.charCodeAt(j)) {
+      j++;
+      end = i;
+    }
+  }
   if (j < m) return 0;
+  // The tightest window ending where the earliest full match ends: letters strewn over a long
+  // name (a test callback's description, a long path-like name) are a coincidence, not a match.
+  let start = end;
+  for (let k = m - 1; k >= 0; start--) if (lower.charCodeAt(start) === q.charCodeAt(k)) k--;
+  if (end - start > 3 * m + 10) return 0;
 
   const starts = wordStarts(name);
   const NEG = -1e9;

@@ -9,6 +9,7 @@
 // batched transactions, so a killed pass keeps everything it finished. Empty and failed
 // answers are recorded as such (never as "no symbols") and retried on later passes.
 import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { flattenSymbols } from "./flatten.js";
@@ -140,6 +141,8 @@ export class SymbolIndexer {
 
   async #pass(outer?: AbortSignal): Promise<IndexSummary> {
     const signal = outer ? AbortSignal.any([outer, this.#closed.signal]) : this.#closed.signal;
+    // Every request in flight (a few per server, several servers) listens on this one signal.
+    setMaxListeners(0, signal);
     const started = Date.now();
     this.#progress = emptyProgress("planning");
     const root = this.store.root;
@@ -148,6 +151,7 @@ export class SymbolIndexer {
     const indexable: { path: string; abs: string; serverId: string; fingerprint: string }[] = [];
     let invalidated = 0;
     for (const path of listed) {
+      if (isNoise(path)) continue;
       const abs = join(root, path);
       const fp = fingerprints.get(abs);
       if (!fp) continue;
@@ -317,6 +321,7 @@ export class SymbolIndexer {
     const targets: { path: string; abs: string; serverId: string; fingerprint: string }[] = [];
     const fingerprints = new FingerprintCache(this.#source);
     const addTarget = (path: string) => {
+      if (isNoise(path)) return;
       const abs = join(root, path);
       const fp = fingerprints.get(abs);
       if (!fp) return;
@@ -432,6 +437,17 @@ function throttle(fn: () => void, ms: number): () => void {
     }
   };
 }
+
+/**
+ * Files a server would answer for but whose "symbols" only drown real ones: lockfiles (every
+ * dependency becomes a key) and minified bundles.
+ */
+export function isNoise(path: string): boolean {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  return lockfiles.has(base) || /\.min\.(js|css|mjs)$/.test(base) || /\.(js|css)\.map$/.test(base);
+}
+
+const lockfiles = new Set(["package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "composer.lock", "Cargo.lock", "Gemfile.lock", "poetry.lock", "Pipfile.lock", "uv.lock", "flake.lock", "deno.lock"]);
 
 function languageOf(path: string): string | null {
   const ext = extname(path).slice(1).toLowerCase();

@@ -73,6 +73,7 @@ export function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Too
         const sources = new SourceCache(deps.roots);
         const entries: WorkspaceSymbolEntry[] = [];
         const note: IndexNote = { source: "cache", complete: true };
+        let liveError: string | undefined;
         let more = false;
         for (const scope of scopes) {
           const cache = deps.caches.get(scope.root);
@@ -89,6 +90,7 @@ export function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Too
             note.complete = false;
             note.source = answer.liveHits > 0 ? "cache+live" : note.source;
             if (answer.progress) note.progress = { done: answer.progress.done, total: answer.progress.total, etaMs: answer.progress.etaMs };
+            liveError ??= answer.liveError;
           }
           for (const h of answer.hits) entries.push(toEntry(h, scope.root, sources));
         }
@@ -104,7 +106,7 @@ export function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Too
         else if (more) lines.push("(more matches exist: narrow the query, or use kind/path filters)");
         if (!note.complete) {
           const p = note.progress;
-          lines.push(`note: the symbol index is still being built${p ? ` (${p.done}/${p.total} files${p.etaMs !== null ? `, about ${Math.ceil(p.etaMs / 1000)} s left` : ""})` : ""}; ${note.source === "cache+live" ? "live language-server results are included" : "results may be missing"}`);
+          lines.push(`note: the symbol index is still being built${p ? ` (${p.done}/${p.total} files${p.etaMs !== null ? `, about ${Math.ceil(p.etaMs / 1000)} s left` : ""})` : ""}; ${note.source === "cache+live" ? "live language-server results are included" : `results may be missing${liveError ? ` (live search: ${liveError})` : ""}`}`);
         }
         return { structured: { query: input.query, ...page, index: note }, text: lines.join("\n") };
       }),

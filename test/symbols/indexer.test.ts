@@ -7,7 +7,7 @@ import { FileFinder } from "../../src/files/finder.js";
 import type { RootIndex } from "../../src/files/root-index.js";
 import { LspPool } from "../../src/lsp/pool.js";
 import { SymbolCache } from "../../src/symbols/symbol-cache.js";
-import { SymbolIndexer } from "../../src/symbols/indexer.js";
+import { isNoise, SymbolIndexer } from "../../src/symbols/indexer.js";
 import { SymbolStore } from "../../src/symbols/store.js";
 import type { SourceSymbol, SymbolSource } from "../../src/symbols/symbol-source.js";
 import { tempDir } from "./helpers.js";
@@ -147,6 +147,16 @@ describe("indexing a real project", () => {
     expect(store.search({ query: "padRightString" }).hits.map((h) => h.path)).toEqual(["src/util/strings.ts"]);
     expect(store.search({ query: "padLeftString", stopAfter: "prefix" }).hits).toEqual([]);
     store.close();
+  });
+});
+
+describe("what is not worth indexing", () => {
+  it("skips lockfiles and minified bundles", () => {
+    expect(isNoise("package-lock.json")).toBe(true);
+    expect(isNoise("web/yarn.lock")).toBe(true);
+    expect(isNoise("dist/app.min.js")).toBe(true);
+    expect(isNoise("src/package.json")).toBe(false);
+    expect(isNoise("src/lock.ts")).toBe(false);
   });
 });
 

@@ -69,6 +69,12 @@ describe("tiered symbol query on a real SQLite file", () => {
     expect(names({ query: "rc" })).toContain("fuzzy:resetUserCache");
   });
 
+  it("does not take letters strewn over a long name for a fuzzy match", () => {
+    store.write([{ type: "symbols", record: record("test/long.test.ts"), symbols: [sym('describe("tiered symbol query on a real SQLite file") callback.it("lists a file\'s symbols") callback', 12, 1)] }]);
+    expect(names({ query: "SymStore" })).toEqual([]);
+    expect(names({ query: "usrsvc" })).toEqual(["fuzzy:UserService"]);
+  });
+
   it("stops early when the limit is filled", () => {
     const r = engine.search({ query: "user", limit: 2 });
     expect(r.hits).toHaveLength(2);
