@@ -264,9 +264,10 @@ export async function runLspBenches(): Promise<void> {
   const projects = prepareProjects();
   const throughput: string[] = [];
   const versus: string[] = [];
+  const freshness: string[] = [];
   for (const project of projects) {
     const pool = new LspPool({ roots: [project.root] });
-    const finder = new FileFinder({ watch: false });
+    const finder = new FileFinder();
     const dbPath = join(tmpdir(), `codeintel-bench-${project.server}-${Date.now()}.sqlite`);
     try {
       const files = finder.openRoot(project.root);
@@ -300,6 +301,7 @@ export async function runLspBenches(): Promise<void> {
         cacheHits += c.hits.length;
       }
       versus.push(`| ${project.server} | ${queries.length} | ${fmt(median(liveTimes))} / ${fmt(p95(liveTimes))} | ${fmt(median(cacheTimes))} / ${fmt(p95(cacheTimes))} | ${(median(liveTimes) / median(cacheTimes)).toFixed(0)}x | ${(liveHits / queries.length).toFixed(0)} / ${(cacheHits / queries.length).toFixed(0)} |`);
+      freshness.push(await freshnessLatency(project, cache, files.watching));
       await cache.close();
     } finally {
       await finder.close();
@@ -315,7 +317,34 @@ export async function runLspBenches(): Promise<void> {
   console.log("| server | queries | live median / p95 ms | cache median / p95 ms | live / cache | avg hits live / cache |");
   console.log("|---|---|---|---|---|---|");
   for (const row of versus) console.log(row);
+  console.log("\nFreshness: from writing a file to its new symbols being searchable (watcher + debounce + server + write; 10 edits; target <= 2 s)\n");
+  console.log("| server | median ms | max ms |");
+  console.log("|---|---|---|");
+  for (const row of freshness) console.log(row);
   await reopenBench();
+}
+
+async function freshnessLatency(project: Project, cache: SymbolCache, watching: Promise<void>): Promise<string> {
+  await watching;
+  const stop = cache.indexer.watch();
+  const file = join(project.root, project.server === "pyright" ? "fresh_probe.py" : join("src", "fresh-probe.ts"));
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < 10; i++) {
+      const name = `freshProbe${Date.now()}x${i}`;
+      const t0 = Date.now();
+      writeFileSync(file, project.server === "pyright" ? `def ${name}():\n    return ${i}\n` : `export function ${name}(): number {\n  return ${i};\n}\n`);
+      while (cache.store.search({ query: name, stopAfter: "exact" }).hits.length === 0) {
+        if (Date.now() - t0 > 30_000) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      times.push(Date.now() - t0);
+    }
+  } finally {
+    stop();
+    rmSync(file, { force: true });
+  }
+  return `| ${project.server} | ${fmt(median(times))} | ${fmt(Math.max(...times))} |`;
 }
 
 /** 10,000 real files indexed by a real server, then re-opened with nothing changed. */
