@@ -1,6 +1,6 @@
 // The file index of one root: its files and folders in a shared PathTable, listed through git in
-// a work tree (else walked in a worker with ignore rules), then kept fresh by a chokidar watcher
-// without rescans. Other engines (LSP documents, symbol indexer) subscribe to its changes.
+// a work tree (else walked with ignore rules, in slices on this thread or, optionally, in the
+// pool's workers), then kept fresh by a chokidar watcher without rescans. Other engines (LSP documents, symbol indexer) subscribe to its changes.
 //
 // Public surface:
 //   class RootIndex
@@ -16,7 +16,7 @@
 //     rescan(): Promise<void>                       relist and apply the difference as changes
 //     close(): Promise<void>
 //   interface FileIndexChange { kind: "add" | "change" | "unlink" | "addDir" | "unlinkDir"; path: string }
-//   interface RootIndexOptions { watch?, rescanIntervalMs?, hidden?, onWarning? }
+//   interface RootIndexOptions { watch?, rescanIntervalMs?, hidden?, walkInWorkers?, onWarning? }
 // Created through FileFinder.openRoot (one index per root, shared by sessions).
 import { EventEmitter } from "node:events";
 import { existsSync } from "node:fs";
