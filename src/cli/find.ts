@@ -120,9 +120,12 @@ function renderLine(r: FileMatch, several: boolean, color: boolean): string {
   if (!color) return prefix + r.path + suffix;
   const marks = new Set(r.indices);
   let out = prefix;
+  let inMark = false;
   for (let i = 0; i < r.path.length; i++) {
-    const c = r.path[i]!;
-    out += marks.has(i) ? `\x1b[1;32m${c}\x1b[0m` : c;
+    const marked = marks.has(i);
+    if (marked !== inMark) out += marked ? "\x1b[1;32m" : "\x1b[0m";
+    inMark = marked;
+    out += r.path[i]!;
   }
-  return out + suffix;
+  return out + (inMark ? "\x1b[0m" : "") + suffix;
 }
