@@ -75,10 +75,14 @@ export class SymbolCache {
     return this.indexer.complete || this.store.getMeta("last_full_pass") !== undefined;
   }
 
-  /** Starts following the watcher and a background full pass (its failures become warnings). */
+  /** Starts following the watcher and a background full pass (once); resolves with its summary. */
   start(): Promise<IndexSummary> {
     this.#unwatch ??= this.indexer.watch();
-    this.#pass ??= this.indexer.run();
+    if (!this.#pass) {
+      this.#pass = this.indexer.run();
+      // Callers often start it and move on: a failed pass must not become an unhandled rejection.
+      this.#pass.catch(() => {});
+    }
     return this.#pass;
   }
 
