@@ -16,6 +16,7 @@
 //     rescan(): Promise<void>                       relist and apply the difference as changes
 //     close(): Promise<void>
 //   interface FileIndexChange { kind: "add" | "change" | "unlink" | "addDir" | "unlinkDir"; path: string }
+//     (an unlinkDir means everything below it is gone too; each change is reported once)
 //   interface RootIndexOptions { watch?, rescanIntervalMs?, hidden?, walkInWorkers?, onWarning? }
 // Created through FileFinder.openRoot (one index per root, shared by sessions).
 import { EventEmitter } from "node:events";
@@ -264,33 +265,31 @@ export class RootIndex {
       this.pending.push(ev);
       return;
     }
+    // Only real changes reach subscribers: the watcher may report a path twice.
     let grew = false;
     switch (ev.kind) {
       case "add":
-        if (this.table.indexOf(ev.path) < 0) {
-          this.table.add(ev.path, false);
-          grew = true;
-        }
+        if (this.table.indexOf(ev.path) >= 0) return;
+        this.table.add(ev.path, false);
+        grew = true;
         break;
       case "addDir":
-        if (this.table.indexOf(ev.path) < 0) {
-          this.table.add(ev.path, true);
-          this.events.emit("change", ev);
-          // The watcher reports folders only: list what the new folder already holds.
-          this.addFolderContent(ev.path);
-          this.events.emit("grow");
-          return;
-        }
-        break;
+        if (this.table.indexOf(ev.path) >= 0) return;
+        this.table.add(ev.path, true);
+        this.events.emit("change", ev);
+        // The watcher reports folders only: list what the new folder already holds.
+        this.addFolderContent(ev.path);
+        this.events.emit("grow");
+        return;
       case "unlink":
       case "unlinkDir":
-        this.table.remove(ev.path);
+        if (!this.table.remove(ev.path)) return;
         break;
       case "change":
         break;
     }
     const base = ev.path.slice(ev.path.lastIndexOf("/") + 1);
-    if (DEFAULT_IGNORE_FILES.includes(base) && ev.kind !== "addDir" && ev.kind !== "unlinkDir") this.ignoreRulesChanged(ev.path);
+    if (DEFAULT_IGNORE_FILES.includes(base) && ev.kind !== "unlinkDir") this.ignoreRulesChanged(ev.path);
     this.events.emit("change", ev);
     if (grew) this.events.emit("grow");
   }
@@ -323,7 +322,10 @@ export class RootIndex {
     return watchTree(this.root, {
       ignored: (rel, isDir) => ignore.ignores(rel, isDir ?? false),
       onEvent: (ev) => this.apply(ev),
-      isKnown: (rel) => this.table.indexOf(rel) >= 0,
+      isKnown: (rel) => {
+        const i = this.table.indexOf(rel);
+        return i >= 0 && !this.table.isDir(i);
+      },
       onLimit: (err) => this.degrade(err),
       onError: (err) => this.warn(`watcher on ${this.root}: ${err.message}`),
     });

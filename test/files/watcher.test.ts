@@ -33,6 +33,7 @@ for (const kind of ["git", "plain"] as const) {
         git(root, "commit", "-qm", "init");
       }
       trees.push(root);
+      mkdirSync(join(root, "was_empty"));
       const index = finder.openRoot(root);
       index.onChange((ev) => changes.push(ev));
       await index.ready;
@@ -70,6 +71,17 @@ for (const kind of ["git", "plain"] as const) {
       expect(await paths("moved", root)).toContain("moved/deep");
       rmSync(join(root, "moved"), { recursive: true });
       await eventually(async () => (await paths("thing", root)).length === 0);
+    });
+
+    it("watches folders created later and folders that were empty (unknown to git)", async () => {
+      mkdirSync(join(root, "later", "sub"), { recursive: true });
+      await eventually(async () => (await paths("later", root)).includes("later/sub"));
+      writeFileSync(join(root, "later", "sub", "late_file.ts"), "");
+      writeFileSync(join(root, "was_empty", "now_full.ts"), "");
+      await eventually(async () => {
+        const found = await paths("ts", root);
+        return found.includes("later/sub/late_file.ts") && found.includes("was_empty/now_full.ts");
+      });
     });
 
     it("ignores what the ignore rules ignore", async () => {
