@@ -21,7 +21,7 @@ import { SymbolCache } from "../src/symbols/symbol-cache.js";
 import { SymbolIndexer } from "../src/symbols/indexer.js";
 
 const TARGET_SYMBOLS = 1_000_000;
-const GENERATOR_VERSION = "4";
+const GENERATOR_VERSION = "5";
 
 export async function main(): Promise<void> {
   await queryLatency();

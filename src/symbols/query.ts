@@ -119,6 +119,8 @@ export class SymbolQueryEngine {
         for (let b = a + 1; b < head.length; b++) initials.add(h + head[a] + head[b]);
       }
       for (const p of initials) take(this.#candidates("fz-humps2", "s.humps >= ? AND s.humps < ?", filters, "ORDER BY s.humps", [p, p + "\u{10FFFF}"], p.length === 2 ? 100 : 60));
+      // The same from an inner word on: `usrsvc` reaches getUserService through "us".
+      for (const p of initials) if (p.length === 2) take(this.#innerHumpsCandidates(p, filters, 100));
     }
     if (lower.length >= 3) {
       const grams = new Set<string>();
@@ -134,6 +136,11 @@ export class SymbolQueryEngine {
   #candidates(tier: string, where: string, filters: Filters, order: string, params: unknown[], limit: number): Candidate[] {
     const from = filters.needsFile ? "symbols s JOIN files f ON f.id = s.file_id" : "symbols s";
     return this.#run(tier, `SELECT s.id, s.name, s.kind FROM ${from} WHERE ${where} ${filters.sql} ${order} LIMIT ?`, [...params, ...filters.params, limit]) as Candidate[];
+  }
+
+  #innerHumpsCandidates(prefix: string, filters: Filters, limit: number): Candidate[] {
+    const join = filters.needsFile ? "JOIN files f ON f.id = s.file_id" : "";
+    return this.#run("fz-inner", `SELECT s.id, s.name, s.kind FROM inner_humps h JOIN symbols s ON s.id = h.symbol_id ${join} WHERE h.humps >= ? AND h.humps < ? ${filters.sql} ORDER BY h.humps LIMIT ?`, [prefix, prefix + "\u{10FFFF}", ...filters.params, limit]) as Candidate[];
   }
 
   #ftsCandidates(tier: string, match: string, filters: Filters, limit: number): Candidate[] {

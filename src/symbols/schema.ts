@@ -1,7 +1,7 @@
 // The cache's tables. Bump SCHEMA_VERSION on any change: an older database is set aside and
 // rebuilt (the cache is disposable), never migrated.
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const schemaSql = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -42,6 +42,16 @@ CREATE TABLE IF NOT EXISTS symbols (
 CREATE INDEX IF NOT EXISTS symbols_name_lower ON symbols (name_lower, kind, name);
 CREATE INDEX IF NOT EXISTS symbols_humps ON symbols (humps, kind, name);
 CREATE INDEX IF NOT EXISTS symbols_file ON symbols (file_id);
+
+-- The humps of a name from its second word on (\`us\` for getUserService): fuzzy candidates for
+-- queries that start at an inner word (\`usrsvc\`). Only names of two or more words have rows.
+CREATE TABLE IF NOT EXISTS inner_humps (
+  humps TEXT NOT NULL,
+  symbol_id INTEGER NOT NULL,
+  file_id INTEGER NOT NULL,
+  PRIMARY KEY (humps, symbol_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS inner_humps_file ON inner_humps (file_id);
 
 CREATE VIRTUAL TABLE IF NOT EXISTS symbols_fts USING fts5 (
   name, content = 'symbols', content_rowid = 'id', tokenize = 'trigram'

@@ -191,6 +191,7 @@ export class SymbolStore {
           const prefix = w.dir.replace(/\/+$/, "") + "/";
           for (const row of s.filesUnder.all(prefix.length, prefix) as { id: number }[]) {
             s.deleteSymbols.run(row.id);
+            s.deleteInnerHumps.run(row.id);
             s.deleteFile.run(row.id);
           }
           continue;
@@ -199,12 +200,16 @@ export class SymbolStore {
           const row = s.fileId.get(w.path) as { id: number } | undefined;
           if (!row) continue;
           s.deleteSymbols.run(row.id);
+          s.deleteInnerHumps.run(row.id);
           s.deleteFile.run(row.id);
           continue;
         }
         const r = w.record;
         const existing = s.fileId.get(r.path) as { id: number; attempts: number } | undefined;
-        if (existing) s.deleteSymbols.run(existing.id);
+        if (existing) {
+          s.deleteSymbols.run(existing.id);
+          s.deleteInnerHumps.run(existing.id);
+        }
         const status: FileStatus = w.type === "symbols" ? (w.symbols.length > 0 ? "ok" : "empty") : w.status;
         const attempts = status === "ok" ? 0 : (existing?.attempts ?? 0) + 1;
         const error = w.type === "failure" ? w.record.error : status === "empty" ? "the server returned no symbols" : null;
@@ -216,12 +221,15 @@ export class SymbolStore {
         const ids: number[] = [];
         for (const sym of w.symbols) {
           const parentId = sym.parent === null ? null : (ids[sym.parent] ?? null);
+          const h = humps(sym.name);
           const info = s.insertSymbol.run(
-            fileId, sym.name, lowerName(sym.name), humps(sym.name), sym.kind, sym.container, sym.container === null ? null : sym.container.toLowerCase(), sym.detail, parentId,
+            fileId, sym.name, lowerName(sym.name), h, sym.kind, sym.container, sym.container === null ? null : sym.container.toLowerCase(), sym.detail, parentId,
             sym.range.start.line, sym.range.start.character, sym.range.end.line, sym.range.end.character,
             sym.selectionRange.start.line, sym.selectionRange.start.character, sym.selectionRange.end.line, sym.selectionRange.end.character,
           );
-          ids.push(Number(info.lastInsertRowid));
+          const id = Number(info.lastInsertRowid);
+          ids.push(id);
+          for (let k = 1; k <= h.length - 2 && k < 4; k++) s.insertInnerHumps.run(h.slice(k), id, fileId);
         }
       }
     });
@@ -239,6 +247,7 @@ export class SymbolStore {
           const stale = this.#db.prepare("SELECT id FROM files WHERE server_id = ? AND fingerprint IS NOT ?").all(serverId, currentFingerprint) as { id: number }[];
           for (const { id } of stale) {
             this.#statements.deleteSymbols.run(id);
+            this.#statements.deleteInnerHumps.run(id);
             this.#statements.deleteFile.run(id);
           }
           return stale.length;
@@ -293,6 +302,8 @@ function prepareStatements(db: Db): Record<string, Statement> {
     allFiles: db.prepare("SELECT path, language, size, mtime_ms, hash, fingerprint, status, attempts, error, symbol_count, indexed_at FROM files"),
     fileId: db.prepare("SELECT id, attempts FROM files WHERE path = ?"),
     deleteSymbols: db.prepare("DELETE FROM symbols WHERE file_id = ?"),
+    deleteInnerHumps: db.prepare("DELETE FROM inner_humps WHERE file_id = ?"),
+    insertInnerHumps: db.prepare("INSERT OR IGNORE INTO inner_humps (humps, symbol_id, file_id) VALUES (?, ?, ?)"),
     deleteFile: db.prepare("DELETE FROM files WHERE id = ?"),
     touchFile: db.prepare("UPDATE files SET size = ?, mtime_ms = ? WHERE path = ?"),
     filesUnder: db.prepare("SELECT id FROM files WHERE substr(path, 1, ?) = ?"),

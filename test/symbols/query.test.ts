@@ -72,7 +72,7 @@ describe("tiered symbol query on a real SQLite file", () => {
   it("does not take letters strewn over a long name for a fuzzy match", () => {
     store.write([{ type: "symbols", record: record("test/long.test.ts"), symbols: [sym('describe("tiered symbol query on a real SQLite file") callback.it("lists a file\'s symbols") callback', 12, 1)] }]);
     expect(names({ query: "SymStore" })).toEqual([]);
-    expect(names({ query: "usrsvc" })).toEqual(["fuzzy:UserService"]);
+    expect(names({ query: "usrsvc" }).sort()).toEqual(["fuzzy:UserService", "fuzzy:getUserService"]);
   });
 
   it("stops early when the limit is filled", () => {
@@ -88,6 +88,14 @@ describe("tiered symbol query on a real SQLite file", () => {
     expect(engine.search({ query: "user", path: "test/**/*.test.ts" }).hits.map((h) => h.path)).toEqual(["test/user.test.ts"]);
     expect(engine.search({ query: "user", path: "*.test.ts" }).hits.map((h) => h.path)).toEqual(["test/user.test.ts"]);
     expect(names({ query: "user", container: "userservice" })).toEqual(["exact:user", "substring:getUserService", "substring:resetUserCache"]);
+  });
+
+  it("finds a name from an inner word's initials, and forgets them when the file goes", () => {
+    expect(names({ query: "usca" })).toContain("fuzzy:resetUserCache");
+    store.write([{ type: "remove", path: "src/user/service.ts" }]);
+    expect(names({ query: "usca" })).not.toContain("fuzzy:resetUserCache");
+    const orphans = store.db.prepare("SELECT count(*) AS n FROM inner_humps WHERE symbol_id NOT IN (SELECT id FROM symbols)").get() as { n: number };
+    expect(orphans.n).toBe(0);
   });
 
   it("lists a file's symbols with parents, and replaces them on re-index", () => {
