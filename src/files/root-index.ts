@@ -32,6 +32,8 @@ import type { FilesPool } from "./worker-pool.js";
 import { join } from "node:path";
 
 const WALK_SLICE_MS = 8;
+/** When a new folder's content is listed again, after its watch is set up. */
+const CATCH_UP_MS = [250, 1000];
 
 export interface FileIndexChange {
   kind: TreeWatchKind;
@@ -153,6 +155,7 @@ export class RootIndex {
     this.closed = true;
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     if (this.rescanDebounce) clearTimeout(this.rescanDebounce);
+    for (const t of this.catchUps) clearTimeout(t);
     const w = this.watcher;
     this.watcher = null;
     this.events.removeAllListeners();
@@ -277,9 +280,11 @@ export class RootIndex {
         if (this.table.indexOf(ev.path) >= 0) return;
         this.table.add(ev.path, true);
         this.events.emit("change", ev);
-        // The watcher reports folders only: list what the new folder already holds.
+        // The watcher reports folders only: list what the new folder already holds, and again
+        // once its own watch is surely in place (files written in between raise no event).
         this.addFolderContent(ev.path);
         this.events.emit("grow");
+        this.catchUp(ev.path);
         return;
       case "unlink":
       case "unlinkDir":
@@ -294,15 +299,33 @@ export class RootIndex {
     if (grew) this.events.emit("grow");
   }
 
-  private addFolderContent(folder: string): void {
+  private readonly catchUps = new Set<NodeJS.Timeout>();
+
+  private catchUp(folder: string): void {
+    for (const delay of CATCH_UP_MS) {
+      const timer = setTimeout(() => {
+        this.catchUps.delete(timer);
+        if (this.closed || this.table.indexOf(folder) < 0) return;
+        if (this.addFolderContent(folder)) this.events.emit("grow");
+      }, delay);
+      timer.unref();
+      this.catchUps.add(timer);
+    }
+  }
+
+  /** Adds what `folder` holds that the index lacks; returns whether anything was added. */
+  private addFolderContent(folder: string): boolean {
     const ignore = this.ignore;
     const { entries } = walkTree(join(this.root, folder));
+    let added = false;
     for (const entry of entries) {
       const rel = `${folder}/${entry.path}`;
       if (ignore?.ignores(rel, entry.dir) || this.table.indexOf(rel) >= 0) continue;
       this.table.add(rel, entry.dir);
       this.events.emit("change", { kind: entry.dir ? "addDir" : "add", path: rel });
+      added = true;
     }
+    return added;
   }
 
   private ignoreRulesChanged(file: string): void {

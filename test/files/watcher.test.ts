@@ -75,12 +75,14 @@ for (const kind of ["git", "plain"] as const) {
 
     it("watches folders created later and folders that were empty (unknown to git)", async () => {
       mkdirSync(join(root, "later", "sub"), { recursive: true });
-      await eventually(async () => (await paths("later", root)).includes("later/sub"));
+      // Written at once, racing the new folder's watch: the index must still get it.
       writeFileSync(join(root, "later", "sub", "late_file.ts"), "");
+      await eventually(async () => (await paths("later", root)).includes("later/sub"));
+      writeFileSync(join(root, "later", "sub", "later_still.ts"), "");
       writeFileSync(join(root, "was_empty", "now_full.ts"), "");
       await eventually(async () => {
         const found = await paths("ts", root);
-        return found.includes("later/sub/late_file.ts") && found.includes("was_empty/now_full.ts");
+        return ["later/sub/late_file.ts", "later/sub/later_still.ts", "was_empty/now_full.ts"].every((p) => found.includes(p));
       });
     });
 
