@@ -19,6 +19,13 @@ export class FuzzyMatcher {
   }
   score(name: string): number {
     const lower = name.toLowerCase();
+    // One or two typos in the whole name (swapped, missing, extra or wrong letters) is the
+    // closest thing to an exact match: it ranks above any loose subsequence.
+    const q = this.#q;
+    if (q.length >= 4 && Math.abs(lower.length - q.length) <= 2) {
+      const d = editDistance(q, lower, q.length >= 8 ? 2 : 1);
+      if (d > 0 && d <= (q.length >= 8 ? 2 : 1)) return 3000 - d * 100 - Math.abs(lower.length - q.length);
+    }
     const sub = subsequenceScore(this.#q, name, lower);
     if (sub > 0) return 1000 + sub;
     if (this.#q.length < 4) return 0;
@@ -130,4 +137,30 @@ function bigramOverlap(bigrams: string[], queryLength: number, lower: string): n
   for (const g of bigrams) if (lower.includes(g)) shared++;
   const lengthRatio = Math.min(queryLength, lower.length) / Math.max(queryLength, lower.length);
   return (shared / bigrams.length) * (0.5 + 0.5 * lengthRatio);
+}
+
+/**
+ * Optimal string alignment distance (Levenshtein plus adjacent swaps), giving up with max + 1
+ * as soon as every alignment costs more than `max`.
+ */
+function editDistance(a: string, b: string, max: number): number {
+  const n = a.length;
+  const m = b.length;
+  let prev2 = new Array<number>(m + 1).fill(0);
+  let prev = Array.from({ length: m + 1 }, (_, j) => j);
+  let cur = new Array<number>(m + 1).fill(0);
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= m; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[m]!;
 }

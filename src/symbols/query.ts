@@ -127,8 +127,18 @@ export class SymbolQueryEngine {
       for (let i = 0; i + 3 <= lower.length; i++) grams.add(lower.slice(i, i + 3));
       // Up to six trigrams spread over the query, so a typo anywhere leaves some intact.
       const chosen = spread([...grams], 6);
-      const perGram = Math.max(150, Math.floor(1800 / chosen.length));
+      const perGram = Math.max(120, Math.floor(1500 / chosen.length));
       for (const g of chosen) take(this.#ftsCandidates("fz-gram", ftsPhrase(g), filters, perGram));
+      // A typo breaks the trigrams around it and leaves the far ones intact: names holding
+      // both the query's first and last trigram (and similar far pairs) are few and likely.
+      const all = [...grams];
+      if (all.length >= 4) {
+        const pairs = new Set([`${all[0]}\n${all.at(-1)}`, `${all[1]}\n${all.at(-2)}`, `${all[0]}\n${all[Math.floor(all.length / 2)]}`, `${all[Math.floor(all.length / 2)]}\n${all.at(-1)}`]);
+        for (const pair of pairs) {
+          const [a, b] = pair.split("\n") as [string, string];
+          if (a !== b) take(this.#ftsCandidates("fz-pair", `${ftsPhrase(a)} AND ${ftsPhrase(b)}`, filters, 200));
+        }
+      }
     }
     return [...out.values()];
   }
