@@ -33,18 +33,6 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
-async function timeRuns(call: (q: string) => Promise<number>): Promise<number[]> {
-  for (let i = 0; i < WARMUP; i++) await call(QUERIES[i % QUERIES.length]!);
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    const n = await call(QUERIES[i % QUERIES.length]!);
-    times.push(performance.now() - t0);
-    if (n === 0) throw new Error(`no results for ${QUERIES[i % QUERIES.length]}`);
-  }
-  return times;
-}
-
 /** A minimal JSON-RPC client over one WebSocket. */
 class WsClient {
   private nextId = 1;
@@ -102,16 +90,54 @@ async function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
 export async function main(): Promise<void> {
   const root = await materialiseGitRepo();
 
-  // In-process baseline.
+  // Everything runs at once and is measured round-robin, so the noise of a shared machine
+  // falls on every path alike.
   const ci = await createCodeIntel({ roots: [root], symbolIndex: "off", cacheDir });
-  const inProcess = await timeRuns(async (q) => (await ci.findFiles(q, { limit: 50 })).length);
-  const inProcessTool = await timeRuns(async (q) => (await ci.call<{ results: unknown[] }>("find_files", { query: q })).structured.results.length);
-
-  // App-server over WebSocket (child process).
   const app = await spawnAppServer(root);
   const ws = await WsClient.open(app.url);
   await ws.request("initialize", {});
-  const overWs = await timeRuns(async (q) => (await ws.request<{ files: unknown[] }>("fuzzyFileSearch", { query: q, roots: [root] })).files.length);
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [bin, "serve", "--symbol-index", "off", root],
+    env: { ...(process.env as Record<string, string>), CODEINTEL_CACHE_DIR: cacheDir },
+    stderr: "ignore",
+  });
+  const mcp = new Client({ name: "bench", version: "0" });
+  await mcp.connect(transport);
+  await waitFor(async () => ci.isReady() && (await fetch(`${app.url.replace("ws:", "http:")}/readyz`)).status === 200, "servers ready");
+  // Let the watchers finish registering the tree's folders before timing anything.
+  await new Promise((r) => setTimeout(r, 3000));
+
+  const paths: Array<{ name: string; call: (q: string) => Promise<number> }> = [
+    { name: "in-process `ci.findFiles` (baseline)", call: async (q) => (await ci.findFiles(q, { limit: 50 })).length },
+    {
+      name: 'in-process `ci.call("find_files")` (tool layer)',
+      call: async (q) => (await ci.call<{ results: unknown[] }>("find_files", { query: q })).structured.results.length,
+    },
+    {
+      name: "app-server WebSocket `fuzzyFileSearch` (child process)",
+      call: async (q) => (await ws.request<{ files: unknown[] }>("fuzzyFileSearch", { query: q, roots: [root] })).files.length,
+    },
+    {
+      name: "MCP stdio `find_files` (child process, SDK client)",
+      call: async (q) => {
+        const r = await mcp.callTool({ name: "find_files", arguments: { query: q } });
+        return (r.structuredContent as { results: unknown[] }).results.length;
+      },
+    },
+  ];
+  const times = paths.map(() => [] as number[]);
+  for (let round = 0; round < WARMUP + RUNS; round++) {
+    const q = QUERIES[round % QUERIES.length]!;
+    for (let k = 0; k < paths.length; k++) {
+      const at = (round + k) % paths.length; // rotate who goes first
+      const t0 = performance.now();
+      const n = await paths[at]!.call(q);
+      if (round >= WARMUP) times[at]!.push(performance.now() - t0);
+      if (n === 0) throw new Error(`${paths[at]!.name}: no results for ${q}`);
+    }
+  }
+  await mcp.close();
 
   // Throughput: 50 clients, each sending its searches one after another.
   const clients = await Promise.all(Array.from({ length: CLIENTS }, () => WsClient.open(app.url)));
@@ -147,31 +173,17 @@ export async function main(): Promise<void> {
   const ipWall = performance.now() - ipWall0;
   await ci.close();
 
-  // MCP over stdio (child process, the SDK's client).
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [bin, "serve", "--symbol-index", "off", root],
-    env: { ...(process.env as Record<string, string>), CODEINTEL_CACHE_DIR: cacheDir },
-    stderr: "ignore",
-  });
-  const mcp = new Client({ name: "bench", version: "0" });
-  await mcp.connect(transport);
-  const overMcp = await timeRuns(async (q) => {
-    const r = await mcp.callTool({ name: "find_files", arguments: { query: q } });
-    return (r.structuredContent as { results: unknown[] }).results.length;
-  });
-  await mcp.close();
-
-  const base = median(inProcess);
-  const baseTool = median(inProcessTool);
   const fmt = (n: number) => `${n.toFixed(2)} ms`;
-  console.log(`Warm one-shot find (limit 50) on ${root} (78,311 paths), ${RUNS} runs after ${WARMUP} warm-up, queries cycled: ${QUERIES.join(" | ")}\n`);
-  console.log("| path | median | p95 | overhead vs in-process (median) |");
+  const base = median(times[0]!);
+  const baseTool = median(times[1]!);
+  console.log(`Warm one-shot find (limit 50) on ${root} (78,311 paths), ${RUNS} rounds after ${WARMUP} warm-up, the four paths round-robin, queries cycled: ${QUERIES.join(" | ")}\n`);
+  console.log("| path | median | p95 | overhead (median) |");
   console.log("|---|---|---|---|");
-  console.log(`| in-process \`ci.findFiles\` (baseline) | ${fmt(base)} | ${fmt(percentile(inProcess, 95))} | — |`);
-  console.log(`| in-process \`ci.call("find_files")\` (tool layer) | ${fmt(baseTool)} | ${fmt(percentile(inProcessTool, 95))} | ${fmt(baseTool - base)} |`);
-  console.log(`| app-server WebSocket \`fuzzyFileSearch\` (child process) | ${fmt(median(overWs))} | ${fmt(percentile(overWs, 95))} | ${fmt(median(overWs) - base)} |`);
-  console.log(`| MCP stdio \`find_files\` (child process, SDK client) | ${fmt(median(overMcp))} | ${fmt(percentile(overMcp, 95))} | ${fmt(median(overMcp) - baseTool)} (vs tool layer) |`);
+  paths.forEach((p, i) => {
+    const m = median(times[i]!);
+    const overhead = i === 0 ? "—" : i === 3 ? `${fmt(m - baseTool)} vs tool layer` : fmt(m - base);
+    console.log(`| ${p.name} | ${fmt(m)} | ${fmt(percentile(times[i]!, 95))} | ${overhead} |`);
+  });
   console.log("");
   console.log(`Throughput: ${CLIENTS} concurrent clients × ${PER_CLIENT} sequential searches each\n`);
   console.log("| path | requests | wall | requests/s | p50 latency | p95 latency |");
@@ -179,4 +191,12 @@ export async function main(): Promise<void> {
   const n = CLIENTS * PER_CLIENT;
   console.log(`| ${CLIENTS} WebSocket clients → app-server | ${n} | ${(wall / 1000).toFixed(2)} s | ${(n / (wall / 1000)).toFixed(0)} | ${fmt(percentile(latencies, 50))} | ${fmt(percentile(latencies, 95))} |`);
   console.log(`| ${CLIENTS} concurrent in-process callers (baseline) | ${n} | ${(ipWall / 1000).toFixed(2)} s | ${(n / (ipWall / 1000)).toFixed(0)} | ${fmt(percentile(ipLatencies, 50))} | ${fmt(percentile(ipLatencies, 95))} |`);
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
