@@ -132,7 +132,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     const unsubscribe = index.onChange((ev: FileIndexChange) => {
       const abs = join(root, ev.path);
       if (ev.kind === "add" || ev.kind === "change") pool.fileChanged(abs);
-      else if (ev.kind === "unlink") pool.fileDeleted(abs);
+      else if (ev.kind === "unlink" || ev.kind === "unlinkDir") pool.fileDeleted(abs);
     });
     closers.push(unsubscribe);
   }
