@@ -2,8 +2,8 @@
 // "disposable cache" rule: a database that is garbage, truncated, corrupt, from another
 // schema version or unreadable is set aside (renamed) and rebuilt with a warning.
 import Database from "better-sqlite3";
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { SCHEMA_VERSION, schemaSql } from "./schema.js";
 
 export type Db = Database.Database;
@@ -183,6 +183,7 @@ function setAside(path: string, reason: string, warn: (m: string) => void, root:
     if (!stillBad) return;
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     const aside = `${path}.broken-${stamp}`;
+    removeOlderSetAsides(path);
     for (const suffix of ["", "-wal", "-shm"]) {
       if (existsSync(path + suffix)) {
         try {
@@ -208,6 +209,17 @@ function setAside(path: string, reason: string, warn: (m: string) => void, root:
     }
   } finally {
     release();
+  }
+}
+
+/** Only the latest set-aside copy is kept (for a bug report); older ones would pile up forever. */
+function removeOlderSetAsides(path: string): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.broken-`;
+  try {
+    for (const name of readdirSync(dir)) if (name.startsWith(prefix)) unlinkSync(join(dir, name));
+  } catch {
+    // best effort: a leftover copy costs disk, not correctness
   }
 }
 

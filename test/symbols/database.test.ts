@@ -1,7 +1,7 @@
 // Recovery of the disposable cache and lock contention between processes, on real SQLite files.
 import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SCHEMA_VERSION } from "../../src/symbols/schema.js";
@@ -36,6 +36,11 @@ describe("a database that cannot be trusted is set aside and rebuilt", () => {
     expect(warnings.join()).toMatch(/not a SQLite database/);
     expect(readdirSync(dir).some((f) => f.startsWith("c.sqlite.broken-"))).toBe(true);
     store.close();
+    // A second bad file replaces the first set-aside copy instead of piling up.
+    writeFileSync(join(dir, "c.sqlite"), "garbage again ".repeat(100));
+    for (const suffix of ["-wal", "-shm"]) rmSync(join(dir, "c.sqlite" + suffix), { force: true });
+    open([]).close();
+    expect(readdirSync(dir).filter((f) => /^c\.sqlite\.broken-.*Z$/.test(f))).toHaveLength(1);
   });
 
   it("a truncated file", () => {
