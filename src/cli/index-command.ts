@@ -1,15 +1,10 @@
 // `codeintel index [--root DIR]`: builds or refreshes the symbol cache of a root from its
 // language servers, with a progress bar on a TTY and a summary at the end.
-import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { FileFinder } from "../files/finder.js";
 import { LspPool } from "../lsp/pool.js";
 import { SymbolCache } from "../symbols/symbol-cache.js";
 import type { IndexProgress, IndexSummary } from "../symbols/indexer.js";
-import { defaultCacheDir, symbolDatabasePath } from "../symbols/cache-location.js";
-import { parseKinds } from "../symbols/symbol-kinds.js";
-import { createSymbolCacheTools } from "../tools/symbol-cache-tools.js";
-import type { Tool } from "../tools/tool.js";
 import { loadConfig } from "../workspace/config.js";
 import { resolveRoots } from "../workspace/paths.js";
 
@@ -143,137 +138,4 @@ class ProgressLine {
 function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
-}
-
-/**
- * For `codeintel symbols QUERY|FILE` (src/cli/navigate.ts): workspace_symbols and
- * document_symbols tools that answer from a root's symbol cache when `codeintel index` (or a
- * running service) built one, and from the live servers otherwise. Read-only: it never creates
- * a cache nor starts indexing. Call close() when done.
- */
-export function cachedSymbolTools(deps: { pool: LspPool; roots: readonly string[]; cacheDir?: string }): { tools: Tool[]; close(): void } {
-  const opened = new Map<string, SymbolCache | undefined>();
-  const caches = {
-    get(root: string): SymbolCache | undefined {
-      if (!opened.has(root)) {
-        let cache: SymbolCache | undefined;
-        if (existsSync(symbolDatabasePath(root, deps.cacheDir ?? defaultCacheDir()))) {
-          try {
-            cache = SymbolCache.open({ root, source: deps.pool, files: { paths: () => [] }, cacheDir: deps.cacheDir });
-          } catch (err) {
-            process.stderr.write(`codeintel: symbol cache unavailable, asking the language servers: ${(err as Error).message}\n`);
-          }
-        }
-        opened.set(root, cache);
-      }
-      return opened.get(root);
-    },
-  };
-  return {
-    tools: createSymbolCacheTools({ pool: deps.pool, roots: deps.roots, caches }),
-    close: () => {
-      for (const c of opened.values()) c?.store.close();
-    },
-  };
-}
-
-export const symbolsHelp = `codeintel symbols QUERY: search symbols by name from the symbol cache
-
-Usage: codeintel symbols QUERY [--root DIR] [--kind K] [--path P] [--container C] [--limit N] [--json]
-
-Matches exact names, prefixes, camelCase initials (\`gus\` finds getUserService), substrings,
-then fuzzy. Answers from the cache \`codeintel index\` builds; without one, or while it is
-incomplete, the language servers answer (or fill in) and the output says so.
-
-Options:
-  --root DIR        project root (default: the current folder)
-  --kind K          only this kind: class, function, method, interface, variable, ... (repeatable)
-  --path P          only files under this path prefix (src/lsp/) or matching this glob (**/*.test.ts)
-  --container C     only symbols declared directly inside C (a class, namespace, module)
-  --limit N         at most N results (default 50)
-  --cache-dir DIR   where cache databases live
-  --json            print the structured result`;
-
-/**
- * `codeintel symbols QUERY ...` answered from the cache (src/cli/navigate.ts delegates the
- * query form here: `if (command === "symbols" && !isFile) return runCachedSymbolSearch(argv)`).
- */
-export async function runCachedSymbolSearch(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        root: { type: "string" },
-        kind: { type: "string", multiple: true },
-        path: { type: "string" },
-        container: { type: "string" },
-        limit: { type: "string" },
-        offset: { type: "string" },
-        config: { type: "string" },
-        "cache-dir": { type: "string" },
-        json: { type: "boolean", default: false },
-      },
-    });
-  } catch (e) {
-    process.stderr.write(`codeintel symbols: ${(e as Error).message}\n\n${symbolsHelp}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) {
-    process.stderr.write(`codeintel symbols: expected one QUERY\n\n${symbolsHelp}\n`);
-    return 2;
-  }
-  const input: Record<string, unknown> = { query: positionals[0] };
-  for (const key of ["limit", "offset"] as const) {
-    if (values[key] === undefined) continue;
-    const n = Number(values[key]);
-    if (!Number.isInteger(n) || n < (key === "limit" ? 1 : 0)) {
-      process.stderr.write(`codeintel symbols: --${key} must be a ${key === "limit" ? "positive" : "non-negative"} integer\n`);
-      return 2;
-    }
-    input[key] = n;
-  }
-  if (values.path) input.path = values.path;
-  if (values.container) input.container = values.container;
-  const kinds = values.kind ?? [];
-  if (kinds.length > 0) {
-    try {
-      parseKinds(kinds);
-    } catch (e) {
-      process.stderr.write(`codeintel symbols: ${(e as Error).message}\n`);
-      return 2;
-    }
-  }
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once("SIGINT", onSignal);
-  let pool: LspPool | undefined;
-  let tools: ReturnType<typeof cachedSymbolTools> | undefined;
-  try {
-    const roots = resolveRoots([values.root ?? process.cwd()]);
-    pool = new LspPool({ roots, config: loadConfig({ roots, explicitPath: values.config }) });
-    tools = cachedSymbolTools({ pool, roots, cacheDir: values["cache-dir"] });
-    const tool = tools.tools.find((t) => t.name === "workspace_symbols")!;
-    // Several kinds: one call per kind, merged (the tool takes one kind).
-    const runs = kinds.length > 1 ? kinds.map((k) => ({ ...input, kind: k })) : [kinds.length === 1 ? { ...input, kind: kinds[0] } : input];
-    const results = [];
-    for (const args of runs) results.push(await tool.run(args, { signal: controller.signal }));
-    if (values.json) {
-      const structured = results.length === 1 ? results[0]!.structured : results.map((r) => r.structured);
-      process.stdout.write(JSON.stringify(structured, null, 2) + "\n");
-    } else {
-      process.stdout.write(results.map((r) => r.text).join("\n\n") + "\n");
-    }
-    return 0;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    process.stderr.write(`codeintel symbols: ${code ? `[${code}] ` : ""}${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
-  } finally {
-    process.off("SIGINT", onSignal);
-    tools?.close();
-    await pool?.dispose();
-  }
 }

@@ -9,7 +9,7 @@ import { createNavigationTools } from "../tools/navigation.js";
 import { ToolError, type Tool } from "../tools/tool.js";
 import { loadConfig } from "../workspace/config.js";
 import { isInside, resolveRoots } from "../workspace/paths.js";
-import { cachedSymbolTools } from "./index-command.js";
+import { cachedSymbolTools } from "./cached-symbol-tools.js";
 
 export const help = `Usage:
   codeintel hover       FILE:LINE[:COL] | FILE --symbol NAME   type and docs of a symbol
@@ -18,6 +18,10 @@ export const help = `Usage:
   codeintel diagnostics FILE                                   errors and warnings of a file
   codeintel symbols     FILE                                   the file's outline
   codeintel symbols     QUERY                                  search symbols by name (QUERY is not a file)
+
+Symbol search matches exact names, prefixes, camelCase initials (\`gus\` finds getUserService),
+substrings, then fuzzy. It answers from the symbol cache \`codeintel index\` builds; without one,
+or while it is incomplete, the language servers answer (or fill in) and the output says so.
 
 LINE and COL are 1-based; COL counts characters as displayed and defaults to the
 first non-blank character of the line. NAME may be qualified: Class.method.
@@ -28,13 +32,18 @@ Options:
   --config PATH    codeintel.json to use (default: the one at the root, if any)
   --limit N        at most N results (default 50)
   --offset N       skip the first N results
+  --kind K         symbols QUERY: only this kind (class, function, method, interface, variable, ...)
+  --path P         symbols QUERY: only files under this prefix (src/lsp/) or matching this glob (**/*.test.ts)
+  --container C    symbols QUERY: only symbols declared directly inside C (a class, namespace, module)
+  --cache-dir DIR  symbols: where symbol cache databases live (default: the user cache folder)
   --json           print the structured result as JSON
   -h, --help       this help
 
 Examples:
   codeintel hover src/app.ts:12:7
   codeintel references src/app.ts --symbol Widget.render
-  codeintel symbols parseConfig --root .`;
+  codeintel symbols parseConfig --root .
+  codeintel symbols gus --kind function --path 'src/**/*.ts'`;
 
 const TOOL_FOR: Record<string, string> = { hover: "hover", definition: "definition", references: "references", diagnostics: "diagnostics" };
 
@@ -50,6 +59,10 @@ export async function run(argv: string[], command: string): Promise<number> {
         config: { type: "string" },
         limit: { type: "string" },
         offset: { type: "string" },
+        kind: { type: "string" },
+        path: { type: "string" },
+        container: { type: "string" },
+        "cache-dir": { type: "string" },
         json: { type: "boolean", default: false },
       },
     });
@@ -71,6 +84,7 @@ export async function run(argv: string[], command: string): Promise<number> {
   if (command === "symbols") {
     toolName = isFile ? "document_symbols" : "workspace_symbols";
     input = isFile ? { file: absFile } : { query: positionals[0] };
+    if (!isFile) for (const key of ["kind", "path", "container"] as const) if (values[key]) input[key] = values[key];
   } else {
     toolName = TOOL_FOR[command];
     if (!toolName) {
@@ -109,7 +123,7 @@ export async function run(argv: string[], command: string): Promise<number> {
     const config = loadConfig({ roots, explicitPath: values.config });
     pool = new LspPool({ roots, config });
     // `symbols` answers from a symbol cache when `codeintel index` built one, else live.
-    if (command === "symbols") cached = cachedSymbolTools({ pool, roots, cacheDir: config.cacheDir });
+    if (command === "symbols") cached = cachedSymbolTools({ pool, roots, cacheDir: values["cache-dir"] ?? config.cacheDir });
     const catalog = cached?.tools ?? createNavigationTools({ pool, roots });
     const tool = catalog.find((t) => t.name === toolName) as Tool;
     const result = await tool.run(input, { signal: controller.signal });

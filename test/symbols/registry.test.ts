@@ -1,7 +1,7 @@
 // SymbolCacheRegistry: a cache per root, filled in the background; a root whose cache cannot be
 // opened falls back to the live servers instead of failing the call.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { cachedSymbolTools } from "../../src/cli/index-command.js";
+import { cachedSymbolTools } from "../../src/cli/cached-symbol-tools.js";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileFinder } from "../../src/files/finder.js";
