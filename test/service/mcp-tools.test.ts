@@ -4,12 +4,16 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, processesWithMarker, repoRoot, spawnCodeintel } from "./helpers.js";
 
-const fixtures = join(repoRoot, "test/fixtures");
+// Scratch copies of the fixture projects (outside any git work tree), so a test run never
+// depends on, or disturbs, the checked-in fixtures.
+const fixtures = mkdtempSync(join(tmpdir(), "ci-mcp-fixtures-"));
+for (const d of ["ts", "py", "sh", "c"]) cpSync(join(repoRoot, "test/fixtures", d), join(fixtures, d), { recursive: true });
 const ts = join(fixtures, "ts");
 const roots = ["ts", "py", "sh", "c"].map((d) => join(fixtures, d));
 let child: ReturnType<typeof spawnCodeintel>["child"];

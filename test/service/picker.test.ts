@@ -1,7 +1,7 @@
 // The picker page in headless Chromium against a real `codeintel app-server --listen`:
 // type a query, watch results stream in with highlights, move with the keyboard, open a
 // file and see its document symbols. Keeps a screenshot in test/artifacts/.
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, processesWithMarker, repoRoot, spawnCodeintel, stderrLine } from "./helpers.js";
 
 const TOKEN = "picker-token";
-const fixture = join(repoRoot, "test/fixtures/ts");
+// A scratch copy of the TypeScript fixture: the page is under test here, not the finder's handling of a git sub-folder.
+const fixture = mkdtempSync(join(tmpdir(), "ci-picker-"));
+cpSync(join(repoRoot, "test/fixtures/ts"), fixture, { recursive: true });
 let child: ReturnType<typeof spawnCodeintel>["child"];
 let marker: string;
 let base: string;
