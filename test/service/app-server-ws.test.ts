@@ -169,6 +169,13 @@ describe("faults", () => {
 describe("security", () => {
   const base = () => secured.url.replace("ws://", "http://");
 
+  it("refuses to listen off loopback without a token", async () => {
+    await expect(startAppServerWebSocket(processor, { host: "0.0.0.0", port: 0 })).rejects.toThrow(/requires a token/);
+    const open = await startAppServerWebSocket(processor, { host: "0.0.0.0", port: 0, token: TOKEN });
+    await expect(WsRpcClient.connect(`ws://127.0.0.1:${open.port}`)).rejects.toMatchObject({ status: 401 });
+    await open.stopAccepting();
+  });
+
   it("refuses upgrades without a token or with a wrong one, accepts the right one", async () => {
     await expect(WsRpcClient.connect(secured.url)).rejects.toMatchObject({ status: 401 });
     await expect(WsRpcClient.connect(secured.url, { headers: { Authorization: "Bearer wrong" } })).rejects.toMatchObject({ status: 401 });
