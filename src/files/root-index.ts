@@ -181,9 +181,11 @@ export class RootIndex {
     const addBytes = sink
       ? (p: Uint8Array, dir: boolean) => sink(Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString("utf8"), dir)
       : (p: Uint8Array, dir: boolean) => this.table.add(p, dir);
+    // Per listing: a cache left over from an earlier listing would skip folders this one never added.
+    const parents: ParentCache = { last: null };
     const git = await listGitFiles(this.root, (paths) => {
       for (const p of paths) {
-        this.addParents(p, dirs, addBytes);
+        addParents(p, parents, dirs, addBytes);
         addBytes(p, false);
       }
       if (!sink) this.events.emit("grow");
@@ -243,23 +245,6 @@ export class RootIndex {
     } finally {
       for (const p of ports) p.close();
     }
-  }
-
-  /** git lists files only: derive their folders (sorted input makes the cache hit almost always). */
-  private lastParent: Buffer | null = null;
-
-  private addParents(p: Buffer, dirs: Set<string>, add: (p: Uint8Array, dir: boolean) => void): void {
-    const slash = p.lastIndexOf(47);
-    if (slash <= 0) return;
-    // git's output is sorted: most paths share the previous one's folder, skip the string then.
-    const last = this.lastParent;
-    if (last && last.length === slash && last.compare(p, 0, slash) === 0) return;
-    this.lastParent = p.subarray(0, slash);
-    const key = p.toString("latin1", 0, slash);
-    if (dirs.has(key)) return;
-    this.addParents(p.subarray(0, slash), dirs, add);
-    dirs.add(key);
-    add(p.subarray(0, slash), true);
   }
 
   private apply(ev: FileIndexChange): void {
@@ -373,4 +358,24 @@ export class RootIndex {
     if (this.options.onWarning) this.options.onWarning(message);
     else process.emitWarning(message, { code: "CODEINTEL_FILES" });
   }
+}
+
+/** The folder of the previous path git listed: git's output is sorted, so most paths share it. */
+interface ParentCache {
+  last: Buffer | null;
+}
+
+/** git lists files only: derive their folders (sorted input makes the cache hit almost always). */
+function addParents(p: Buffer, cache: ParentCache, dirs: Set<string>, add: (p: Uint8Array, dir: boolean) => void): void {
+  const slash = p.lastIndexOf(47);
+  if (slash <= 0) return;
+  const last = cache.last;
+  if (last && last.length === slash && last.compare(p, 0, slash) === 0) return;
+  // A copy: a view would pin git's whole output chunk in memory.
+  cache.last = Buffer.from(p.subarray(0, slash));
+  const key = p.toString("latin1", 0, slash);
+  if (dirs.has(key)) return;
+  addParents(p.subarray(0, slash), cache, dirs, add);
+  dirs.add(key);
+  add(p.subarray(0, slash), true);
 }

@@ -118,3 +118,23 @@ describe("running out of inotify watches", () => {
     await eventually(async () => !(await paths("a.txt", root)).includes("a.txt"));
   });
 });
+
+describe("a root that is a subfolder of a git work tree", () => {
+  it("keeps every file and folder through the watcher's catch-up rescan", async () => {
+    const repo = gitRepo({ "pkg/package.json": "{}", "pkg/src/a.ts": "", "pkg/src/b.ts": "", "other/x.ts": "" });
+    git(repo, "add", "-A");
+    git(repo, "commit", "-qm", "init");
+    trees.push(repo);
+    const root = join(repo, "pkg");
+    const index = finder.openRoot(root);
+    const changes: FileIndexChange[] = [];
+    index.onChange((ev) => changes.push(ev));
+    await index.ready;
+    const listed = index.paths({ directories: true }).sort();
+    expect(listed).toEqual(["package.json", "src", "src/a.ts", "src/b.ts"]);
+    await index.watching; // includes one rescan, diffed against the first listing
+    await index.rescan();
+    expect(index.paths({ directories: true }).sort()).toEqual(listed);
+    expect(changes).toEqual([]);
+  });
+});
