@@ -144,7 +144,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     const caches = new SymbolCacheRegistry({
       source: pool,
       filesFor: (root) => finder.openRoot(root),
-      cacheDir: options.cacheDir,
+      cacheDir: options.cacheDir ?? config.cacheDir,
       onProgress: options.onIndexProgress,
       onWarning: (m) => log(`codeintel: ${m}`),
     });

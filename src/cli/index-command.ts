@@ -71,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
       root: root!,
       source: pool,
       files,
-      cacheDir: values["cache-dir"],
+      cacheDir: values["cache-dir"] ?? config.cacheDir,
       concurrencyPerServer: concurrency,
       onProgress: (p) => bar.update(p),
       onWarning: (m) => {

@@ -17,7 +17,7 @@
 // the file name and the offending key, never silently ignored.
 
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 
 export const CONFIG_FILE_NAME = "codeintel.json";
 
@@ -103,7 +103,8 @@ export function parseConfig(text: string, source = "<config>"): CodeintelConfig 
   if (raw.lsp !== undefined) config.lsp = parseLsp(raw.lsp, `${source}: lsp`);
   if (raw.cacheDir !== undefined) {
     if (typeof raw.cacheDir !== "string") throw new ConfigError(`${source}: "cacheDir" must be a string`);
-    config.cacheDir = raw.cacheDir;
+    // Relative to the config file, so every command finds the same cache whatever its cwd.
+    config.cacheDir = isAbsolute(raw.cacheDir) || source.startsWith("<") ? raw.cacheDir : resolve(dirname(source), raw.cacheDir);
   }
   return config;
 }

@@ -86,7 +86,7 @@ describe("codeintel.json", () => {
     const dir = copyFixtures("ts");
     try {
       writeFileSync(join(dir, "codeintel.json"), JSON.stringify({ cacheDir: "here" }));
-      expect(loadConfig({ roots: [dir] }).cacheDir).toBe("here");
+      expect(loadConfig({ roots: [dir] }).cacheDir).toBe(join(dir, "here")); // relative to the config file
       expect(loadConfig({ roots: [join(dir, "ts")] }).cacheDir).toBeUndefined();
       expect(loadConfig({ roots: [join(dir, "ts")], explicitPath: join(dir, "codeintel.json") }).source).toBe(join(dir, "codeintel.json"));
       expect(() => loadConfig({ roots: [dir], explicitPath: join(dir, "missing.json") })).toThrow(/does not exist/);
