@@ -13,8 +13,11 @@ import { confinePath } from "../workspace/paths.js";
 import { guarded, kindName, paging, SourceCache, type NavigationDeps } from "./navigation/common.js";
 import { groupedByFile, plural, truncationNote } from "./navigation/render.js";
 import {
+  bySourceOrder,
   createDocumentSymbolsTool,
   createWorkspaceSymbolsTool,
+  outlineEntry,
+  qualify,
   type DocumentSymbolsOutput,
   type OutlineEntry,
   type WorkspaceSymbolEntry,
@@ -174,21 +177,11 @@ function outlineOf(symbols: FlatSymbol[], sources: SourceCache, absPath: string)
   });
   const out: OutlineEntry[] = [];
   const visit = (parent: number | null, depth: number, container: string | undefined) => {
-    const ids = [...(children.get(parent) ?? [])].sort((a, b) => symbols[a]!.range.start.line - symbols[b]!.range.start.line || symbols[a]!.range.start.character - symbols[b]!.range.start.character);
+    const ids = [...(children.get(parent) ?? [])].sort((a, b) => bySourceOrder(symbols[a]!, symbols[b]!));
     for (const i of ids) {
       const s = symbols[i]!;
-      const pos = sources.userPosition(absPath, s.selectionRange.start);
-      out.push({
-        name: s.name,
-        kind: kindName(s.kind),
-        ...(s.detail ? { detail: s.detail } : {}),
-        ...(container ? { container } : {}),
-        depth,
-        line: pos.line,
-        column: pos.column,
-        endLine: s.range.end.line + 1,
-      });
-      visit(i, depth + 1, container ? `${container}.${s.name}` : s.name);
+      out.push(outlineEntry(s, sources, absPath, depth, container));
+      visit(i, depth + 1, qualify(container, s.name));
     }
   };
   visit(null, 0, undefined);

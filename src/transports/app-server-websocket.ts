@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { MessageProcessor } from "../core/processor.js";
-import { HttpSecurity, reject, type HttpSecurityOptions, type SecurityVerdict } from "./http-security.js";
+import { HttpSecurity, answerCommonHttp, reject, sendJson as json, type HttpSecurityOptions, type SecurityVerdict } from "./http-security.js";
 import { servePickerAsset } from "./picker-assets.js";
 
 export interface WebSocketServeOptions extends Omit<HttpSecurityOptions, "port"> {
@@ -49,20 +49,8 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
   const http: Server = createServer((req, res) => handleHttp(req, res));
 
   function handleHttp(req: IncomingMessage, res: ServerResponse): void {
-    const verdict = security.checkHostAndOrigin(req);
-    if (!verdict.ok) return reject(res, verdict);
-    security.applyCors(req, res);
-    if (req.method === "OPTIONS") {
-      res.statusCode = 204;
-      res.end();
-      return;
-    }
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    if (path === "/healthz") return json(res, 200, { status: "ok" });
-    if (path === "/readyz") {
-      const ready = accepting && (options.isReady?.() ?? true);
-      return json(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready" });
-    }
+    const path = answerCommonHttp(req, res, security, () => accepting && (options.isReady?.() ?? true));
+    if (path === undefined) return;
     if (!accepting) return json(res, 503, { error: "shutting down" });
     // The page's script and style hold no data and cannot carry the token (the browser fetches
     // them by plain relative URL); the page itself and the WebSocket do need it.
@@ -165,13 +153,6 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
       }, 1000).unref();
     },
   };
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader("Content-Type", "application/json");
-  res.setHeader("Cache-Control", "no-store");
-  res.end(JSON.stringify(body));
 }
 
 function statusText(status: number): string {

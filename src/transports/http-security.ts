@@ -125,6 +125,38 @@ export class HttpSecurity {
   }
 }
 
+/**
+ * The front door both HTTP transports share: Host/Origin checks, CORS, preflight, /healthz and
+ * /readyz. Returns the request's path when the caller still has to answer it, else undefined.
+ */
+export function answerCommonHttp(req: IncomingMessage, res: ServerResponse, security: HttpSecurity, isReady: () => boolean): string | undefined {
+  const verdict = security.checkHostAndOrigin(req);
+  if (!verdict.ok) {
+    reject(res, verdict);
+    return undefined;
+  }
+  security.applyCors(req, res);
+  if (req.method === "OPTIONS") {
+    res.statusCode = 204;
+    res.end();
+    return undefined;
+  }
+  const path = new URL(req.url ?? "/", "http://x").pathname;
+  if (path === "/healthz" || path === "/readyz") {
+    const ready = path === "/healthz" || isReady();
+    sendJson(res, ready ? 200 : 503, { status: path === "/healthz" ? "ok" : ready ? "ready" : "not ready" });
+    return undefined;
+  }
+  return path;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json");
+  res.setHeader("Cache-Control", "no-store");
+  res.end(JSON.stringify(body));
+}
+
 export function reject(res: ServerResponse, verdict: Exclude<SecurityVerdict, { ok: true }>): void {
   res.statusCode = verdict.status;
   if (verdict.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="codeintel"');

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { McpEndpoint } from "./mcp-server.js";
-import { HttpSecurity, reject, type HttpSecurityOptions } from "./http-security.js";
+import { HttpSecurity, answerCommonHttp, reject, sendJson as json, type HttpSecurityOptions } from "./http-security.js";
 
 export interface McpHttpOptions extends Omit<HttpSecurityOptions, "port"> {
   port: number;
@@ -47,20 +47,8 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServ
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const verdict = security.checkHostAndOrigin(req);
-    if (!verdict.ok) return reject(res, verdict);
-    security.applyCors(req, res);
-    if (req.method === "OPTIONS") {
-      res.statusCode = 204;
-      res.end();
-      return;
-    }
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    if (path === "/healthz") return json(res, 200, { status: "ok" });
-    if (path === "/readyz") {
-      const ready = accepting && (options.isReady?.() ?? true);
-      return json(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready" });
-    }
+    const path = answerCommonHttp(req, res, security, () => accepting && (options.isReady?.() ?? true));
+    if (path === undefined) return;
     const auth = security.checkToken(req);
     if (!auth.ok) return reject(res, auth);
     if (path !== "/mcp") return json(res, 404, { error: `nothing at ${path}; MCP is served at /mcp` });
@@ -180,12 +168,6 @@ function abandonOnDisconnect(transport: StreamableHTTPServerTransport, body: unk
       transport.onmessage?.({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId, reason: "client disconnected" } });
     }
   });
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader("Content-Type", "application/json");
-  res.end(JSON.stringify(body));
 }
 
 function jsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {

@@ -73,22 +73,38 @@ export function createDocumentSymbolsTool(deps: NavigationDeps): Tool<{ file: st
 
 function flattenOutline(symbols: DocumentSymbol[], sources: SourceCache, absPath: string, depth = 0, container?: string): OutlineEntry[] {
   const out: OutlineEntry[] = [];
-  const ordered = [...symbols].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  for (const s of ordered) {
-    const pos = sources.userPosition(absPath, s.selectionRange.start);
-    out.push({
-      name: s.name,
-      kind: kindName(s.kind),
-      ...(s.detail ? { detail: s.detail } : {}),
-      ...(container ? { container } : {}),
-      depth,
-      line: pos.line,
-      column: pos.column,
-      endLine: s.range.end.line + 1,
-    });
-    if (s.children?.length) out.push(...flattenOutline(s.children, sources, absPath, depth + 1, container ? `${container}.${s.name}` : s.name));
+  for (const s of [...symbols].sort(bySourceOrder)) {
+    out.push(outlineEntry(s, sources, absPath, depth, container));
+    if (s.children?.length) out.push(...flattenOutline(s.children, sources, absPath, depth + 1, qualify(container, s.name)));
   }
   return out;
+}
+
+/** What an outline row needs of a symbol: a live DocumentSymbol or a cached row. */
+type OutlineSymbol = Pick<DocumentSymbol, "name" | "range" | "selectionRange"> & { kind: number; detail?: string | null };
+
+/** Symbols in the order they appear in the file. */
+export function bySourceOrder(a: OutlineSymbol, b: OutlineSymbol): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}
+
+export function qualify(container: string | undefined, name: string): string {
+  return container ? `${container}.${name}` : name;
+}
+
+/** One outline row, live or cached: 1-based user position of the symbol's name. */
+export function outlineEntry(s: OutlineSymbol, sources: SourceCache, absPath: string, depth: number, container: string | undefined): OutlineEntry {
+  const pos = sources.userPosition(absPath, s.selectionRange.start);
+  return {
+    name: s.name,
+    kind: kindName(s.kind),
+    ...(s.detail ? { detail: s.detail } : {}),
+    ...(container ? { container } : {}),
+    depth,
+    line: pos.line,
+    column: pos.column,
+    endLine: s.range.end.line + 1,
+  };
 }
 
 export function createWorkspaceSymbolsTool(deps: NavigationDeps): Tool<{ query: string; root?: string; kind?: string; limit?: number; offset?: number }, WorkspaceSymbolsOutput> {
