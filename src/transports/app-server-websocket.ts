@@ -2,11 +2,10 @@
 // /readyz and the picker page on the same port. Every HTTP request and upgrade passes the
 // security checks first; peers that miss pings or stop reading are dropped.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { MessageProcessor } from "../core/processor.js";
-import { HttpSecurity, answerCommonHttp, reject, sendJson as json, type HttpSecurityOptions, type SecurityVerdict } from "./http-security.js";
+import { HttpSecurity, answerCommonHttp, listenHttp, reject, sendJson as json, type HttpSecurityOptions, type SecurityVerdict } from "./http-security.js";
 import { servePickerAsset } from "./picker-assets.js";
 
 export interface WebSocketServeOptions extends Omit<HttpSecurityOptions, "port"> {
@@ -121,16 +120,7 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    http.once("error", reject);
-    http.listen(options.port, options.host, () => {
-      http.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (http.address() as AddressInfo).port;
-  security.setPort(port);
-  const hostForUrl = options.host.includes(":") ? `[${options.host}]` : options.host;
+  const { port, hostForUrl } = await listenHttp(http, options.port, options.host, security);
 
   return {
     url: `ws://${hostForUrl}:${port}`,

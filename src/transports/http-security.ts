@@ -2,7 +2,8 @@
 // naming this server (DNS rebinding), an Origin only from the allow-list (browsers on other
 // sites), and the bearer token when one is set (compared in constant time).
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { isIP } from "node:net";
 
 export interface HttpSecurityOptions {
@@ -148,6 +149,23 @@ export function answerCommonHttp(req: IncomingMessage, res: ServerResponse, secu
     return undefined;
   }
   return path;
+}
+
+/**
+ * Listens (port 0 picks a free one), tells `security` the real port for its Host check, and
+ * returns it with the host as it goes in a URL (IPv6 in brackets).
+ */
+export async function listenHttp(http: Server, port: number, host: string, security: HttpSecurity): Promise<{ port: number; hostForUrl: string }> {
+  await new Promise<void>((resolve, rejectListen) => {
+    http.once("error", rejectListen);
+    http.listen(port, host, () => {
+      http.off("error", rejectListen);
+      resolve();
+    });
+  });
+  const bound = (http.address() as AddressInfo).port;
+  security.setPort(bound);
+  return { port: bound, hostForUrl: host.includes(":") ? `[${host}]` : host };
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -5,9 +5,8 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { McpEndpoint } from "./mcp-server.js";
-import { HttpSecurity, answerCommonHttp, reject, sendJson as json, type HttpSecurityOptions } from "./http-security.js";
+import { HttpSecurity, answerCommonHttp, listenHttp, reject, sendJson as json, type HttpSecurityOptions } from "./http-security.js";
 
 export interface McpHttpOptions extends Omit<HttpSecurityOptions, "port"> {
   port: number;
@@ -92,16 +91,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServ
     await transport.handleRequest(req, res, parsed);
   }
 
-  await new Promise<void>((resolve, rejectListen) => {
-    http.once("error", rejectListen);
-    http.listen(options.port, options.host, () => {
-      http.off("error", rejectListen);
-      resolve();
-    });
-  });
-  const port = (http.address() as AddressInfo).port;
-  security.setPort(port);
-  const hostForUrl = options.host.includes(":") ? `[${options.host}]` : options.host;
+  const { port, hostForUrl } = await listenHttp(http, options.port, options.host, security);
 
   return {
     url: `http://${hostForUrl}:${port}/mcp`,
