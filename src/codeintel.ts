@@ -10,7 +10,7 @@ import { finderSearchProvider } from "./core/finder-search.js";
 import { IntakeGate } from "./core/intake.js";
 import { SearchSessionStream } from "./core/search-events.js";
 import { FileFinder, type FileIndexChange } from "./files/finder.js";
-import { LspPool } from "./lsp/pool.js";
+import { LspPool, type RestartReport } from "./lsp/pool.js";
 import { createFindFilesTool } from "./tools/find-files.js";
 import type { CallHierarchyOutput } from "./tools/navigation/call-hierarchy.js";
 import type { DiagnosticsOutput } from "./tools/navigation/diagnostics.js";
@@ -18,10 +18,11 @@ import type { HoverOutput } from "./tools/navigation/hover.js";
 import type { LocationsOutput, TargetInput } from "./tools/navigation/location-tools.js";
 import type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "./tools/navigation/symbol-tools.js";
 import { createNavigationTools } from "./tools/navigation.js";
+import { createRestartTool, type RestartInput } from "./tools/restart.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
 import { SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
 import { ToolError, type Tool, type ToolProgress, type ToolResult } from "./tools/tool.js";
-import { ConfigError, loadConfig } from "./workspace/config.js";
+import { ConfigError, loadConfig, watchConfig } from "./workspace/config.js";
 import { PathError, resolveRoots } from "./workspace/paths.js";
 
 export interface CodeIntelOptions {
@@ -90,6 +91,7 @@ export interface TypedTools {
   diagnostics(input: FileInput, options?: CallOptions): Promise<DiagnosticsOutput>;
   documentSymbols(input: FileInput, options?: CallOptions): Promise<DocumentSymbolsOutput>;
   workspaceSymbols(input: WorkspaceSymbolsInput, options?: CallOptions): Promise<WorkspaceSymbolsOutput>;
+  restart(input?: RestartInput, options?: CallOptions): Promise<RestartReport>;
 }
 
 export interface CodeIntel extends TypedTools {
@@ -124,6 +126,22 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   closers.push(() => finder.close());
   const pool = new LspPool({ roots, config });
   closers.push(() => pool.dispose());
+  if (options.watch ?? true) {
+    // A saved codeintel.json takes effect at once: changed servers restart, broken marks clear.
+    // Only the language-server part is reloaded; cacheDir applies from the next start.
+    const stopWatching = watchConfig(
+      { roots, explicitPath: options.configPath },
+      config,
+      (next) => {
+        pool.updateConfig(next).then(
+          () => log(`codeintel: reloaded ${next.source ?? "the config (no codeintel.json now)"}`),
+          (err: Error) => log(`codeintel: ${err.message}; keeping the previous config`),
+        );
+      },
+      (err) => log(`codeintel: ${err.message}; keeping the previous config`),
+    );
+    closers.push(stopWatching);
+  }
 
   // The finder's watcher is the one watcher: its events keep the language servers' view fresh.
   const indexes = roots.map((root) => finder.openRoot(root));
@@ -137,7 +155,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     closers.push(unsubscribe);
   }
 
-  const tools: Tool[] = [createFindFilesTool({ finder, roots }) as unknown as Tool, ...createNavigationTools({ pool, roots })];
+  const tools: Tool[] = [createFindFilesTool({ finder, roots }) as unknown as Tool, ...createNavigationTools({ pool, roots }), createRestartTool({ pool }) as unknown as Tool];
   const symbolIndex = options.symbolIndex ?? "eager";
   if (symbolIndex !== "off") {
     // Each root's indexer follows the finder's file list and its watcher events itself.
@@ -188,6 +206,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     diagnostics: typed("diagnostics"),
     documentSymbols: typed("document_symbols"),
     workspaceSymbols: typed("workspace_symbols"),
+    restart: (input = {}, callOptions) => typed<RestartInput, RestartReport>("restart")(input, callOptions),
     gate,
     fileSearch,
     serverInfo: { name: "codeintel", version: packageVersion() },

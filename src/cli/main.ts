@@ -14,6 +14,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   diagnostics: { summary: "errors and warnings of a file", load: () => import("./navigate.js") },
   symbols: { summary: "search workspace symbols by name, or list a file's symbols", load: () => import("./navigate.js") },
   index: { summary: "build or refresh the symbol cache of a root", load: () => import("./index-command.js") },
+  restart: { summary: "restart language servers in a running app-server", load: () => import("./restart.js") },
   serve: { summary: "serve the tools over MCP (stdio, or Streamable HTTP)", load: () => import("./serve.js") },
   "app-server": { summary: "JSON-RPC app-server over stdio or WebSocket", load: () => import("./serve.js") },
 };

@@ -71,6 +71,8 @@ export class LanguageServerClient {
   private readonly dynamicMethods = new Set<string>();
   private readonly stderrTail: string[] = [];
   private consecutiveTimeouts = 0;
+  /** Why codeintel killed a server that still ran (hung, or it reported its inner process dead). */
+  private killedBecause?: string;
   private exitReported = false;
   private exitPromise?: Promise<void>;
 
@@ -109,7 +111,7 @@ export class LanguageServerClient {
 
   private processRunning(): boolean {
     const child = this.child;
-    return !!child && child.exitCode === null && child.signalCode === null && !child.stdin?.destroyed;
+    return !!child && child.exitCode === null && child.signalCode === null && !child.stdin?.destroyed && this.killedBecause === undefined;
   }
 
   get pendingCount(): number {
@@ -200,13 +202,15 @@ export class LanguageServerClient {
         cts.cancel();
         this.consecutiveTimeouts++;
         const loading = this.isLoading();
+        // Name the step that was slow: the server's start, its loading, or the request itself.
+        const step = method === "initialize" ? "timed out starting the server" : loading ? "timed out waiting for it to load" : "timed out on the request";
         entry.reject(
-          loading
-            ? new LspError("indexing", `${this.id} is still indexing ${this.root} and did not answer ${method} within ${timeoutMs} ms; retry shortly`)
-            : new LspError("timeout", `${this.id} did not answer ${method} within ${timeoutMs} ms`),
+          loading && method !== "initialize"
+            ? new LspError("indexing", `${step}: ${this.id} is still indexing ${this.root} and did not answer ${method} within ${timeoutMs} ms; retry shortly`)
+            : new LspError("timeout", `${step}: ${this.id} did not answer ${method} within ${timeoutMs} ms`),
         );
         // Two timeouts in a row with nothing answered in between: treat the server as hung.
-        if (this.consecutiveTimeouts >= 2 && !loading) void this.kill(`stopped answering (${method} timed out twice)`);
+        if (this.consecutiveTimeouts >= 2 && !loading) this.kill(`stopped answering (${method} timed out twice)`);
       };
       connection.sendRequest<R>(method, params, cts.token).then(
         (value: R) => {
@@ -313,11 +317,17 @@ export class LanguageServerClient {
     this.handleExit("stopped");
   }
 
-  /** Immediate kill of the whole tree (a hung server); reported as a crash. */
-  async kill(reason: string): Promise<void> {
+  /**
+   * Immediate kill of the whole tree (a hung or hollow server), reported as a crash. From
+   * this moment the client is dead to callers: requests in flight fail as crashed (the pool
+   * retries them on a new server), even if an answer is already on its way.
+   */
+  kill(reason: string): void {
     const pid = this.child?.pid;
-    if (pid === undefined) return;
+    if (pid === undefined || this.killedBecause !== undefined) return;
+    this.killedBecause = reason;
     this.remember(`[codeintel] ${reason}\n`);
+    for (const p of [...this.pending]) p.reject(this.crashError(`crashed (${reason})`));
     signalTree(pid, processTree(pid), "SIGKILL");
   }
 
@@ -356,6 +366,9 @@ export class LanguageServerClient {
     });
     connection.onNotification("window/logMessage", (p: { type: number; message: string }) => {
       if (p.type <= 2) this.remember(p.message + "\n");
+      if (this.options.spec.fatalLog?.test(p.message) && (this.state === "starting" || this.state === "running")) {
+        this.kill(`it reported: ${p.message.trim().slice(0, 200)}`);
+      }
       const readiness = this.options.spec.logReadiness;
       if (readiness?.end.test(p.message)) this.activeProgress.delete(LOG_PROGRESS_TOKEN);
       else if (readiness?.begin.test(p.message)) this.beginProgress(LOG_PROGRESS_TOKEN, readiness.title);
@@ -379,7 +392,8 @@ export class LanguageServerClient {
     return new LspError("unavailable", `language server '${this.id}' ${what}${tail ? `; its last output:\n${tail}` : ""}`, { crashed: true, serverId: this.id });
   }
 
-  private handleExit(reason: string): void {
+  private handleExit(exitReason: string): void {
+    const reason = this.killedBecause ? `${this.killedBecause}; killed by codeintel` : exitReason;
     const expected = this.state === "stopping" || this.state === "stopped";
     const wasRunning = this.state === "running";
     this.state = "stopped";

@@ -19,15 +19,25 @@
 //   pool.documentText(absPath)                       → the text the server has (after a sync)
 //   pool.fileChanged(absPath) / pool.fileDeleted(absPath)   watcher hooks: resync open documents,
 //                                                      forward workspace/didChangeWatchedFiles
-//   pool.restart(serverId?)      clears "broken" and stops matching servers (restarted lazily)
+//   pool.restart(serverId?)      → { stopped, cleared }: clears failure marks and stops matching servers
+//                                (they start again on next use); an unknown id is "invalid_input"
 //   pool.updateConfig(config)    new registry; changed servers are stopped, broken marks cleared
 //   pool.status()                → ClientStatus[] (pid, state, open documents, loading)
 //   pool.serverPids()            → pids of live server process groups (for checks and logs)
 //   pool.dispose()               stops everything; afterwards no server process is left
-//                                (a process "exit" hook also SIGKILLs the groups if dispose never ran)
+//                                (a process "exit" hook also SIGKILLs the groups if dispose never ran,
+//                                and orphan-guard.ts's watchdog does it if codeintel is SIGKILLed)
 //
 // Tuning lives in codeintel.json "lsp" (see workspace/config.ts): idleTimeoutMs (0 = never),
-// maxOpenDocuments, readyTimeoutMs, timeouts per method, maxRestarts, restartBackoffMs(/CapMs).
+// maxOpenDocuments, readyTimeoutMs, timeouts per method, maxRestarts, restartBackoffMs(/CapMs),
+// brokenCooldownMs(/CapMs), callBudgetMs.
+//
+// Supervision: a crash restarts the server with backoff; maxRestarts failures in a row mark it
+// broken, and a broken server is tried again after a cool-down that doubles each time it fails
+// again (restart() or a config change clears it at once). A server that reports its inner
+// process dead (spec.fatalLog) is killed and counts as a crash. Inside one tool call
+// (call-budget.ts) every wait — start, load, requests — is capped by the call's callBudgetMs,
+// under the 60 s after which MCP clients give up.
 //
 // Positions are LSP positions (0-based line, UTF-16 character); tools convert from
 // user columns with positions.ts. Errors are LspError with a code the tools forward:
@@ -56,7 +66,9 @@ import { emptyConfig, type CodeintelConfig } from "../workspace/config.js";
 import { isInside } from "../workspace/paths.js";
 import { LanguageServerClient } from "./client.js";
 import { uriOf } from "./documents.js";
+import { startCallClock, timeLeftInCall } from "./call-budget.js";
 import { LspError } from "./errors.js";
+import { guardGroup, guardIdle, releaseGroup } from "./orphan-guard.js";
 import { killTreeSync } from "./process-tree.js";
 import { buildRegistry, findServerRoot, type ServerFingerprint, type ServerRegistry, type ServerSpec } from "./registry.js";
 
@@ -92,6 +104,13 @@ export interface WorkspaceSymbolHit {
   range?: Location["range"];
 }
 
+export interface RestartReport {
+  /** Servers that were running and were stopped (they start again on their next use). */
+  stopped: ServerLocation[];
+  /** Servers whose failure record (backoff, broken mark) was cleared. */
+  cleared: ServerLocation[];
+}
+
 export interface ClientStatus {
   serverId: string;
   root: string;
@@ -109,12 +128,21 @@ const DEFAULTS = {
   maxRestarts: 3,
   restartBackoffMs: 500,
   restartBackoffCapMs: 30_000,
+  /** A broken server is tried again after this, doubling while it keeps failing, up to the cap. */
+  brokenCooldownMs: 60_000,
+  brokenCooldownCapMs: 15 * 60_000,
   /** Backoff longer than this is not waited out inside a call: the caller gets "retry later". */
   maxInlineWaitMs: 5_000,
+  /**
+   * Everything one tool call waits for (start, load, requests, a retry). The MCP SDK's client
+   * gives up after 60 s with a generic error; this leaves room for the transport and rendering.
+   */
+  callBudgetMs: 50_000,
 };
 
+// Every one of these is under the call budget, so a slow step fails with its own message.
 const METHOD_TIMEOUTS: Record<string, number> = {
-  initialize: 90_000,
+  initialize: 30_000,
   "textDocument/hover": 15_000,
   "textDocument/definition": 20_000,
   "textDocument/typeDefinition": 20_000,
@@ -128,6 +156,13 @@ const METHOD_TIMEOUTS: Record<string, number> = {
   "callHierarchy/outgoingCalls": 30_000,
 };
 const DEFAULT_TIMEOUT = 20_000;
+
+/** The built-in time limits, so a test can hold them against MCP clients' request timeout. */
+export const DEFAULT_TIME_LIMITS = {
+  callBudgetMs: DEFAULTS.callBudgetMs,
+  readyTimeoutMs: DEFAULTS.readyTimeoutMs,
+  methods: { ...METHOD_TIMEOUTS, "(other)": DEFAULT_TIMEOUT },
+};
 
 interface FailureRecord {
   count: number;
@@ -305,15 +340,27 @@ export class LspPool {
 
   // ---- lifecycle -----------------------------------------------------------------
 
-  async restart(serverId?: string): Promise<void> {
-    for (const key of [...this.failures.keys()]) if (!serverId || key.startsWith(serverId + "\0")) this.failures.delete(key);
-    await Promise.all([...this.clients.values()].filter((c) => !serverId || c.id === serverId).map((c) => c.stop()));
+  async restart(serverId?: string): Promise<RestartReport> {
+    if (serverId !== undefined && !this.registry.get(serverId) && ![...this.clients.values()].some((c) => c.id === serverId)) {
+      throw new LspError("invalid_input", `no language server '${serverId}' is configured (known: ${this.registry.specs.map((s) => s.id).join(", ")})`);
+    }
+    const cleared: ServerLocation[] = [];
+    for (const key of [...this.failures.keys()]) {
+      const [id, root] = key.split("\0");
+      if (serverId && id !== serverId) continue;
+      this.failures.delete(key);
+      cleared.push({ serverId: id, root });
+    }
+    const stopping = [...this.clients.values()].filter((c) => !serverId || c.id === serverId);
+    await Promise.all(stopping.map((c) => c.stop()));
+    return { stopped: stopping.map((c) => ({ serverId: c.id, root: c.root })), cleared };
   }
 
+  /** Throws ConfigError (and changes nothing) when `config` does not make a valid registry. */
   async updateConfig(config: CodeintelConfig): Promise<void> {
     const before = this.registry;
-    this.config = config;
     this.registry = buildRegistry(config);
+    this.config = config;
     this.failures.clear();
     const changed = [...this.clients.values()].filter((c) => {
       const old = before.get(c.id);
@@ -344,13 +391,18 @@ export class LspPool {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.idleTimer);
-    const startingClients = await Promise.allSettled([...this.starting.values()]);
-    const all = new Set(this.clients.values());
-    for (const s of startingClients) if (s.status === "fulfilled") all.add(s.value);
-    await Promise.all([...all].map((c) => c.stop()));
-    for (const pid of this.livePids) killTreeSync(pid);
+    // Starting clients are in `clients` too: stopping them ends their initialize at once.
+    const starting = [...this.starting.values()];
+    await Promise.all([...this.clients.values()].map((c) => c.stop()));
+    const started = await Promise.allSettled(starting);
+    await Promise.all(started.map((s) => (s.status === "fulfilled" ? s.value.stop() : undefined)));
+    for (const pid of this.livePids) {
+      killTreeSync(pid);
+      releaseGroup(pid);
+    }
     this.livePids.clear();
     poolsAlive.delete(this);
+    await guardIdle();
   }
 
   // ---- internals -------------------------------------------------------------------
@@ -361,8 +413,16 @@ export class LspPool {
     return best;
   }
 
+  /** A request's timeout, capped by what is left of the current tool call's budget. */
   private timeoutFor(method: string): number {
-    return this.config.lsp.timeouts?.[method] ?? METHOD_TIMEOUTS[method] ?? DEFAULT_TIMEOUT;
+    const configured = this.config.lsp.timeouts?.[method] ?? METHOD_TIMEOUTS[method] ?? DEFAULT_TIMEOUT;
+    // A start is shared by every caller waiting for it: callers stop waiting on their own budget (awaitStart).
+    return method === "initialize" ? configured : Math.max(1, Math.min(configured, timeLeftInCall()));
+  }
+
+  /** How long a call waits for a loading server before asking anyway. */
+  private readyWaitMs(): number {
+    return Math.min(this.setting("readyTimeoutMs"), timeLeftInCall());
   }
 
   private setting<K extends keyof typeof DEFAULTS>(key: K): number {
@@ -409,11 +469,11 @@ export class LspPool {
       const client = await this.clientFor(spec, root, signal);
       try {
         const doc = client.sync(absPath);
-        if (client.isLoading()) await client.waitUntilReady(this.setting("readyTimeoutMs"), signal);
+        if (client.isLoading()) await client.waitUntilReady(this.readyWaitMs(), signal);
         let result = await op(client, doc.uri, doc);
         if (opts.emptyMayMeanIndexing && isEmpty(result) && client.isLoading()) {
-          const ready = await client.waitUntilReady(this.setting("readyTimeoutMs"), signal);
-          if (!ready) throw new LspError("indexing", `${spec.id} is still indexing ${root} (${client.loadingTitles().join(", ")}); retry shortly`);
+          const ready = await client.waitUntilReady(this.readyWaitMs(), signal);
+          if (!ready) throw new LspError("indexing", `timed out waiting for ${spec.id} to load: it is still indexing ${root} (${client.loadingTitles().join(", ")}); retry shortly`);
           result = await op(client, doc.uri, client.sync(absPath));
         }
         this.failures.delete(keyOf(spec.id, root));
@@ -428,18 +488,20 @@ export class LspPool {
 
   /** The running client for (spec, root), starting it (once, shared by concurrent callers) if needed. */
   private async clientFor(spec: ServerSpec, root: string, signal?: AbortSignal): Promise<LanguageServerClient> {
+    startCallClock(this.setting("callBudgetMs"));
     const key = keyOf(spec.id, root);
     const existing = this.clients.get(key);
     if (existing && existing.state === "running" && existing.isAlive()) return existing;
     const pending = this.starting.get(key);
-    if (pending) return pending;
+    if (pending) return this.awaitStart(spec, root, pending);
 
     const failure = this.failures.get(key);
-    if (failure?.broken) throw this.brokenError(spec, root, failure);
+    // Broken is not forever: once the cool-down is over, this call tries again.
+    if (failure?.broken && Date.now() < failure.nextAttemptAt) throw this.brokenError(spec, root, failure);
     const start = (async () => {
-      if (failure) {
+      if (failure && !failure.broken) {
         const wait = failure.nextAttemptAt - Date.now();
-        if (wait > DEFAULTS.maxInlineWaitMs) {
+        if (wait > Math.min(DEFAULTS.maxInlineWaitMs, timeLeftInCall())) {
           throw new LspError("unavailable", `language server '${spec.id}' failed (${failure.lastReason}); it will be restarted in ${Math.ceil(wait / 1000)} s; retry then`);
         }
         if (wait > 0) await sleep(wait, signal);
@@ -447,10 +509,36 @@ export class LspPool {
       return this.spawnClient(spec, root);
     })();
     this.starting.set(key, start);
+    // The start outlives callers that stop waiting for it; it is forgotten when it settles.
+    start.then(
+      () => this.starting.delete(key),
+      () => this.starting.delete(key),
+    );
+    return this.awaitStart(spec, root, start);
+  }
+
+  /** Waits for a start, but no longer than the current call's budget allows. */
+  private async awaitStart(spec: ServerSpec, root: string, start: Promise<LanguageServerClient>): Promise<LanguageServerClient> {
+    const left = timeLeftInCall();
+    if (left === Infinity) return start;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new LspError(
+              "timeout",
+              `timed out starting the server: language server '${spec.id}' for ${root} was not up within ${Math.round(left / 1000)} s; it goes on starting in the background; retry shortly`,
+              { serverId: spec.id },
+            ),
+          ),
+        left,
+      );
+    });
     try {
-      return await start;
+      return await Promise.race([start, gaveUp]);
     } finally {
-      this.starting.delete(key);
+      clearTimeout(timer);
     }
   }
 
@@ -469,7 +557,10 @@ export class LspPool {
     });
     this.clients.set(key, client);
     const startPromise = client.start();
-    if (client.pid !== undefined) this.livePids.add(client.pid);
+    if (client.pid !== undefined) {
+      this.livePids.add(client.pid);
+      guardGroup(client.pid);
+    }
     this.options.onEvent?.({ type: "spawn", serverId: spec.id, root, pid: client.pid });
     try {
       await startPromise;
@@ -492,7 +583,10 @@ export class LspPool {
   private onClientExit(client: LanguageServerClient, expected: boolean, reason: string, wasRunning: boolean): void {
     const key = keyOf(client.id, client.root);
     if (this.clients.get(key) === client) this.clients.delete(key);
-    if (client.pid !== undefined) this.livePids.delete(client.pid);
+    if (client.pid !== undefined) {
+      this.livePids.delete(client.pid);
+      releaseGroup(client.pid);
+    }
     this.options.onEvent?.({ type: "exit", serverId: client.id, root: client.root, expected, reason });
     // A crash during start is recorded by spawnClient, with the start error.
     const spec = this.registry.get(client.id);
@@ -503,19 +597,27 @@ export class LspPool {
     const key = keyOf(spec.id, root);
     const prev = this.failures.get(key);
     const count = (prev?.count ?? 0) + 1;
-    const backoff = Math.min(this.setting("restartBackoffMs") * 2 ** (count - 1), this.setting("restartBackoffCapMs"));
-    const record: FailureRecord = { count, lastReason: reason, nextAttemptAt: Date.now() + backoff, broken: count >= this.setting("maxRestarts") };
+    const maxRestarts = this.setting("maxRestarts");
+    const broken = count >= maxRestarts;
+    const wait = broken
+      ? Math.min(this.setting("brokenCooldownMs") * 2 ** (count - maxRestarts), this.setting("brokenCooldownCapMs"))
+      : Math.min(this.setting("restartBackoffMs") * 2 ** (count - 1), this.setting("restartBackoffCapMs"));
+    const record: FailureRecord = { count, lastReason: reason, nextAttemptAt: Date.now() + wait, broken };
     this.failures.set(key, record);
     if (record.broken) this.options.onEvent?.({ type: "broken", serverId: spec.id, root, reason });
     return record;
   }
 
   private brokenError(spec: ServerSpec, root: string, failure: FailureRecord): LspError {
+    const retryIn = Math.max(1, Math.ceil((failure.nextAttemptAt - Date.now()) / 1000));
+    const retryAt = new Date(failure.nextAttemptAt).toISOString();
     return new LspError(
       "unavailable",
       `language server '${spec.id}' is marked broken for ${root}: it failed ${failure.count} times in a row (last: ${failure.lastReason}). ` +
-        `To fix: check that it runs (${spec.command.join(" ")}); ${spec.install}. Then restart it (pool.restart / the restart command) or edit codeintel.json.`,
-      { serverId: spec.id, broken: true },
+        `codeintel tries it again in ${retryIn} s (at ${retryAt}), on the first call after that. ` +
+        `To fix: check that it runs (${spec.command.join(" ")}); ${spec.install}. Then retry at once with the restart tool ` +
+        `(\`codeintel restart ${spec.id} --url ws://HOST:PORT\`), or edit codeintel.json (reloaded when saved).`,
+      { serverId: spec.id, broken: true, retryAt },
     );
   }
 

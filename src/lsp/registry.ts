@@ -36,6 +36,12 @@ export interface ServerSpec {
    * the start and end of loading. The server counts as loading from spawn until `end` matches.
    */
   logReadiness?: { begin: RegExp; end: RegExp; title: string };
+  /**
+   * A window/logMessage that means the server can no longer answer although its own
+   * process runs on (its inner worker died): the client kills it, so the pool restarts it
+   * instead of passing on empty answers as if they were real.
+   */
+  fatalLog?: RegExp;
   builtIn: boolean;
 }
 
@@ -93,6 +99,9 @@ function builtIns(): ServerSpec[] {
         // One semantic tsserver: the syntax-only server answers during project load with partial results (hover without types, missing symbols).
         return { tsserver: { path: tsserverPath(), useSyntaxServer: "never" }, preferences: { includeCompletionsForModuleExports: false } };
       },
+      // When tsserver dies, typescript-language-server logs this error and then answers every
+      // request with null ("no hover", "no references") for as long as it lives.
+      fatalLog: /\[tsserver\] Exited/,
       install: npmInstallHint("typescript-language-server typescript@5"),
       builtIn: true,
     },
@@ -284,6 +293,7 @@ function mergeSpec(base: ServerSpec, entry: ServerConfigEntry): ServerSpec {
     install: entry.install ?? base.install,
     version: entry.version ?? (entry.command ? undefined : base.version),
     logReadiness: entry.command ? undefined : base.logReadiness,
+    fatalLog: entry.command ? undefined : base.fatalLog,
     builtIn: false,
   };
   return merged;

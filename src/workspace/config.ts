@@ -16,8 +16,8 @@
 // Unknown sections are kept in `raw` for their owners; bad shapes are reported with
 // the file name and the offending key, never silently ignored.
 
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { existsSync, readFileSync, watch, type FSWatcher } from "node:fs";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 
 export const CONFIG_FILE_NAME = "codeintel.json";
 
@@ -46,6 +46,11 @@ export interface LspSettings {
   maxRestarts?: number;
   restartBackoffMs?: number;
   restartBackoffCapMs?: number;
+  /** How long a broken server rests before the next call tries it again (doubling up to the cap). */
+  brokenCooldownMs?: number;
+  brokenCooldownCapMs?: number;
+  /** Everything one tool call may wait for (start, load, requests); keep it under the client's timeout. */
+  callBudgetMs?: number;
 }
 
 export interface CodeintelConfig {
@@ -82,6 +87,62 @@ export function loadConfig(opts: { roots: readonly string[]; explicitPath?: stri
     if (existsSync(p)) return parseConfig(readFileSync(p, "utf8"), p);
   }
   return emptyConfig();
+}
+
+const RELOAD_DEBOUNCE_MS = 150;
+
+/**
+ * Watches the file `loadConfig(opts)` reads (or would read, once it is created) and calls
+ * `onChange` with the new config after it changes, appears or goes away. A file that does not
+ * parse goes to `onError` and the previous config stays in force. Watches the folders, not the
+ * file: editors save by renaming a new file over the old one. Returns a function that stops it.
+ */
+export function watchConfig(
+  opts: { roots: readonly string[]; explicitPath?: string },
+  current: CodeintelConfig,
+  onChange: (config: CodeintelConfig) => void,
+  onError: (error: Error) => void,
+): () => void {
+  const files = opts.explicitPath ? [resolve(opts.explicitPath)] : opts.roots.map((r) => join(r, CONFIG_FILE_NAME));
+  let last = fingerprintOf(current);
+  let timer: NodeJS.Timeout | undefined;
+  const reload = () => {
+    let next: CodeintelConfig;
+    try {
+      next = loadConfig(opts);
+    } catch (e) {
+      onError(e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
+    const fingerprint = fingerprintOf(next);
+    if (fingerprint === last) return;
+    last = fingerprint;
+    onChange(next);
+  };
+  const watchers: FSWatcher[] = [];
+  for (const dir of new Set(files.map((f) => dirname(f)))) {
+    const names = new Set(files.filter((f) => dirname(f) === dir).map((f) => basename(f)));
+    try {
+      const w = watch(dir, (_event, name) => {
+        if (name !== null && !names.has(name.toString())) return;
+        clearTimeout(timer);
+        timer = setTimeout(reload, RELOAD_DEBOUNCE_MS);
+      });
+      w.on("error", () => w.close());
+      w.unref();
+      watchers.push(w);
+    } catch (e) {
+      onError(new Error(`cannot watch ${dir} for codeintel.json changes: ${(e as Error).message}`));
+    }
+  }
+  return () => {
+    clearTimeout(timer);
+    for (const w of watchers) w.close();
+  };
+}
+
+function fingerprintOf(config: CodeintelConfig): string {
+  return JSON.stringify([config.source ?? null, config.raw]);
 }
 
 export function parseConfig(text: string, source = "<config>"): CodeintelConfig {
@@ -151,7 +212,8 @@ function parseServerEntry(entry: unknown, where: string): ServerConfigEntry | fa
 function parseLsp(value: unknown, where: string): LspSettings {
   if (!isObject(value)) throw new ConfigError(`${where} must be an object`);
   const out: LspSettings = {};
-  for (const key of ["idleTimeoutMs", "maxOpenDocuments", "readyTimeoutMs", "maxRestarts", "restartBackoffMs", "restartBackoffCapMs"] as const) {
+  const numbers = ["idleTimeoutMs", "maxOpenDocuments", "readyTimeoutMs", "maxRestarts", "restartBackoffMs", "restartBackoffCapMs", "brokenCooldownMs", "brokenCooldownCapMs", "callBudgetMs"] as const;
+  for (const key of numbers) {
     const v = value[key];
     if (v === undefined) continue;
     if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new ConfigError(`${where}.${key} must be a non-negative number`);

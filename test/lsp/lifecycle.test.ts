@@ -164,7 +164,7 @@ describe("pool lifecycle", () => {
     await expect(pool.documentSymbols(files[0])).rejects.toMatchObject({ code: "not_found" });
   });
 
-  it("kills its servers when the process exits without dispose()", () => {
+  it("kills its servers when the process exits without dispose()", async () => {
     // The "silent" server ignores stdin EOF, so only codeintel's exit hook can stop it.
     const poolModule = new URL("../../dist/src/lsp/pool.js", import.meta.url).href;
     const script = `
@@ -178,7 +178,8 @@ describe("pool lifecycle", () => {
     expect(r.stderr).toBe("");
     const pids = JSON.parse(r.stdout) as number[];
     expect(pids).toHaveLength(1);
-    expect(liveInGroups(pids)).toEqual([]);
+    // SIGKILL is delivered asynchronously: on a loaded machine the group may take a moment to go.
+    await eventually(() => liveInGroups(pids), (l) => l.length === 0, 5_000);
   });
 
   it("leaves no process behind after every pool is disposed", async () => {

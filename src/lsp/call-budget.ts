@@ -1,0 +1,44 @@
+// One tool call's time budget. An agent's MCP client gives up on a request after 60 s
+// by default (the SDK's DEFAULT_REQUEST_TIMEOUT_MSEC) and shows a generic timeout, so
+// codeintel must answer before that with an error naming the slow step. One call may
+// wait on several steps — the server's start, its loading, a request, a second request
+// after a crash or after loading, and a tool may make several pool calls (find the
+// symbol, then hover it) — so every step draws on one deadline. It travels with the call
+// in AsyncLocalStorage: the tool runner opens the scope, the pool fixes the deadline on
+// its first use (from its config) and caps each wait by what is left. Work the call
+// started in the background (a lazily started indexer) is capped only until it returns.
+//
+//   inOneCall(fn)                 run fn as one call (the tool runner)
+//   startCallClock(budgetMs)      fix the call's deadline if not yet fixed (the pool)
+//   timeLeftInCall()              ms until the deadline; Infinity outside a call
+
+import { AsyncLocalStorage } from "node:async_hooks";
+
+interface CallScope {
+  deadline?: number;
+  ended?: boolean;
+}
+
+const scopes = new AsyncLocalStorage<CallScope>();
+
+export function inOneCall<T>(fn: () => Promise<T>): Promise<T> {
+  const scope: CallScope = {};
+  return scopes.run(scope, async () => {
+    try {
+      return await fn();
+    } finally {
+      scope.ended = true;
+    }
+  });
+}
+
+export function startCallClock(budgetMs: number): void {
+  const scope = scopes.getStore();
+  if (scope && !scope.ended && scope.deadline === undefined) scope.deadline = Date.now() + budgetMs;
+}
+
+export function timeLeftInCall(): number {
+  const scope = scopes.getStore();
+  const deadline = scope?.ended ? undefined : scope?.deadline;
+  return deadline === undefined ? Infinity : Math.max(0, deadline - Date.now());
+}
