@@ -99,9 +99,10 @@ async function defaultCharacter(deps: NavigationDeps, absPath: string, line0: nu
     // Without an outline (a server without documentSymbol) the identifier scan below still applies.
     if (signal.aborted) throw e;
   }
+  // Only symbols whose name is written there: tsserver also lists anonymous ones ("reduce() callback" at its `(`).
   const declared = flattenSymbols(symbols)
+    .filter(({ symbol: s }) => s.selectionRange.start.line === line0 && namesAt(lineText, s.selectionRange.start.character, s.name))
     .map((s) => s.symbol.selectionRange.start)
-    .filter((p) => p.line === line0)
     .sort((a, b) => a.character - b.character)[0];
   if (declared) return declared.character;
   for (const m of lineText.matchAll(IDENTIFIER)) if (!KEYWORDS.has(m[0])) return m.index;
@@ -109,6 +110,14 @@ async function defaultCharacter(deps: NavigationDeps, absPath: string, line0: nu
 }
 
 const IDENTIFIER = /[\p{L}_$][\p{L}\p{N}_$]*/gu;
+const IDENTIFIER_HERE = /[\p{L}_$][\p{L}\p{N}_$]*/uy;
+
+/** True when the identifier at `character` starts `name` (names may be decorated: `area(const circle *)`). */
+function namesAt(lineText: string, character: number, name: string): boolean {
+  IDENTIFIER_HERE.lastIndex = character;
+  const id = IDENTIFIER_HERE.exec(lineText)?.[0];
+  return id !== undefined && name.startsWith(id);
+}
 
 /** Keywords of the languages codeintel serves that start declaration and statement lines. */
 const KEYWORDS = new Set(
