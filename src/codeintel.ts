@@ -124,7 +124,15 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
 
   const finder = new FileFinder({ watch: options.watch ?? true, onWarning: (m) => log(`codeintel: ${m}`) });
   closers.push(() => finder.close());
-  const pool = new LspPool({ roots, config });
+  // Workspace-symbol samples come from the finder's file list (it honours .gitignore), not a second walk.
+  const pool = new LspPool({
+    roots,
+    config,
+    filesOf: (root) => {
+      const index = finder.openRoot(root);
+      return index.loaded ? index.paths() : undefined;
+    },
+  });
   closers.push(() => pool.dispose());
   if (options.watch ?? true) {
     // A saved codeintel.json takes effect at once: changed servers restart, broken marks clear.

@@ -1,6 +1,8 @@
 // A small JSON Schema check for tool inputs (the subset tool schemas use: type, required,
-// properties, additionalProperties, enum, items, minimum/maximum, minLength). It exists so
-// every transport answers wrong params with one clear message naming the field.
+// properties, additionalProperties, enum, items, minimum/maximum, minLength/maxLength). It exists so
+// every transport answers wrong params with one clear message naming the field (and the field
+// meant, for a mistyped one), before a tool spends any work on oversized input.
+import { closestName } from "../tools/edit-distance.js";
 
 type Schema = Record<string, unknown>;
 
@@ -20,6 +22,9 @@ export function checkAgainstSchema(value: unknown, schema: Schema, path = "param
   if (typeof value === "string" && typeof schema.minLength === "number" && value.length < schema.minLength) {
     return `${path} must have at least ${schema.minLength} characters`;
   }
+  if (typeof value === "string" && typeof schema.maxLength === "number" && value.length > schema.maxLength) {
+    return `${path} must have at most ${schema.maxLength} characters (got ${value.length})`;
+  }
   if (Array.isArray(value) && schema.items && typeof schema.items === "object") {
     for (let i = 0; i < value.length; i++) {
       const problem = checkAgainstSchema(value[i], schema.items as Schema, `${path}[${i}]`);
@@ -38,7 +43,8 @@ export function checkAgainstSchema(value: unknown, schema: Schema, path = "param
         const problem = checkAgainstSchema(v, sub, `${path}.${key}`);
         if (problem) return problem;
       } else if (schema.additionalProperties === false) {
-        return `${path}.${key} is not a known parameter (known: ${Object.keys(props).join(", ") || "none"})`;
+        const meant = closestName(key, Object.keys(props));
+        return `${path}.${key.slice(0, 64)} is not a known parameter${meant ? `; did you mean \`${meant}\`?` : ""} (known: ${Object.keys(props).join(", ") || "none"})`;
       }
     }
   }

@@ -40,6 +40,13 @@ export interface ClientOptions {
 
 export type ClientState = "starting" | "running" | "stopping" | "stopped";
 
+/** One piece of work the server reports through $/progress (or log lines): what, and how far. */
+interface LoadingWork {
+  title: string;
+  message?: string;
+  percentage?: number;
+}
+
 interface PendingRequest {
   reject(e: Error): void;
 }
@@ -62,7 +69,7 @@ export class LanguageServerClient {
   private connection?: MessageConnection;
   readonly documents: DocumentSet;
   private readonly pending = new Set<PendingRequest>();
-  private readonly activeProgress = new Map<string | number, string>();
+  private readonly activeProgress = new Map<string | number, LoadingWork>();
   /** When the current loading period began (progress went from none to some). */
   private loadingSince = Date.now();
   private readonly progressWaiters = new Set<() => void>();
@@ -248,7 +255,20 @@ export class LanguageServerClient {
   }
 
   loadingTitles(): string[] {
-    return [...this.activeProgress.values()];
+    return [...this.activeProgress.values()].map((w) => w.title);
+  }
+
+  /** The loading work with its latest message and percentage, for progress reports ("Initializing… 40%"). */
+  loadingDetails(): string[] {
+    return [...this.activeProgress.values()].map(
+      (w) => `${w.title}${w.message ? `: ${w.message}` : ""}${w.percentage !== undefined ? ` (${Math.round(w.percentage)}%)` : ""}`,
+    );
+  }
+
+  /** Calls `listener` on every progress change (begin, report, end) until the returned function is called. */
+  onProgressChange(listener: () => void): () => void {
+    this.progressWaiters.add(listener);
+    return () => this.progressWaiters.delete(listener);
   }
 
   /**
@@ -263,9 +283,9 @@ export class LanguageServerClient {
     return waitFor(() => !this.isLoading(), this.progressWaiters, remaining, signal);
   }
 
-  private beginProgress(token: string | number, title: string): void {
+  private beginProgress(token: string | number, title: string, message?: string, percentage?: number): void {
     if (this.activeProgress.size === 0) this.loadingSince = Date.now();
-    this.activeProgress.set(token, title);
+    this.activeProgress.set(token, { title, message, percentage });
   }
 
   supportsPullDiagnostics(): boolean {
@@ -355,8 +375,10 @@ export class LanguageServerClient {
     connection.onRequest(() => null);
 
     connection.onUnhandledProgress(({ token, value }: { token: string | number; value: unknown }) => {
-      const v = value as { kind?: string; title?: string };
-      if (v?.kind === "begin") this.beginProgress(token, v.title ?? "working");
+      const v = value as { kind?: string; title?: string; message?: string; percentage?: number };
+      const work = this.activeProgress.get(token);
+      if (v?.kind === "begin") this.beginProgress(token, v.title ?? "working", v.message, v.percentage);
+      else if (v?.kind === "report" && work) this.activeProgress.set(token, { title: work.title, message: v.message ?? work.message, percentage: v.percentage ?? work.percentage });
       else if (v?.kind === "end") this.activeProgress.delete(token);
       wake(this.progressWaiters);
     });

@@ -7,12 +7,15 @@
 //   pool.serverFor(absPath)      → { serverId, root } | null     which server would answer for a file (no spawn)
 //   pool.fingerprint(absPath)    → { serverId, version, configHash } | null   for cache keys
 //   pool.loadingFor(absPath)     → progress titles while that server is still loading (answers may be partial)
+//   pool.warmUp(absPath, { signal?, onProgress? })   starts the server, opens the file and waits for the
+//                                                      project load (bounded); → what is still loading
 //   pool.hover(absPath, pos, signal?)                → Hover | null
 //   pool.definition / typeDefinition / implementation(absPath, pos, signal?) → Location[] (links normalised)
 //   pool.references(absPath, pos, { includeDeclaration }?, signal?)         → Location[]
 //   pool.documentSymbols(absPath, signal?)           → DocumentSymbol[] (hierarchical; SymbolInformation[]
 //                                                      answers are normalised to flat DocumentSymbols)
-//   pool.workspaceSymbols(query, root, signal?)      → WorkspaceSymbolHit[] (every server that has files in root)
+//   pool.workspaceSymbols(query, root, signal?, onProgress?)     → WorkspaceSymbolHit[] (every server with files in root)
+//   pool.searchWorkspaceSymbols(query, root, { signal?, onProgress? }) → { hits, partial } (why hits may be missing)
 //   pool.prepareCallHierarchy(absPath, pos, signal?) → CallHierarchyItem[]
 //   pool.incomingCalls / outgoingCalls(item, absPath, signal?)
 //   pool.diagnostics(absPath, signal?)               → Diagnostic[] for the file as it is on disk now
@@ -44,8 +47,7 @@
 // "unavailable" (no server for the language, not installed, broken), "indexing"
 // (still loading: retry), "timeout", "cancelled", "not_found".
 
-import { existsSync, readdirSync } from "node:fs";
-import { extname, join } from "node:path";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type {
   CallHierarchyIncomingCall,
@@ -64,12 +66,15 @@ import type {
 } from "vscode-languageserver-protocol";
 import { emptyConfig, type CodeintelConfig } from "../workspace/config.js";
 import { isInside } from "../workspace/paths.js";
+import { parseIgnoreFile } from "../workspace/ignore.js";
+import { walkTree } from "../workspace/walk.js";
 import { LanguageServerClient } from "./client.js";
 import { uriOf } from "./documents.js";
 import { startCallClock, timeLeftInCall } from "./call-budget.js";
 import { LspError } from "./errors.js";
 import { guardGroup, guardIdle, releaseGroup } from "./orphan-guard.js";
 import { killTreeSync } from "./process-tree.js";
+import { sampleFilesBySpec } from "./project-sample.js";
 import { buildRegistry, findServerRoot, type ServerFingerprint, type ServerRegistry, type ServerSpec } from "./registry.js";
 
 export type { ServerFingerprint } from "./registry.js";
@@ -80,6 +85,21 @@ export interface LspPoolOptions {
   config?: CodeintelConfig;
   /** Lifecycle events, for logs and tests. */
   onEvent?: (e: PoolEvent) => void;
+  /**
+   * The files of a project root (root-relative, '/'-separated; undefined while not listed yet):
+   * the finder's list, so samples honour .gitignore like the rest of codeintel. Without it the
+   * pool walks the root itself (bounded).
+   */
+  filesOf?: (projectRoot: string) => readonly string[] | undefined;
+}
+
+/** Reports what a call is waiting for ("starting pyright", "waiting for pyright to load (…)"). */
+export type QueryProgress = (message: string) => void;
+
+export interface WorkspaceSymbolSearch {
+  hits: WorkspaceSymbolHit[];
+  /** Why hits may be missing: a server still loading or failing. Empty when every server answered loaded. */
+  partial: string[];
 }
 
 export type PoolEvent =
@@ -156,6 +176,10 @@ const METHOD_TIMEOUTS: Record<string, number> = {
   "callHierarchy/outgoingCalls": 30_000,
 };
 const DEFAULT_TIMEOUT = 20_000;
+/** Files looked at for workspace-symbol samples when no file list is given. */
+const SAMPLE_WALK_MAX = 20_000;
+/** Folders of dependencies and environments the sample walk skips even when no .gitignore does. */
+const SAMPLE_WALK_SKIP = parseIgnoreFile("node_modules/\n.venv/\nvenv/\n__pycache__/\n", "");
 
 /** The built-in time limits, so a test can hold them against MCP clients' request timeout. */
 export const DEFAULT_TIME_LIMITS = {
@@ -218,6 +242,21 @@ export class LspPool {
   fingerprint(absPath: string): ServerFingerprint | null {
     const spec = this.registry.specFor(absPath);
     return spec ? this.registry.fingerprint(spec) : null;
+  }
+
+  /**
+   * Starts the server for `absPath` if needed, opens the file (tsserver loads its project then)
+   * and waits, up to readyTimeoutMs from the start of loading, until the server has loaded.
+   * Resolves with what it is still loading: empty when answers will cover the whole project.
+   */
+  async warmUp(absPath: string, opts: { signal?: AbortSignal; onProgress?: QueryProgress } = {}): Promise<string[]> {
+    const { spec, root } = this.locate(absPath);
+    const running = this.clients.get(keyOf(spec.id, root));
+    if (!running?.isAlive()) opts.onProgress?.(`starting ${spec.id}`);
+    const client = await this.clientFor(spec, root, opts.signal);
+    client.sync(absPath);
+    await this.waitLoaded(client, opts.signal, opts.onProgress);
+    return client.isAlive() ? client.loadingTitles() : [];
   }
 
   // ---- queries -------------------------------------------------------------------
@@ -285,18 +324,27 @@ export class LspPool {
 
   /**
    * Live workspace symbol search in `root` across every server with files there.
-   * Servers that need an open file for project context (tsserver) get one.
+   * Servers that need an open file for project context (tsserver) get one of their project.
    */
-  async workspaceSymbols(query: string, root: string, signal?: AbortSignal): Promise<WorkspaceSymbolHit[]> {
+  async workspaceSymbols(query: string, root: string, signal?: AbortSignal, onProgress?: QueryProgress): Promise<WorkspaceSymbolHit[]> {
+    return (await this.searchWorkspaceSymbols(query, root, { signal, onProgress })).hits;
+  }
+
+  /** workspaceSymbols, saying why the hits may be incomplete (a server still loading, or failing while others answered). */
+  async searchWorkspaceSymbols(query: string, root: string, opts: { signal?: AbortSignal; onProgress?: QueryProgress } = {}): Promise<WorkspaceSymbolSearch> {
+    const { signal, onProgress } = opts;
     const projectRoot = this.options.roots.find((r) => isInside(r, root));
     if (!projectRoot) throw new LspError("invalid_input", `${root} is not inside a project root`);
-    const samples = sampleFilesBySpec(root, this.registry);
+    const samples = sampleFilesBySpec(root, projectRoot, this.registry, this.candidateFiles(projectRoot, signal));
     if (samples.size === 0) throw new LspError("unavailable", `no file in ${root} has a language server configured`);
     const hits: WorkspaceSymbolHit[] = [];
+    const partial: string[] = [];
     const errors: LspError[] = [];
     await Promise.all(
       [...samples.values()].map(async (sample) => {
         try {
+          await this.warmUp(sample, { signal, onProgress });
+          onProgress?.(`searching ${this.registry.specFor(sample)!.id} symbols`);
           const found = await this.query(
             sample,
             signal,
@@ -309,14 +357,17 @@ export class LspPool {
             { emptyMayMeanIndexing: query !== "" },
           );
           hits.push(...found.filter((h) => isInside(root, h.absPath)));
+          const loading = this.loadingFor(sample);
+          if (loading.length > 0) partial.push(`${this.registry.specFor(sample)!.id} was still loading (${loading.join(", ")})`);
         } catch (e) {
-          if (e instanceof LspError) errors.push(e);
-          else throw e;
+          if (!(e instanceof LspError)) throw e;
+          errors.push(e);
+          partial.push(e.message.split("\n")[0]!);
         }
       }),
     );
     if (hits.length === 0 && errors.length > 0) throw errors[0];
-    return hits;
+    return { hits, partial };
   }
 
   // ---- watcher hooks -----------------------------------------------------------
@@ -456,15 +507,7 @@ export class LspPool {
     op: (c: LanguageServerClient, uri: string, doc: ReturnType<LanguageServerClient["sync"]>) => Promise<T>,
     opts: { emptyMayMeanIndexing?: boolean } = {},
   ): Promise<T> {
-    if (this.disposed) throw new LspError("unavailable", "the language server pool has been shut down");
-    const spec = this.registry.specFor(absPath);
-    if (!spec) throw this.registry.noServerError(absPath);
-    const projectRoot = this.projectRootOf(absPath);
-    if (!projectRoot) throw new LspError("invalid_input", `${absPath} is outside every project root`);
-    // No server is started for a file that is not there.
-    if (!existsSync(absPath)) throw new LspError("not_found", `file ${absPath} does not exist`);
-    const root = findServerRoot(absPath, projectRoot, spec.rootMarkers);
-
+    const { spec, root } = this.locate(absPath);
     for (let attempt = 0; ; attempt++) {
       const client = await this.clientFor(spec, root, signal);
       try {
@@ -483,6 +526,56 @@ export class LspPool {
         if (crashed && attempt === 0 && !signal?.aborted) continue;
         throw e;
       }
+    }
+  }
+
+  /** The server spec and server root for a file, or why there is none. */
+  private locate(absPath: string): { spec: ServerSpec; root: string } {
+    if (this.disposed) throw new LspError("unavailable", "the language server pool has been shut down");
+    const spec = this.registry.specFor(absPath);
+    if (!spec) throw this.registry.noServerError(absPath);
+    const projectRoot = this.projectRootOf(absPath);
+    if (!projectRoot) throw new LspError("invalid_input", `${absPath} is outside every project root`);
+    // No server is started for a file that is not there.
+    if (!existsSync(absPath)) throw new LspError("not_found", `file ${absPath} does not exist`);
+    return { spec, root: findServerRoot(absPath, projectRoot, spec.rootMarkers) };
+  }
+
+  /** Waits (bounded by readyTimeoutMs from the start of loading) until the client reports no loading, reporting each change. */
+  private async waitLoaded(client: LanguageServerClient, signal?: AbortSignal, onProgress?: QueryProgress): Promise<boolean> {
+    if (!client.isLoading()) return true;
+    const report = () => {
+      if (client.isLoading()) onProgress?.(`waiting for ${client.id} to load (${client.loadingDetails().join(", ")})`);
+    };
+    report();
+    const stop = onProgress ? client.onProgressChange(report) : undefined;
+    try {
+      return await client.waitUntilReady(this.setting("readyTimeoutMs"), signal);
+    } finally {
+      stop?.();
+    }
+  }
+
+  /** The files of a project root: the given list, else a bounded walk honouring .gitignore. */
+  private candidateFiles(projectRoot: string, signal?: AbortSignal): readonly string[] {
+    const listed = this.options.filesOf?.(projectRoot);
+    if (listed) return listed;
+    const enough = new AbortController();
+    let count = 0;
+    const onAbort = () => enough.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const walked = walkTree(projectRoot, {
+        signal: enough.signal,
+        extraRules: SAMPLE_WALK_SKIP,
+        onBatch: (batch) => {
+          count += batch.length;
+          if (count >= SAMPLE_WALK_MAX) enough.abort();
+        },
+      });
+      return walked.entries.filter((e) => !e.dir).map((e) => e.path);
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 
@@ -691,32 +784,4 @@ function toHit(serverId: string, s: SymbolInformation | WorkspaceSymbol): Worksp
   const uri = s.location.uri;
   if (!uri.startsWith("file:")) return [];
   return [{ serverId, name: s.name, kind: s.kind, containerName: s.containerName, absPath: fileURLToPath(uri), range: "range" in s.location ? s.location.range : undefined }];
-}
-
-const SKIP_DIRS = new Set(["node_modules", ".git", "dist", "build", "out", ".venv", "venv", "__pycache__", "target", ".cache"]);
-
-/** One sample file per server with files in `root` (bounded breadth-first scan). */
-function sampleFilesBySpec(root: string, registry: ServerRegistry, maxEntries = 5000): Map<string, string> {
-  const found = new Map<string, string>();
-  const queue = [root];
-  let seen = 0;
-  while (queue.length > 0 && seen < maxEntries) {
-    const dir = queue.shift()!;
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      if (++seen > maxEntries) break;
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith(".")) queue.push(join(dir, e.name));
-      } else if (e.isFile()) {
-        const spec = registry.specFor(e.name);
-        if (spec && !found.has(spec.id) && extname(e.name) !== ".json") found.set(spec.id, join(dir, e.name));
-      }
-    }
-  }
-  return found;
 }

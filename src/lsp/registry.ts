@@ -111,6 +111,14 @@ function builtIns(): ServerSpec[] {
       rootMarkers: ["pyrightconfig.json", "pyproject.toml", "setup.py", "setup.cfg", "requirements.txt"],
       command: ["node", "npm:pyright/langserver.index.js", "--stdio"],
       settings: { python: { analysis: { autoSearchPaths: true, useLibraryCodeForTypes: true, diagnosticMode: "openFilesOnly" } } },
+      // Pyright sends no $/progress while it finds the project's files, yet answers references meanwhile
+      // from the open file alone (1 reference cold, 34 a second later on click). Its log says when the
+      // file list is in: "Found 16 source files" after each configuration load.
+      logReadiness: {
+        begin: /^(No include entries specified|Loading configuration file at)/,
+        end: /^(Found \d+ source files?|No source files found)/,
+        title: "pyright: finding the project's source files",
+      },
       install: npmInstallHint("pyright"),
       builtIn: true,
     },

@@ -44,8 +44,8 @@ export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, F
     inputSchema: {
       type: "object",
       properties: {
-        query: { type: "string", description: "fuzzy query, e.g. 'readme' or 'src button .tsx$'; empty lists the shortest paths" },
-        roots: { type: "array", items: { type: "string" }, description: "folders to search (inside the project roots); default: all project roots" },
+        query: { type: "string", maxLength: MAX_QUERY, description: "fuzzy query, e.g. 'readme' or 'src button .tsx$'; empty lists the shortest paths" },
+        roots: { type: "array", items: { type: "string", maxLength: 4096 }, description: "folders to search (inside the project roots); default: all project roots" },
         limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: 50 },
       },
       required: ["query"],

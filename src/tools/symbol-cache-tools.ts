@@ -7,15 +7,15 @@
 //   `caches.get(root)` returns the root's SymbolCache (see src/symbols/registry.ts).
 import { join } from "node:path";
 import type { SymbolCache } from "../symbols/symbol-cache.js";
-import { parseKinds } from "../symbols/symbol-kinds.js";
 import type { FlatSymbol, SymbolHit } from "../symbols/types.js";
 import { confinePath } from "../workspace/paths.js";
-import { guarded, kindName, paging, SourceCache, type NavigationDeps } from "./navigation/common.js";
+import { completenessProperties, guarded, kindName, MAX_NAME_CHARS, MAX_PATH_CHARS, paging, partialLine, progressOf, SourceCache, type NavigationDeps } from "./navigation/common.js";
 import { groupedByFile, plural, truncationNote } from "./navigation/render.js";
 import {
   bySourceOrder,
   createDocumentSymbolsTool,
   createWorkspaceSymbolsTool,
+  kindFilter,
   outlineEntry,
   qualify,
   type DocumentSymbolsOutput,
@@ -57,21 +57,17 @@ export function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Too
       ...live.inputSchema,
       properties: {
         ...live.inputSchema.properties,
-        path: { type: "string", description: "Only files under this root-relative path prefix (`src/lsp/`) or matching this glob (`**/*.test.ts`)." },
-        container: { type: "string", description: "Only symbols declared directly inside this class, namespace or module (case-insensitive)." },
+        path: { type: "string", maxLength: MAX_PATH_CHARS, description: "Only files under this root-relative path prefix (`src/lsp/`) or matching this glob (`**/*.test.ts`)." },
+        container: { type: "string", maxLength: MAX_NAME_CHARS, description: "Only symbols declared directly inside this class, namespace or module (case-insensitive)." },
       },
     },
-    outputSchema: { ...live.outputSchema, properties: { ...live.outputSchema.properties, index: { type: "object" } } },
+    outputSchema: { ...live.outputSchema, properties: { ...live.outputSchema.properties, ...completenessProperties, index: { type: "object" } } },
     run: (input, ctx) =>
       guarded(async () => {
         if (typeof input.query !== "string") throw new ToolError("invalid_input", "`query` must be a string");
         const { limit, offset } = paging(input);
-        let kinds: number[] | undefined;
-        try {
-          kinds = input.kind ? parseKinds([input.kind]) : undefined;
-        } catch (e) {
-          throw new ToolError("invalid_input", (e as Error).message);
-        }
+        const kinds = kindFilter(input.kind);
+        const report = progressOf(ctx);
         const scopes = input.root ? [confinePath(input.root, deps.roots)] : deps.roots.map((root) => ({ root, relPath: "", absPath: root }));
         const sources = new SourceCache(deps.roots);
         const entries: WorkspaceSymbolEntry[] = [];
@@ -85,6 +81,8 @@ export function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Too
             const r = await live.run({ ...input }, ctx);
             return { structured: { ...r.structured, index: { source: "live", complete: false } }, text: r.text };
           }
+          const building = cache.complete ? null : cache.indexer.progress;
+          if (building) report?.(`the symbol index is still being built (${building.done}/${building.total} files); asking the language servers too`);
           const prefix = scope.relPath ? scope.relPath.replace(/\/?$/, "/") : undefined;
           const path = input.path ? (prefix && !input.path.startsWith(prefix) ? prefix + input.path.replace(/^\.\//, "") : input.path) : prefix;
           const answer = await cache.search({ query: input.query, kinds, path, container: input.container, limit: Math.min(offset + limit + 1, 1000) }, ctx.signal);
@@ -103,15 +101,18 @@ export function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Too
         const page = { total: ordered.length, offset, results, omitted };
         const head = page.total === 0 ? `no symbols match '${input.query}'` : `${plural(page.total, "symbol")}${more ? "+" : ""} match '${input.query}'`;
         const lines = [head];
+        const p = note.progress;
+        const building = `the symbol index is still being built${p ? ` (${p.done}/${p.total} files${p.etaMs !== null ? `, about ${Math.ceil(p.etaMs / 1000)} s left` : ""})` : ""}`;
+        const completeness = note.complete
+          ? { complete: true }
+          : { complete: false, reason: `${building}; ${note.source === "cache+live" ? "live language-server results are included" : `live search: ${liveError ?? "no hits"}`}` };
+        const partial = partialLine(completeness);
+        if (partial) lines.unshift(partial);
         lines.push(...groupedByFile(page.results, (e) => `${e.line}:${e.column} ${e.kind} ${e.container ? e.container + "." : ""}${e.name}`));
         const cut = truncationNote(page, limit);
         if (cut) lines.push(cut);
         else if (more) lines.push("(more matches exist: narrow the query, or use kind/path filters)");
-        if (!note.complete) {
-          const p = note.progress;
-          lines.push(`note: the symbol index is still being built${p ? ` (${p.done}/${p.total} files${p.etaMs !== null ? `, about ${Math.ceil(p.etaMs / 1000)} s left` : ""})` : ""}; ${note.source === "cache+live" ? "live language-server results are included" : `results may be missing${liveError ? ` (live search: ${liveError})` : ""}`}`);
-        }
-        return { structured: { query: input.query, ...page, index: note }, text: lines.join("\n") };
+        return { structured: { query: input.query, ...page, ...completeness, index: note }, text: lines.join("\n") };
       }),
   };
 }

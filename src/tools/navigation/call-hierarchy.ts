@@ -3,7 +3,19 @@
 import type { CallHierarchyItem, Range } from "vscode-languageserver-protocol";
 import { fileURLToPath } from "node:url";
 import { ToolError, type Tool } from "../tool.js";
-import { guarded, kindName, readOnly, SourceCache, targetProperties, type NavigationDeps } from "./common.js";
+import {
+  completenessOf,
+  completenessProperties,
+  guarded,
+  kindName,
+  partialLine,
+  progressOf,
+  readOnly,
+  SourceCache,
+  targetProperties,
+  type Completeness,
+  type NavigationDeps,
+} from "./common.js";
 import { describeTarget, targetOutputSchema, type TargetInput } from "./location-tools.js";
 import { groupedByFile, plural, sortEntries } from "./render.js";
 import { resolveTarget } from "./target.js";
@@ -19,7 +31,7 @@ export interface CallEntry {
   callSites: { line: number; column: number }[];
 }
 
-export interface CallHierarchyOutput {
+export interface CallHierarchyOutput extends Completeness {
   target: { path: string; line: number; column: number; symbol?: string };
   item: { name: string; kind: string; path: string; line: number; column: number } | null;
   incoming?: CallEntry[];
@@ -39,22 +51,27 @@ export function createCallHierarchyTool(deps: NavigationDeps): Tool<TargetInput 
       type: "object",
       properties: { ...targetProperties, direction: { type: "string", enum: ["incoming", "outgoing", "both"], description: "Default both." } },
       required: ["file"],
+      additionalProperties: false,
     },
     outputSchema: {
       type: "object",
-      properties: { target: targetOutputSchema, item: { type: ["object", "null"] }, incoming: { type: "array" }, outgoing: { type: "array" } },
-      required: ["target", "item"],
+      properties: { target: targetOutputSchema, item: { type: ["object", "null"] }, incoming: { type: "array" }, outgoing: { type: "array" }, ...completenessProperties },
+      required: ["target", "item", "complete"],
     },
     annotations: readOnly,
     run: (input, ctx) =>
       guarded(async () => {
         const direction = input.direction ?? "both";
         if (!["incoming", "outgoing", "both"].includes(direction)) throw new ToolError("invalid_input", "`direction` must be incoming, outgoing or both");
-        const target = await resolveTarget(deps, input, ctx.signal);
+        const report = progressOf(ctx);
+        const target = await resolveTarget(deps, input, ctx.signal, report);
+        report?.("querying the call hierarchy");
         const targetOut = { path: target.relPath, line: target.line, column: target.column, ...(target.symbol ? { symbol: target.symbol.name } : {}) };
         const items = await deps.pool.prepareCallHierarchy(target.absPath, target.position, ctx.signal);
         if (items.length === 0) {
-          return { structured: { target: targetOut, item: null }, text: `no function or method at ${describeTarget(targetOut)} (call hierarchy needs a callable symbol)` };
+          const completeness = completenessOf(deps, target.absPath);
+          const text = `no function or method at ${describeTarget(targetOut)} (call hierarchy needs a callable symbol)`;
+          return { structured: { target: targetOut, item: null, ...completeness }, text: [partialLine(completeness), text].filter(Boolean).join("\n") };
         }
         const item = items[0];
         const sources = new SourceCache(deps.roots);
@@ -64,6 +81,7 @@ export function createCallHierarchyTool(deps: NavigationDeps): Tool<TargetInput 
         const out: CallHierarchyOutput = {
           target: targetOut,
           item: { name: item.name, kind: kindName(item.kind), path: sources.displayPath(itemPath), line: itemPos.line, column: itemPos.column },
+          complete: true,
         };
         const text = [`call hierarchy of ${kindName(item.kind)} ${item.name} (${out.item!.path}:${itemPos.line}:${itemPos.column})`];
         if (direction !== "outgoing") {
@@ -76,6 +94,9 @@ export function createCallHierarchyTool(deps: NavigationDeps): Tool<TargetInput 
           out.outgoing = sortEntries(calls.map((c) => callEntry(c.to, c.fromRanges, itemPath, sources))).slice(0, MAX_CALLS);
           text.push(...renderCalls("outgoing (callees)", out.outgoing));
         }
+        Object.assign(out, completenessOf(deps, target.absPath));
+        const partial = partialLine(out);
+        if (partial) text.unshift(partial);
         return { structured: out, text: text.join("\n") };
       }),
   };

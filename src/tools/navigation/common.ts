@@ -5,9 +5,9 @@ import { readFileSync, statSync } from "node:fs";
 import { ConfigError } from "../../workspace/config.js";
 import { PathError, toRootRelative } from "../../workspace/paths.js";
 import { LspError } from "../../lsp/errors.js";
-import type { LspPool } from "../../lsp/pool.js";
+import type { LspPool, QueryProgress } from "../../lsp/pool.js";
 import { splitLines, utf16ToColumn } from "../../lsp/positions.js";
-import { ToolError } from "../tool.js";
+import { ToolError, type ToolContext } from "../tool.js";
 
 export interface NavigationDeps {
   pool: LspPool;
@@ -16,6 +16,10 @@ export interface NavigationDeps {
 }
 
 export const DEFAULT_LIMIT = 50;
+/** Input caps (enforced by the schema check): long enough for any real path or name, short enough to bound the work. */
+export const MAX_PATH_CHARS = 4096;
+export const MAX_NAME_CHARS = 512;
+export const MAX_QUERY_CHARS = 1000;
 export const MAX_LIMIT = 1000;
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 const SNIPPET_MAX = 200;
@@ -39,6 +43,7 @@ export async function guarded<T>(fn: () => Promise<T>): Promise<T> {
 
 export const fileProperty = {
   type: "string",
+  maxLength: MAX_PATH_CHARS,
   description: "Source file: a path relative to a project root (e.g. `src/app.ts`) or an absolute path inside one.",
 };
 
@@ -52,6 +57,7 @@ export const targetProperties = {
   },
   symbol: {
     type: "string",
+    maxLength: MAX_NAME_CHARS,
     description: "Instead of line/column: the name of a symbol declared in the file, optionally qualified (`Class.method`). With `line`, picks the declaration on that line.",
   },
 };
@@ -75,6 +81,47 @@ export const locationSchema = {
   },
   required: ["path", "line", "column"],
 };
+
+/**
+ * Whether an answer covers the whole project. Language servers answer references, implementations,
+ * calls and symbol searches while they still load the project, from the files they have so far
+ * (pyright: 1 reference cold, 34 once loaded); such an answer is passed on marked partial.
+ */
+export interface Completeness {
+  complete: boolean;
+  /** Why the answer may be partial (set when complete is false). */
+  reason?: string;
+}
+
+export const completenessProperties = {
+  complete: { type: "boolean", description: "False when the answer may be partial (the language server was still loading the project); `reason` says why." },
+  reason: { type: "string", description: "Why the answer may be partial." },
+};
+
+/** Complete unless the server for `absPath` is still loading now that it has answered. */
+export function completenessOf(deps: NavigationDeps, absPath: string): Completeness {
+  const loading = deps.pool.loadingFor(absPath);
+  if (loading.length === 0) return { complete: true };
+  return { complete: false, reason: `${deps.pool.serverFor(absPath)?.serverId ?? "the language server"} was still loading the project (${loading.join(", ")})` };
+}
+
+/** The first line of a partial answer's text. */
+export function partialLine(c: Completeness): string | undefined {
+  return c.complete ? undefined : `partial answer: ${c.reason ?? "the language server was still loading"}; results may be missing — retry shortly for the full list`;
+}
+
+/** Progress for one tool call, numbered, repeats dropped; undefined when the caller did not ask for progress. */
+export function progressOf(ctx: ToolContext): QueryProgress | undefined {
+  const send = ctx.progress;
+  if (!send) return undefined;
+  let step = 0;
+  let last: string | undefined;
+  return (message) => {
+    if (message === last) return;
+    last = message;
+    send({ progress: ++step, message });
+  };
+}
 
 export const readOnly = { readOnlyHint: true, idempotentHint: true, openWorldHint: false };
 

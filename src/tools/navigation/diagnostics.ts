@@ -31,7 +31,7 @@ export function createDiagnosticsTool(deps: NavigationDeps): Tool<{ file: string
     title: "Errors and warnings of a file",
     description:
       "Report the compiler/linter errors and warnings a language server finds in a file, for the file as it is on disk right now (after your edits). Counts first, then each problem with its 1-based line:column.",
-    inputSchema: { type: "object", properties: { file: fileProperty, ...pagingProperties }, required: ["file"] },
+    inputSchema: { type: "object", properties: { file: fileProperty, ...pagingProperties }, required: ["file"], additionalProperties: false },
     outputSchema: {
       type: "object",
       properties: {

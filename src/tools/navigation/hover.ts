@@ -21,7 +21,7 @@ export function createHoverTool(deps: NavigationDeps): Tool<TargetInput, HoverOu
     title: "Hover: type and docs",
     description:
       "Show the type signature and documentation of the symbol at a position, as the editor's hover would. Give `file` plus `line` (and optionally `column`), or `file` plus `symbol` (e.g. `Widget.render`).",
-    inputSchema: { type: "object", properties: targetProperties, required: ["file"] },
+    inputSchema: { type: "object", properties: targetProperties, required: ["file"], additionalProperties: false },
     outputSchema: {
       type: "object",
       properties: { target: targetOutputSchema, contents: { type: "string" }, range: { type: "object" } },

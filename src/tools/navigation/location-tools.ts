@@ -3,7 +3,21 @@
 
 import type { Location } from "vscode-languageserver-protocol";
 import type { Tool } from "../tool.js";
-import { guarded, locationSchema, pagingProperties, paging, readOnly, SourceCache, targetProperties, type NavigationDeps } from "./common.js";
+import {
+  completenessOf,
+  completenessProperties,
+  guarded,
+  locationSchema,
+  pagingProperties,
+  paging,
+  partialLine,
+  progressOf,
+  readOnly,
+  SourceCache,
+  targetProperties,
+  type Completeness,
+  type NavigationDeps,
+} from "./common.js";
 import { countFiles, groupedByFile, locationRow, paginate, plural, toEntries, truncationNote, type LocationEntry, type Page } from "./render.js";
 import { resolveTarget, type ResolvedTarget } from "./target.js";
 
@@ -16,10 +30,8 @@ export interface TargetInput {
   offset?: number;
 }
 
-export interface LocationsOutput extends Page<LocationEntry> {
+export interface LocationsOutput extends Page<LocationEntry>, Completeness {
   target: { path: string; line: number; column: number; symbol?: string };
-  /** Set when the server was still loading: the list may be incomplete. */
-  note?: string;
 }
 
 interface LocationToolSpec {
@@ -42,7 +54,7 @@ function locationTool(deps: NavigationDeps, spec: LocationToolSpec): Tool<Target
     name: spec.name,
     title: spec.title,
     description: spec.description,
-    inputSchema: { type: "object", properties: { ...targetProperties, ...spec.extraProperties, ...pagingProperties }, required: ["file"] },
+    inputSchema: { type: "object", properties: { ...targetProperties, ...spec.extraProperties, ...pagingProperties }, required: ["file"], additionalProperties: false },
     outputSchema: {
       type: "object",
       properties: {
@@ -51,24 +63,26 @@ function locationTool(deps: NavigationDeps, spec: LocationToolSpec): Tool<Target
         offset: { type: "integer" },
         omitted: { type: "integer" },
         results: { type: "array", items: locationSchema },
-        note: { type: "string" },
+        ...completenessProperties,
       },
-      required: ["target", "total", "offset", "omitted", "results"],
+      required: ["target", "total", "offset", "omitted", "results", "complete"],
     },
     annotations: readOnly,
     run: (input, ctx) =>
       guarded(async () => {
         const { limit, offset } = paging(input);
-        const target = await resolveTarget(deps, input, ctx.signal);
+        const report = progressOf(ctx);
+        const target = await resolveTarget(deps, input, ctx.signal, report);
+        report?.(`querying ${spec.noun}`);
         const locations = await spec.fetch(deps, target, input, ctx.signal);
         const sources = new SourceCache(deps.roots);
         sources.seed(target.absPath, target.text);
         const page = paginate(toEntries(locations, sources), limit, offset);
         const targetOut = { path: target.relPath, line: target.line, column: target.column, ...(target.symbol ? { symbol: target.symbol.name } : {}) };
-        const loading = deps.pool.loadingFor(target.absPath);
-        const note = loading.length > 0 ? `the language server is still loading (${loading.join(", ")}); results may be incomplete — retry later for a full list` : undefined;
-        const text = renderLocations(spec.noun, targetOut, page, limit) + (note ? `\nnote: ${note}` : "");
-        return { structured: { target: targetOut, ...page, ...(note ? { note } : {}) }, text };
+        const completeness = completenessOf(deps, target.absPath);
+        const partial = partialLine(completeness);
+        const text = (partial ? partial + "\n" : "") + renderLocations(spec.noun, targetOut, page, limit);
+        return { structured: { target: targetOut, ...page, ...completeness }, text };
       }),
   };
 }

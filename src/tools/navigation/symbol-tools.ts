@@ -2,9 +2,25 @@
 // through the language servers of a root).
 
 import type { DocumentSymbol } from "vscode-languageserver-protocol";
+import { parseKinds } from "../../symbols/symbol-kinds.js";
 import { confinePath } from "../../workspace/paths.js";
 import { ToolError, type Tool } from "../tool.js";
-import { fileProperty, guarded, kindName, pagingProperties, paging, readOnly, SourceCache, type NavigationDeps } from "./common.js";
+import {
+  completenessProperties,
+  fileProperty,
+  guarded,
+  kindName,
+  MAX_PATH_CHARS,
+  MAX_QUERY_CHARS,
+  pagingProperties,
+  paging,
+  partialLine,
+  progressOf,
+  readOnly,
+  SourceCache,
+  type Completeness,
+  type NavigationDeps,
+} from "./common.js";
 import { groupedByFile, paginate, plural, sortEntries, truncationNote, type Page } from "./render.js";
 import { resolveSourceFile } from "./target.js";
 
@@ -35,7 +51,7 @@ export interface WorkspaceSymbolEntry {
   server: string;
 }
 
-export interface WorkspaceSymbolsOutput extends Page<WorkspaceSymbolEntry> {
+export interface WorkspaceSymbolsOutput extends Page<WorkspaceSymbolEntry>, Completeness {
   query: string;
 }
 
@@ -45,7 +61,7 @@ export function createDocumentSymbolsTool(deps: NavigationDeps): Tool<{ file: st
     title: "Outline of a file",
     description:
       "List the symbols a file declares (classes, functions, methods, variables, ...) as an indented outline with 1-based lines. Use it to see a file's structure or to find a symbol name to pass to other tools.",
-    inputSchema: { type: "object", properties: { file: fileProperty, ...pagingProperties }, required: ["file"] },
+    inputSchema: { type: "object", properties: { file: fileProperty, ...pagingProperties }, required: ["file"], additionalProperties: false },
     outputSchema: {
       type: "object",
       properties: { path: { type: "string" }, total: { type: "integer" }, offset: { type: "integer" }, omitted: { type: "integer" }, results: { type: "array", items: { type: "object" } } },
@@ -116,29 +132,42 @@ export function createWorkspaceSymbolsTool(deps: NavigationDeps): Tool<{ query: 
     inputSchema: {
       type: "object",
       properties: {
-        query: { type: "string", description: "Symbol name or part of it." },
-        root: { type: "string", description: "Project root or a folder inside one (default: every root)." },
-        kind: { type: "string", description: "Only symbols of this kind: class, function, method, interface, variable, ..." },
+        query: { type: "string", maxLength: MAX_QUERY_CHARS, description: "Symbol name or part of it." },
+        root: { type: "string", maxLength: MAX_PATH_CHARS, description: "Project root or a folder inside one (default: every root)." },
+        kind: { type: "string", maxLength: 64, description: "Only symbols of this kind: class, function, method, interface, variable, ..." },
         ...pagingProperties,
       },
       required: ["query"],
+      additionalProperties: false,
     },
     outputSchema: {
       type: "object",
-      properties: { query: { type: "string" }, total: { type: "integer" }, offset: { type: "integer" }, omitted: { type: "integer" }, results: { type: "array", items: { type: "object" } } },
-      required: ["query", "total", "offset", "omitted", "results"],
+      properties: {
+        query: { type: "string" },
+        total: { type: "integer" },
+        offset: { type: "integer" },
+        omitted: { type: "integer" },
+        results: { type: "array", items: { type: "object" } },
+        ...completenessProperties,
+      },
+      required: ["query", "total", "offset", "omitted", "results", "complete"],
     },
     annotations: readOnly,
     run: (input, ctx) =>
       guarded(async () => {
         if (typeof input.query !== "string") throw new ToolError("invalid_input", "`query` must be a string");
         const { limit, offset } = paging(input);
+        const kinds = kindFilter(input.kind);
+        const report = progressOf(ctx);
         const scopes = input.root ? [confineDir(deps, input.root)] : [...deps.roots];
         const sources = new SourceCache(deps.roots);
-        let entries: WorkspaceSymbolEntry[] = [];
+        const entries: WorkspaceSymbolEntry[] = [];
+        const partial: string[] = [];
         for (const scope of scopes) {
-          const hits = await deps.pool.workspaceSymbols(input.query, scope, ctx.signal);
-          for (const h of hits) {
+          const answer = await deps.pool.searchWorkspaceSymbols(input.query, scope, { signal: ctx.signal, onProgress: report });
+          partial.push(...answer.partial);
+          for (const h of answer.hits) {
+            if (kinds && !kinds.includes(h.kind)) continue;
             const pos = h.range ? sources.userPosition(h.absPath, h.range.start) : { line: 1, column: 1 };
             entries.push({
               name: h.name,
@@ -152,13 +181,15 @@ export function createWorkspaceSymbolsTool(deps: NavigationDeps): Tool<{ query: 
             });
           }
         }
-        if (input.kind) entries = entries.filter((e) => e.kind === input.kind!.toLowerCase());
         const page = paginate(rank(sortEntries(entries), input.query), limit, offset);
+        const completeness: Completeness = partial.length === 0 ? { complete: true } : { complete: false, reason: partial.join("; ") };
         const lines = [page.total === 0 ? `no symbols match '${input.query}'` : `${plural(page.total, "symbol")} match '${input.query}'`];
+        const partialNote = partialLine(completeness);
+        if (partialNote) lines.unshift(partialNote);
         lines.push(...groupedByFile(page.results, (e) => `${e.line}:${e.column} ${e.kind} ${e.container ? e.container + "." : ""}${e.name}`));
         const note = truncationNote(page, limit);
         if (note) lines.push(note);
-        return { structured: { query: input.query, ...page }, text: lines.join("\n") };
+        return { structured: { query: input.query, ...page, ...completeness }, text: lines.join("\n") };
       }),
   };
 }
@@ -170,6 +201,16 @@ function rank(entries: WorkspaceSymbolEntry[], query: string): WorkspaceSymbolEn
   const fileTier = new Map<string, number>();
   for (const e of entries) fileTier.set(e.path, Math.min(fileTier.get(e.path) ?? 3, tier(e)));
   return entries.map((e, i) => ({ e, i })).sort((a, b) => fileTier.get(a.e.path)! - fileTier.get(b.e.path)! || a.i - b.i).map((x) => x.e);
+}
+
+/** The LSP kinds a `kind` filter names; invalid_input for a name that is no symbol kind. */
+export function kindFilter(kind: string | undefined): number[] | undefined {
+  if (kind === undefined) return undefined;
+  try {
+    return parseKinds([kind]);
+  } catch (e) {
+    throw new ToolError("invalid_input", (e as Error).message);
+  }
 }
 
 function confineDir(deps: NavigationDeps, dir: string): string {

@@ -4,9 +4,11 @@
 import { openSync, readSync, closeSync, statSync } from "node:fs";
 import type { DocumentSymbol, Position } from "vscode-languageserver-protocol";
 import { confinePath } from "../../workspace/paths.js";
+import type { QueryProgress } from "../../lsp/pool.js";
 import { columnCount, columnToUtf16, lineAt, splitLines, utf16ToColumn } from "../../lsp/positions.js";
+import { editDistance } from "../edit-distance.js";
 import { ToolError } from "../tool.js";
-import { kindName, type NavigationDeps } from "./common.js";
+import { kindName, MAX_NAME_CHARS, type NavigationDeps } from "./common.js";
 
 export interface ResolvedFile {
   root: string;
@@ -40,10 +42,17 @@ export function resolveSourceFile(deps: NavigationDeps, file: unknown): Resolved
   return confined;
 }
 
+/**
+ * Resolves the target, starting the file's server and waiting for its project load first
+ * (reported through `report`). Without a column, the position is the name the line declares
+ * (documentSymbol's selectionRange), else its first identifier that is not a keyword: a hover
+ * on `export function f` asks about `f`, not `export`.
+ */
 export async function resolveTarget(
   deps: NavigationDeps,
   input: { file?: unknown; line?: unknown; column?: unknown; symbol?: unknown },
   signal: AbortSignal,
+  report?: QueryProgress,
 ): Promise<ResolvedTarget> {
   const file = resolveSourceFile(deps, input.file);
   const line = optionalPositiveInt(input.line, "line");
@@ -51,6 +60,11 @@ export async function resolveTarget(
   if (input.symbol !== undefined && (typeof input.symbol !== "string" || input.symbol.trim() === "")) {
     throw new ToolError("invalid_input", "`symbol` must be a non-empty name such as `render` or `Widget.render`");
   }
+  if (typeof input.symbol === "string" && input.symbol.length > MAX_NAME_CHARS) {
+    throw new ToolError("invalid_input", `\`symbol\` must have at most ${MAX_NAME_CHARS} characters (got ${input.symbol.length})`);
+  }
+  if (typeof input.symbol !== "string" && line === undefined) throw new ToolError("invalid_input", "give either `line` (and optionally `column`) or `symbol`");
+  await deps.pool.warmUp(file.absPath, { signal, onProgress: report });
   if (typeof input.symbol === "string") {
     const symbols = await deps.pool.documentSymbols(file.absPath, signal);
     const text = await deps.pool.documentText(file.absPath, signal);
@@ -67,16 +81,53 @@ export async function resolveTarget(
       text,
     };
   }
-  if (line === undefined) throw new ToolError("invalid_input", "give either `line` (and optionally `column`) or `symbol`");
   const text = await deps.pool.documentText(file.absPath, signal);
-  const lineText = lineAt(text, line - 1);
+  const lineText = lineAt(text, line! - 1);
   if (lineText === undefined) throw new ToolError("invalid_input", `line ${line} is past the end of ${file.relPath} (${splitLines(text).length} lines)`);
   const width = columnCount(lineText);
-  let col = column;
-  if (col === undefined) col = firstNonBlankColumn(lineText);
-  if (col > width + 1) throw new ToolError("invalid_input", `column ${col} is past the end of line ${line} of ${file.relPath} (${width} columns)`);
-  return { ...file, position: { line: line - 1, character: columnToUtf16(lineText, col) }, line, column: col, text };
+  if (column !== undefined && column > width + 1) throw new ToolError("invalid_input", `column ${column} is past the end of line ${line} of ${file.relPath} (${width} columns)`);
+  const character = column !== undefined ? columnToUtf16(lineText, column) : await defaultCharacter(deps, file.absPath, line! - 1, lineText, signal);
+  return { ...file, position: { line: line! - 1, character }, line: line!, column: utf16ToColumn(lineText, character), text };
 }
+
+/** Where a line-only target points: the leftmost name declared on the line, else the first non-keyword identifier, else the first non-blank. */
+async function defaultCharacter(deps: NavigationDeps, absPath: string, line0: number, lineText: string, signal: AbortSignal): Promise<number> {
+  let symbols: DocumentSymbol[] = [];
+  try {
+    symbols = await deps.pool.documentSymbols(absPath, signal);
+  } catch (e) {
+    // Without an outline (a server without documentSymbol) the identifier scan below still applies.
+    if (signal.aborted) throw e;
+  }
+  // Only symbols whose name is written there: tsserver also lists anonymous ones ("reduce() callback" at its `(`).
+  const declared = flattenSymbols(symbols)
+    .filter(({ symbol: s }) => s.selectionRange.start.line === line0 && namesAt(lineText, s.selectionRange.start.character, s.name))
+    .map((s) => s.symbol.selectionRange.start)
+    .sort((a, b) => a.character - b.character)[0];
+  if (declared) return declared.character;
+  for (const m of lineText.matchAll(IDENTIFIER)) if (!KEYWORDS.has(m[0])) return m.index;
+  return /^\s*/.exec(lineText)![0].length;
+}
+
+const IDENTIFIER = /[\p{L}_$][\p{L}\p{N}_$]*/gu;
+const IDENTIFIER_HERE = /[\p{L}_$][\p{L}\p{N}_$]*/uy;
+
+/** True when the identifier at `character` starts `name` (names may be decorated: `area(const circle *)`). */
+function namesAt(lineText: string, character: number, name: string): boolean {
+  IDENTIFIER_HERE.lastIndex = character;
+  const id = IDENTIFIER_HERE.exec(lineText)?.[0];
+  return id !== undefined && name.startsWith(id);
+}
+
+/** Keywords of the languages codeintel serves that start declaration and statement lines. */
+const KEYWORDS = new Set(
+  (
+    "abstract as async await break case catch class const continue declare def default del delete do elif else enum except export extends " +
+    "extern final finally fn for from func function global if impl implements import in inline interface lambda let local module namespace " +
+    "new nonlocal not or and pass private protected public pub raise readonly register return static struct switch then throw try type typedef " +
+    "typeof union unsigned signed use var void volatile while with yield fi done esac elif"
+  ).split(" "),
+);
 
 interface NamedSymbol {
   symbol: DocumentSymbol;
@@ -133,30 +184,11 @@ function unknownSymbol(relPath: string, wanted: string, symbols: DocumentSymbol[
   return new ToolError("not_found", `no symbol named '${wanted}' in ${relPath}.${hint}`, { closest });
 }
 
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
-
 function optionalPositiveInt(v: unknown, name: string): number | undefined {
   if (v === undefined || v === null) return undefined;
   const n = typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw new ToolError("invalid_input", `\`${name}\` must be a positive integer (1-based), got ${JSON.stringify(v)}`);
   return n;
-}
-
-function firstNonBlankColumn(lineText: string): number {
-  const m = /^\s*/.exec(lineText);
-  return columnCount(m ? m[0] : "") + 1;
 }
 
 function looksBinary(absPath: string): boolean {
