@@ -1,55 +1,35 @@
 // `codeintel index [--root DIR]`: builds or refreshes the symbol cache of a root from its
 // language servers, with a progress bar on a TTY and a summary at the end.
-import { parseArgs } from "node:util";
 import { FileFinder } from "../files/finder.js";
 import { LspPool } from "../lsp/pool.js";
 import { SymbolCache } from "../symbols/symbol-cache.js";
 import type { IndexProgress, IndexSummary } from "../symbols/indexer.js";
 import { loadConfig } from "../workspace/config.js";
 import { resolveRoots } from "../workspace/paths.js";
+import { defineCommand, integer } from "./command.js";
 
-export const help = `codeintel index: build or refresh the symbol cache of a project root
+export const index = defineCommand(
+  {
+    name: "index",
+    usage: ["index [-r DIR] [options]"],
+    description: `Build or refresh the symbol cache of a project root: asks each file's language server for
+its symbols (documentSymbol) and stores them in a SQLite cache so \`codeintel symbols QUERY\`
+and the workspace_symbols tool answer in milliseconds. Unchanged files are skipped; a stopped
+run resumes where it left off.`,
+    options: {
+      root: { type: "string", short: "r", value: "DIR", help: "project root (default: the current folder); one per run" },
+      "cache-dir": { type: "string", value: "DIR", help: "where cache databases live (default: $CODEINTEL_CACHE_DIR, else the user cache folder)" },
+      config: { type: "string", value: "FILE", help: "codeintel.json with server overrides" },
+      concurrency: { type: "string", value: "N", help: "documentSymbol requests in flight per server (default 3)" },
+      json: { type: "boolean", short: "j", help: "print the summary as JSON" },
+      quiet: { type: "boolean", short: "q", help: "no progress output" },
+    },
+    footer: "Exit codes: 0 done (failed files are listed in the summary), 1 error, 2 bad usage, 130 interrupted.",
+  },
+  async ({ values }) => run({ ...values, concurrency: integer(values.concurrency, "concurrency", 1, 64) }),
+);
 
-Usage: codeintel index [--root DIR] [options]
-
-Asks each file's language server for its symbols (documentSymbol) and stores them in a
-SQLite cache so \`codeintel symbols QUERY\` and the workspace_symbols tool answer in
-milliseconds. Unchanged files are skipped; a stopped run resumes where it left off.
-
-Options:
-  --root DIR          project root (default: the current folder)
-  --cache-dir DIR     where cache databases live (default: $CODEINTEL_CACHE_DIR, else the user cache folder)
-  --config FILE       codeintel.json with server overrides
-  --concurrency N     documentSymbol requests in flight per server (default 3)
-  --json              print the summary as JSON
-  --quiet             no progress output
-
-Exit codes: 0 done (failed files are listed in the summary), 1 error, 2 bad usage, 130 interrupted.`;
-
-export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        root: { type: "string" },
-        "cache-dir": { type: "string" },
-        config: { type: "string" },
-        concurrency: { type: "string" },
-        json: { type: "boolean", default: false },
-        quiet: { type: "boolean", default: false },
-      },
-    }));
-  } catch (e) {
-    process.stderr.write(`codeintel index: ${(e as Error).message}\n\n${help}\n`);
-    return 2;
-  }
-  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)) {
-    process.stderr.write("codeintel index: --concurrency must be an integer from 1 to 64\n");
-    return 2;
-  }
+async function run(values: { root?: string; "cache-dir"?: string; config?: string; concurrency?: number; json?: boolean; quiet?: boolean }): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once("SIGINT", onSignal);
@@ -72,7 +52,7 @@ export async function run(argv: string[]): Promise<number> {
       source: pool,
       files,
       cacheDir: values["cache-dir"] ?? config.cacheDir,
-      concurrencyPerServer: concurrency,
+      concurrencyPerServer: values.concurrency,
       onProgress: (p) => bar.update(p),
       onWarning: (m) => {
         bar.clear();
