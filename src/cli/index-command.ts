@@ -3,10 +3,11 @@
 import { FileFinder } from "../files/finder.js";
 import { LspPool } from "../lsp/pool.js";
 import { SymbolCache } from "../symbols/symbol-cache.js";
-import type { IndexProgress, IndexSummary } from "../symbols/indexer.js";
+import type { IndexSummary } from "../symbols/indexer.js";
 import { loadConfig } from "../workspace/config.js";
 import { resolveRoots } from "../workspace/paths.js";
 import { defineCommand, integer } from "./command.js";
+import { ProgressLine } from "./progress-line.js";
 
 export const index = defineCommand(
   {
@@ -31,10 +32,14 @@ run resumes where it left off.`,
 
 async function run(values: { root?: string; "cache-dir"?: string; config?: string; concurrency?: number; json?: boolean; quiet?: boolean }): Promise<number> {
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
+  const bar = new ProgressLine(process.stderr, process.stderr.isTTY && !values.quiet && !values.json);
+  // Ctrl-C: wipe the bar now (the run winds down to a summary of what got done), exit 130.
+  const onSignal = () => {
+    bar.stop();
+    controller.abort();
+  };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  const tty = process.stderr.isTTY && !values.quiet && !values.json;
   let pool: LspPool | undefined;
   let finder: FileFinder | undefined;
   let cache: SymbolCache | undefined;
@@ -46,7 +51,6 @@ async function run(values: { root?: string; "cache-dir"?: string; config?: strin
     const files = finder.openRoot(root!);
     if (!values.quiet && !values.json) process.stderr.write(`listing files of ${root}...\n`);
     await files.ready;
-    const bar = new ProgressLine(tty);
     cache = SymbolCache.open({
       root: root!,
       source: pool,
@@ -69,6 +73,7 @@ async function run(values: { root?: string; "cache-dir"?: string; config?: strin
     }
     return summary.cancelled ? 130 : 0;
   } catch (e) {
+    bar.clear();
     process.stderr.write(`codeintel index: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   } finally {
@@ -83,7 +88,9 @@ async function run(values: { root?: string; "cache-dir"?: string; config?: strin
 function renderSummary(s: IndexSummary, dbPath: string, failures: { path: string; error: string | null }[]): string {
   const secs = (s.elapsedMs / 1000).toFixed(1);
   const lines = [
-    `${s.cancelled ? "interrupted" : "indexed"}: ${s.total} files, ${s.symbols} new symbols in ${secs} s`,
+    s.cancelled
+      ? `interrupted: ${s.done} of ${s.total} files done, ${s.symbols} new symbols in ${secs} s (run it again to resume)`
+      : `indexed: ${s.total} files, ${s.symbols} new symbols in ${secs} s`,
     `  asked the servers: ${s.indexed} (${s.empty} with no symbols, retried on a later run)`,
     `  skipped (unchanged): ${s.skipped}`,
     `  failed: ${s.failed}${s.failed > 0 ? " (retried on a later run)" : ""}`,
@@ -93,29 +100,4 @@ function renderSummary(s: IndexSummary, dbPath: string, failures: { path: string
   for (const f of failures) lines.push(`    ${f.path}: ${f.error ?? "failed"}`);
   lines.push(`  cache: ${dbPath}`);
   return lines.join("\n");
-}
-
-/** One rewritten line on a TTY: bar, counts, rate, ETA. Silent elsewhere. */
-class ProgressLine {
-  #shown = false;
-  constructor(private readonly tty: boolean) {}
-  update(p: IndexProgress): void {
-    if (!this.tty || p.phase === "done") return;
-    const width = 28;
-    const frac = p.total === 0 ? 1 : p.done / p.total;
-    const filled = Math.round(frac * width);
-    const eta = p.etaMs === null ? "?" : formatDuration(p.etaMs);
-    const line = `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${p.done}/${p.total} files  ${p.symbols} symbols  ${p.rate.toFixed(1)} files/s  ETA ${eta}  (${p.skipped} skipped, ${p.failed} failed)`;
-    process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 120) - 1)}`);
-    this.#shown = true;
-  }
-  clear(): void {
-    if (this.#shown) process.stderr.write("\r\x1b[2K");
-    this.#shown = false;
-  }
-}
-
-function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
 }
