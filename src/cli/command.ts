@@ -35,7 +35,6 @@ type Value<O extends OptionSpec> = O["type"] extends "boolean" ? boolean : O["mu
 export type Values<O extends Record<string, OptionSpec>> = { [K in keyof O]?: Value<O[K]> };
 
 export interface Command {
-  readonly name: string;
   help(): string;
   /** Parses argv and runs; resolves to the exit code. */
   run(argv: string[]): Promise<number>;
@@ -51,12 +50,10 @@ export function defineCommand<O extends Record<string, OptionSpec>>(
 ): Command {
   const options: Record<string, OptionSpec> = { ...spec.options, help: { type: "boolean", short: "h", help: "this help" } };
   const fail = (message: string) => {
-    const usage = spec.usage.map((u, i) => `${i === 0 ? "Usage: " : "       "}codeintel ${u}`).join("\n");
-    process.stderr.write(`codeintel ${spec.name}: ${message}\n\n${usage}\nRun 'codeintel help ${spec.name}' for the options.\n`);
+    process.stderr.write(`codeintel ${spec.name}: ${message}\n\n${usageLines(spec).join("\n")}\nRun 'codeintel help ${spec.name}' for the options.\n`);
     return 2;
   };
   return {
-    name: spec.name,
     help: () => renderHelp(spec, options),
     async run(argv) {
       const end = argv.indexOf("--");
@@ -144,8 +141,12 @@ function diagnose(spec: CommandSpec<Record<string, OptionSpec>>, options: Record
   return undefined;
 }
 
+function usageLines(spec: CommandSpec<Record<string, OptionSpec>>): string[] {
+  return spec.usage.map((u, i) => `${i === 0 ? "Usage: " : "       "}codeintel ${u}`);
+}
+
 function renderHelp(spec: CommandSpec<Record<string, OptionSpec>>, options: Record<string, OptionSpec>): string {
-  const usage = spec.usage.map((u, i) => `${i === 0 ? "Usage: " : "       "}codeintel ${u}`);
+  const usage = usageLines(spec);
   const rows = Object.entries(options).map(([name, o]) => [`${o.short ? `-${o.short}, ` : "    "}--${name}${o.value ? ` ${o.value}` : ""}`, o.help] as const);
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   const optionLines = rows.flatMap(([left, help]) => help.split("\n").map((line, i) => `  ${(i === 0 ? left : "").padEnd(width)}${line}`));
