@@ -1,29 +1,43 @@
-// `codeintel find QUERY [--root DIR]... [--limit N] [--json] [--files-only]`: one fuzzy query over
+// `codeintel find QUERY [-r DIR]... [-n N] [--json] [--files-only]`: one fuzzy query over
 // one or more roots, printed ranked best first.
 import { relative, resolve } from "node:path";
 import { FileFinder, FinderError, type FileMatch } from "../files/finder.js";
+import { defineCommand, integer, UsageError } from "./command.js";
 
-export const help = `Usage: codeintel find QUERY [--root DIR]... [--limit N] [--json] [--files-only]
-
-Fuzzy-find files and folders by path (fzf's algorithm and extended syntax).
+export const find = defineCommand(
+  {
+    name: "find",
+    usage: ["find QUERY [-r DIR]... [-n N] [--json] [--files-only]"],
+    description: `Fuzzy-find files and folders by path (fzf's algorithm and extended syntax).
 In a git work tree the candidates are \`git ls-files -co --exclude-standard\`;
 elsewhere a walk that honours .gitignore and .ignore files.
 
-QUERY             space-separated terms that must all match (quote the whole query):
-                    abc      fuzzy          'abc   exact substring
-                    ^abc     path prefix    abc$   path suffix
-                    !abc     must not contain abc    a | b   either term
-                  lowercase matches any case; an uppercase letter makes it case-sensitive.
-                  An empty query ("") lists the shortest paths first.
-Options:
-  --root DIR      a folder to search (repeatable; default: the current folder)
-  --limit N       how many results (default 50)
-  --json          print the result objects as JSON:
-                  [{ root, path, fileName, matchType, score, indices }]
-  --files-only    leave folders out
-  -h, --help      this help
-
-Exit codes: 0 results printed (possibly none), 1 error (e.g. a root that does not exist), 2 bad usage.`;
+QUERY: space-separated terms that must all match (quote the whole query):
+  abc      fuzzy          'abc   exact substring
+  ^abc     path prefix    abc$   path suffix
+  !abc     must not contain abc    a | b   either term
+Lowercase matches any case; an uppercase letter makes it case-sensitive.
+An empty query ("") lists the shortest paths first.`,
+    positionals: "QUERY",
+    options: {
+      root: { type: "string", short: "r", multiple: true, value: "DIR", help: "a folder to search (repeatable; default: the current folder)" },
+      limit: { type: "string", short: "n", value: "N", help: "how many results (default 50)" },
+      json: { type: "boolean", short: "j", help: "print the result objects as JSON:\n[{ root, path, fileName, matchType, score, indices }]" },
+      "files-only": { type: "boolean", help: "leave folders out" },
+    },
+    footer: "Exit codes: 0 results printed (possibly none), 1 error (e.g. a root that does not exist), 2 bad usage.",
+  },
+  async ({ values, positionals }) => {
+    if (positionals.length === 0) throw new UsageError('a QUERY is required (use "" to list files)');
+    return search({
+      query: positionals.join(" "),
+      roots: values.root ?? [process.cwd()],
+      limit: integer(values.limit, "limit", 1) ?? 50,
+      json: values.json ?? false,
+      filesOnly: values["files-only"] ?? false,
+    });
+  },
+);
 
 interface FindArgs {
   query: string;
@@ -33,53 +47,7 @@ interface FindArgs {
   filesOnly: boolean;
 }
 
-class UsageError extends Error {}
-
-function parseArgs(argv: string[]): FindArgs {
-  const words: string[] = [];
-  const roots: string[] = [];
-  let limit = 50;
-  let json = false;
-  let filesOnly = false;
-  let sawQuery = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = (name: string) => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    if (arg === "--root") roots.push(value("--root"));
-    else if (arg.startsWith("--root=")) roots.push(arg.slice("--root=".length));
-    else if (arg === "--limit" || arg.startsWith("--limit=")) {
-      const raw = arg === "--limit" ? value("--limit") : arg.slice("--limit=".length);
-      if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError(`--limit must be a positive integer, got '${raw}'`);
-      limit = Number(raw);
-    } else if (arg === "--json") json = true;
-    else if (arg === "--files-only") filesOnly = true;
-    else if (arg === "--") {
-      words.push(...argv.slice(i + 1));
-      sawQuery = sawQuery || i + 1 < argv.length;
-      break;
-    } else if (arg.startsWith("--")) throw new UsageError(`unknown option '${arg}'`);
-    else {
-      words.push(arg);
-      sawQuery = true;
-    }
-  }
-  if (!sawQuery) throw new UsageError("a QUERY is required (use \"\" to list files)");
-  return { query: words.join(" "), roots: roots.length > 0 ? roots : [process.cwd()], limit, json, filesOnly };
-}
-
-export async function run(argv: string[]): Promise<number> {
-  let args: FindArgs;
-  try {
-    args = parseArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`codeintel find: ${err.message}\n\n${help}\n`);
-    return 2;
-  }
+async function search(args: FindArgs): Promise<number> {
   const finder = new FileFinder({ watch: false });
   const controller = new AbortController();
   const onSigint = () => controller.abort();

@@ -1,60 +1,45 @@
 // `codeintel index [--root DIR]`: builds or refreshes the symbol cache of a root from its
 // language servers, with a progress bar on a TTY and a summary at the end.
-import { parseArgs } from "node:util";
 import { FileFinder } from "../files/finder.js";
 import { LspPool } from "../lsp/pool.js";
 import { SymbolCache } from "../symbols/symbol-cache.js";
-import type { IndexProgress, IndexSummary } from "../symbols/indexer.js";
+import type { IndexSummary } from "../symbols/indexer.js";
 import { loadConfig } from "../workspace/config.js";
 import { resolveRoots } from "../workspace/paths.js";
+import { defineCommand, integer } from "./command.js";
+import { ProgressLine } from "./progress-line.js";
 
-export const help = `codeintel index: build or refresh the symbol cache of a project root
+export const index = defineCommand(
+  {
+    name: "index",
+    usage: ["index [-r DIR] [options]"],
+    description: `Build or refresh the symbol cache of a project root: asks each file's language server for
+its symbols (documentSymbol) and stores them in a SQLite cache so \`codeintel symbols QUERY\`
+and the workspace_symbols tool answer in milliseconds. Unchanged files are skipped; a stopped
+run resumes where it left off.`,
+    options: {
+      root: { type: "string", short: "r", value: "DIR", help: "project root (default: the current folder); one per run" },
+      "cache-dir": { type: "string", value: "DIR", help: "where cache databases live (default: $CODEINTEL_CACHE_DIR, else the user cache folder)" },
+      config: { type: "string", value: "FILE", help: "codeintel.json with server overrides" },
+      concurrency: { type: "string", value: "N", help: "documentSymbol requests in flight per server (default 3)" },
+      json: { type: "boolean", short: "j", help: "print the summary as JSON" },
+      quiet: { type: "boolean", short: "q", help: "no progress output" },
+    },
+    footer: "Exit codes: 0 done (failed files are listed in the summary), 1 error, 2 bad usage, 130 interrupted.",
+  },
+  async ({ values }) => run({ ...values, concurrency: integer(values.concurrency, "concurrency", 1, 64) }),
+);
 
-Usage: codeintel index [--root DIR] [options]
-
-Asks each file's language server for its symbols (documentSymbol) and stores them in a
-SQLite cache so \`codeintel symbols QUERY\` and the workspace_symbols tool answer in
-milliseconds. Unchanged files are skipped; a stopped run resumes where it left off.
-
-Options:
-  --root DIR          project root (default: the current folder)
-  --cache-dir DIR     where cache databases live (default: $CODEINTEL_CACHE_DIR, else the user cache folder)
-  --config FILE       codeintel.json with server overrides
-  --concurrency N     documentSymbol requests in flight per server (default 3)
-  --json              print the summary as JSON
-  --quiet             no progress output
-
-Exit codes: 0 done (failed files are listed in the summary), 1 error, 2 bad usage, 130 interrupted.`;
-
-export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        root: { type: "string" },
-        "cache-dir": { type: "string" },
-        config: { type: "string" },
-        concurrency: { type: "string" },
-        json: { type: "boolean", default: false },
-        quiet: { type: "boolean", default: false },
-      },
-    }));
-  } catch (e) {
-    process.stderr.write(`codeintel index: ${(e as Error).message}\n\n${help}\n`);
-    return 2;
-  }
-  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)) {
-    process.stderr.write("codeintel index: --concurrency must be an integer from 1 to 64\n");
-    return 2;
-  }
+async function run(values: { root?: string; "cache-dir"?: string; config?: string; concurrency?: number; json?: boolean; quiet?: boolean }): Promise<number> {
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
+  const bar = new ProgressLine(process.stderr, process.stderr.isTTY && !values.quiet && !values.json);
+  // Ctrl-C: wipe the bar now (the run winds down to a summary of what got done), exit 130.
+  const onSignal = () => {
+    bar.stop();
+    controller.abort();
+  };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  const tty = process.stderr.isTTY && !values.quiet && !values.json;
   let pool: LspPool | undefined;
   let finder: FileFinder | undefined;
   let cache: SymbolCache | undefined;
@@ -66,13 +51,12 @@ export async function run(argv: string[]): Promise<number> {
     const files = finder.openRoot(root!);
     if (!values.quiet && !values.json) process.stderr.write(`listing files of ${root}...\n`);
     await files.ready;
-    const bar = new ProgressLine(tty);
     cache = SymbolCache.open({
       root: root!,
       source: pool,
       files,
       cacheDir: values["cache-dir"] ?? config.cacheDir,
-      concurrencyPerServer: concurrency,
+      concurrencyPerServer: values.concurrency,
       onProgress: (p) => bar.update(p),
       onWarning: (m) => {
         bar.clear();
@@ -89,6 +73,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     return summary.cancelled ? 130 : 0;
   } catch (e) {
+    bar.clear();
     process.stderr.write(`codeintel index: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   } finally {
@@ -103,7 +88,9 @@ export async function run(argv: string[]): Promise<number> {
 function renderSummary(s: IndexSummary, dbPath: string, failures: { path: string; error: string | null }[]): string {
   const secs = (s.elapsedMs / 1000).toFixed(1);
   const lines = [
-    `${s.cancelled ? "interrupted" : "indexed"}: ${s.total} files, ${s.symbols} new symbols in ${secs} s`,
+    s.cancelled
+      ? `interrupted: ${s.done} of ${s.total} files done, ${s.symbols} new symbols in ${secs} s (run it again to resume)`
+      : `indexed: ${s.total} files, ${s.symbols} new symbols in ${secs} s`,
     `  asked the servers: ${s.indexed} (${s.empty} with no symbols, retried on a later run)`,
     `  skipped (unchanged): ${s.skipped}`,
     `  failed: ${s.failed}${s.failed > 0 ? " (retried on a later run)" : ""}`,
@@ -113,29 +100,4 @@ function renderSummary(s: IndexSummary, dbPath: string, failures: { path: string
   for (const f of failures) lines.push(`    ${f.path}: ${f.error ?? "failed"}`);
   lines.push(`  cache: ${dbPath}`);
   return lines.join("\n");
-}
-
-/** One rewritten line on a TTY: bar, counts, rate, ETA. Silent elsewhere. */
-class ProgressLine {
-  #shown = false;
-  constructor(private readonly tty: boolean) {}
-  update(p: IndexProgress): void {
-    if (!this.tty || p.phase === "done") return;
-    const width = 28;
-    const frac = p.total === 0 ? 1 : p.done / p.total;
-    const filled = Math.round(frac * width);
-    const eta = p.etaMs === null ? "?" : formatDuration(p.etaMs);
-    const line = `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${p.done}/${p.total} files  ${p.symbols} symbols  ${p.rate.toFixed(1)} files/s  ETA ${eta}  (${p.skipped} skipped, ${p.failed} failed)`;
-    process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 120) - 1)}`);
-    this.#shown = true;
-  }
-  clear(): void {
-    if (this.#shown) process.stderr.write("\r\x1b[2K");
-    this.#shown = false;
-  }
-}
-
-function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
 }

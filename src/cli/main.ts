@@ -1,22 +1,19 @@
-// codeintel command line: dispatches to one module per command group.
-// Each command module exports `run(argv): Promise<number>` (the exit code) and `help`.
+// codeintel command line: dispatches to one module per command group. Each command is a
+// `Command` (src/cli/command.ts): its declared options parse argv and render its help.
+// Modules load on demand, so `codeintel find` never pays for the language-server code.
+import { didYouMean, type Command } from "./command.js";
 
-interface CommandModule {
-  run(argv: string[], command: string): Promise<number>;
-  help: string;
-}
-
-const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  find: { summary: "fuzzy-find files and folders by path", load: () => import("./find.js") },
-  hover: { summary: "type and docs of the symbol at a position", load: () => import("./navigate.js") },
-  definition: { summary: "where the symbol at a position is defined", load: () => import("./navigate.js") },
-  references: { summary: "every reference to the symbol at a position", load: () => import("./navigate.js") },
-  diagnostics: { summary: "errors and warnings of a file", load: () => import("./navigate.js") },
-  symbols: { summary: "search workspace symbols by name, or list a file's symbols", load: () => import("./navigate.js") },
-  index: { summary: "build or refresh the symbol cache of a root", load: () => import("./index-command.js") },
-  restart: { summary: "restart language servers in a running app-server", load: () => import("./restart.js") },
-  serve: { summary: "serve the tools over MCP (stdio, or Streamable HTTP)", load: () => import("./serve.js") },
-  "app-server": { summary: "JSON-RPC app-server over stdio or WebSocket", load: () => import("./serve.js") },
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  find: { summary: "fuzzy-find files and folders by path", load: async () => (await import("./find.js")).find },
+  hover: { summary: "type and docs of the symbol at a position", load: async () => (await import("./navigate.js")).hover },
+  definition: { summary: "where the symbol at a position is defined", load: async () => (await import("./navigate.js")).definition },
+  references: { summary: "every reference to the symbol at a position", load: async () => (await import("./navigate.js")).references },
+  diagnostics: { summary: "errors and warnings of a file", load: async () => (await import("./navigate.js")).diagnostics },
+  symbols: { summary: "search workspace symbols by name, or list a file's symbols", load: async () => (await import("./navigate.js")).symbols },
+  index: { summary: "build or refresh the symbol cache of a root", load: async () => (await import("./index-command.js")).index },
+  restart: { summary: "restart language servers in a running app-server", load: async () => (await import("./restart.js")).restart },
+  serve: { summary: "serve the tools over MCP (stdio, or Streamable HTTP)", load: async () => (await import("./serve.js")).serve },
+  "app-server": { summary: "JSON-RPC app-server over stdio or WebSocket", load: async () => (await import("./serve.js")).appServer },
 };
 
 function usage(): string {
@@ -26,37 +23,47 @@ function usage(): string {
     "codeintel: code intelligence for coding agents, editors and file pickers",
     "",
     "Usage: codeintel <command> [options]",
+    "       codeintel help <command>",
+    "       codeintel -V | --version",
     "",
     "Commands:",
     ...lines,
     "",
-    "Run `codeintel <command> --help` for a command's options.",
+    "Run `codeintel help <command>` (or `codeintel <command> --help`) for a command's options.",
   ].join("\n");
+}
+
+function unknownCommand(name: string): number {
+  const guess = didYouMean(name, Object.keys(commands));
+  process.stderr.write(`codeintel: unknown command '${name}'${guess ? ` (did you mean ${guess}?)` : ""}\n\n${usage()}\n`);
+  return 2;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === "--help" || command === "-h" || command === "help") {
-    process.stdout.write(usage() + "\n");
-    return command ? 0 : 2;
+  if (!command) {
+    process.stderr.write(usage() + "\n");
+    return 2;
   }
-  if (command === "--version") {
+  if (command === "--help" || command === "-h" || (command === "help" && rest.length === 0)) {
+    process.stdout.write(usage() + "\n");
+    return 0;
+  }
+  if (command === "--version" || command === "-V") {
     const { createRequire } = await import("node:module");
     const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
     process.stdout.write(pkg.version + "\n");
     return 0;
   }
-  const entry = commands[command];
-  if (!entry) {
-    process.stderr.write(`codeintel: unknown command '${command}'\n\n${usage()}\n`);
-    return 2;
-  }
-  const mod = await entry.load();
-  if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(mod.help + "\n");
+  if (command === "help") {
+    const entry = commands[rest[0]!];
+    if (!entry) return unknownCommand(rest[0]!);
+    process.stdout.write((await entry.load()).help() + "\n");
     return 0;
   }
-  return mod.run(rest, command);
+  const entry = commands[command];
+  if (!entry) return unknownCommand(command);
+  return (await entry.load()).run(rest);
 }
 
 main(process.argv.slice(2)).then(

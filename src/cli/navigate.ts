@@ -1,117 +1,128 @@
 // `codeintel hover|definition|references|symbols|diagnostics`: one language-server
-// query from the command line, through the same tools agents use.
+// query from the command line, through the same tools agents use. Each is its own command
+// with its own options and help; they share the running of the tool.
 
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { LspPool } from "../lsp/pool.js";
 import { createNavigationTools } from "../tools/navigation.js";
 import { ToolError, type Tool } from "../tools/tool.js";
 import { loadConfig } from "../workspace/config.js";
 import { isInside, resolveRoots } from "../workspace/paths.js";
 import { cachedSymbolTools } from "./cached-symbol-tools.js";
+import { defineCommand, integer, UsageError, type Command, type OptionSpec, type Values } from "./command.js";
 
-export const help = `Usage:
-  codeintel hover       FILE:LINE[:COL] | FILE --symbol NAME   type and docs of a symbol
+const position = `FILE:LINE[:COL] or FILE --symbol NAME. LINE and COL are 1-based; COL counts characters
+as displayed and defaults to the first non-blank character of the line. NAME is a symbol declared
+in FILE, optionally qualified: Class.method.`;
+
+/** The other navigation commands, for the end of each one's help. */
+const seeAlso = (self: string) => [
+  "See also:",
+  ...`  codeintel hover       FILE:LINE[:COL] | FILE --symbol NAME   type and docs of a symbol
   codeintel definition  FILE:LINE[:COL] | FILE --symbol NAME   where it is defined
   codeintel references  FILE:LINE[:COL] | FILE --symbol NAME   every reference, grouped by file
   codeintel diagnostics FILE                                   errors and warnings of a file
-  codeintel symbols     FILE                                   the file's outline
-  codeintel symbols     QUERY                                  search symbols by name (QUERY is not a file)
+  codeintel symbols     FILE | QUERY                           a file's outline, or a symbol search`.split("\n").filter((l) => !l.startsWith(`  codeintel ${self} `)),
+].join("\n");
 
-Symbol search matches exact names, prefixes, camelCase initials (\`gus\` finds getUserService),
-substrings, then fuzzy. It answers from the symbol cache \`codeintel index\` builds; without one,
-or while it is incomplete, the language servers answer (or fill in) and the output says so.
+const common = {
+  root: { type: "string", short: "r", multiple: true, value: "DIR", help: "project root (repeatable; default: the git work tree holding FILE, else the current folder)" },
+  config: { type: "string", value: "PATH", help: "codeintel.json to use (default: the one at the root, if any)" },
+  json: { type: "boolean", short: "j", help: "print the structured result as JSON" },
+} as const satisfies Record<string, OptionSpec>;
+const symbol = { symbol: { type: "string", value: "NAME", help: "target a symbol declared in FILE instead of a position" } } as const satisfies Record<string, OptionSpec>;
+const paging = {
+  limit: { type: "string", short: "n", value: "N", help: "at most N results (default 50)" },
+  offset: { type: "string", value: "N", help: "skip the first N results (to page on)" },
+} as const satisfies Record<string, OptionSpec>;
 
-LINE and COL are 1-based; COL counts characters as displayed and defaults to the
-first non-blank character of the line. NAME may be qualified: Class.method.
+const symbolSearchOnly = Object.fromEntries(["kind", "path", "container", "cache-dir"].map((o) => [o, "it filters codeintel symbols QUERY"]));
 
-Options:
-  --symbol NAME    target a symbol declared in FILE instead of a position
-  --root DIR       project root (repeatable; default: the git work tree holding FILE, else the current folder)
-  --config PATH    codeintel.json to use (default: the one at the root, if any)
-  --limit N        at most N results (default 50)
-  --offset N       skip the first N results
-  --kind K         symbols QUERY: only this kind (class, function, method, interface, variable, ...)
-  --path P         symbols QUERY: only files under this prefix (src/lsp/) or matching this glob (**/*.test.ts)
-  --container C    symbols QUERY: only symbols declared directly inside C (a class, namespace, module)
-  --cache-dir DIR  symbols: where symbol cache databases live (default: the user cache folder)
-  --json           print the structured result as JSON
-  -h, --help       this help
-
-Examples:
-  codeintel hover src/app.ts:12:7
-  codeintel references src/app.ts --symbol Widget.render
-  codeintel symbols parseConfig --root .
-  codeintel symbols gus --kind function --path 'src/**/*.ts'`;
-
-const TOOL_FOR: Record<string, string> = { hover: "hover", definition: "definition", references: "references", diagnostics: "diagnostics" };
-
-export async function run(argv: string[], command: string): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        symbol: { type: "string" },
-        root: { type: "string", multiple: true },
-        config: { type: "string" },
-        limit: { type: "string" },
-        offset: { type: "string" },
-        kind: { type: "string" },
-        path: { type: "string" },
-        container: { type: "string" },
-        "cache-dir": { type: "string" },
-        json: { type: "boolean", default: false },
-      },
-    });
-  } catch (e) {
-    process.stderr.write(`codeintel ${command}: ${(e as Error).message}\n\n${help}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) {
-    process.stderr.write(`codeintel ${command}: expected one FILE[:LINE[:COL]]${command === "symbols" ? " or QUERY" : ""}\n\n${help}\n`);
-    return 2;
-  }
-  const target = splitPosition(positionals[0]);
-  const absFile = resolve(target.file);
-  const isFile = existsSync(absFile) && statSync(absFile).isFile();
-
-  let toolName: string;
-  let input: Record<string, unknown>;
-  if (command === "symbols") {
-    toolName = isFile ? "document_symbols" : "workspace_symbols";
-    input = isFile ? { file: absFile } : { query: positionals[0] };
-    if (!isFile) for (const key of ["kind", "path", "container"] as const) if (values[key]) input[key] = values[key];
-  } else {
-    toolName = TOOL_FOR[command];
-    if (!toolName) {
-      process.stderr.write(`codeintel: unknown navigation command '${command}'\n`);
-      return 2;
-    }
-    input = { file: absFile };
-    if (command !== "diagnostics") {
-      if (values.symbol) input.symbol = values.symbol;
+/** hover, definition and references: one target (a position or a declared symbol) and its answer. */
+function targetCommand(name: "hover" | "definition" | "references", what: string, options: Record<string, OptionSpec>, example: string): Command {
+  return defineCommand(
+    {
+      name,
+      usage: [`${name} FILE:LINE[:COL] [options]`, `${name} FILE --symbol NAME [options]`],
+      description: `${what}\n\nThe target is ${position}`,
+      positionals: "FILE[:LINE[:COL]]",
+      options,
+      footer: `Examples:\n  ${example}\n\n${seeAlso(name)}`,
+      elsewhere: { ...symbolSearchOnly, ...(options.limit ? {} : { limit: "hover has one answer", offset: "hover has one answer" }) },
+    },
+    async ({ values, positionals }) => {
+      const target = splitPosition(onePositional(positionals, "FILE:LINE[:COL] (or FILE --symbol NAME)"));
+      const input: Record<string, unknown> = { file: resolve(target.file) };
+      if (typeof values.symbol === "string") input.symbol = values.symbol;
       if (target.line !== undefined) input.line = target.line;
       if (target.column !== undefined) input.column = target.column;
-      if (!values.symbol && target.line === undefined) {
-        process.stderr.write(`codeintel ${command}: give FILE:LINE[:COL] or --symbol NAME\n`);
-        return 2;
-      }
-    }
-  }
-  for (const key of ["limit", "offset"] as const) {
-    if (values[key] === undefined) continue;
-    const n = Number(values[key]);
-    if (!Number.isInteger(n) || n < 0) {
-      process.stderr.write(`codeintel ${command}: --${key} must be a non-negative integer\n`);
-      return 2;
-    }
-    input[key] = n;
-  }
+      if (!values.symbol && target.line === undefined) throw new UsageError("give FILE:LINE[:COL] or --symbol NAME");
+      return query(name, name, input, values as Values<typeof common & typeof paging>, input.file as string);
+    },
+  );
+}
 
+export const hover = targetCommand("hover", "The type and documentation of a symbol, from its language server.", { ...symbol, ...common }, "codeintel hover src/app.ts:12:7");
+export const definition = targetCommand("definition", "Where a symbol is defined (several places for overloads or declaration merging).", { ...symbol, ...common, ...paging }, "codeintel definition src/app.ts --symbol Widget.render");
+export const references = targetCommand("references", "Every reference to a symbol, grouped by file, declarations included.", { ...symbol, ...common, ...paging }, "codeintel references src/app.ts --symbol Widget.render --limit 200");
+
+export const diagnostics = defineCommand(
+  {
+    name: "diagnostics",
+    usage: ["diagnostics FILE [options]"],
+    description: "The errors and warnings the language server reports for FILE, as LINE:COL severity message.",
+    positionals: "FILE",
+    options: { ...common, ...paging },
+    footer: `Examples:\n  codeintel diagnostics src/main.ts\n\n${seeAlso("diagnostics")}`,
+    elsewhere: { ...symbolSearchOnly, symbol: "diagnostics cover the whole FILE" },
+  },
+  async ({ values, positionals }) => {
+    const file = resolve(onePositional(positionals, "FILE"));
+    return query("diagnostics", "diagnostics", { file }, values, file);
+  },
+);
+
+export const symbols = defineCommand(
+  {
+    name: "symbols",
+    usage: ["symbols FILE [options]", "symbols QUERY [--kind K] [--path P] [--container C] [options]"],
+    description: `With a FILE: the file's outline. Otherwise QUERY searches the project's symbols by name:
+exact names, prefixes, camelCase initials (\`gus\` finds getUserService), substrings, then fuzzy.
+It answers from the symbol cache \`codeintel index\` builds; without one, or while it is
+incomplete, the language servers answer (or fill in) and the output says so.`,
+    positionals: "FILE | QUERY",
+    options: {
+      ...common,
+      ...paging,
+      kind: { type: "string", value: "K", help: "QUERY: only this kind (class, function, method, interface, variable, ...)" },
+      path: { type: "string", value: "P", help: "QUERY: only files under this prefix (src/lsp/) or matching this glob (**/*.test.ts)" },
+      container: { type: "string", value: "C", help: "QUERY: only symbols declared directly inside C (a class, namespace, module)" },
+      "cache-dir": { type: "string", value: "DIR", help: "where symbol cache databases live (default: the user cache folder)" },
+    },
+    footer: `Examples:\n  codeintel symbols src/app.ts\n  codeintel symbols parseConfig --root .\n  codeintel symbols gus --kind function --path 'src/**/*.ts'\n\n${seeAlso("symbols")}`,
+  },
+  async ({ values, positionals }) => {
+    const arg = onePositional(positionals, "FILE or QUERY");
+    const absFile = resolve(arg);
+    const isFile = existsSync(absFile) && statSync(absFile).isFile();
+    const input: Record<string, unknown> = isFile ? { file: absFile } : { query: arg };
+    if (!isFile) for (const key of ["kind", "path", "container"] as const) if (values[key]) input[key] = values[key];
+    return query("symbols", isFile ? "document_symbols" : "workspace_symbols", input, values, isFile ? absFile : undefined);
+  },
+);
+
+function onePositional(positionals: string[], what: string): string {
+  if (positionals.length !== 1) throw new UsageError(`expected one ${what}${positionals.length > 1 ? `, got ${positionals.length} arguments` : ""}`);
+  return positionals[0]!;
+}
+
+/** Runs one tool of the catalog (the cached symbol tools for `symbols`) and prints its answer. */
+async function query(command: string, toolName: string, input: Record<string, unknown>, values: Values<typeof common & typeof paging> & { "cache-dir"?: string }, file: string | undefined): Promise<number> {
+  for (const key of ["limit", "offset"] as const) {
+    const n = integer(values[key], key, 0);
+    if (n !== undefined) input[key] = n;
+  }
   let pool: LspPool | undefined;
   let cached: { tools: Tool[]; close(): void } | undefined;
   const controller = new AbortController();
@@ -119,7 +130,8 @@ export async function run(argv: string[], command: string): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    const roots = resolveRoots(values.root?.length ? values.root : [defaultRoot(isFile ? absFile : undefined)]);
+    const existing = file !== undefined && existsSync(file) && statSync(file).isFile() ? file : undefined;
+    const roots = resolveRoots(values.root?.length ? values.root : [defaultRoot(existing)]);
     const config = loadConfig({ roots, explicitPath: values.config });
     pool = new LspPool({ roots, config });
     // `symbols` answers from a symbol cache when `codeintel index` built one, else live.

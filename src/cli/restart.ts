@@ -3,23 +3,8 @@
 // running app-server (`codeintel app-server --listen ws://...`) that calls its `restart`
 // tool: the same path an MCP agent or an editor takes.
 
-import { parseArgs } from "node:util";
 import WebSocket from "ws";
-
-export const help = `Usage:
-  codeintel restart [SERVER] --url ws://HOST:PORT [--token TOKEN] [--json]
-
-Restarts the language servers of a running app-server (start one with
-\`codeintel app-server --listen ws://127.0.0.1:8766\`): stops them and clears their failure
-records, including a server marked broken, so the next query starts them fresh. SERVER is a
-server id as in error messages (typescript, pyright, bash, clangd, json, css, html, or one
-from codeintel.json); without it, every server restarts.
-
-Options:
-  --url URL      the app-server's WebSocket address
-  --token TOKEN  its bearer token (default: CODEINTEL_TOKEN)
-  --json         print the structured result as JSON
-  -h, --help     this help`;
+import { defineCommand, UsageError } from "./command.js";
 
 const ANSWER_TIMEOUT_MS = 60_000;
 
@@ -29,35 +14,37 @@ interface RpcResponse {
   error?: { code: number; message: string };
 }
 
-export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { url: { type: "string" }, token: { type: "string" }, json: { type: "boolean", default: false } },
-    });
-  } catch (e) {
-    process.stderr.write(`codeintel restart: ${(e as Error).message}\n\n${help}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length > 1 || !values.url) {
-    const problem = values.url ? "expected at most one SERVER" : "--url is required: codeintel restart talks to a running app-server";
-    process.stderr.write(`codeintel restart: ${problem}\n\n${help}\n`);
-    return 2;
-  }
-  const token = values.token ?? (process.env.CODEINTEL_TOKEN || undefined);
-  const server = positionals[0];
-  try {
-    const answer = (await callTool(values.url, token, "restart", server ? { server } : {})) as { structured: unknown; text: string };
-    process.stdout.write((values.json ? JSON.stringify(answer.structured, null, 2) : answer.text) + "\n");
-    return 0;
-  } catch (e) {
-    process.stderr.write(`codeintel restart: ${(e as Error).message}\n`);
-    return 1;
-  }
-}
+export const restart = defineCommand(
+  {
+    name: "restart",
+    usage: ["restart [SERVER] --url ws://HOST:PORT [--token TOKEN] [--json]"],
+    description: `Restarts the language servers of a running app-server (start one with
+\`codeintel app-server --listen ws://127.0.0.1:8766\`): stops them and clears their failure
+records, including a server marked broken, so the next query starts them fresh. SERVER is a
+server id as in error messages (typescript, pyright, bash, clangd, json, css, html, or one
+from codeintel.json); without it, every server restarts.`,
+    positionals: "SERVER",
+    options: {
+      url: { type: "string", value: "URL", help: "the app-server's WebSocket address" },
+      token: { type: "string", value: "TOKEN", help: "its bearer token (default: CODEINTEL_TOKEN)" },
+      json: { type: "boolean", short: "j", help: "print the structured result as JSON" },
+    },
+  },
+  async ({ values, positionals }) => {
+    if (positionals.length > 1) throw new UsageError("expected at most one SERVER");
+    if (!values.url) throw new UsageError("--url is required: codeintel restart talks to a running app-server");
+    const token = values.token ?? (process.env.CODEINTEL_TOKEN || undefined);
+    const server = positionals[0];
+    try {
+      const answer = (await callTool(values.url, token, "restart", server ? { server } : {})) as { structured: unknown; text: string };
+      process.stdout.write((values.json ? JSON.stringify(answer.structured, null, 2) : answer.text) + "\n");
+      return 0;
+    } catch (e) {
+      process.stderr.write(`codeintel restart: ${(e as Error).message}\n`);
+      return 1;
+    }
+  },
+);
 
 /** initialize, initialized, then tools/call over one WebSocket; resolves with the tool's result. */
 function callTool(url: string, token: string | undefined, name: string, args: object): Promise<unknown> {

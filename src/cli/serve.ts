@@ -10,28 +10,70 @@ import { drained, guardSignals, within } from "../transports/lifecycle.js";
 import { startMcpHttp } from "../transports/mcp-http.js";
 import { createMcpServer } from "../transports/mcp-server.js";
 import { serveMcpStdio } from "../transports/mcp-stdio.js";
+import { defineCommand, integer, UsageError, type OptionSpec, type Values } from "./command.js";
 
-export const help = `Usage:
-  codeintel serve [--http PORT] [options] [ROOT...]
-      MCP server. Default: stdio (for agent configs). --http PORT: Streamable HTTP at
-      http://HOST:PORT/mcp (PORT 0 picks a free port; the URL is printed on stderr).
-  codeintel app-server [--listen stdio:// | ws://HOST:PORT] [options] [ROOT...]
-      JSON-RPC 2.0 app-server: newline-delimited over stdio (default), or one message per
-      WebSocket text frame, with GET /healthz, /readyz and the file picker page at /.
+const shared = {
+  root: { type: "string", short: "r", multiple: true, value: "DIR", help: "a project root (repeatable, or give ROOTs as arguments; default: the current directory)" },
+  token: { type: "string", value: "TOKEN", help: "bearer token for HTTP/WebSocket (or CODEINTEL_TOKEN); required off loopback" },
+  "allow-origin": { type: "string", multiple: true, value: "ORIGIN", help: "an Origin allowed for browsers and CORS (repeatable)" },
+  "allow-host": { type: "string", multiple: true, value: "NAME", help: "an extra host name accepted in the Host header (repeatable)" },
+  "max-in-flight": { type: "string", value: "N", help: 'requests in flight before "overloaded; retry later" (default 256)' },
+  "drain-ms": { type: "string", value: "MS", help: "how long SIGTERM waits for in-flight requests (default 10000)" },
+  "symbol-index": { type: "string", value: "MODE", help: "eager (default: index every root in the background), lazy (on the\nfirst symbol query), off (language servers only)" },
+  config: { type: "string", value: "FILE", help: "a codeintel.json (default: the first root's, if any)" },
+} as const satisfies Record<string, OptionSpec>;
 
-Options:
-  --root DIR            a project root (repeatable; default: the current directory)
-  --host HOST           address for --http (default 127.0.0.1)
-  --token TOKEN         bearer token for HTTP/WebSocket (or CODEINTEL_TOKEN); required off loopback
-  --allow-origin ORIGIN an Origin allowed for browsers and CORS (repeatable)
-  --allow-host NAME     an extra host name accepted in the Host header (repeatable)
-  --max-in-flight N     requests in flight before "overloaded; retry later" (default 256)
-  --drain-ms MS         how long SIGTERM waits for in-flight requests (default 10000)
-  --stall-ms MS         drop a WebSocket client that reads nothing this long (default 30000)
-  --ping-ms MS          WebSocket heartbeat period (default 20000)
-  --symbol-index MODE   eager (default: index every root in the background), lazy (on the
-                        first symbol query), off (language servers only)
-  --config FILE         a codeintel.json (default: the first root's, if any)`;
+export const serve = defineCommand(
+  {
+    name: "serve",
+    usage: ["serve [--http PORT] [options] [ROOT...]"],
+    description: `MCP server. Default: stdio (what an agent config runs). --http PORT: Streamable HTTP at
+http://HOST:PORT/mcp (PORT 0 picks a free port; the URL is printed on stderr).`,
+    positionals: "ROOT...",
+    options: {
+      http: { type: "string", value: "PORT", help: "serve Streamable HTTP on this port instead of stdio" },
+      host: { type: "string", value: "HOST", help: "address for --http (default 127.0.0.1)" },
+      ...shared,
+    },
+    footer: "For the JSON-RPC app-server (pickers, editors, WebSocket), see codeintel app-server.",
+    elsewhere: {
+      listen: "MCP over HTTP is --http PORT [--host HOST]; --listen is for codeintel app-server",
+      "stall-ms": "it is a WebSocket setting of codeintel app-server",
+      "ping-ms": "it is a WebSocket setting of codeintel app-server",
+    },
+  },
+  async ({ values, positionals }) => start("serve", { ...serveArgs(values, positionals), http: integer(values.http, "http", 0, 65535), host: values.host ?? "127.0.0.1" }),
+);
+
+export const appServer = defineCommand(
+  {
+    name: "app-server",
+    usage: ["app-server [--listen stdio:// | ws://HOST:PORT] [options] [ROOT...]"],
+    description: `JSON-RPC 2.0 app-server: newline-delimited over stdio (default), or one message per
+WebSocket text frame, with GET /healthz, /readyz and the file picker page at /.`,
+    positionals: "ROOT...",
+    options: {
+      listen: { type: "string", value: "URL", help: "stdio:// (default) or ws://HOST:PORT (port 0 picks a free one)" },
+      "stall-ms": { type: "string", value: "MS", help: "drop a WebSocket client that reads nothing this long (default 30000)" },
+      "ping-ms": { type: "string", value: "MS", help: "WebSocket heartbeat period (default 20000)" },
+      ...shared,
+    },
+    footer: "For MCP (agents), see codeintel serve.",
+    elsewhere: {
+      http: "use --listen ws://HOST:PORT (--http is for codeintel serve, the MCP server)",
+      host: "the host is part of --listen ws://HOST:PORT",
+    },
+  },
+  async ({ values, positionals }) => {
+    const ping = integer(values["ping-ms"], "ping-ms", 0);
+    return start("app-server", {
+      ...serveArgs(values, positionals),
+      listen: values.listen,
+      stallMs: integer(values["stall-ms"], "stall-ms", 0),
+      pingMs: ping === undefined ? undefined : Math.max(10, ping),
+    });
+  },
+);
 
 interface ServeArgs {
   roots: string[];
@@ -51,20 +93,33 @@ interface ServeArgs {
 
 const log = (line: string) => process.stderr.write(line + "\n");
 
-export async function run(argv: string[], command: string): Promise<number> {
+async function start(command: "serve" | "app-server", args: ServeArgs): Promise<number> {
   // A long-running server logs a stray failure in some background task instead of dying with
   // its clients' work (language servers are still killed by their owners' exit hooks on a crash).
   process.on("unhandledRejection", (reason) => log(`codeintel: unhandled failure: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
-  let args: ServeArgs;
-  try {
-    args = parseArgs(argv);
-  } catch (err) {
-    log(`codeintel ${command}: ${err instanceof Error ? err.message : String(err)}\n\n${help}`);
-    return 2;
-  }
-  const code = command === "app-server" ? await appServer(args) : await mcpServe(args);
+  const code = command === "app-server" ? await runAppServer(args) : await mcpServe(args);
   // Pending handles (stdin, sockets) must not keep a finished server alive.
   process.exit(code);
+}
+
+/** The options both servers share, checked. */
+function serveArgs(values: Values<typeof shared>, positionals: string[]): ServeArgs {
+  const symbolIndex = values["symbol-index"];
+  if (symbolIndex !== undefined && symbolIndex !== "eager" && symbolIndex !== "lazy" && symbolIndex !== "off") {
+    throw new UsageError(`--symbol-index must be eager, lazy or off, got '${symbolIndex}'`);
+  }
+  const maxInFlight = integer(values["max-in-flight"], "max-in-flight", 0);
+  return {
+    roots: [...(values.root ?? []), ...positionals],
+    host: "127.0.0.1",
+    token: values.token ?? (process.env.CODEINTEL_TOKEN || undefined),
+    allowedOrigins: values["allow-origin"] ?? [],
+    allowedHosts: values["allow-host"] ?? [],
+    maxInFlight: maxInFlight === undefined ? undefined : Math.max(1, maxInFlight),
+    drainMs: integer(values["drain-ms"], "drain-ms", 0) ?? 10_000,
+    symbolIndex,
+    configPath: values.config,
+  };
 }
 
 async function open(args: ServeArgs): Promise<CodeIntel> {
@@ -124,7 +179,7 @@ async function mcpServe(args: ServeArgs): Promise<number> {
   return guard.finished;
 }
 
-async function appServer(args: ServeArgs): Promise<number> {
+async function runAppServer(args: ServeArgs): Promise<number> {
   const listen = args.listen ?? "stdio://";
   let wsTarget: { host: string; port: number } | undefined;
   if (listen !== "stdio://" && listen !== "stdio") {
@@ -193,77 +248,4 @@ function parseListen(listen: string): { host: string; port: number } {
   if (url.protocol !== "ws:") throw new Error(`--listen: '${listen}' is not stdio:// or ws://HOST:PORT`);
   const port = url.port === "" ? 80 : Number(url.port);
   return { host: url.hostname.replace(/^\[|\]$/g, ""), port };
-}
-
-function parseArgs(argv: string[]): ServeArgs {
-  const args: ServeArgs = {
-    roots: [],
-    host: "127.0.0.1",
-    token: process.env.CODEINTEL_TOKEN || undefined,
-    allowedOrigins: [],
-    allowedHosts: [],
-    drainMs: 10_000,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const int = (): number => {
-      const v = value();
-      if (!/^\d+$/.test(v)) throw new Error(`${flag} expects a non-negative integer, got '${v}'`);
-      return Number(v);
-    };
-    switch (flag) {
-      case "--root":
-        args.roots.push(value());
-        break;
-      case "--http":
-        args.http = int();
-        break;
-      case "--listen":
-        args.listen = value();
-        break;
-      case "--host":
-        args.host = value();
-        break;
-      case "--token":
-        args.token = value();
-        break;
-      case "--allow-origin":
-        args.allowedOrigins.push(value());
-        break;
-      case "--allow-host":
-        args.allowedHosts.push(value());
-        break;
-      case "--max-in-flight":
-        args.maxInFlight = Math.max(1, int());
-        break;
-      case "--drain-ms":
-        args.drainMs = int();
-        break;
-      case "--stall-ms":
-        args.stallMs = int();
-        break;
-      case "--ping-ms":
-        args.pingMs = Math.max(10, int());
-        break;
-      case "--symbol-index": {
-        const v = value();
-        if (v !== "eager" && v !== "lazy" && v !== "off") throw new Error(`--symbol-index expects eager, lazy or off, got '${v}'`);
-        args.symbolIndex = v;
-        break;
-      }
-      case "--config":
-        args.configPath = value();
-        break;
-      default:
-        if (flag.startsWith("-")) throw new Error(`unknown option ${flag}`);
-        args.roots.push(a);
-    }
-  }
-  return args;
 }

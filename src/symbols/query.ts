@@ -2,6 +2,7 @@
 // tier is an index lookup; the search stops as soon as the limit is filled, so a common
 // query costs one or two index range scans, and only a miss pays for the fuzzy tier.
 import type { Statement } from "better-sqlite3";
+import picomatch from "picomatch";
 import type { Db } from "./database.js";
 import { FuzzyMatcher } from "./fuzzy-score.js";
 import { humps as humpsOf } from "./name-forms.js";
@@ -25,7 +26,7 @@ export class SymbolQueryEngine {
   constructor(db: Db) {
     this.db = db;
     db.function("path_glob", { deterministic: true }, (pattern: unknown, path: unknown) =>
-      globRegex(String(pattern)).test(String(path)) ? 1 : 0,
+      pathGlob(String(pattern))(String(path)) ? 1 : 0,
     );
   }
 
@@ -227,16 +228,15 @@ function buildFilters(q: SymbolQuery): Filters {
     sql += " AND s.container_lower = ?";
     params.push(q.container.toLowerCase());
   }
-  if (q.path !== undefined && q.path !== "" && q.path !== "." && q.path !== "./") {
-    const p = q.path.replace(/\\/g, "/").replace(/^\.\//, "");
-    if (/[*?[{]/.test(p)) {
-      needsFile = true;
+  const path = pathFilter(q.path);
+  if (path) {
+    needsFile = true;
+    if (path.glob !== undefined) {
       sql += " AND path_glob(?, f.path)";
-      params.push(p);
+      params.push(path.glob);
     } else {
-      needsFile = true;
       sql += " AND substr(f.path, 1, ?) = ?";
-      params.push(p.length, p);
+      params.push(path.prefix.length, path.prefix);
     }
   }
   return { sql, params, needsFile };
@@ -272,47 +272,37 @@ function toHit(r: Row, tier: MatchTier, score: number): SymbolHit {
   };
 }
 
-const globCache = new Map<string, RegExp>();
+const globCache = new Map<string, (path: string) => boolean>();
 
-/** `**` crosses folders, `*` and `?` stay inside one, `{a,b}` alternates, `[...]` is a class. A pattern without `/` matches at any depth. */
-export function globRegex(pattern: string): RegExp {
-  let re = globCache.get(pattern);
-  if (re) return re;
-  let src = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === "*") {
-      if (pattern[i + 1] === "*") {
-        i++;
-        if (pattern[i + 1] === "/") {
-          i++;
-          src += "(?:.*/)?";
-        } else src += ".*";
-      } else src += "[^/]*";
-    } else if (ch === "?") src += "[^/]";
-    else if (ch === "{") {
-      const end = pattern.indexOf("}", i);
-      if (end < 0) src += "\\{";
-      else {
-        src += "(?:" + pattern.slice(i + 1, end).split(",").map(escapeRe).join("|") + ")";
-        i = end;
-      }
-    } else if (ch === "[") {
-      const end = pattern.indexOf("]", i + 1);
-      if (end < 0) src += "\\[";
-      else {
-        src += "[" + pattern.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\") + "]";
-        i = end;
-      }
-    } else src += escapeRe(ch);
-  }
-  const anchored = pattern.includes("/") ? `^${src}$` : `(?:^|/)${src}$`;
-  re = new RegExp(anchored);
+/**
+ * A `--path` glob in picomatch's dialect: `**` crosses folders, `*` and `?` stay inside one,
+ * `[...]` / `[!...]` classes, `{a,b}` alternatives (nested too), extglobs like `+(a|b)`, and a
+ * leading `!` negates. Dotfiles match like any other file (hiding them is the ignore files' job),
+ * and a pattern without `/` matches the file name at any depth, as in .gitignore.
+ */
+function pathGlob(pattern: string): (path: string) => boolean {
+  let match = globCache.get(pattern);
+  if (match) return match;
+  match = picomatch(pattern, { dot: true, posix: true, basename: !pattern.includes("/") });
   if (globCache.size > 256) globCache.clear();
-  globCache.set(pattern, re);
-  return re;
+  globCache.set(pattern, match);
+  return match;
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+/** Whether a root-relative `path` passes a query's `path` filter, for hits that do not come from SQL. */
+export function matchesPathFilter(filter: string | undefined, path: string): boolean {
+  const f = pathFilter(filter);
+  if (!f) return true;
+  return f.glob !== undefined ? pathGlob(f.glob)(path) : path.startsWith(f.prefix);
+}
+
+/**
+ * A `path` filter: a glob when it has glob syntax (`app/(auth)/`, a Next.js route group, stays a
+ * prefix), else a plain prefix. In a glob a backslash escapes (`app/\(auth\)/**`); in a prefix it
+ * is a Windows separator. None for an empty filter or the root itself.
+ */
+function pathFilter(raw: string | undefined): { glob: string; prefix?: never } | { prefix: string; glob?: never } | undefined {
+  if (raw === undefined || raw === "" || raw === "." || raw === "./") return undefined;
+  if (/[*?[{]|^!|[@+!]\(/.test(raw)) return { glob: raw.replace(/^\.\//, "") };
+  return { prefix: raw.replace(/\\/g, "/").replace(/^\.\//, "") };
 }

@@ -11,6 +11,7 @@ import { statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { type IndexProgress, type IndexSummary, SymbolIndexer } from "./indexer.js";
 import { SymbolStore } from "./store.js";
+import { matchesPathFilter } from "./query.js";
 import { fingerprintKey, type FileListSource, type SymbolSource } from "./symbol-source.js";
 import type { FileStatus, FlatSymbol, SymbolHit, SymbolQuery } from "./types.js";
 
@@ -104,7 +105,7 @@ export class SymbolCache {
         const path = relative(this.root, h.absPath).split(sep).join("/");
         if (path.startsWith("..")) continue;
         if (query.kinds?.length && !query.kinds.includes(h.kind)) continue;
-        if (query.path && !path.startsWith(query.path.replace(/^\.\//, "")) && !/[*?[{]/.test(query.path)) continue;
+        if (!matchesPathFilter(query.path, path)) continue;
         if (query.container && (h.containerName ?? "").toLowerCase() !== query.container.toLowerCase()) continue;
         const r = h.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
         const key = `${path}\0${r.start.line}\0${h.name}`;

@@ -1,5 +1,6 @@
 // The user's `codeintel.json`: found at a project root, or given explicitly
-// (`--config PATH`). Sections are independent so other parts can add their own:
+// (`--config PATH`). JSON with comments and trailing commas (JSONC, as editors write
+// settings files). Sections are independent so other parts can add their own:
 //
 //   {
 //     "servers": {                         // language servers (src/lsp/registry.ts)
@@ -13,11 +14,13 @@
 //     "cacheDir": ".codeintel"
 //   }
 //
-// Unknown sections are kept in `raw` for their owners; bad shapes are reported with
-// the file name and the offending key, never silently ignored.
+// Unknown sections are kept in `raw` for their owners; syntax errors are reported as
+// `FILE:LINE:COL: problem`, bad shapes with the file name and the offending key, never
+// silently ignored.
 
 import { existsSync, readFileSync, watch, type FSWatcher } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 
 export const CONFIG_FILE_NAME = "codeintel.json";
 
@@ -146,12 +149,10 @@ function fingerprintOf(config: CodeintelConfig): string {
 }
 
 export function parseConfig(text: string, source = "<config>"): CodeintelConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`${source}: not valid JSON (${(e as Error).message})`);
-  }
+  const errors: ParseError[] = [];
+  const raw: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
+  // The parser recovers and returns a best guess; a config with a syntax error is refused.
+  if (errors.length > 0) throw new ConfigError(syntaxError(text, source, errors[0]!));
   if (!isObject(raw)) throw new ConfigError(`${source}: the top level must be an object`);
   const config: CodeintelConfig = { source, servers: {}, lsp: {}, raw };
 
@@ -168,6 +169,38 @@ export function parseConfig(text: string, source = "<config>"): CodeintelConfig 
     config.cacheDir = isAbsolute(raw.cacheDir) || source.startsWith("<") ? raw.cacheDir : resolve(dirname(source), raw.cacheDir);
   }
   return config;
+}
+
+const SYNTAX_PROBLEMS: Record<ReturnType<typeof printParseErrorCode>, string> = {
+  InvalidSymbol: "unexpected text",
+  InvalidNumberFormat: "invalid number",
+  PropertyNameExpected: "expected a property name in double quotes",
+  ValueExpected: "expected a value",
+  ColonExpected: "expected ':'",
+  CommaExpected: "expected ','",
+  CloseBraceExpected: "expected '}'",
+  CloseBracketExpected: "expected ']'",
+  EndOfFileExpected: "unexpected text after the end of the object",
+  InvalidCommentToken: "invalid comment",
+  UnexpectedEndOfComment: "unterminated /* comment",
+  UnexpectedEndOfString: "unterminated string",
+  UnexpectedEndOfNumber: "unterminated number",
+  InvalidUnicode: "invalid \\u escape",
+  InvalidEscapeCharacter: "invalid escape character in a string",
+  InvalidCharacter: "invalid character in a string (a raw newline or control character)",
+  "<unknown ParseErrorCode>": "syntax error",
+};
+
+/** `FILE:LINE:COL: problem`, 1-based, what editors and terminals turn into a link to the spot. */
+function syntaxError(text: string, source: string, error: ParseError): string {
+  const before = text.slice(0, error.offset);
+  const line = before.split("\n").length;
+  const column = [...before.slice(before.lastIndexOf("\n") + 1)].length + 1;
+  let problem = SYNTAX_PROBLEMS[printParseErrorCode(error.error)];
+  const found = text.slice(error.offset, error.offset + Math.min(error.length, 20));
+  if (error.length > 0 && found.trim() !== "") problem += ` (found '${found}')`;
+  else if (error.offset >= text.length) problem += " (at the end of the file)";
+  return `${source}:${line}:${column}: ${problem}`;
 }
 
 function parseServerEntry(entry: unknown, where: string): ServerConfigEntry | false {

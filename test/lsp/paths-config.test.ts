@@ -77,7 +77,7 @@ describe("codeintel.json", () => {
   });
 
   it("names the file and key of a bad entry", () => {
-    expect(() => parseConfig("{", "x.json")).toThrow(/x.json: not valid JSON/);
+    expect(() => parseConfig("{", "x.json")).toThrow(/^x.json:1:2: expected .}./);
     expect(() => parseConfig('{"servers":{"a":{"command":"ls"}}}', "x.json")).toThrow(/servers.a.command must be a non-empty array/);
     expect(() => parseConfig('{"lsp":{"idleTimeoutMs":-1}}', "x.json")).toThrow(ConfigError);
   });

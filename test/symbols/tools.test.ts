@@ -56,6 +56,15 @@ describe("cache-backed symbol tools", () => {
     expect(r.text).toMatch(/index is still being built/);
   });
 
+  it("while cold: the live results that fill in obey a path glob too", async () => {
+    const inModels = await tool(cached, "workspace_symbols").run({ query: "AccountService", path: "**/models/*.ts" }, ctx());
+    expect((inModels.structured as { results: { path: string }[] }).results.map((e) => e.path)).toContain("src/models/account.ts");
+    const elsewhere = await tool(cached, "workspace_symbols").run({ query: "AccountService", path: "**/{main,index}.ts" }, ctx());
+    const s = elsewhere.structured as { results: { name: string; path: string }[]; index: { complete: boolean } };
+    expect(s.index.complete).toBe(false);
+    expect(s.results.filter((e) => e.path === "src/models/account.ts")).toEqual([]);
+  });
+
   it("once indexed: same shape as the live tool, and camelCase humps", async () => {
     const summary = await cache.indexer.run();
     expect(summary.failed).toBe(0);
