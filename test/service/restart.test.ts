@@ -101,7 +101,7 @@ describe("codeintel.json reload", () => {
     expect(logs.some((l) => /reloaded .*codeintel.json/.test(l))).toBe(true);
 
     writeFileSync(join(root, "codeintel.json"), "{ not json");
-    await eventually(() => logs.some((l) => /not valid JSON.*keeping the previous config/.test(l)), "the bad config reported");
+    await eventually(() => logs.some((l) => /codeintel.json:1:3: .*keeping the previous config/.test(l)), "the bad config reported");
     writeFileSync(join(root, "codeintel.json"), JSON.stringify({ servers: { other: { extensions: [".x"] } } }));
     await eventually(() => logs.some((l) => /servers.other is a new server and needs a "command".*keeping the previous config/.test(l)), "the invalid server reported");
     expect((await ci.documentSymbols({ file: "file.stub" })).results.map((s) => s.name)).toEqual(["file.stub"]);

@@ -31,7 +31,7 @@ describe("codeintel.json (JSONC)", () => {
     const config = loadText(example);
     expect(config.servers.pyright).toBe(false);
     expect(config.servers.lua).toMatchObject({ command: ["lua-language-server"], extensions: [".lua"], languageId: "lua" });
-    expect(config.lsp).toMatchObject({ idleTimeoutMs: 600000, timeouts: { "textDocument/references": 60000 } });
+    expect(config.lsp).toMatchObject({ idleTimeoutMs: 600000, timeouts: { "textDocument/references": 45000 } });
     expect(config.cacheDir).toBe("/var/cache/codeintel");
   });
 
