@@ -54,6 +54,7 @@ import type {
 } from "vscode-languageserver-protocol";
 import { emptyConfig, type CodeintelConfig } from "../workspace/config.js";
 import { isInside } from "../workspace/paths.js";
+import { readSourceTextSync } from "../workspace/source-text.js";
 import { LanguageServerClient } from "./client.js";
 import { uriOf } from "./documents.js";
 import { LspError } from "./errors.js";
@@ -221,7 +222,7 @@ export class LspPool {
     return this.query(absPath, signal, async (c, uri) => {
       const result = await c.request<DocumentSymbol[] | SymbolInformation[] | null>("textDocument/documentSymbol", { textDocument: { uri } }, signal);
       return normaliseDocumentSymbols(result ?? []);
-    });
+    }, { emptyMayMeanIndexing: true }); // the symbol cache records an empty answer as the file's truth
   }
 
   prepareCallHierarchy(absPath: string, position: Position, signal?: AbortSignal): Promise<CallHierarchyItem[]> {
@@ -612,7 +613,8 @@ function sampleFilesBySpec(root: string, registry: ServerRegistry, maxEntries = 
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith(".")) queue.push(join(dir, e.name));
       } else if (e.isFile()) {
         const spec = registry.specFor(e.name);
-        if (spec && !found.has(spec.id) && extname(e.name) !== ".json") found.set(spec.id, join(dir, e.name));
+        // A sample the server would refuse (binary, huge) cannot give it project context.
+        if (spec && !found.has(spec.id) && extname(e.name) !== ".json" && readSourceTextSync(join(dir, e.name)).ok) found.set(spec.id, join(dir, e.name));
       }
     }
   }
