@@ -73,6 +73,7 @@ export async function run(argv: string[]): Promise<number> {
       files,
       cacheDir: values["cache-dir"] ?? config.cacheDir,
       concurrencyPerServer: concurrency,
+      verify: true,
       onProgress: (p) => bar.update(p),
       onWarning: (m) => {
         bar.clear();

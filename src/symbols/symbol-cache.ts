@@ -21,6 +21,8 @@ export interface SymbolCacheOptions {
   cacheDir?: string;
   dbPath?: string;
   concurrencyPerServer?: number;
+  /** See IndexerOptions.verify. */
+  verify?: boolean;
   onProgress?: (p: IndexProgress) => void;
   onWarning?: (message: string) => void;
 }
@@ -62,6 +64,7 @@ export class SymbolCache {
       source: options.source,
       files: options.files,
       concurrencyPerServer: options.concurrencyPerServer,
+      verify: options.verify,
       onProgress: options.onProgress,
       onWarning: options.onWarning,
     });
