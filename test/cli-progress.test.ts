@@ -15,7 +15,7 @@ import { tempDir } from "./symbols/helpers.js";
 
 const CLEAR_LINE = "\r\x1b[2K";
 const bin = new URL("../bin/codeintel.js", import.meta.url).pathname;
-const sample: IndexProgress = { phase: "indexing", done: 1234, total: 5678, indexed: 1000, skipped: 234, failed: 3, empty: 0, symbols: 123456, rate: 12.34, etaMs: 65_000, elapsedMs: 1 };
+const sample: IndexProgress = { phase: "indexing", done: 1234, total: 5678, indexed: 1000, skipped: 234, failed: 3, empty: 0, excluded: 0, symbols: 123456, rate: 12.34, etaMs: 65_000, elapsedMs: 1 };
 const wholeField = [/^(\[[#-]+\] )?\d+\/\d+( files)?$/, /^ETA (\?|\d+s|\d+m\d\ds)$/, /^\d+ symbols$/, /^\d+ failed$/, /^\d+\.\d files\/s$/, /^\d+ skipped$/];
 
 /** Every field of a drawn line is whole (fields are two spaces apart): nothing was cut mid-token. */

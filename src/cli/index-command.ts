@@ -57,6 +57,7 @@ async function run(values: { root?: string; "cache-dir"?: string; config?: strin
       files,
       cacheDir: values["cache-dir"] ?? config.cacheDir,
       concurrencyPerServer: values.concurrency,
+      verify: true,
       onProgress: (p) => bar.update(p),
       onWarning: (m) => {
         bar.clear();
@@ -65,11 +66,13 @@ async function run(values: { root?: string; "cache-dir"?: string; config?: strin
     });
     const summary = await cache.indexer.run(controller.signal);
     bar.clear();
-    const failures = cache.store.db.prepare("SELECT path, error FROM files WHERE status = 'failed' ORDER BY path LIMIT 20").all() as { path: string; error: string | null }[];
+    const listed = (status: string) => cache!.store.db.prepare("SELECT path, error FROM files WHERE status = ? ORDER BY path LIMIT 20").all(status) as Listed[];
+    const failures = listed("failed");
+    const excludedFiles = listed("excluded");
     if (values.json) {
-      process.stdout.write(JSON.stringify({ root, database: cache.store.dbPath, ...summary, failures }, null, 2) + "\n");
+      process.stdout.write(JSON.stringify({ root, database: cache.store.dbPath, ...summary, failures, excludedFiles }, null, 2) + "\n");
     } else {
-      process.stdout.write(renderSummary(summary, cache.store.dbPath, failures) + "\n");
+      process.stdout.write(renderSummary(summary, cache.store.dbPath, failures, excludedFiles, cache.store.stats().excluded) + "\n");
     }
     return summary.cancelled ? 130 : 0;
   } catch (e) {
@@ -85,19 +88,26 @@ async function run(values: { root?: string; "cache-dir"?: string; config?: strin
   }
 }
 
-function renderSummary(s: IndexSummary, dbPath: string, failures: { path: string; error: string | null }[]): string {
+interface Listed {
+  path: string;
+  error: string | null;
+}
+
+function renderSummary(s: IndexSummary, dbPath: string, failures: Listed[], excluded: Listed[], excludedTotal: number): string {
   const secs = (s.elapsedMs / 1000).toFixed(1);
   const lines = [
     s.cancelled
       ? `interrupted: ${s.done} of ${s.total} files done, ${s.symbols} new symbols in ${secs} s (run it again to resume)`
       : `indexed: ${s.total} files, ${s.symbols} new symbols in ${secs} s`,
-    `  asked the servers: ${s.indexed} (${s.empty} with no symbols, retried on a later run)`,
+    `  asked the servers: ${s.indexed} (${s.empty} with no symbols)`,
     `  skipped (unchanged): ${s.skipped}`,
     `  failed: ${s.failed}${s.failed > 0 ? " (retried on a later run)" : ""}`,
   ];
+  for (const f of failures) lines.push(`    ${f.path}: ${f.error ?? "failed"}`);
+  if (excludedTotal > 0) lines.push(`  not source text, never sent to a server: ${excludedTotal}`);
+  for (const f of excluded) lines.push(`    ${f.path}: ${f.error ?? "excluded"}`);
   if (s.removed > 0) lines.push(`  removed (files gone): ${s.removed}`);
   if (s.invalidated > 0) lines.push(`  invalidated (server version or config changed): ${s.invalidated}`);
-  for (const f of failures) lines.push(`    ${f.path}: ${f.error ?? "failed"}`);
   lines.push(`  cache: ${dbPath}`);
   return lines.join("\n");
 }

@@ -1,10 +1,13 @@
 // The documents one language server has open, kept equal to the files on disk.
 // Before each query the file is re-checked (mtime and size, then content); a
 // difference becomes a versioned full-text didChange. Past a cap, the least
-// recently used document is closed.
+// recently used document is closed. The text is read through workspace/source-text.ts, so a
+// pipe, a binary or a file past the size cap is never sent: an open copy of a file that became
+// one is closed in the server instead.
 
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { readSourceTextSync, refusalMessage } from "../workspace/source-text.js";
 import { LspError } from "./errors.js";
 
 export interface OpenDocument {
@@ -51,7 +54,10 @@ export class DocumentSet {
     return [...this.docs.values()];
   }
 
-  /** Opens the file or brings the open copy up to date with disk; throws not_found when it is gone. */
+  /**
+   * Opens the file or brings the open copy up to date with disk; throws not_found when it is
+   * gone and invalid_input when it is not source text (closing the open copy either way).
+   */
   sync(absPath: string): OpenDocument {
     const uri = uriOf(absPath);
     const existing = this.docs.get(uri);
@@ -66,19 +72,24 @@ export class DocumentSet {
       existing.lastUsed = ++this.clock;
       return existing;
     }
-    const text = readFileSync(absPath, "utf8");
+    const read = readSourceTextSync(absPath);
+    if (!read.ok) {
+      if (existing) this.close(existing);
+      throw new LspError(read.reason === "not_found" ? "not_found" : "invalid_input", refusalMessage(read, absPath));
+    }
+    const text = read.text;
     if (!existing) {
       const doc: OpenDocument = {
         uri, absPath, languageId: this.languageIdFor(absPath), version: 1, text,
-        mtimeMs: st.mtimeMs, size: st.size, lastUsed: ++this.clock, syncSeq: ++this.seq,
+        mtimeMs: read.mtimeMs, size: read.size, lastUsed: ++this.clock, syncSeq: ++this.seq,
       };
       this.docs.set(uri, doc);
       this.sink.didOpen(doc);
       this.evictBeyondCap(uri);
       return doc;
     }
-    existing.mtimeMs = st.mtimeMs;
-    existing.size = st.size;
+    existing.mtimeMs = read.mtimeMs;
+    existing.size = read.size;
     existing.lastUsed = ++this.clock;
     if (text !== existing.text) {
       existing.text = text;
@@ -95,7 +106,7 @@ export class DocumentSet {
     try {
       this.sync(absPath);
     } catch {
-      // deleted meanwhile: sync already closed it
+      // deleted, or no longer source text: sync already closed it
     }
     return true;
   }

@@ -295,7 +295,7 @@ export class LspPool {
     return this.query(absPath, signal, async (c, uri) => {
       const result = await c.request<DocumentSymbol[] | SymbolInformation[] | null>("textDocument/documentSymbol", { textDocument: { uri } }, signal);
       return normaliseDocumentSymbols(result ?? []);
-    });
+    }, { emptyMayMeanIndexing: true }); // the symbol cache records an empty answer as the file's truth
   }
 
   prepareCallHierarchy(absPath: string, position: Position, signal?: AbortSignal): Promise<CallHierarchyItem[]> {

@@ -9,7 +9,10 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, extname, join, relative, sep } from "node:path";
+import { parse as parseJsonc } from "jsonc-parser";
+import picomatch from "picomatch";
 import { isInside } from "../workspace/paths.js";
+import { readSourceTextSync } from "../workspace/source-text.js";
 import type { ServerRegistry, ServerSpec } from "./registry.js";
 
 /** Candidates looked at per call: a sample is found among the first ones in practice. */
@@ -32,6 +35,8 @@ export function sampleFilesBySpec(root: string, projectRoot: string, registry: S
     if (!spec || inProject.has(spec.id) || extname(rel).toLowerCase() === ".json") continue;
     const abs = join(projectRoot, rel);
     if (!isInside(root, abs)) continue;
+    // A sample the server would refuse (binary, huge, a pipe) cannot give it project context.
+    if (!readSourceTextSync(abs).ok) continue;
     if (!first.has(spec.id)) first.set(spec.id, abs);
     if (!readsProjectConfig(spec) || projects.takes(abs)) inProject.set(spec.id, abs);
   }
@@ -92,7 +97,7 @@ interface RawConfig {
 function readProjectConfig(path: string, depth = 0): ProjectConfig | null {
   let raw: RawConfig;
   try {
-    raw = parseJsonc(readFileSync(path, "utf8")) as RawConfig;
+    raw = parseJsonc(readFileSync(path, "utf8"), [], { allowTrailingComma: true }) as RawConfig;
   } catch {
     return null;
   }
@@ -119,49 +124,11 @@ function normalise(p: string): string {
   return p.replace(/\\/g, "/").replace(/^\.\//, "");
 }
 
-/** A tsconfig include/exclude pattern: `**` any folders, `*` and `?` inside one; a plain name also takes what is below it. */
+/** A tsconfig include/exclude pattern (globs as picomatch reads them); a plain name also takes what is below it. */
 function patternRegex(pattern: string): RegExp {
   const p = normalise(pattern).replace(/\/$/, "");
-  let src = "";
-  for (let i = 0; i < p.length; i++) {
-    const ch = p[i]!;
-    if (ch === "*" && p[i + 1] === "*") {
-      i++;
-      if (p[i + 1] === "/") i++;
-      src += "(?:.*/)?";
-    } else if (ch === "*") src += "[^/]*";
-    else if (ch === "?") src += "[^/]";
-    else src += ch.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
   // "src" names a folder (everything below) or a file; "src/*" only what it matches.
-  return new RegExp(`^${src}${/[*?]/.test(p.split("/").pop() ?? "") ? "" : "(?:/.*)?"}$`);
-}
-
-/** JSON with comments and trailing commas, as tsconfig files are written. */
-export function parseJsonc(text: string): unknown {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (ch === '"') {
-      const end = stringEnd(text, i);
-      out += text.slice(i, end);
-      i = end - 1;
-    } else if (ch === "/" && text[i + 1] === "/") {
-      while (i < text.length && text[i] !== "\n") i++;
-      out += "\n";
-    } else if (ch === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      i = end < 0 ? text.length : end + 1;
-      out += " ";
-    } else out += ch;
-  }
-  return JSON.parse(out.replace(/,(\s*[}\]])/g, "$1"));
-}
-
-function stringEnd(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    if (text[i] === "\\") i++;
-    else if (text[i] === '"') return i + 1;
-  }
-  return text.length;
+  const last = p.split("/").pop() ?? "";
+  const globs = /[*?]/.test(last) ? [p] : [p, `${p}/**`];
+  return picomatch.makeRe(globs.length === 1 ? globs[0]! : `{${globs.join(",")}}`, { dot: true, posix: true });
 }

@@ -6,12 +6,16 @@
 //
 // A full pass asks a server only for files whose content changed: size and mtime unchanged →
 // skipped without reading; hash unchanged → skipped without asking. Answers are written in
-// batched transactions, so a killed pass keeps everything it finished. Empty and failed
-// answers are recorded as such (never as "no symbols") and retried on later passes.
+// batched transactions, so a killed pass keeps everything it finished. What the servers must
+// never be sent (not a regular file, past the size cap, binary: workspace/source-text.ts) is
+// recorded as excluded with the reason. An empty answer from a ready server is a true empty,
+// settled like an answer with symbols; a server still loading says "indexing" instead (the
+// pool's rule), and that, like any failure, is recorded as failed and retried on later passes.
 import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { extname, join } from "node:path";
+import { readSourceText } from "../workspace/source-text.js";
 import { flattenSymbols } from "./flatten.js";
 import type { FileWrite, SymbolStore } from "./store.js";
 import { fingerprintKey, type FileListChange, type FileListSource, type SymbolSource } from "./symbol-source.js";
@@ -26,7 +30,7 @@ export interface IndexerOptions {
   /** Files per write transaction (default 200); a transaction is also closed every flushMs. */
   batchSize?: number;
   flushMs?: number;
-  /** Passes that retry an empty or failed file before it waits for the file to change (default 3). */
+  /** Passes that retry a failed file before it waits for the file to change (default 3). */
   maxAttempts?: number;
   /** Delay before a burst of watcher events is processed (default 150 ms). */
   debounceMs?: number;
@@ -34,6 +38,12 @@ export interface IndexerOptions {
   /** Throttle of onProgress during a pass (default 250 ms); the last event is always sent. */
   progressIntervalMs?: number;
   onWarning?: (message: string) => void;
+  /**
+   * Check every page of the database when a pass starts (PRAGMA quick_check) and rebuild it if
+   * damaged. It blocks for about 3 s per 300 MB (1M symbols), so `codeintel index` does it and a
+   * service answering queries does not: there, damage is found by the query that reads it.
+   */
+  verify?: boolean;
 }
 
 export interface IndexProgress {
@@ -44,7 +54,10 @@ export interface IndexProgress {
   indexed: number;
   skipped: number;
   failed: number;
+  /** Files the server answered, once ready, with no symbols. */
   empty: number;
+  /** Files never sent to a server: not a regular file, too large or binary (their rows say why). */
+  excluded: number;
   symbols: number;
   /** Files per second asked of servers so far this pass. */
   rate: number;
@@ -61,7 +74,8 @@ export class SymbolIndexer {
   readonly #files: FileListSource;
   readonly #options: Required<Pick<IndexerOptions, "concurrencyPerServer" | "batchSize" | "flushMs" | "maxAttempts" | "debounceMs" | "progressIntervalMs">>;
   #progress: IndexProgress = emptyProgress("planning");
-  #complete = false;
+  /** The store generation a full pass last finished in (a rebuilt database is not complete). */
+  #completeGeneration: number | undefined;
   #running: Promise<IndexSummary> | undefined;
   #pendingChanges = new Map<string, FileListChange["kind"]>();
   #changeTimer: NodeJS.Timeout | undefined;
@@ -83,9 +97,9 @@ export class SymbolIndexer {
     };
   }
 
-  /** True once a full pass finished in this process (the cache then answers for the whole root). */
+  /** True once a full pass finished in this process into the database as it is now (the cache then answers for the whole root). */
   get complete(): boolean {
-    return this.#complete;
+    return this.#completeGeneration === this.store.generation;
   }
 
   get progress(): IndexProgress {
@@ -139,7 +153,27 @@ export class SymbolIndexer {
 
   // ---- full pass -------------------------------------------------------------------
 
+  /**
+   * Verifies the database first when asked to (damaged pages an unchanged pass would never
+   * read), then passes over the root; when the database had to be rebuilt midway, what the pass
+   * wrote before is gone and its view of what was known is stale, so it passes again.
+   */
   async #pass(outer?: AbortSignal): Promise<IndexSummary> {
+    if (this.options.verify) this.store.verify();
+    for (let round = 1; ; round++) {
+      const generation = this.store.generation;
+      const summary = await this.#passOnce(outer);
+      if (summary.cancelled) return summary;
+      if (this.store.generation === generation) {
+        this.#completeGeneration = generation;
+        this.store.setMeta("last_full_pass", new Date().toISOString());
+        return summary;
+      }
+      if (round >= 3) throw new Error(`the symbol cache ${this.store.dbPath} kept failing while being rebuilt`);
+    }
+  }
+
+  async #passOnce(outer?: AbortSignal): Promise<IndexSummary> {
     const signal = outer ? AbortSignal.any([outer, this.#closed.signal]) : this.#closed.signal;
     // Every request in flight (a few per server, several servers) listens on this one signal.
     setMaxListeners(0, signal);
@@ -173,7 +207,7 @@ export class SymbolIndexer {
     const todo: typeof indexable = [];
     await forEachLimited(indexable, 32, async (f) => {
       const record = known.get(f.path);
-      if (record && record.fingerprint === f.fingerprint && (record.status === "ok" || record.attempts >= this.#options.maxAttempts)) {
+      if (record && record.fingerprint === f.fingerprint && this.#upToDate(record)) {
         const st = await stat(f.abs).catch(() => undefined);
         if (st && st.size === record.size && st.mtimeMs === record.mtimeMs) {
           progress.skipped++;
@@ -218,6 +252,7 @@ export class SymbolIndexer {
               progress.indexed++;
               progress.empty++;
             } else if (outcome.kind === "failed") progress.failed++;
+            else if (outcome.kind === "excluded") progress.excluded++;
             else if (outcome.kind === "skipped") progress.skipped++;
             if (outcome.kind !== "cancelled") progress.done++;
             report();
@@ -229,11 +264,7 @@ export class SymbolIndexer {
     writer.flush();
     writer.close();
     const cancelled = signal.aborted;
-    if (!cancelled) {
-      this.#complete = true;
-      progress.phase = "done";
-      this.store.setMeta("last_full_pass", new Date().toISOString());
-    }
+    if (!cancelled) progress.phase = "done";
     const summary: IndexSummary = { ...this.#snapshot(started), cancelled, removed: gone.length, invalidated };
     this.options.onProgress?.(summary);
     return summary;
@@ -255,30 +286,36 @@ export class SymbolIndexer {
     return this.store.invalidateFingerprint(serverId, fingerprint);
   }
 
+  /** Whether a record needs no new answer while its file and server stay the same. */
+  #upToDate(record: FileRecord): boolean {
+    return record.status !== "failed" || record.attempts >= this.#options.maxAttempts;
+  }
+
   /**
-   * One file: stat, then hash, then the server, then a second stat so an edit that raced the
-   * request is not stored under the old content (it is retried instead).
+   * One file: stat, then read (refusing what is not source text) and hash, then the server,
+   * then a second stat so an edit that raced the request is not stored under the old content
+   * (it is retried instead).
    */
   async #indexFile(path: string, abs: string, fingerprint: string, known: FileRecord | undefined, signal: AbortSignal): Promise<FileOutcome> {
     for (let attempt = 0; attempt < 3; attempt++) {
       if (signal.aborted) return { kind: "cancelled" };
-      let before;
-      try {
-        before = await stat(abs);
-      } catch {
-        return { kind: "skipped", write: { type: "remove", path } };
+      const st = await stat(abs).catch(() => undefined);
+      if (!st) return { kind: "skipped", write: { type: "remove", path } };
+      const sameStat = known !== undefined && known.size === st.size && known.mtimeMs === st.mtimeMs && known.fingerprint === fingerprint;
+      if (sameStat && this.#upToDate(known)) return { kind: "skipped" };
+      const read = await readSourceText(abs);
+      if (!read.ok) {
+        if (read.reason === "not_found") return { kind: "skipped", write: { type: "remove", path } };
+        const seen = { size: read.size ?? st.size, mtimeMs: read.mtimeMs ?? st.mtimeMs };
+        if (read.reason === "unreadable") return this.#failure(path, seen, null, fingerprint, `it ${read.detail}`);
+        return {
+          kind: "excluded",
+          write: { type: "failure", status: "excluded", record: { path, language: languageOf(path), ...seen, hash: null, fingerprint, error: `it ${read.detail}` } },
+        };
       }
-      if (!before.isFile()) return { kind: "skipped", write: { type: "remove", path } };
-      const sameStat = known !== undefined && known.size === before.size && known.mtimeMs === before.mtimeMs && known.fingerprint === fingerprint;
-      if (sameStat && (known.status === "ok" || known.attempts >= this.#options.maxAttempts)) return { kind: "skipped" };
-      let content: Buffer;
-      try {
-        content = await readFile(abs);
-      } catch (err) {
-        return this.#failure(path, before, null, fingerprint, `cannot read: ${(err as Error).message}`);
-      }
-      const hash = createHash("sha1").update(content).digest("base64url");
-      if (known && known.hash === hash && known.fingerprint === fingerprint && known.status === "ok") {
+      const before = { size: read.size, mtimeMs: read.mtimeMs };
+      const hash = createHash("sha1").update(read.bytes).digest("base64url");
+      if (known && known.hash === hash && known.fingerprint === fingerprint && (known.status === "ok" || known.status === "empty")) {
         return { kind: "skipped", write: { type: "touch", path, size: before.size, mtimeMs: before.mtimeMs } };
       }
       let tree;
@@ -369,6 +406,7 @@ type FileOutcome =
   | { kind: "indexed" | "empty"; symbols: number; write: FileWrite }
   | { kind: "failed"; write: FileWrite; retryable?: boolean }
   | { kind: "skipped"; write?: FileWrite }
+  | { kind: "excluded"; write: FileWrite }
   | { kind: "cancelled"; write?: undefined };
 
 /** Collects writes and commits them in batches: by count, and at least every flushMs. */
@@ -424,7 +462,7 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
 }
 
 function emptyProgress(phase: IndexProgress["phase"]): IndexProgress {
-  return { phase, done: 0, total: 0, indexed: 0, skipped: 0, failed: 0, empty: 0, symbols: 0, rate: 0, etaMs: null, elapsedMs: 0 };
+  return { phase, done: 0, total: 0, indexed: 0, skipped: 0, failed: 0, empty: 0, excluded: 0, symbols: 0, rate: 0, etaMs: null, elapsedMs: 0 };
 }
 
 function throttle(fn: () => void, ms: number): () => void {

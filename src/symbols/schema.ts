@@ -1,7 +1,7 @@
 // The cache's tables. Bump SCHEMA_VERSION on any change: an older database is set aside and
 // rebuilt (the cache is disposable), never migrated.
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const schemaSql = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS files (
   hash TEXT,
   server_id TEXT,
   fingerprint TEXT,
-  status TEXT NOT NULL CHECK (status IN ('ok', 'empty', 'failed')),
+  status TEXT NOT NULL CHECK (status IN ('ok', 'empty', 'failed', 'excluded')),
   attempts INTEGER NOT NULL DEFAULT 0,
   error TEXT,
   symbol_count INTEGER NOT NULL DEFAULT 0,

@@ -1,6 +1,8 @@
 // One root's symbol cache: file records and their symbols in a SQLite database.
 // Writes are batched into one immediate transaction each and retried past lock contention;
-// corruption found while running sets the database aside and starts over.
+// corruption found while running (or by verify(), when an indexing pass starts) sets the
+// database aside and starts over; `generation` counts those restarts so the indexer knows its
+// earlier answers are gone.
 import type { Statement } from "better-sqlite3";
 import { canonicalRoot, defaultCacheDir, symbolDatabasePath } from "./cache-location.js";
 import { type Db, isUntrustworthy, openSymbolDatabase, withBusyRetry } from "./database.js";
@@ -35,6 +37,7 @@ export interface StoreStats {
   ok: number;
   empty: number;
   failed: number;
+  excluded: number;
 }
 
 export class SymbolStore {
@@ -44,6 +47,7 @@ export class SymbolStore {
   #statements: ReturnType<typeof prepareStatements>;
   readonly #options: SymbolStoreOptions;
   #engine: SymbolQueryEngine | undefined;
+  #generation = 0;
 
   static open(options: SymbolStoreOptions): SymbolStore {
     return new SymbolStore(options);
@@ -65,6 +69,11 @@ export class SymbolStore {
     }
     this.#db = db;
     this.#statements = statements;
+  }
+
+  /** How many times the database was rebuilt since it was opened: what was written before is gone. */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** The connection, for the query engine (read-only use). */
@@ -125,9 +134,9 @@ export class SymbolStore {
     return this.guard(() =>
       withBusyRetry(() => {
         const files = this.#db
-          .prepare("SELECT count(*) AS files, sum(status = 'ok') AS ok, sum(status = 'empty') AS empty, sum(status = 'failed') AS failed, sum(symbol_count) AS symbols FROM files")
-          .get() as { files: number; ok: number | null; empty: number | null; failed: number | null; symbols: number | null };
-        return { files: files.files, symbols: files.symbols ?? 0, ok: files.ok ?? 0, empty: files.empty ?? 0, failed: files.failed ?? 0 };
+          .prepare("SELECT count(*) AS files, sum(status = 'ok') AS ok, sum(status = 'empty') AS empty, sum(status = 'failed') AS failed, sum(status = 'excluded') AS excluded, sum(symbol_count) AS symbols FROM files")
+          .get() as { files: number; ok: number | null; empty: number | null; failed: number | null; excluded: number | null; symbols: number | null };
+        return { files: files.files, symbols: files.symbols ?? 0, ok: files.ok ?? 0, empty: files.empty ?? 0, failed: files.failed ?? 0, excluded: files.excluded ?? 0 };
       }),
     );
   }
@@ -148,6 +157,25 @@ export class SymbolStore {
   }
 
   /**
+   * `PRAGMA quick_check`: reads every page (without cross-checking indexes against tables, which
+   * integrity_check adds), so damage that only a query touching the page would hit is found now.
+   * A damaged database is rebuilt with a warning. Returns whether it was sound.
+   */
+  verify(): boolean {
+    let problems: string;
+    try {
+      const rows = withBusyRetry(() => this.#db.pragma("quick_check")) as { quick_check: string }[];
+      problems = rows.map((r) => r.quick_check).join("; ");
+    } catch (err) {
+      if (!isUntrustworthy(err)) throw err;
+      problems = (err as Error).message;
+    }
+    if (problems === "ok") return true;
+    this.#recover(`failed its integrity check (${problems.slice(0, 300)})`);
+    return false;
+  }
+
+  /**
    * Runs a database operation; if it finds the file corrupt, sets the database aside, opens a
    * fresh one and reports the loss through onWarning, then rethrows so the caller can retry.
    */
@@ -156,22 +184,23 @@ export class SymbolStore {
       return fn();
     } catch (err) {
       if (!isUntrustworthy(err)) throw err;
-      this.#recover(err as Error);
+      this.#recover(`failed while in use (${(err as Error).message})`);
       return fn();
     }
   }
 
-  #recover(cause: Error): void {
+  #recover(what: string): void {
     const warn = this.#options.onWarning ?? ((m: string) => process.stderr.write(`codeintel: ${m}\n`));
-    warn(`symbol cache ${this.dbPath} failed while in use (${cause.message}); rebuilding it`);
+    warn(`symbol cache ${this.dbPath} ${what}; rebuilding it`);
     try {
       this.#db.close();
     } catch {
       // already unusable
     }
     // A corrupt page found at run time does not show in the header: force the rebuild.
-    this.#db = openSymbolDatabase(this.dbPath, { ...this.#openOptions(), forceRebuild: `it failed while in use (${cause.message})` });
+    this.#db = openSymbolDatabase(this.dbPath, { ...this.#openOptions(), forceRebuild: `it ${what}` });
     this.#statements = prepareStatements(this.#db);
+    this.#generation++;
   }
 
   #openOptions() {
@@ -211,7 +240,8 @@ export class SymbolStore {
           s.deleteInnerHumps.run(existing.id);
         }
         const status: FileStatus = w.type === "symbols" ? (w.symbols.length > 0 ? "ok" : "empty") : w.status;
-        const attempts = status === "ok" ? 0 : (existing?.attempts ?? 0) + 1;
+        // Consecutive failures: the indexer stops retrying a file after a few until it changes.
+        const attempts = status === "failed" ? (existing?.attempts ?? 0) + 1 : 0;
         const error = w.type === "failure" ? w.record.error : status === "empty" ? "the server returned no symbols" : null;
         const count = w.type === "symbols" ? w.symbols.length : 0;
         const fileId = Number(

@@ -22,6 +22,8 @@ export interface SymbolCacheOptions {
   cacheDir?: string;
   dbPath?: string;
   concurrencyPerServer?: number;
+  /** See IndexerOptions.verify. */
+  verify?: boolean;
   onProgress?: (p: IndexProgress) => void;
   onWarning?: (message: string) => void;
 }
@@ -41,7 +43,7 @@ export interface SymbolSearchAnswer {
 
 export type CachedDocument =
   | { fresh: true; symbols: FlatSymbol[] }
-  | { fresh: false; reason: "not_indexed" | "changed" | "server_changed" | Exclude<FileStatus, "ok"> };
+  | { fresh: false; reason: "not_indexed" | "changed" | "server_changed" | Exclude<FileStatus, "ok" | "empty"> };
 
 export class SymbolCache {
   readonly store: SymbolStore;
@@ -49,6 +51,7 @@ export class SymbolCache {
   readonly #source: SymbolSource;
   #unwatch: (() => void) | undefined;
   #pass: Promise<IndexSummary> | undefined;
+  #passGeneration = -1;
 
   static open(options: SymbolCacheOptions): SymbolCache {
     return new SymbolCache(options);
@@ -62,6 +65,7 @@ export class SymbolCache {
       source: options.source,
       files: options.files,
       concurrencyPerServer: options.concurrencyPerServer,
+      verify: options.verify,
       onProgress: options.onProgress,
       onWarning: options.onWarning,
     });
@@ -76,10 +80,14 @@ export class SymbolCache {
     return this.indexer.complete || this.store.getMeta("last_full_pass") !== undefined;
   }
 
-  /** Starts following the watcher and a background full pass (once); resolves with its summary. */
+  /**
+   * Starts following the watcher and a background full pass (once, and again after the database
+   * had to be rebuilt: that lost what the pass wrote); resolves with its summary.
+   */
   start(): Promise<IndexSummary> {
     this.#unwatch ??= this.indexer.watch();
-    if (!this.#pass) {
+    if (!this.#pass || this.#passGeneration !== this.store.generation) {
+      this.#passGeneration = this.store.generation;
       this.#pass = this.indexer.run();
       // Callers often start it and move on: a failed pass must not become an unhandled rejection.
       this.#pass.catch(() => {});
@@ -89,6 +97,7 @@ export class SymbolCache {
 
   async search(query: SymbolQuery, signal?: AbortSignal): Promise<SymbolSearchAnswer> {
     const cached = this.store.search(query);
+    if (this.#unwatch) void this.start(); // no-op unless this search found the database damaged
     const complete = this.complete;
     const progress = this.indexer.progress.phase === "indexing" ? this.indexer.progress : null;
     const answer: SymbolSearchAnswer = { ...cached, complete, progress, liveHits: 0 };
@@ -128,7 +137,8 @@ export class SymbolCache {
   documentSymbols(relPath: string): CachedDocument {
     const record = this.store.getFile(relPath);
     if (!record) return { fresh: false, reason: "not_indexed" };
-    if (record.status !== "ok") return { fresh: false, reason: record.status };
+    // A true empty (the ready server answered no symbols) is as fresh an answer as any.
+    if (record.status !== "ok" && record.status !== "empty") return { fresh: false, reason: record.status };
     const abs = join(this.root, relPath);
     let st;
     try {

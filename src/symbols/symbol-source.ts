@@ -34,6 +34,10 @@ export interface SymbolSource {
    * server does. A change of version or configuration invalidates that server's rows.
    */
   fingerprint(absPath: string): SourceFingerprint | null;
+  /**
+   * The file's symbols. An empty answer is taken as the truth (the file declares none); a
+   * server that cannot tell yet (still loading) must throw an error with code "indexing".
+   */
   documentSymbols(absPath: string, signal?: AbortSignal): Promise<SourceSymbol[]>;
   /** Live workspace/symbol, used while the cache is cold. */
   workspaceSymbols?(query: string, root: string, signal?: AbortSignal): Promise<SourceWorkspaceHit[]>;

@@ -20,7 +20,11 @@ export interface FlatSymbol {
   parent: number | null;
 }
 
-export type FileStatus = "ok" | "empty" | "failed";
+/**
+ * ok: symbols stored; empty: the ready server answered none (a true empty); failed: no answer
+ * (retried); excluded: never sent to a server (not a regular file, too large, binary: `error` says which).
+ */
+export type FileStatus = "ok" | "empty" | "failed" | "excluded";
 
 /** What the cache knows about one file of a root. Paths are relative to the root, with `/`. */
 export interface FileRecord {

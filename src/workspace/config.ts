@@ -18,11 +18,13 @@
 // `FILE:LINE:COL: problem`, bad shapes with the file name and the offending key, never
 // silently ignored.
 
-import { existsSync, readFileSync, watch, type FSWatcher } from "node:fs";
+import { existsSync, watch, type FSWatcher } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
+import { readRegularFileSync, refusalMessage } from "./source-text.js";
 
 export const CONFIG_FILE_NAME = "codeintel.json";
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** A server entry in the config: every field optional when overriding a built-in. */
 export interface ServerConfigEntry {
@@ -83,13 +85,19 @@ export function loadConfig(opts: { roots: readonly string[]; explicitPath?: stri
   if (opts.explicitPath) {
     const p = resolve(opts.explicitPath);
     if (!existsSync(p)) throw new ConfigError(`config file ${p} does not exist`);
-    return parseConfig(readFileSync(p, "utf8"), p);
+    return parseConfig(readConfigText(p), p);
   }
   for (const root of opts.roots) {
     const p = join(root, CONFIG_FILE_NAME);
-    if (existsSync(p)) return parseConfig(readFileSync(p, "utf8"), p);
+    if (existsSync(p)) return parseConfig(readConfigText(p), p);
   }
   return emptyConfig();
+}
+
+function readConfigText(p: string): string {
+  const read = readRegularFileSync(p, MAX_CONFIG_BYTES);
+  if (!read.ok) throw new ConfigError(`config file ${refusalMessage(read, p)}`);
+  return read.bytes.toString("utf8");
 }
 
 const RELOAD_DEBOUNCE_MS = 150;

@@ -1,7 +1,10 @@
 // Listing a folder through git, when it lies inside a git work tree (it may be a subfolder).
-// Tracked files (`git ls-files -z`, from the index: fast) and untracked-but-not-ignored files
-// (`git ls-files -o --exclude-standard -z`, needs a directory walk: slower) run as two processes
-// at once, so tracked paths stream in first; together they equal `git ls-files -co --exclude-standard`.
+// Tracked files (`git ls-files -z`, from the index: fast), tracked files deleted from the work
+// tree but not staged (`git ls-files -z --deleted`: one lstat per tracked file) and
+// untracked-but-not-ignored files (`git ls-files -o --exclude-standard -z`, a directory walk:
+// slower) run as three processes at once. Tracked paths are passed on once the deleted ones are
+// known and subtracted, so a fresh listing agrees with the watcher, which drops a deleted file
+// at once; together they equal the files of `git ls-files -co --exclude-standard` that exist.
 // Paths arrive as raw bytes (git's -z output is not quoted), relative to the folder.
 //
 // Public surface:
@@ -22,11 +25,18 @@ export async function listGitFiles(
   onPaths: (paths: Buffer[]) => void,
   signal?: AbortSignal,
 ): Promise<GitListing> {
-  const runs = [
-    runLsFiles(folder, ["ls-files", "-z"], onPaths, signal),
-    runLsFiles(folder, ["ls-files", "-o", "--exclude-standard", "-z"], onPaths, signal),
-  ];
-  const results = await Promise.all(runs);
+  const tracked: Buffer[] = [];
+  const deleted = new Set<string>();
+  const untracked = runLsFiles(folder, ["ls-files", "-o", "--exclude-standard", "-z"], onPaths, signal);
+  const index = await Promise.all([
+    runLsFiles(folder, ["ls-files", "-z"], (paths) => tracked.push(...paths), signal),
+    runLsFiles(folder, ["ls-files", "-z", "--deleted"], (paths) => paths.forEach((p) => deleted.add(p.toString("latin1"))), signal),
+  ]);
+  if (index.every((r) => r.ok)) {
+    const present = deleted.size === 0 ? tracked : tracked.filter((p) => !deleted.has(p.toString("latin1")));
+    if (present.length > 0) onPaths(present);
+  }
+  const results = [...index, await untracked];
   const failed = results.find((r) => !r.ok);
   if (failed) return { isRepo: false, reason: failed.reason };
   return { isRepo: true };

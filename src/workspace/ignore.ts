@@ -14,9 +14,9 @@
 //     matcher.ignores(relPath, isDir): boolean      also true for anything inside an ignored folder
 //   readGitExcludes(root): IgnoreRule[]             .git/info/exclude (when root is a repo top) + core.excludesFile
 //   ALWAYS_SKIPPED                                  folder names never listed nor watched (.git)
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { MAX_IGNORE_FILE_BYTES, readRegularFileSync } from "./source-text.js";
 
 export interface IgnoreRule {
   /** The folder holding the ignore file, root-relative, "" or ending in "/". */
@@ -124,7 +124,7 @@ export class IgnoreMatcher {
   private loadRules(folder: string): IgnoreRule[] {
     const rules: IgnoreRule[] = [];
     for (const name of this.ignoreFiles) {
-      const text = readTextOrNull(join(this.root, folder, name));
+      const text = readIgnoreFile(join(this.root, folder, name));
       if (text !== null) rules.push(...parseIgnoreFile(text, folder));
     }
     return rules;
@@ -135,19 +135,17 @@ export class IgnoreMatcher {
 export function readGitExcludes(root: string): IgnoreRule[] {
   const rules: IgnoreRule[] = [];
   const xdg = process.env.XDG_CONFIG_HOME || join(homedir(), ".config");
-  const global = readTextOrNull(join(xdg, "git", "ignore"));
+  const global = readIgnoreFile(join(xdg, "git", "ignore"));
   if (global !== null) rules.push(...parseIgnoreFile(global, ""));
-  const info = readTextOrNull(join(root, ".git", "info", "exclude"));
+  const info = readIgnoreFile(join(root, ".git", "info", "exclude"));
   if (info !== null) rules.push(...parseIgnoreFile(info, ""));
   return rules;
 }
 
-function readTextOrNull(file: string): string | null {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return null;
-  }
+/** An ignore file's text, or null when it is absent or unreadable (as git treats it); a pipe named .gitignore is never waited on. */
+export function readIgnoreFile(file: string | Buffer): string | null {
+  const read = readRegularFileSync(file, MAX_IGNORE_FILE_BYTES);
+  return read.ok ? read.bytes.toString("utf8") : null;
 }
 
 function parseLine(line: string, base: string): IgnoreRule | null {

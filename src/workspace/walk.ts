@@ -13,8 +13,8 @@
 //
 // Names that are not valid UTF-8 come back decoded lossily (U+FFFD), the way Node's fs decodes
 // them; such folders are still descended into, through their raw byte names.
-import { readdirSync, readFileSync, type Dirent } from "node:fs";
-import { ALWAYS_SKIPPED, DEFAULT_IGNORE_FILES, IgnoreStack, parseIgnoreFile, type IgnoreRule } from "./ignore.js";
+import { readdirSync, type Dirent } from "node:fs";
+import { ALWAYS_SKIPPED, DEFAULT_IGNORE_FILES, IgnoreStack, parseIgnoreFile, readIgnoreFile, type IgnoreRule } from "./ignore.js";
 
 export interface WalkEntry {
   path: string;
@@ -119,14 +119,12 @@ export function walkFolders(root: string, start: PendingFolder[], options: Inter
     let chain = folder.chain;
     for (const name of ignoreFiles) {
       if (!names.includes(name)) continue;
-      try {
-        const text = readFileSync(Buffer.concat([folder.abs, Buffer.from(name)]), "utf8");
-        const rules = parseIgnoreFile(text, folder.rel);
-        ignore = ignore.with(rules);
-        if (chain && rules.length > 0) chain = [...chain, rules];
-      } catch {
-        // An unreadable ignore file is treated as absent, as git does.
-      }
+      // An unreadable ignore file is treated as absent, as git does.
+      const text = readIgnoreFile(Buffer.concat([folder.abs, Buffer.from(name)]));
+      if (text === null) continue;
+      const rules = parseIgnoreFile(text, folder.rel);
+      ignore = ignore.with(rules);
+      if (chain && rules.length > 0) chain = [...chain, rules];
     }
     const prefix = folder.rel === "" ? "" : `${folder.rel}/`;
     for (let k = 0; k < dirents.length; k++) {

@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileFinder, FinderError } from "../../src/files/finder.js";
@@ -43,6 +43,26 @@ describe("FileFinder.find", () => {
   it("lists a subfolder of a work tree relative to that subfolder", async () => {
     const { results } = await finder.find("main", [join(repo, "src")], { includeDirectories: false });
     expect(results.map((r) => r.path)).toEqual(["main.c"]);
+  });
+
+  it("leaves out tracked files deleted from disk but not staged, as the watcher does", async () => {
+    const tree = gitRepo({ "keep.ts": "", "gone.ts": "", "old/only.ts": "", "old/kept.ts": "", "dir/all-gone.ts": "" });
+    trees.push(tree);
+    git(tree, "add", ".");
+    git(tree, "commit", "-qm", "files");
+    for (const f of ["gone.ts", "old/only.ts", "dir/all-gone.ts"]) rmSync(join(tree, f));
+    rmSync(join(tree, "dir"), { recursive: true });
+    // A fresh finder lists from scratch, as a service start does.
+    const fresh = new FileFinder({ watch: false, threads: 1 });
+    try {
+      const { results } = await fresh.find("", [tree], { limit: 100 });
+      expect(results.map((r) => r.path).sort()).toEqual(["keep.ts", "old", "old/kept.ts"]);
+      // The same seen from a subfolder root.
+      const sub = await fresh.find("", [join(tree, "old")], { limit: 100 });
+      expect(sub.results.map((r) => r.path)).toEqual(["kept.ts"]);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("searches several roots and names each result's root", async () => {

@@ -113,7 +113,7 @@ describe("tiered symbol query on a real SQLite file", () => {
       { type: "symbols", record: record("empty.ts"), symbols: [] },
       { type: "failure", record: { ...record("broken.ts"), error: "timeout" }, status: "failed" },
     ]);
-    expect(store.getFile("empty.ts")).toMatchObject({ status: "empty", attempts: 1 });
+    expect(store.getFile("empty.ts")).toMatchObject({ status: "empty", attempts: 0 });
     store.write([{ type: "failure", record: { ...record("broken.ts"), error: "timeout" }, status: "failed" }]);
     expect(store.getFile("broken.ts")).toMatchObject({ status: "failed", attempts: 2, error: "timeout" });
     store.write([{ type: "remove", path: "lib/util.ts" }]);

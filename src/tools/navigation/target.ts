@@ -1,10 +1,10 @@
 // Turns a tool's input (file + line/column, or file + symbol name) into an LSP
 // position, with a clear error for each way the input can be wrong.
 
-import { openSync, readSync, closeSync, statSync } from "node:fs";
 import type { DocumentSymbol, Position } from "vscode-languageserver-protocol";
 import { confinePath } from "../../workspace/paths.js";
 import type { QueryProgress } from "../../lsp/pool.js";
+import { readSourceTextSync, refusalMessage } from "../../workspace/source-text.js";
 import { columnCount, columnToUtf16, lineAt, splitLines, utf16ToColumn } from "../../lsp/positions.js";
 import { editDistance } from "../edit-distance.js";
 import { ToolError } from "../tool.js";
@@ -28,17 +28,15 @@ export interface ResolvedTarget extends ResolvedFile {
   text: string;
 }
 
-const BINARY_PROBE_BYTES = 8000;
-const MAX_SOURCE_BYTES = 10 * 1024 * 1024;
-
-/** Confines the path to the roots and refuses directories, binaries and huge files. */
+/** Confines the path to the roots and refuses what is not source text (see workspace/source-text.ts). */
 export function resolveSourceFile(deps: NavigationDeps, file: unknown): ResolvedFile {
   if (typeof file !== "string" || file.trim() === "") throw new ToolError("invalid_input", "`file` is required: a path relative to a project root or absolute inside one");
   const confined = confinePath(file, deps.roots);
-  const st = statSync(confined.absPath);
-  if (st.isDirectory()) throw new ToolError("invalid_input", `'${file}' is a directory; give a source file`);
-  if (st.size > MAX_SOURCE_BYTES) throw new ToolError("invalid_input", `'${file}' is too large (${st.size} bytes) for a language server query`);
-  if (looksBinary(confined.absPath)) throw new ToolError("invalid_input", `'${file}' is a binary file; language servers only read source text`);
+  const read = readSourceTextSync(confined.absPath);
+  if (!read.ok) {
+    const hint = read.reason === "not_regular" ? "; give a source file" : "";
+    throw new ToolError(read.reason === "not_found" ? "not_found" : "invalid_input", refusalMessage(read, file) + hint);
+  }
   return confined;
 }
 
@@ -189,15 +187,4 @@ function optionalPositiveInt(v: unknown, name: string): number | undefined {
   const n = typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw new ToolError("invalid_input", `\`${name}\` must be a positive integer (1-based), got ${JSON.stringify(v)}`);
   return n;
-}
-
-function looksBinary(absPath: string): boolean {
-  const fd = openSync(absPath, "r");
-  try {
-    const buf = Buffer.alloc(BINARY_PROBE_BYTES);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).includes(0);
-  } finally {
-    closeSync(fd);
-  }
 }
