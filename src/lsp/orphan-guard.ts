@@ -59,6 +59,9 @@ export function releaseGroup(pgid: number): void {
   finished = new Promise((resolve) => {
     if (dog.exitCode !== null || dog.signalCode !== null) return resolve();
     dog.once("exit", () => resolve());
+    // Whoever awaits guardIdle() must not see the event loop drain first: the watchdog is
+    // unref'd while it guards, so hold the loop until it has gone (it exits at once on EOF).
+    dog.ref();
     dog.stdin?.end(`-${pgid}\n`);
   });
 }
