@@ -6,7 +6,7 @@ import { MessageProcessor } from "../core/processor.js";
 import { serveAppServerStdio } from "../transports/app-server-stdio.js";
 import { startAppServerWebSocket } from "../transports/app-server-websocket.js";
 import { assertSafeBinding } from "../transports/http-security.js";
-import { drained, guardSignals, within } from "../transports/lifecycle.js";
+import { guardSignals, within } from "../transports/lifecycle.js";
 import { startMcpHttp } from "../transports/mcp-http.js";
 import { createMcpServer } from "../transports/mcp-server.js";
 import { serveMcpStdio } from "../transports/mcp-stdio.js";
@@ -82,14 +82,14 @@ async function mcpServe(args: ServeArgs): Promise<number> {
   const ci = await open(args);
   const deps = { catalog: ci.catalog, gate: ci.gate, serverInfo: ci.serverInfo, instructions: instructions(ci) };
   if (args.http === undefined) {
-    const stdio = await serveMcpStdio(createMcpServer(deps));
+    const stdio = await serveMcpStdio(createMcpServer(deps), { onPause: (reason) => log(`codeintel: stdio: ${reason}`) });
     const guard = guardSignals({
       log,
       graceful: async (reason) => {
         ci.gate.close();
         // On stdin EOF nobody is left to read answers: don't wait for in-flight work.
         if (reason !== "stdin closed") await ci.gate.idle(args.drainMs);
-        await within(drained(process.stdout), 2000);
+        await within(stdio.flushed(), 2000);
         await stdio.close();
         await within(ci.close(), 10_000);
         return 0;
@@ -135,7 +135,11 @@ async function appServer(args: ServeArgs): Promise<number> {
   const ci = await open(args);
   const processor = new MessageProcessor({ catalog: ci.catalog, fileSearch: ci.fileSearch, gate: ci.gate, serverInfo: ci.serverInfo });
   if (!wsTarget) {
-    const stdio = serveAppServerStdio(processor, { input: process.stdin, output: process.stdout });
+    const stdio = serveAppServerStdio(processor, {
+      input: process.stdin,
+      output: process.stdout,
+      onPause: (reason) => log(`codeintel: stdio: ${reason}`),
+    });
     const guard = guardSignals({
       log,
       graceful: async (reason) => {
