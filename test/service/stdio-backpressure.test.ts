@@ -101,6 +101,7 @@ interface Flood {
 
 async function floodUnread(flood: Flood): Promise<{ atPauseMb: number; peakMb: number; hwmMb: number }> {
   const { child } = spawnCodeintel([...flood.args, "--symbol-index", "off", root]);
+  child.stdin.on("error", () => undefined); // EPIPE after a failing run killed the child
   try {
     const lines = new LineCounter(child);
     child.stdin.write(JSON.stringify(flood.initialize) + "\n");
