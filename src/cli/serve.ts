@@ -29,6 +29,8 @@ Options:
   --drain-ms MS         how long SIGTERM waits for in-flight requests (default 10000)
   --stall-ms MS         drop a WebSocket client that reads nothing this long (default 30000)
   --ping-ms MS          WebSocket heartbeat period (default 20000)
+  --session-idle-ms MS  close an MCP HTTP session with no request and no open stream
+                        this long (default 1800000); it then answers 404
   --symbol-index MODE   eager (default: index every root in the background), lazy (on the
                         first symbol query), off (language servers only)
   --config FILE         a codeintel.json (default: the first root's, if any)`;
@@ -45,6 +47,7 @@ interface ServeArgs {
   drainMs: number;
   stallMs?: number;
   pingMs?: number;
+  sessionIdleMs?: number;
   symbolIndex?: "eager" | "lazy" | "off";
   configPath?: string;
 }
@@ -106,7 +109,9 @@ async function mcpServe(args: ServeArgs): Promise<number> {
     allowedOrigins: args.allowedOrigins,
     allowedHosts: args.allowedHosts,
     createServer: () => createMcpServer(deps),
+    sessionIdleMs: args.sessionIdleMs,
     isReady: () => ci.isReady(),
+    onDrop: (sessionId, reason) => log(`codeintel: closed MCP session ${sessionId}: ${reason}`),
   });
   log(`codeintel: MCP over Streamable HTTP at ${http.url}`);
   const guard = guardSignals({
@@ -254,6 +259,9 @@ function parseArgs(argv: string[]): ServeArgs {
         break;
       case "--ping-ms":
         args.pingMs = Math.max(10, int());
+        break;
+      case "--session-idle-ms":
+        args.sessionIdleMs = Math.max(1000, int());
         break;
       case "--symbol-index": {
         const v = value();
