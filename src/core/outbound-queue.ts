@@ -42,6 +42,8 @@ interface Entry<M> {
 export class OutboundQueue<M extends object = RpcOutgoing> {
   private readonly entries: Entry<M>[] = [];
   private writing = false;
+  /** The entry being written, so close() can settle it too if its write never completes. */
+  private current: Entry<M> | undefined;
   private closed = false;
   private stallTimer: NodeJS.Timeout | undefined;
   private idleWaiters: Array<() => void> = [];
@@ -119,6 +121,7 @@ export class OutboundQueue<M extends object = RpcOutgoing> {
     if (this.closed) return;
     this.closed = true;
     const unsent = this.entries.splice(0);
+    if (this.current) unsent.unshift(this.current);
     for (const e of unsent) e.settle?.(new Error("connection closed"));
     this.clearStall();
     this.wakeIdle();
@@ -131,6 +134,7 @@ export class OutboundQueue<M extends object = RpcOutgoing> {
     try {
       while (!this.closed && this.entries.length > 0) {
         const entry = this.entries.shift()!;
+        this.current = entry;
         this.checkStall();
         this.armStall();
         if (this.hasRoom()) this.wakeRoom();
@@ -147,6 +151,7 @@ export class OutboundQueue<M extends object = RpcOutgoing> {
         this.stats.written++;
       }
     } finally {
+      this.current = undefined;
       this.writing = false;
       this.checkStall();
       if (this.entries.length === 0) this.wakeIdle();
