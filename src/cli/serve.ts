@@ -6,7 +6,7 @@ import { MessageProcessor } from "../core/processor.js";
 import { serveAppServerStdio } from "../transports/app-server-stdio.js";
 import { startAppServerWebSocket } from "../transports/app-server-websocket.js";
 import { assertSafeBinding } from "../transports/http-security.js";
-import { drained, guardSignals, within } from "../transports/lifecycle.js";
+import { guardSignals, within } from "../transports/lifecycle.js";
 import { startMcpHttp } from "../transports/mcp-http.js";
 import { createMcpServer } from "../transports/mcp-server.js";
 import { serveMcpStdio } from "../transports/mcp-stdio.js";
@@ -33,6 +33,7 @@ http://HOST:PORT/mcp (PORT 0 picks a free port; the URL is printed on stderr).`,
     options: {
       http: { type: "string", value: "PORT", help: "serve Streamable HTTP on this port instead of stdio" },
       host: { type: "string", value: "HOST", help: "address for --http (default 127.0.0.1)" },
+      "session-idle-ms": { type: "string", value: "MS", help: "close an MCP HTTP session with no request and no open stream\nthis long (default 1800000); it then answers 404" },
       ...shared,
     },
     footer: "For the JSON-RPC app-server (pickers, editors, WebSocket), see codeintel app-server.",
@@ -42,7 +43,10 @@ http://HOST:PORT/mcp (PORT 0 picks a free port; the URL is printed on stderr).`,
       "ping-ms": "it is a WebSocket setting of codeintel app-server",
     },
   },
-  async ({ values, positionals }) => start("serve", { ...serveArgs(values, positionals), http: integer(values.http, "http", 0, 65535), host: values.host ?? "127.0.0.1" }),
+  async ({ values, positionals }) => start("serve", { ...serveArgs(values, positionals), http: integer(values.http, "http", 0, 65535),
+      host: values.host ?? "127.0.0.1",
+      sessionIdleMs: integer(values["session-idle-ms"], "session-idle-ms", 1000),
+    }),
 );
 
 export const appServer = defineCommand(
@@ -62,6 +66,7 @@ WebSocket text frame, with GET /healthz, /readyz and the file picker page at /.`
     elsewhere: {
       http: "use --listen ws://HOST:PORT (--http is for codeintel serve, the MCP server)",
       host: "the host is part of --listen ws://HOST:PORT",
+      "session-idle-ms": "it is an MCP HTTP setting of codeintel serve",
     },
   },
   async ({ values, positionals }) => {
@@ -87,6 +92,7 @@ interface ServeArgs {
   drainMs: number;
   stallMs?: number;
   pingMs?: number;
+  sessionIdleMs?: number;
   symbolIndex?: "eager" | "lazy" | "off";
   configPath?: string;
 }
@@ -137,14 +143,14 @@ async function mcpServe(args: ServeArgs): Promise<number> {
   const ci = await open(args);
   const deps = { catalog: ci.catalog, gate: ci.gate, serverInfo: ci.serverInfo, instructions: instructions(ci) };
   if (args.http === undefined) {
-    const stdio = await serveMcpStdio(createMcpServer(deps));
+    const stdio = await serveMcpStdio(createMcpServer(deps), { onPause: (reason) => log(`codeintel: stdio: ${reason}`) });
     const guard = guardSignals({
       log,
       graceful: async (reason) => {
         ci.gate.close();
         // On stdin EOF nobody is left to read answers: don't wait for in-flight work.
         if (reason !== "stdin closed") await ci.gate.idle(args.drainMs);
-        await within(drained(process.stdout), 2000);
+        await within(stdio.flushed(), 2000);
         await stdio.close();
         await within(ci.close(), 10_000);
         return 0;
@@ -161,7 +167,9 @@ async function mcpServe(args: ServeArgs): Promise<number> {
     allowedOrigins: args.allowedOrigins,
     allowedHosts: args.allowedHosts,
     createServer: () => createMcpServer(deps),
+    sessionIdleMs: args.sessionIdleMs,
     isReady: () => ci.isReady(),
+    onDrop: (sessionId, reason) => log(`codeintel: closed MCP session ${sessionId}: ${reason}`),
   });
   log(`codeintel: MCP over Streamable HTTP at ${http.url}`);
   const guard = guardSignals({
@@ -190,7 +198,11 @@ async function runAppServer(args: ServeArgs): Promise<number> {
   const ci = await open(args);
   const processor = new MessageProcessor({ catalog: ci.catalog, fileSearch: ci.fileSearch, gate: ci.gate, serverInfo: ci.serverInfo });
   if (!wsTarget) {
-    const stdio = serveAppServerStdio(processor, { input: process.stdin, output: process.stdout });
+    const stdio = serveAppServerStdio(processor, {
+      input: process.stdin,
+      output: process.stdout,
+      onPause: (reason) => log(`codeintel: stdio: ${reason}`),
+    });
     const guard = guardSignals({
       log,
       graceful: async (reason) => {

@@ -16,7 +16,7 @@ import {
   type RequestId,
   type RpcOutgoing,
 } from "./jsonrpc.js";
-import { OutboundQueue, type OutboundWriter } from "./outbound-queue.js";
+import { DEFAULT_QUEUE_CAPACITY, OutboundQueue, type OutboundWriter } from "./outbound-queue.js";
 import { isPlainObject } from "./schema-check.js";
 
 export interface ProcessorOptions {
@@ -55,8 +55,6 @@ export const FUZZY_METHODS = {
   sessionUpdated: "fuzzyFileSearch/sessionUpdated",
   sessionCompleted: "fuzzyFileSearch/sessionCompleted",
 } as const;
-
-const DEFAULT_CAPACITY = 1024;
 
 interface SessionState {
   handle: SearchSessionHandle;
@@ -111,7 +109,7 @@ export class MessageProcessor {
 
   connect(writer: OutboundWriter, options: ConnectionOptions): Connection {
     const id = this.nextId++;
-    const queue = new OutboundQueue(writer, { capacity: options.capacity ?? DEFAULT_CAPACITY, stallMs: options.stallMs });
+    const queue = new OutboundQueue(writer, { capacity: options.capacity ?? DEFAULT_QUEUE_CAPACITY, stallMs: options.stallMs });
     const state: ConnectionState = {
       id,
       label: options.label,

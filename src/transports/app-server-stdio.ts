@@ -1,14 +1,19 @@
-// The app-server over stdio: one JSON-RPC message per line in each direction.
+// The app-server over stdio: one JSON-RPC message per line in each direction. Input is
+// read only while the connection's outbound queue has room (see stdio-lines.ts).
 import type { Readable, Writable } from "node:stream";
 import { ErrorCodes, RpcError, errorMessage } from "../core/jsonrpc.js";
 import type { MessageProcessor } from "../core/processor.js";
-import { LineSplitter } from "./line-splitter.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, lineWriter, readLines } from "./stdio-lines.js";
 
 export interface StdioServeOptions {
   input: Readable;
   output: Writable;
   /** Longest accepted message line. */
   maxMessageBytes?: number;
+  /** Outbound queue capacity (messages); input pauses while it is full. */
+  queueCapacity?: number;
+  /** Told when input pauses because the client is not reading. */
+  onPause?: (reason: string) => void;
 }
 
 export interface StdioServer {
@@ -20,54 +25,21 @@ export interface StdioServer {
   flushAndClose(): Promise<void>;
 }
 
-export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
-
 export function serveAppServerStdio(processor: MessageProcessor, options: StdioServeOptions): StdioServer {
-  const { input, output } = options;
-  let outputBroken = false;
-  output.on("error", () => {
-    outputBroken = true;
-  });
-  const connection = processor.connect(
-    {
-      write: (data) =>
-        new Promise<void>((resolve, reject) => {
-          if (outputBroken) return reject(new Error("output closed"));
-          output.write(data + "\n", (err) => (err ? reject(err) : resolve()));
-        }),
-      close: () => undefined,
-    },
-    { label: "stdio" },
-  );
-  const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  const splitter = new LineSplitter(maxBytes, {
+  const connection = processor.connect({ write: lineWriter(options.output), close: () => undefined }, { label: "stdio", capacity: options.queueCapacity });
+  const reader = readLines(options.input, {
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    queue: connection.queue,
     line: (text) => connection.receive(text),
-    oversized: (bytes) =>
-      connection.queue.push(
-        errorMessage(null, new RpcError(ErrorCodes.invalidRequest, `message too large: ${bytes} bytes (limit ${maxBytes}); it was skipped`)),
-      ),
+    oversized: (bytes, limit) =>
+      connection.queue.push(errorMessage(null, new RpcError(ErrorCodes.invalidRequest, `message too large: ${bytes} bytes (limit ${limit}); it was skipped`))),
+    onPause: options.onPause,
   });
-  let resolveEnded!: () => void;
-  const ended = new Promise<void>((r) => (resolveEnded = r));
-  const onData = (chunk: Buffer) => splitter.push(chunk);
-  const onEnd = () => {
-    splitter.end();
-    resolveEnded();
-  };
-  input.on("data", onData);
-  input.once("end", onEnd);
-  input.once("close", onEnd);
-  input.once("error", onEnd);
-  const stopReading = () => {
-    input.off("data", onData);
-    input.pause();
-    resolveEnded();
-  };
   return {
-    ended,
-    stopReading,
+    ended: reader.ended,
+    stopReading: () => reader.stop(),
     async flushAndClose() {
-      stopReading();
+      reader.stop();
       await connection.queue.flushed();
       connection.close();
     },

@@ -21,9 +21,15 @@ export interface HttpSecurityOptions {
 
 export type SecurityVerdict = { ok: true } | { ok: false; status: 401 | 403 | 421; reason: string };
 
+/**
+ * Exactly the loopback literals: an IPv4 literal in 127.0.0.0/8, `::1` (bracketed or not) and
+ * `localhost`. A name that merely starts with "127." (`127.0.0.1.evil.example`) is a DNS name
+ * anyone can point anywhere, so it is not loopback.
+ */
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  return h === "localhost" || h === "::1" || h.startsWith("127.");
+  if (h === "localhost" || h === "::1") return true;
+  return isIP(h) === 4 && h.startsWith("127.");
 }
 
 /** Refuses configurations that would expose the service without a token. */
@@ -110,9 +116,10 @@ export class HttpSecurity {
     } catch {
       return false;
     }
-    if (port !== "" && Number(port) !== this.options.port) return false;
-    if (this.options.allowedHosts?.includes(hostname)) return true;
-    return this.selfHostName(hostname);
+    // A reverse proxy may forward an allowed name without a port; our own names must name our
+    // port (none means 80), as every HTTP client does for a non-default port.
+    if (this.options.allowedHosts?.some((h) => h.toLowerCase() === hostname)) return port === "" || Number(port) === this.options.port;
+    return (port === "" ? 80 : Number(port)) === this.options.port && this.selfHostName(hostname);
   }
 
   private selfHostName(hostname: string): boolean {

@@ -69,8 +69,3 @@ export async function within<T>(p: Promise<T>, ms: number): Promise<T | "timeout
   }
 }
 
-/** Waits until what was written to a stream has been handed to the OS. */
-export function drained(stream: NodeJS.WritableStream & { writableLength?: number }): Promise<void> {
-  if (!stream.writableLength) return Promise.resolve();
-  return new Promise((resolve) => stream.once("drain", () => resolve()));
-}

@@ -1,6 +1,9 @@
 // MCP over Streamable HTTP at /mcp. Stateful: each initialize opens a session with its own
 // Server + transport, so notifications/cancelled and progress reach the right request.
 // The same Host/Origin/token/CORS rules as the WebSocket app-server apply to every request.
+// Sessions are bounded: one idle too long expires, and when the table is full a new client
+// takes the place of the longest-idle one, so abandoned sessions cannot lock clients out. A
+// closed session's id answers 404, the spec's signal to initialize again.
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { randomUUID } from "node:crypto";
@@ -14,10 +17,17 @@ export interface McpHttpOptions extends Omit<HttpSecurityOptions, "port"> {
   createServer: () => McpEndpoint;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
-  /** Open sessions beyond this are refused (503) until some close. */
+  /** Open sessions; when full, a new one evicts the longest-idle session (503 only if all have requests in flight). */
   maxSessions?: number;
+  /** A session with no request and no open stream for this long is closed. */
+  sessionIdleMs?: number;
   isReady?: () => boolean;
+  /** Told when a server-side decision ends a session (idle expiry, eviction). */
+  onDrop?: (sessionId: string, reason: string) => void;
 }
+
+export const DEFAULT_MAX_SESSIONS = 256;
+export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 
 export interface McpHttpServer {
   readonly url: string;
@@ -30,13 +40,40 @@ export interface McpHttpServer {
 interface Session {
   transport: StreamableHTTPServerTransport;
   server: McpEndpoint;
+  /** POSTs being answered: such a session is never evicted or expired. */
+  requests: number;
+  /** Open GET streams: a client listening for notifications is alive, so it does not expire. */
+  streams: number;
+  /** When a request last started or ended (Date.now()). */
+  lastActive: number;
 }
 
 export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServer> {
   const security = new HttpSecurity({ ...options });
   const sessions = new Map<string, Session>();
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+  const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
   let accepting = true;
+
+  const drop = (id: string, session: Session, reason: string) => {
+    sessions.delete(id);
+    options.onDrop?.(id, reason);
+    void session.server.close();
+  };
+  // Initializes being answered count too, so a burst of them cannot overshoot the bound.
+  let opening = 0;
+  /** Makes room for one more session: false when every session has a request in flight. */
+  const makeRoom = (): boolean => {
+    if (sessions.size + opening < maxSessions) return true;
+    let oldest: [string, Session] | undefined;
+    for (const entry of sessions) {
+      if (entry[1].requests === 0 && (!oldest || entry[1].lastActive < oldest[1].lastActive)) oldest = entry;
+    }
+    if (!oldest) return false;
+    drop(oldest[0], oldest[1], `evicted, the longest idle of ${maxSessions} sessions, for a new client`);
+    return true;
+  };
 
   const http = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -56,11 +93,13 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServ
     const sessionId = typeof sessionHeader === "string" ? sessionHeader : undefined;
     if (sessionId !== undefined) {
       const session = sessions.get(sessionId);
-      if (!session) return jsonRpcError(res, 404, -32001, "session not found; initialize a new one");
+      if (!session) return jsonRpcError(res, 404, -32001, "session not found (expired or closed); initialize a new one");
       if (req.method !== "POST") {
+        if (req.method === "GET") track(session, res, "streams");
         await session.transport.handleRequest(req, res);
         return;
       }
+      track(session, res, "requests");
       const parsed = await readJson(req, res, maxBodyBytes);
       if (parsed === undefined) return;
       if (!accepting && requestIds(parsed).length > 0) return jsonRpcError(res, 503, -32001, "shutting down; not accepting requests");
@@ -73,12 +112,14 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServ
     const parsed = await readJson(req, res, maxBodyBytes);
     if (parsed === undefined) return;
     if (!isInitializeRequest(parsed)) return jsonRpcError(res, 400, -32000, "no session: the first request must be initialize");
-    if (sessions.size >= (options.maxSessions ?? 256)) return jsonRpcError(res, 503, -32001, "overloaded: too many MCP sessions; retry later");
+    if (!makeRoom()) return jsonRpcError(res, 503, -32001, `overloaded: all ${maxSessions} MCP sessions have requests in flight; retry later`);
     const server = options.createServer();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, server });
+        const session: Session = { transport, server, requests: 0, streams: 0, lastActive: Date.now() };
+        sessions.set(id, session);
+        track(session, res, "requests");
       },
       onsessionclosed: (id) => {
         sessions.delete(id);
@@ -87,11 +128,26 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServ
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, parsed);
+    opening++;
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, parsed);
+    } finally {
+      opening--;
+    }
   }
 
   const { port, hostForUrl } = await listenHttp(http, options.port, options.host, security);
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, s] of sessions) {
+        if (s.requests === 0 && s.streams === 0 && now - s.lastActive > idleMs) drop(id, s, `idle for ${idleMs} ms`);
+      }
+    },
+    Math.max(10, Math.min(idleMs / 2, 60_000)),
+  );
+  sweep.unref();
 
   return {
     url: `http://${hostForUrl}:${port}/mcp`,
@@ -101,18 +157,30 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServ
     },
     stopAccepting() {
       accepting = false;
+      clearInterval(sweep);
       return new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeIdleConnections();
       });
     },
     async closeAll() {
+      clearInterval(sweep);
       const all = [...sessions.values()];
       sessions.clear();
       await Promise.allSettled(all.map((s) => s.server.close()));
       http.closeAllConnections();
     },
   };
+}
+
+/** Counts a request (or stream) against its session until its response closes. */
+function track(session: Session, res: ServerResponse, kind: "requests" | "streams"): void {
+  session[kind]++;
+  session.lastActive = Date.now();
+  res.once("close", () => {
+    session[kind]--;
+    session.lastActive = Date.now();
+  });
 }
 
 /** The parsed JSON body, or undefined after answering 413/400 itself. */

@@ -98,4 +98,36 @@ describe("OutboundQueue", () => {
     await tick();
     expect(done).toBe(true);
   });
+
+  it("send() resolves once written and rejects when the queue closes first", async () => {
+    const w = heldWriter();
+    const q = new OutboundQueue(w.writer, { capacity: 10 });
+    const first = q.send(resultMessage(1, 1));
+    const second = q.send(resultMessage(2, 2));
+    let firstDone = false;
+    void first.then(() => (firstDone = true));
+    await tick();
+    expect(firstDone).toBe(false);
+    w.release();
+    await first;
+    q.close();
+    await expect(second).rejects.toThrow(/closed/);
+    await expect(q.send(resultMessage(3, 3))).rejects.toThrow(/closed/);
+  });
+
+  it("is full at capacity, and room() resolves once it is down to half", async () => {
+    const w = heldWriter();
+    const q = new OutboundQueue(w.writer, { capacity: 4 });
+    for (let i = 0; i < 5; i++) q.push(resultMessage(i, i)); // one being written, four queued
+    expect(q.full).toBe(true);
+    let room = false;
+    void q.room().then(() => (room = true));
+    w.release();
+    await tick();
+    expect(room).toBe(false); // three queued
+    w.release();
+    await tick();
+    expect(room).toBe(true); // two queued: half
+    expect(q.full).toBe(false);
+  });
 });
