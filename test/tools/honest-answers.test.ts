@@ -120,6 +120,22 @@ describe("live workspace symbols without a cache", () => {
       await finder.close();
     }
   });
+
+  it("says why when the root's files cannot be listed, instead of answering empty", async () => {
+    const gone = realpathSync(mkdtempSync(join(tmpdir(), "codeintel-gone-")));
+    removeDir(gone);
+    const finder = new FileFinder({ watch: false });
+    const pool = new LspPool({ roots: [gone], files: finder });
+    try {
+      await expect(pool.workspaceSymbols("anything", gone)).rejects.toMatchObject({
+        code: "unavailable",
+        message: expect.stringContaining(`cannot list the files of ${gone}: root does not exist`),
+      });
+    } finally {
+      await pool.dispose();
+      await finder.close();
+    }
+  });
 });
 
 describe("progress", () => {
