@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from "vscode-jsonrpc/node";
+import { FileFinder } from "../src/files/finder.js";
 import { killTree } from "../src/lsp/process-tree.js";
 import { LspPool } from "../src/lsp/pool.js";
 import { utf16ToColumn } from "../src/lsp/positions.js";
@@ -123,7 +124,8 @@ async function benchProject(p: Project): Promise<{ cold: number; methods: Method
   const userPos = { line: position.line + 1, column: utf16ToColumn(lineText, position.character) };
   const relFile = p.file.slice(p.root.length + 1);
 
-  const pool = new LspPool({ roots: [p.root], config: { servers: {}, lsp: { timeouts: { "textDocument/references": 120_000 } }, raw: {} } });
+  const finder = new FileFinder({ watch: false });
+  const pool = new LspPool({ roots: [p.root], files: finder, config: { servers: {}, lsp: { timeouts: { "textDocument/references": 120_000 } }, raw: {} } });
   const tools = new Map(createNavigationTools({ pool, roots: [p.root] }).map((t) => [t.name, t as Tool]));
   const raw = await RawServer.start(p.serverId, p.root);
   try {
@@ -185,6 +187,7 @@ async function benchProject(p: Project): Promise<{ cold: number; methods: Method
     return { cold, methods, cpu };
   } finally {
     await pool.dispose();
+    await finder.close();
     await raw.stop();
   }
 }

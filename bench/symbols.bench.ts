@@ -266,8 +266,8 @@ export async function runLspBenches(): Promise<void> {
   const versus: string[] = [];
   const freshness: string[] = [];
   for (const project of projects) {
-    const pool = new LspPool({ roots: [project.root] });
     const finder = new FileFinder();
+    const pool = new LspPool({ roots: [project.root], files: finder });
     const dbPath = join(tmpdir(), `codeintel-bench-${project.server}-${Date.now()}.sqlite`);
     try {
       const files = finder.openRoot(project.root);
@@ -304,8 +304,8 @@ export async function runLspBenches(): Promise<void> {
       freshness.push(await freshnessLatency(project, cache, files.watching));
       await cache.close();
     } finally {
-      await finder.close();
       await pool.dispose();
+      await finder.close();
       for (const suffix of ["", "-wal", "-shm"]) rmSync(dbPath + suffix, { force: true });
     }
   }
@@ -362,8 +362,8 @@ async function reopenBench(): Promise<void> {
     }
     writeFileSync(join(root, ".complete"), "");
   }
-  const pool = new LspPool({ roots: [root] });
   const finder = new FileFinder({ watch: false });
+  const pool = new LspPool({ roots: [root], files: finder });
   try {
     let files = finder.openRoot(root);
     await files.ready;
@@ -395,7 +395,7 @@ async function reopenBench(): Promise<void> {
     console.log(`| open cache + verify every file (stat) | ${fmt(median(reopenMs))} | ${fmt(Math.max(...reopenMs))} |`);
     console.log(`\n(skipped ${last[2]}, re-asked ${last[3]} — files whose answer was empty are retried until their attempts run out)`);
   } finally {
-    await finder.close();
     await pool.dispose();
+    await finder.close();
   }
 }

@@ -125,14 +125,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   const finder = new FileFinder({ watch: options.watch ?? true, onWarning: (m) => log(`codeintel: ${m}`) });
   closers.push(() => finder.close());
   // Workspace-symbol samples come from the finder's file list (it honours .gitignore), not a second walk.
-  const pool = new LspPool({
-    roots,
-    config,
-    filesOf: (root) => {
-      const index = finder.openRoot(root);
-      return index.loaded ? index.paths() : undefined;
-    },
-  });
+  const pool = new LspPool({ roots, config, files: finder });
   closers.push(() => pool.dispose());
   if (options.watch ?? true) {
     // A saved codeintel.json takes effect at once: changed servers restart, broken marks clear.
@@ -157,7 +150,8 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     const index = indexes[i]!;
     const unsubscribe = index.onChange((ev: FileIndexChange) => {
       const abs = join(root, ev.path);
-      if (ev.kind === "add" || ev.kind === "change") pool.fileChanged(abs);
+      if (ev.kind === "add") pool.fileCreated(abs);
+      else if (ev.kind === "change") pool.fileChanged(abs);
       else if (ev.kind === "unlink" || ev.kind === "unlinkDir") pool.fileDeleted(abs);
     });
     closers.push(unsubscribe);

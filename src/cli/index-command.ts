@@ -46,8 +46,8 @@ async function run(values: { root?: string; "cache-dir"?: string; config?: strin
   try {
     const [root] = resolveRoots([values.root ?? process.cwd()]);
     const config = loadConfig({ roots: [root!], explicitPath: values.config });
-    pool = new LspPool({ roots: [root!], config });
     finder = new FileFinder({ watch: false });
+    pool = new LspPool({ roots: [root!], config, files: finder });
     const files = finder.openRoot(root!);
     if (!values.quiet && !values.json) process.stderr.write(`listing files of ${root}...\n`);
     await files.ready;
@@ -83,8 +83,8 @@ async function run(values: { root?: string; "cache-dir"?: string; config?: strin
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await cache?.close();
-    await finder?.close();
     await pool?.dispose();
+    await finder?.close();
   }
 }
 

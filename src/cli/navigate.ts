@@ -4,6 +4,7 @@
 
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { FileFinder } from "../files/finder.js";
 import { LspPool } from "../lsp/pool.js";
 import { createNavigationTools } from "../tools/navigation.js";
 import { ToolError, type Tool } from "../tools/tool.js";
@@ -124,6 +125,7 @@ async function query(command: string, toolName: string, input: Record<string, un
     if (n !== undefined) input[key] = n;
   }
   let pool: LspPool | undefined;
+  let finder: FileFinder | undefined;
   let cached: { tools: Tool[]; close(): void } | undefined;
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -133,7 +135,9 @@ async function query(command: string, toolName: string, input: Record<string, un
     const existing = file !== undefined && existsSync(file) && statSync(file).isFile() ? file : undefined;
     const roots = resolveRoots(values.root?.length ? values.root : [defaultRoot(existing)]);
     const config = loadConfig({ roots, explicitPath: values.config });
-    pool = new LspPool({ roots, config });
+    // Lists files only for a live symbol search (its sample files); no watcher for one query.
+    finder = new FileFinder({ watch: false });
+    pool = new LspPool({ roots, config, files: finder });
     // `symbols` answers from a symbol cache when `codeintel index` built one, else live.
     if (command === "symbols") cached = cachedSymbolTools({ pool, roots, cacheDir: values["cache-dir"] ?? config.cacheDir });
     const catalog = cached?.tools ?? createNavigationTools({ pool, roots });
@@ -150,6 +154,7 @@ async function query(command: string, toolName: string, input: Record<string, un
     process.off("SIGTERM", onSignal);
     cached?.close();
     await pool?.dispose();
+    await finder?.close();
   }
 }
 

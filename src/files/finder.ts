@@ -6,6 +6,7 @@
 //   session.on("updated", (snap) => ...); session.on("completed", (snap) => ...);
 //   session.update("rea"); session.update("readme"); session.stop();
 //   const index = finder.openRoot("/repo");               // RootIndex: paths(), onChange(), ready
+//   const files = await finder.listFiles("/repo");        // its files once listed (the LSP pool's FileLists)
 //   await finder.close();                                 // stops watchers and worker threads
 //
 // Public surface: class FileFinder, class FinderError, interface FindResult, FileFinderOptions,
@@ -75,6 +76,13 @@ export class FileFinder {
     const index = new RootIndex(abs, this.getPool(), this.options);
     this.indexes.set(abs, index);
     return index;
+  }
+
+  /** The files of a root (root-relative, '/'-separated), once its initial listing is in; rejects when listing failed. */
+  async listFiles(root: string): Promise<string[]> {
+    const index = this.openRoot(root);
+    await index.ready;
+    return index.paths();
   }
 
   /** Drops a root's index and its watcher. */

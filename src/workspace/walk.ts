@@ -7,7 +7,7 @@
 //   walkTree(root, options?): WalkResult            synchronous, whole tree
 //   planWalk(root, levels, options?)                the top levels, plus the folders below as work items
 //   walkFolders(root, items, options?): WalkResult  walks work items (what each parallel walk worker runs)
-//   interface WalkOptions { hidden?, ignoreFiles?, extraRules?, signal?, onBatch? }
+//   interface WalkOptions { hidden?, ignoreFiles?, signal?, onBatch? }
 //   interface WalkEntry { path: string; dir: boolean }  root-relative, '/'-separated
 //   interface WalkResult { entries: WalkEntry[]; errors: WalkError[]; aborted: boolean }
 //
@@ -32,8 +32,6 @@ export interface WalkOptions {
   hidden?: boolean;
   /** Per-folder ignore files honoured (default [".gitignore", ".ignore"]). */
   ignoreFiles?: string[];
-  /** Rules applied below every ignore file (e.g. a global excludes file). */
-  extraRules?: IgnoreRule[];
   /** Checked every 1024 entries. */
   signal?: AbortSignal;
   /** Receives entries in batches as the walk goes, for streaming consumers. */
@@ -48,7 +46,7 @@ export interface WalkResult {
 }
 
 export function walkTree(root: string, options: WalkOptions = {}): WalkResult {
-  return walkFolders(root, [{ rel: "", chain: options.extraRules?.length ? [options.extraRules] : [] }], options);
+  return walkFolders(root, [{ rel: "", chain: [] }], options);
 }
 
 /** A folder still to walk, with the ignore rules in force above it (outermost first); cloneable to workers. */
@@ -62,7 +60,7 @@ export interface PendingFolder {
  * so several workers can walk the rest (walkFolders) in parallel.
  */
 export function planWalk(root: string, levels: number, options: WalkOptions = {}): WalkResult & { pending: PendingFolder[] } {
-  let frontier: PendingFolder[] = [{ rel: "", chain: options.extraRules?.length ? [options.extraRules] : [] }];
+  let frontier: PendingFolder[] = [{ rel: "", chain: [] }];
   const entries: WalkEntry[] = [];
   const errors: WalkError[] = [];
   for (let level = 0; level < levels && frontier.length > 0; level++) {

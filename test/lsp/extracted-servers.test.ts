@@ -3,6 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
 import { copyFixtures, liveDescendants, removeDir } from "./helpers.js";
 
@@ -13,10 +14,12 @@ const html = join(dir, "index.html");
 writeFileSync(json, '{\n  "name": "demo",\n  "nested": { "flag": true }\n}\n');
 writeFileSync(css, ".title {\n  color: red;\n}\n");
 writeFileSync(html, "<!doctype html>\n<html><head><style>p { margin: 0; }</style></head><body><p id=\"x\">hi</p></body></html>\n");
-const pool = new LspPool({ roots: [dir] });
+const finder = new FileFinder({ watch: false });
+const pool = new LspPool({ roots: [dir], files: finder });
 
 afterAll(async () => {
   await pool.dispose();
+  await finder.close();
   removeDir(dir);
 });
 

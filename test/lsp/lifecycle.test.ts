@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { FileFinder } from "../../src/files/finder.js";
 import { LspPool, type PoolEvent } from "../../src/lsp/pool.js";
 import { parseConfig } from "../../src/workspace/config.js";
 import { copyFixtures, eventually, liveDescendants, liveInGroups, removeDir } from "./helpers.js";
@@ -16,15 +17,17 @@ writeFileSync(join(dir, "file.nope"), "nothing\n");
 writeFileSync(join(dir, "file.xyz"), "nothing\n");
 writeFileSync(join(dir, "file.hang"), "nothing\n");
 const pools: LspPool[] = [];
+const finder = new FileFinder({ watch: false });
 
 function makePool(config: object, events?: PoolEvent[]): LspPool {
-  const pool = new LspPool({ roots: [dir], config: parseConfig(JSON.stringify(config)), onEvent: (e) => events?.push(e) });
+  const pool = new LspPool({ roots: [dir], files: finder, config: parseConfig(JSON.stringify(config)), onEvent: (e) => events?.push(e) });
   pools.push(pool);
   return pool;
 }
 
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.dispose()));
+  await finder.close();
   removeDir(dir);
 });
 
@@ -167,10 +170,12 @@ describe("pool lifecycle", () => {
   it("kills its servers when the process exits without dispose()", async () => {
     // The "silent" server ignores stdin EOF, so only codeintel's exit hook can stop it.
     const poolModule = new URL("../../dist/src/lsp/pool.js", import.meta.url).href;
+    const finderModule = new URL("../../dist/src/files/finder.js", import.meta.url).href;
     const script = `
       import { LspPool } from ${JSON.stringify(poolModule)};
+      import { FileFinder } from ${JSON.stringify(finderModule)};
       const config = { servers: { silent: { command: ["node", "-e", "setInterval(() => {}, 1000)"], extensions: [".hang"] } }, lsp: {}, raw: {} };
-      const pool = new LspPool({ roots: [${JSON.stringify(dir)}], config });
+      const pool = new LspPool({ roots: [${JSON.stringify(dir)}], files: new FileFinder({ watch: false }), config });
       pool.documentSymbols(${JSON.stringify(join(dir, "file.hang"))}).catch(() => {});
       setTimeout(() => { console.log(JSON.stringify(pool.serverPids())); process.exit(0); }, 500);
     `;

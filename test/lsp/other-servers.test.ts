@@ -2,16 +2,19 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
 import { copyFixtures, liveDescendants, liveInGroups, positionOf, removeDir } from "./helpers.js";
 
 const dir = copyFixtures("py", "sh", "c");
-const pool = new LspPool({ roots: [dir] });
+const finder = new FileFinder({ watch: false });
+const pool = new LspPool({ roots: [dir], files: finder });
 const groups = new Set<number>();
 const read = (p: string) => readFileSync(p, "utf8");
 
 afterAll(async () => {
   await pool.dispose();
+  await finder.close();
   removeDir(dir);
 });
 

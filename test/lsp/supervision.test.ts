@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_REQUEST_TIMEOUT_MSEC } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { runTool } from "../../src/core/catalog.js";
+import { FileFinder } from "../../src/files/finder.js";
 import { LspError } from "../../src/lsp/errors.js";
 import { DEFAULT_TIME_LIMITS, LspPool, type PoolEvent } from "../../src/lsp/pool.js";
 import { createNavigationTools } from "../../src/tools/navigation.js";
@@ -21,10 +22,11 @@ const dir = copyFixtures("ts");
 writeFileSync(join(dir, "file.stub"), "stub\n");
 writeFileSync(join(dir, "file.hang"), "nothing\n");
 const pools: LspPool[] = [];
+const finder = new FileFinder({ watch: false });
 const groupsToReap: number[] = [];
 
 function makePool(config: object, events?: PoolEvent[]): LspPool {
-  const pool = new LspPool({ roots: [dir], config: parseConfig(JSON.stringify(config)), onEvent: (e) => events?.push(e) });
+  const pool = new LspPool({ roots: [dir], files: finder, config: parseConfig(JSON.stringify(config)), onEvent: (e) => events?.push(e) });
   pools.push(pool);
   return pool;
 }
@@ -50,6 +52,7 @@ function processesIn(group: number, needle: string): number[] {
 
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.dispose()));
+  await finder.close();
   for (const g of groupsToReap) {
     try {
       process.kill(-g, "SIGKILL");

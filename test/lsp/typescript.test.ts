@@ -3,12 +3,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { FileFinder } from "../../src/files/finder.js";
 import { LspPool, type PoolEvent } from "../../src/lsp/pool.js";
 import { copyFixtures, liveDescendants, liveInGroups, positionOf, removeDir } from "./helpers.js";
 
 const dir = copyFixtures("ts", "monorepo");
 const events: PoolEvent[] = [];
-const pool = new LspPool({ roots: [dir], onEvent: (e) => events.push(e) });
+const finder = new FileFinder({ watch: false });
+const pool = new LspPool({ roots: [dir], files: finder, onEvent: (e) => events.push(e) });
 const groups = new Set<number>();
 const main = join(dir, "ts/src/main.ts");
 const shapes = join(dir, "ts/src/shapes.ts");
@@ -18,6 +20,7 @@ const trackPids = () => pool.serverPids().forEach((p) => groups.add(p));
 
 afterAll(async () => {
   await pool.dispose();
+  await finder.close();
   removeDir(dir);
 });
 

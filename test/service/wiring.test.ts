@@ -1,9 +1,11 @@
 // The composition root's wiring, end to end on a scratch copy of the TypeScript fixture:
 // an edit on disk reaches the language server through the finder's watcher (diagnostics
-// change), a new file shows up in find_files, and a new symbol shows up in the symbol cache.
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+// change), a new file shows up in find_files, and a new symbol shows up in the symbol cache;
+// servers hear of created, changed and deleted files with the right didChangeWatchedFiles type.
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCodeIntel, type CodeIntel } from "../../src/codeintel.js";
 import { eventually, repoRoot } from "./helpers.js";
@@ -50,4 +52,55 @@ describe("createCodeIntel wiring", () => {
     );
     expect(JSON.stringify(found.results)).toContain("brandNewModule.ts");
   }, 120_000);
+});
+
+describe("createCodeIntel wiring: watched files", () => {
+  // A stub server that records every notification it gets, so the test sees exactly what was sent.
+  const stub = join(repoRoot, "test/fixtures/servers/stubborn-ls.mjs");
+  const stubRoot = mkdtempSync(join(tmpdir(), "ci-watched-"));
+  const recording = join(mkdtempSync(join(tmpdir(), "ci-watched-record-")), "notifications.jsonl");
+  let stubCi: CodeIntel | undefined;
+
+  afterAll(async () => {
+    await stubCi?.close();
+  });
+
+  /** The didChangeWatchedFiles types the server got for `file`, in order. */
+  const typesFor = (file: string): number[] => {
+    if (!existsSync(recording)) return [];
+    const uri = pathToFileURL(file).href;
+    return readFileSync(recording, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { method: string; params: { changes?: { uri: string; type: number }[] } })
+      .filter((n) => n.method === "workspace/didChangeWatchedFiles")
+      .flatMap((n) => n.params.changes ?? [])
+      .filter((c) => c.uri === uri)
+      .map((c) => c.type);
+  };
+
+  it("reports a new file as Created (1), an edit as Changed (2) and a removal as Deleted (3)", async () => {
+    writeFileSync(join(stubRoot, "codeintel.json"), JSON.stringify({ servers: { stub: { command: ["node", stub, "--record", recording], extensions: [".stub"] } } }));
+    writeFileSync(join(stubRoot, "first.stub"), "stub\n");
+    stubCi = await createCodeIntel({ roots: [stubRoot], symbolIndex: "off" });
+    await eventually(() => stubCi!.isReady(), "the file list is in");
+    // Starts the server, so there is someone to tell.
+    expect((await stubCi.documentSymbols({ file: join(stubRoot, "first.stub") })).total).toBe(1);
+
+    const created = join(stubRoot, "created.stub");
+    writeFileSync(created, "new\n");
+    await eventually(() => typesFor(created).length > 0, "the server hears of the new file");
+    expect(typesFor(created)[0]).toBe(1);
+
+    // The watcher may report the creating write as a change too; an edit is never a creation.
+    const before = typesFor(created).length;
+    writeFileSync(created, "edited\n");
+    await eventually(() => typesFor(created).length > before, "the server hears of the edit");
+    expect(typesFor(created).at(-1)).toBe(2);
+    expect(typesFor(created).slice(1)).not.toContain(1);
+
+    rmSync(created);
+    await eventually(() => typesFor(created).includes(3), "the server hears of the removal");
+    expect(typesFor(created).at(-1)).toBe(3);
+  }, 60_000);
 });

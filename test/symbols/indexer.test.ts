@@ -38,15 +38,15 @@ beforeAll(async () => {
   write("src/util/strings.ts", "export function padLeftString(s: string, n: number): string {\n  return s.padStart(n);\n}\nexport const MAX_WIDTH = 80;\n");
   write("src/empty.ts", "// nothing declared here\n");
   write("tools/report_builder.py", "class ReportBuilder:\n    def build_report(self):\n        return 1\n\ndef parse_args():\n    pass\n");
-  pool = new LspPool({ roots: [root] });
   finder = new FileFinder();
+  pool = new LspPool({ roots: [root], files: finder });
   files = finder.openRoot(root);
   await files.ready;
 });
 
 afterAll(async () => {
-  await finder?.close();
   await pool?.dispose();
+  await finder?.close();
   cleanup();
 });
 

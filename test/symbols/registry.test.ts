@@ -21,13 +21,13 @@ beforeAll(() => {
   mkdirSync(join(base, "project", "config"), { recursive: true });
   for (let i = 0; i < 20; i++) writeFileSync(join(base, "project", "config", `service${i}.json`), JSON.stringify({ serviceName: `svc${i}`, replicas: i, limits: { cpuMillis: 100 * i } }));
   [root] = resolveRoots([join(base, "project")]);
-  pool = new LspPool({ roots: [root!] });
   finder = new FileFinder();
+  pool = new LspPool({ roots: [root!], files: finder });
 });
 
 afterAll(async () => {
-  await finder?.close();
   await pool?.dispose();
+  await finder?.close();
   cleanup();
 });
 

@@ -45,7 +45,7 @@ afterAll(async () => {
 
 /** A real pool whose documentSymbols calls are recorded (root-relative). */
 function countingPool(events: PoolEvent[] = []): { pool: LspPool; source: SymbolSource; asked: string[] } {
-  const pool = new LspPool({ roots: [root], onEvent: (e) => events.push(e) });
+  const pool = new LspPool({ roots: [root], files: finder, onEvent: (e) => events.push(e) });
   const asked: string[] = [];
   const source: SymbolSource = {
     fingerprint: (p) => pool.fingerprint(p),

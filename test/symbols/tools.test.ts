@@ -30,8 +30,8 @@ beforeAll(async () => {
   writeFileSync(join(t.dir, "src", "models", "account.ts"), "export interface AccountRecord {\n  id: number;\n}\n\nexport class AccountService {\n  private cache = new Map<number, AccountRecord>();\n  findAccount(id: number): AccountRecord | undefined {\n    return this.cache.get(id);\n  }\n  /** ünïcödé 🎉 */ resetAccountCache(): void {\n    this.cache.clear();\n  }\n}\n");
   writeFileSync(join(t.dir, "src", "main.ts"), "import { AccountService } from './models/account';\n\nexport function startApplication(): AccountService {\n  return new AccountService();\n}\n");
   [root] = resolveRoots([t.dir]);
-  pool = new LspPool({ roots: [root!] });
   finder = new FileFinder({ watch: false });
+  pool = new LspPool({ roots: [root!], files: finder });
   const files = finder.openRoot(root!);
   await files.ready;
   cache = SymbolCache.open({ root: root!, source: pool, files, dbPath: join(t.dir, "..", `${t.dir.split("/").pop()}.sqlite`) });
@@ -42,8 +42,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cache?.close();
-  await finder?.close();
   await pool?.dispose();
+  await finder?.close();
   cleanup();
 });
 

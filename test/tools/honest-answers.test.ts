@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCodeIntel, type CodeIntel } from "../../src/codeintel.js";
+import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
 import { ToolError } from "../../src/tools/tool.js";
 import { fixturesDir, removeDir } from "../lsp/helpers.js";
@@ -108,13 +109,31 @@ describe("live workspace symbols without a cache", () => {
     expect(r.structured.complete).toBe(true);
   });
 
-  it("finds them too when the pool walks the root itself (no file list given)", async () => {
-    const pool = new LspPool({ roots: [root] });
+  it("finds them too from a pool given its own FileFinder (the CLI's way), waiting for the list", async () => {
+    const finder = new FileFinder({ watch: false });
+    const pool = new LspPool({ roots: [root], files: finder });
     try {
       const hits = await pool.workspaceSymbols("WidgetRegistry", root);
       expect(hits.map((h) => h.name)).toContain("WidgetRegistry");
     } finally {
       await pool.dispose();
+      await finder.close();
+    }
+  });
+
+  it("says why when the root's files cannot be listed, instead of answering empty", async () => {
+    const gone = realpathSync(mkdtempSync(join(tmpdir(), "codeintel-gone-")));
+    removeDir(gone);
+    const finder = new FileFinder({ watch: false });
+    const pool = new LspPool({ roots: [gone], files: finder });
+    try {
+      await expect(pool.workspaceSymbols("anything", gone)).rejects.toMatchObject({
+        code: "unavailable",
+        message: expect.stringContaining(`cannot list the files of ${gone}: root does not exist`),
+      });
+    } finally {
+      await pool.dispose();
+      await finder.close();
     }
   });
 });

@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
 import { createNavigationTools } from "../../src/tools/navigation.js";
 import type { Tool, ToolResult } from "../../src/tools/tool.js";
@@ -18,7 +19,8 @@ writeFileSync(join(root, "src/binary.ts"), Buffer.from([0x65, 0x78, 0x00, 0x01, 
 writeFileSync(join(root, "notes.nope"), "hello\n");
 writeFileSync(join(root, "notes.xyz"), "hello\n");
 const config = parseConfig(JSON.stringify({ servers: { nope: { command: ["no-such-language-server"], extensions: [".nope"], install: "npm install -g nope-ls" } } }));
-const pool = new LspPool({ roots: [root], config });
+const finder = new FileFinder({ watch: false });
+const pool = new LspPool({ roots: [root], files: finder, config });
 const tools = new Map(createNavigationTools({ pool, roots: [root] }).map((t) => [t.name, t as Tool]));
 const ctx = { signal: new AbortController().signal };
 
@@ -28,6 +30,7 @@ function call<O = Record<string, unknown>>(name: string, input: Record<string, u
 
 afterAll(async () => {
   await pool.dispose();
+  await finder.close();
   removeDir(base);
 });
 
