@@ -21,7 +21,7 @@ import { createNavigationTools } from "./tools/navigation.js";
 import { createRestartTool, type RestartInput } from "./tools/restart.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
 import { SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
-import { ToolError, type Tool, type ToolProgress, type ToolResult } from "./tools/tool.js";
+import { defineTool, ToolError, type Tool, type ToolProgress, type ToolResult } from "./core/tool.js";
 import { ConfigError, loadConfig, watchConfig } from "./workspace/config.js";
 import { PathError, resolveRoots } from "./workspace/paths.js";
 
@@ -163,7 +163,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     closers.push(unsubscribe);
   }
 
-  const tools: Tool[] = [createFindFilesTool({ finder, roots }) as unknown as Tool, ...createNavigationTools({ pool, roots }), createRestartTool({ pool }) as unknown as Tool];
+  const tools: Tool[] = [defineTool(createFindFilesTool({ finder, roots })), ...createNavigationTools({ pool, roots }), defineTool(createRestartTool({ pool }))];
   const symbolIndex = options.symbolIndex ?? "eager";
   if (symbolIndex !== "off") {
     // Each root's indexer follows the finder's file list and its watcher events itself.
@@ -181,7 +181,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     tools.push(...createSymbolCacheTools({ pool, roots, caches }));
   }
   tools.push(...(options.extraTools ?? []));
-  if (debugTools) tools.push(createSleepTool() as unknown as Tool);
+  if (debugTools) tools.push(defineTool(createSleepTool()));
   const catalog = new ToolCatalog(dedupeByName(tools));
   const gate = new IntakeGate(options.maxInFlight ?? 256);
   const fileSearch: FileSearchProvider = finderSearchProvider(finder, roots, { onError: (err) => log(`codeintel: file search failed: ${err.message}`) });

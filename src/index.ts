@@ -15,8 +15,8 @@ export type { CallOptions, CodeIntel, CodeIntelOptions, FileInput, FindOptions, 
 export type { FileMatch, FileSearchProvider } from "./core/file-search.js";
 export type { SearchEvent, SearchSessionStream } from "./core/search-events.js";
 export type { ToolCatalog, ToolDescription } from "./core/catalog.js";
-export { ToolError } from "./tools/tool.js";
-export type { Tool, ToolAnnotations, ToolContext, ToolErrorCode, ToolProgress, ToolResult } from "./tools/tool.js";
+export { ToolError } from "./core/tool.js";
+export type { Tool, ToolAnnotations, ToolContext, ToolErrorCode, ToolProgress, ToolResult } from "./core/tool.js";
 export type { CallHierarchyOutput } from "./tools/navigation/call-hierarchy.js";
 export type { DiagnosticsOutput } from "./tools/navigation/diagnostics.js";
 export type { HoverOutput } from "./tools/navigation/hover.js";

@@ -4,7 +4,7 @@
 // a few times with jittered backoff; a session query that still fails completes empty, so a
 // client is never left waiting for its sessionCompleted.
 import { FinderError, type FileFinder } from "../files/finder.js";
-import { ToolError } from "../tools/tool.js";
+import { ToolError } from "./tool.js";
 import { confinePath, PathError } from "../workspace/paths.js";
 import type { FileMatch, FileSearchProvider, SearchSessionHandle, SearchSessionListener } from "./file-search.js";
 

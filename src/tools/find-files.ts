@@ -7,7 +7,7 @@
 //           grouped under their root when several roots are searched.
 import { FileFinder, FinderError, type FileMatch } from "../files/finder.js";
 import { confinePath, PathError } from "../workspace/paths.js";
-import { ToolError, type Tool } from "./tool.js";
+import { ToolError, type Tool } from "../core/tool.js";
 
 export interface FindFilesDeps {
   finder: FileFinder;

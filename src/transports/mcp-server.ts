@@ -7,7 +7,7 @@ import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, typ
 import { runTool, type ToolCatalog } from "../core/catalog.js";
 import type { IntakeGate } from "../core/intake.js";
 import { ErrorCodes } from "../core/jsonrpc.js";
-import { ToolError } from "../tools/tool.js";
+import { ToolError } from "../core/tool.js";
 
 export interface McpServerDeps {
   catalog: ToolCatalog;

@@ -3,7 +3,7 @@ import { realpathSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileFinder } from "../../src/files/finder.js";
 import { createFindFilesTool } from "../../src/tools/find-files.js";
-import { ToolError } from "../../src/tools/tool.js";
+import { ToolError } from "../../src/core/tool.js";
 import { git, gitRepo, makeTree, removeTree } from "./helpers.js";
 
 const bin = new URL("../../bin/codeintel.js", import.meta.url).pathname;

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCodeIntel, type CodeIntel } from "../../src/codeintel.js";
 import { LspPool } from "../../src/lsp/pool.js";
-import { ToolError } from "../../src/tools/tool.js";
+import { ToolError } from "../../src/core/tool.js";
 import { fixturesDir, removeDir } from "../lsp/helpers.js";
 import { spawnCodeintel } from "../service/helpers.js";
 

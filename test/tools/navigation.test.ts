@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LspPool } from "../../src/lsp/pool.js";
 import { createNavigationTools } from "../../src/tools/navigation.js";
-import type { Tool, ToolResult } from "../../src/tools/tool.js";
+import type { Tool, ToolResult } from "../../src/core/tool.js";
 import { parseConfig } from "../../src/workspace/config.js";
 import { copyFixtures, liveDescendants, removeDir } from "../lsp/helpers.js";
 
