@@ -3,8 +3,9 @@
 // Every transport (MCP, app-server, CLI) and the in-process API start from here.
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { ToolCatalog, runTool, type ToolDescription } from "./core/catalog.js";
+import { ToolCatalog, type ToolDescription } from "./core/catalog.js";
 import { createSleepTool } from "./core/diagnostic-tools.js";
+import { ToolDispatch } from "./core/dispatch.js";
 import type { FileMatch, FileSearchProvider } from "./core/file-search.js";
 import { finderSearchProvider } from "./core/finder-search.js";
 import { IntakeGate } from "./core/intake.js";
@@ -98,11 +99,13 @@ export interface CodeIntel extends TypedTools {
   readonly roots: readonly string[];
   readonly catalog: ToolCatalog;
   readonly gate: IntakeGate;
+  /** Admission, hooks and the run of every tool call: what each transport is given. */
+  readonly dispatch: ToolDispatch;
   readonly fileSearch: FileSearchProvider | undefined;
   readonly serverInfo: { name: string; version: string };
   /** The catalog as MCP and the app-server publish it. */
   tools(): ToolDescription[];
-  /** Runs a tool by name; throws ToolError (code, message) on failure. */
+  /** Runs a tool by name, admitted like a transport's call; throws ToolError (code, message) on failure. */
   call<O = unknown>(name: string, input?: object, options?: CallOptions): Promise<ToolResult<O>>;
   /** One-shot fuzzy file search: the final top matches. */
   findFiles(query: string, options?: FindOptions): Promise<FileMatch[]>;
@@ -110,9 +113,12 @@ export interface CodeIntel extends TypedTools {
   searchSession(options?: { roots?: string[] }): SearchSessionStream;
   /** True once every root's file list is in, until close() starts (/readyz). */
   isReady(): boolean;
-  /** Stops watchers and language servers, closes the database. Idempotent. */
+  /** Refuses new calls, waits for in-process calls in flight (up to 10 s, then cancels them), stops watchers and language servers, closes the database. Idempotent. */
   close(): Promise<void>;
 }
+
+/** How long close() waits for in-process calls before cancelling them. */
+const CLOSE_DRAIN_MS = 10_000;
 
 export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<CodeIntel> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
@@ -184,6 +190,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   if (debugTools) tools.push(defineTool(createSleepTool()));
   const catalog = new ToolCatalog(dedupeByName(tools));
   const gate = new IntakeGate(options.maxInFlight ?? 256);
+  const dispatch = new ToolDispatch({ catalog, gate, log });
   const fileSearch: FileSearchProvider = finderSearchProvider(finder, roots, { onError: (err) => log(`codeintel: file search failed: ${err.message}`) });
 
   const requireSearch = (): FileSearchProvider => {
@@ -192,10 +199,8 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   };
 
   const call = async <O>(name: string, input: object = {}, callOptions: CallOptions = {}): Promise<ToolResult<O>> => {
-    const tool = catalog.get(name);
-    if (!tool) throw new ToolError("invalid_input", `unknown tool '${name}' (known: ${catalog.names.join(", ")})`);
     const signal = callOptions.signal ?? new AbortController().signal;
-    return (await runTool(tool, input, { signal, progress: callOptions.onProgress })) as ToolResult<O>;
+    return (await dispatch.call(name, input, { signal, progress: callOptions.onProgress })) as ToolResult<O>;
   };
   const typed =
     <I extends object, O>(name: string) =>
@@ -216,6 +221,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     workspaceSymbols: typed("workspace_symbols"),
     restart: (input = {}, callOptions) => typed<RestartInput, RestartReport>("restart")(input, callOptions),
     gate,
+    dispatch,
     fileSearch,
     serverInfo: { name: "codeintel", version: packageVersion() },
     tools: () => catalog.describe(),
@@ -235,6 +241,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     close() {
       closing ??= (async () => {
         gate.close();
+        await dispatch.drain(CLOSE_DRAIN_MS);
         // Reverse order of construction: consumers of the watcher go before the watcher.
         for (const close of closers.reverse()) {
           try {
