@@ -3,11 +3,11 @@
 // Every transport (MCP, app-server, CLI) and the in-process API start from here.
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { finderSearchProvider } from "./adapters/finder-file-search.js";
 import { ToolCatalog, type ToolDescription } from "./core/catalog.js";
 import { createSleepTool } from "./core/diagnostic-tools.js";
 import { ToolDispatch } from "./core/dispatch.js";
 import type { FileMatch, FileSearchProvider } from "./core/file-search.js";
-import { finderSearchProvider } from "./core/finder-search.js";
 import { IntakeGate } from "./core/intake.js";
 import { SearchSessionStream } from "./core/search-events.js";
 import { FileFinder, type FileIndexChange } from "./files/finder.js";
@@ -169,7 +169,8 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     closers.push(unsubscribe);
   }
 
-  const tools: Tool[] = [defineTool(createFindFilesTool({ finder, roots })), ...createNavigationTools({ pool, roots }), defineTool(createRestartTool({ pool }))];
+  const fileSearch: FileSearchProvider = finderSearchProvider(finder, roots, { onError: (err) => log(`codeintel: file search failed: ${err.message}`) });
+  const tools: Tool[] = [defineTool(createFindFilesTool({ search: fileSearch })), ...createNavigationTools({ pool, roots }), defineTool(createRestartTool({ pool }))];
   const symbolIndex = options.symbolIndex ?? "eager";
   if (symbolIndex !== "off") {
     // Each root's indexer follows the finder's file list and its watcher events itself.
@@ -191,7 +192,6 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   const catalog = new ToolCatalog(dedupeByName(tools));
   const gate = new IntakeGate(options.maxInFlight ?? 256);
   const dispatch = new ToolDispatch({ catalog, gate, log });
-  const fileSearch: FileSearchProvider = finderSearchProvider(finder, roots, { onError: (err) => log(`codeintel: file search failed: ${err.message}`) });
 
   const requireSearch = (): FileSearchProvider => {
     if (!fileSearch) throw new ToolError("unavailable", "fuzzy file search is not available");
@@ -228,10 +228,11 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     call,
     findFiles(query, findOptions = {}) {
       const provider = requireSearch();
-      return provider.search(query, findOptions.roots ?? provider.defaultRoots, {
+      const found = provider.search(query, findOptions.roots ?? provider.defaultRoots, {
         signal: findOptions.signal ?? new AbortController().signal,
         limit: findOptions.limit,
       });
+      return found.then((r) => r.files);
     },
     searchSession(sessionOptions = {}) {
       const provider = requireSearch();

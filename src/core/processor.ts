@@ -308,7 +308,7 @@ export class MessageProcessor {
       ctx.conn.searchTokens.set(token, controller);
     }
     try {
-      const files = await provider.search(query, roots ?? provider.defaultRoots, { signal: controller.signal });
+      const { files } = await provider.search(query, roots ?? provider.defaultRoots, { signal: controller.signal });
       return { files: controller.signal.aborted ? [] : files };
     } catch (err) {
       if (controller.signal.aborted && !ctx.signal.aborted) return { files: [] };
