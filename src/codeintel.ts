@@ -23,6 +23,7 @@ import { createRestartTool, type RestartInput } from "./tools/restart.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
 import { SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
 import { defineTool, ToolError, type Tool, type ToolProgress, type ToolResult } from "./core/tool.js";
+import { loadPlugins, withPluginServers } from "./plugins/load-plugins.js";
 import { ConfigError, loadConfig, watchConfig } from "./workspace/config.js";
 import { PathError, resolveRoots } from "./workspace/paths.js";
 
@@ -123,7 +124,16 @@ const CLOSE_DRAIN_MS = 10_000;
 export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<CodeIntel> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const roots = engineCall(() => resolveRoots(options.roots ?? [process.cwd()]));
-  const config = engineCall(() => loadConfig({ roots, explicitPath: options.configPath }));
+  const fileConfig = engineCall(() => loadConfig({ roots, explicitPath: options.configPath }));
+  // Plugins run their tools through the dispatch built below, under the caller's admission.
+  const built: { dispatch?: ToolDispatch } = {};
+  const runForPlugin: RunTool = (name, input, callOptions = {}) => {
+    const { dispatch } = built;
+    if (!dispatch) throw new ToolError("unavailable", "codeintel is still starting: call tools from a plugin's tools or hooks, not while it loads");
+    return dispatch.run(name, input, { signal: callOptions.signal ?? new AbortController().signal, progress: callOptions.onProgress });
+  };
+  const plugins = await loadPlugins(fileConfig, { roots, config: fileConfig, tools: typedTools(runForPlugin) }, log);
+  const config = withPluginServers(fileConfig, plugins.servers);
   const debugTools = options.debugTools ?? process.env.CODEINTEL_DEBUG_TOOLS === "1";
   const closers: Array<() => Promise<void> | void> = [];
   let closing: Promise<void> | undefined;
@@ -147,7 +157,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
       { roots, explicitPath: options.configPath },
       config,
       (next) => {
-        pool.updateConfig(next).then(
+        pool.updateConfig(withPluginServers(next, plugins.servers)).then(
           () => log(`codeintel: reloaded ${next.source ?? "the config (no codeintel.json now)"}`),
           (err: Error) => log(`codeintel: ${err.message}; keeping the previous config`),
         );
@@ -165,6 +175,12 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
       const abs = join(root, ev.path);
       if (ev.kind === "add" || ev.kind === "change") pool.fileChanged(abs);
       else if (ev.kind === "unlink" || ev.kind === "unlinkDir") pool.fileDeleted(abs);
+      for (const hook of plugins.fileChanged) {
+        // A plugin's hook never takes the watcher down.
+        void Promise.resolve()
+          .then(() => hook.fn({ root, path: ev.path, kind: ev.kind }))
+          .catch((err: unknown) => log(`codeintel: ${hook.source}: fileChanged hook failed, skipped: ${err instanceof Error ? err.message : String(err)}`));
+      }
     });
     closers.push(unsubscribe);
   }
@@ -189,9 +205,15 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   }
   tools.push(...(options.extraTools ?? []));
   if (debugTools) tools.push(defineTool(createSleepTool()));
+  const builtIn = new Set(tools.map((t) => t.name));
+  for (const tool of plugins.tools) {
+    if (builtIn.has(tool.name)) log(`codeintel: a plugin's tool '${tool.name}' has a built-in tool's name, skipped`);
+    else tools.push(tool);
+  }
   const catalog = new ToolCatalog(dedupeByName(tools));
   const gate = new IntakeGate(options.maxInFlight ?? 256);
-  const dispatch = new ToolDispatch({ catalog, gate, log });
+  const dispatch = new ToolDispatch({ catalog, gate, hooks: plugins.hooks, log });
+  built.dispatch = dispatch;
 
   const requireSearch = (): FileSearchProvider => {
     if (!fileSearch) throw new ToolError("unavailable", "fuzzy file search is not available");
@@ -202,24 +224,11 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     const signal = callOptions.signal ?? new AbortController().signal;
     return (await dispatch.call(name, input, { signal, progress: callOptions.onProgress })) as ToolResult<O>;
   };
-  const typed =
-    <I extends object, O>(name: string) =>
-    async (input: I, callOptions?: CallOptions): Promise<O> =>
-      (await call<O>(name, input, callOptions)).structured;
 
   return {
     roots,
     catalog,
-    hover: typed("hover"),
-    definition: typed("definition"),
-    typeDefinition: typed("type_definition"),
-    implementation: typed("implementation"),
-    references: typed("references"),
-    callHierarchy: typed("call_hierarchy"),
-    diagnostics: typed("diagnostics"),
-    documentSymbols: typed("document_symbols"),
-    workspaceSymbols: typed("workspace_symbols"),
-    restart: (input = {}, callOptions) => typed<RestartInput, RestartReport>("restart")(input, callOptions),
+    ...typedTools(call),
     gate,
     dispatch,
     fileSearch,
@@ -254,6 +263,28 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
       })();
       return closing;
     },
+  };
+}
+
+type RunTool = (name: string, input: object, options?: CallOptions) => Promise<ToolResult>;
+
+/** The catalog's tools as typed functions over one way of running a tool. */
+function typedTools(run: RunTool): TypedTools {
+  const typed =
+    <I extends object, O>(name: string) =>
+    async (input: I, callOptions?: CallOptions): Promise<O> =>
+      (await run(name, input, callOptions)).structured as O;
+  return {
+    hover: typed("hover"),
+    definition: typed("definition"),
+    typeDefinition: typed("type_definition"),
+    implementation: typed("implementation"),
+    references: typed("references"),
+    callHierarchy: typed("call_hierarchy"),
+    diagnostics: typed("diagnostics"),
+    documentSymbols: typed("document_symbols"),
+    workspaceSymbols: typed("workspace_symbols"),
+    restart: (input = {}, callOptions) => typed<RestartInput, RestartReport>("restart")(input, callOptions),
   };
 }
 
