@@ -22,7 +22,7 @@ import { createNavigationTools } from "../src/tools/navigation.js";
 import { SourceCache } from "../src/tools/navigation/common.js";
 import { paginate, toEntries } from "../src/tools/navigation/render.js";
 import { resolveTarget } from "../src/tools/navigation/target.js";
-import type { Tool } from "../src/tools/tool.js";
+import type { Tool } from "../src/core/tool.js";
 
 interface Project {
   label: string;

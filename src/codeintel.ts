@@ -3,10 +3,11 @@
 // Every transport (MCP, app-server, CLI) and the in-process API start from here.
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { ToolCatalog, runTool, type ToolDescription } from "./core/catalog.js";
+import { finderSearchProvider } from "./adapters/finder-file-search.js";
+import { ToolCatalog, type ToolDescription } from "./core/catalog.js";
 import { createSleepTool } from "./core/diagnostic-tools.js";
+import { ToolDispatch } from "./core/dispatch.js";
 import type { FileMatch, FileSearchProvider } from "./core/file-search.js";
-import { finderSearchProvider } from "./core/finder-search.js";
 import { IntakeGate } from "./core/intake.js";
 import { SearchSessionStream } from "./core/search-events.js";
 import { FileFinder, type FileIndexChange } from "./files/finder.js";
@@ -21,7 +22,8 @@ import { createNavigationTools } from "./tools/navigation.js";
 import { createRestartTool, type RestartInput } from "./tools/restart.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
 import { SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
-import { ToolError, type Tool, type ToolProgress, type ToolResult } from "./tools/tool.js";
+import { defineTool, ToolError, type Tool, type ToolProgress, type ToolResult } from "./core/tool.js";
+import { loadPlugins, withPluginServers } from "./plugins/load-plugins.js";
 import { ConfigError, loadConfig, watchConfig } from "./workspace/config.js";
 import { PathError, resolveRoots } from "./workspace/paths.js";
 
@@ -98,11 +100,13 @@ export interface CodeIntel extends TypedTools {
   readonly roots: readonly string[];
   readonly catalog: ToolCatalog;
   readonly gate: IntakeGate;
+  /** Admission, hooks and the run of every tool call: what each transport is given. */
+  readonly dispatch: ToolDispatch;
   readonly fileSearch: FileSearchProvider | undefined;
   readonly serverInfo: { name: string; version: string };
   /** The catalog as MCP and the app-server publish it. */
   tools(): ToolDescription[];
-  /** Runs a tool by name; throws ToolError (code, message) on failure. */
+  /** Runs a tool by name, admitted like a transport's call; throws ToolError (code, message) on failure. */
   call<O = unknown>(name: string, input?: object, options?: CallOptions): Promise<ToolResult<O>>;
   /** One-shot fuzzy file search: the final top matches. */
   findFiles(query: string, options?: FindOptions): Promise<FileMatch[]>;
@@ -110,14 +114,26 @@ export interface CodeIntel extends TypedTools {
   searchSession(options?: { roots?: string[] }): SearchSessionStream;
   /** True once every root's file list is in, until close() starts (/readyz). */
   isReady(): boolean;
-  /** Stops watchers and language servers, closes the database. Idempotent. */
+  /** Refuses new calls, waits for in-process calls in flight (up to 10 s, then cancels them), stops watchers and language servers, closes the database. Idempotent. */
   close(): Promise<void>;
 }
+
+/** How long close() waits for in-process calls before cancelling them. */
+const CLOSE_DRAIN_MS = 10_000;
 
 export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<CodeIntel> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const roots = engineCall(() => resolveRoots(options.roots ?? [process.cwd()]));
-  const config = engineCall(() => loadConfig({ roots, explicitPath: options.configPath }));
+  const fileConfig = engineCall(() => loadConfig({ roots, explicitPath: options.configPath }));
+  // Plugins run their tools through the dispatch built below, under the caller's admission.
+  const built: { dispatch?: ToolDispatch } = {};
+  const runForPlugin: RunTool = (name, input, callOptions = {}) => {
+    const { dispatch } = built;
+    if (!dispatch) throw new ToolError("unavailable", "codeintel is still starting: call tools from a plugin's tools or hooks, not while it loads");
+    return dispatch.run(name, input, { signal: callOptions.signal ?? new AbortController().signal, progress: callOptions.onProgress });
+  };
+  const plugins = await loadPlugins(fileConfig, { roots, config: fileConfig, tools: typedTools(runForPlugin) }, log);
+  const config = withPluginServers(fileConfig, plugins.servers);
   const debugTools = options.debugTools ?? process.env.CODEINTEL_DEBUG_TOOLS === "1";
   const closers: Array<() => Promise<void> | void> = [];
   let closing: Promise<void> | undefined;
@@ -134,7 +150,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
       { roots, explicitPath: options.configPath },
       config,
       (next) => {
-        pool.updateConfig(next).then(
+        pool.updateConfig(withPluginServers(next, plugins.servers)).then(
           () => log(`codeintel: reloaded ${next.source ?? "the config (no codeintel.json now)"}`),
           (err: Error) => log(`codeintel: ${err.message}; keeping the previous config`),
         );
@@ -153,11 +169,18 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
       if (ev.kind === "add") pool.fileCreated(abs);
       else if (ev.kind === "change") pool.fileChanged(abs);
       else if (ev.kind === "unlink" || ev.kind === "unlinkDir") pool.fileDeleted(abs);
+      for (const hook of plugins.fileChanged) {
+        // A plugin's hook never takes the watcher down.
+        void Promise.resolve()
+          .then(() => hook.fn({ root, path: ev.path, kind: ev.kind }))
+          .catch((err: unknown) => log(`codeintel: ${hook.source}: fileChanged hook failed, skipped: ${err instanceof Error ? err.message : String(err)}`));
+      }
     });
     closers.push(unsubscribe);
   }
 
-  const tools: Tool[] = [createFindFilesTool({ finder, roots }) as unknown as Tool, ...createNavigationTools({ pool, roots }), createRestartTool({ pool }) as unknown as Tool];
+  const fileSearch: FileSearchProvider = finderSearchProvider(finder, roots, { onError: (err) => log(`codeintel: file search failed: ${err.message}`) });
+  const tools: Tool[] = [defineTool(createFindFilesTool({ search: fileSearch })), ...createNavigationTools({ pool, roots }), defineTool(createRestartTool({ pool }))];
   const symbolIndex = options.symbolIndex ?? "eager";
   if (symbolIndex !== "off") {
     // Each root's indexer follows the finder's file list and its watcher events itself.
@@ -175,10 +198,16 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     tools.push(...createSymbolCacheTools({ pool, roots, caches }));
   }
   tools.push(...(options.extraTools ?? []));
-  if (debugTools) tools.push(createSleepTool() as unknown as Tool);
+  if (debugTools) tools.push(defineTool(createSleepTool()));
+  const builtIn = new Set(tools.map((t) => t.name));
+  for (const tool of plugins.tools) {
+    if (builtIn.has(tool.name)) log(`codeintel: a plugin's tool '${tool.name}' has a built-in tool's name, skipped`);
+    else tools.push(tool);
+  }
   const catalog = new ToolCatalog(dedupeByName(tools));
   const gate = new IntakeGate(options.maxInFlight ?? 256);
-  const fileSearch: FileSearchProvider = finderSearchProvider(finder, roots, { onError: (err) => log(`codeintel: file search failed: ${err.message}`) });
+  const dispatch = new ToolDispatch({ catalog, gate, hooks: plugins.hooks, log });
+  built.dispatch = dispatch;
 
   const requireSearch = (): FileSearchProvider => {
     if (!fileSearch) throw new ToolError("unavailable", "fuzzy file search is not available");
@@ -186,40 +215,27 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   };
 
   const call = async <O>(name: string, input: object = {}, callOptions: CallOptions = {}): Promise<ToolResult<O>> => {
-    const tool = catalog.get(name);
-    if (!tool) throw new ToolError("invalid_input", `unknown tool '${name}' (known: ${catalog.names.join(", ")})`);
     const signal = callOptions.signal ?? new AbortController().signal;
-    return (await runTool(tool, input, { signal, progress: callOptions.onProgress })) as ToolResult<O>;
+    return (await dispatch.call(name, input, { signal, progress: callOptions.onProgress })) as ToolResult<O>;
   };
-  const typed =
-    <I extends object, O>(name: string) =>
-    async (input: I, callOptions?: CallOptions): Promise<O> =>
-      (await call<O>(name, input, callOptions)).structured;
 
   return {
     roots,
     catalog,
-    hover: typed("hover"),
-    definition: typed("definition"),
-    typeDefinition: typed("type_definition"),
-    implementation: typed("implementation"),
-    references: typed("references"),
-    callHierarchy: typed("call_hierarchy"),
-    diagnostics: typed("diagnostics"),
-    documentSymbols: typed("document_symbols"),
-    workspaceSymbols: typed("workspace_symbols"),
-    restart: (input = {}, callOptions) => typed<RestartInput, RestartReport>("restart")(input, callOptions),
+    ...typedTools(call),
     gate,
+    dispatch,
     fileSearch,
     serverInfo: { name: "codeintel", version: packageVersion() },
     tools: () => catalog.describe(),
     call,
     findFiles(query, findOptions = {}) {
       const provider = requireSearch();
-      return provider.search(query, findOptions.roots ?? provider.defaultRoots, {
+      const found = provider.search(query, findOptions.roots ?? provider.defaultRoots, {
         signal: findOptions.signal ?? new AbortController().signal,
         limit: findOptions.limit,
       });
+      return found.then((r) => r.files);
     },
     searchSession(sessionOptions = {}) {
       const provider = requireSearch();
@@ -229,6 +245,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     close() {
       closing ??= (async () => {
         gate.close();
+        await dispatch.drain(CLOSE_DRAIN_MS);
         // Reverse order of construction: consumers of the watcher go before the watcher.
         for (const close of closers.reverse()) {
           try {
@@ -240,6 +257,28 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
       })();
       return closing;
     },
+  };
+}
+
+type RunTool = (name: string, input: object, options?: CallOptions) => Promise<ToolResult>;
+
+/** The catalog's tools as typed functions over one way of running a tool. */
+function typedTools(run: RunTool): TypedTools {
+  const typed =
+    <I extends object, O>(name: string) =>
+    async (input: I, callOptions?: CallOptions): Promise<O> =>
+      (await run(name, input, callOptions)).structured as O;
+  return {
+    hover: typed("hover"),
+    definition: typed("definition"),
+    typeDefinition: typed("type_definition"),
+    implementation: typed("implementation"),
+    references: typed("references"),
+    callHierarchy: typed("call_hierarchy"),
+    diagnostics: typed("diagnostics"),
+    documentSymbols: typed("document_symbols"),
+    workspaceSymbols: typed("workspace_symbols"),
+    restart: (input = {}, callOptions) => typed<RestartInput, RestartReport>("restart")(input, callOptions),
   };
 }
 

@@ -15,17 +15,20 @@ export type { CallOptions, CodeIntel, CodeIntelOptions, FileInput, FindOptions, 
 export type { FileMatch, FileSearchProvider } from "./core/file-search.js";
 export type { SearchEvent, SearchSessionStream } from "./core/search-events.js";
 export type { ToolCatalog, ToolDescription } from "./core/catalog.js";
-export { ToolError } from "./tools/tool.js";
-export type { Tool, ToolAnnotations, ToolContext, ToolErrorCode, ToolProgress, ToolResult } from "./tools/tool.js";
+export { defineTool, ToolError } from "./core/tool.js";
+export type { Tool, ToolAnnotations, ToolContext, ToolErrorCode, ToolProgress, ToolResult } from "./core/tool.js";
 export type { CallHierarchyOutput } from "./tools/navigation/call-hierarchy.js";
 export type { DiagnosticsOutput } from "./tools/navigation/diagnostics.js";
 export type { HoverOutput } from "./tools/navigation/hover.js";
 export type { LocationsOutput, TargetInput } from "./tools/navigation/location-tools.js";
 export type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "./tools/navigation/symbol-tools.js";
 export type { FindFilesOutput } from "./tools/find-files.js";
+export type { FileChange, Plugin, PluginContext, PluginContribution, PluginHooks, PluginTool } from "./plugins/plugin-api.js";
+export type { ToolHooks } from "./core/dispatch.js";
 
 export { MessageProcessor, FUZZY_METHODS } from "./core/processor.js";
 export type { Connection, ConnectionOptions, ProcessorOptions } from "./core/processor.js";
+export type { ToolDispatch } from "./core/dispatch.js";
 export { ErrorCodes } from "./core/jsonrpc.js";
 export { serveAppServerStdio } from "./transports/app-server-stdio.js";
 export { startAppServerWebSocket } from "./transports/app-server-websocket.js";

@@ -5,7 +5,7 @@ import type { LspPool } from "../lsp/pool.js";
 import { defaultCacheDir, symbolDatabasePath } from "../symbols/cache-location.js";
 import { SymbolCache } from "../symbols/symbol-cache.js";
 import { createSymbolCacheTools } from "../tools/symbol-cache-tools.js";
-import type { Tool } from "../tools/tool.js";
+import type { Tool } from "../core/tool.js";
 
 /**
  * For `codeintel symbols QUERY|FILE` (src/cli/navigate.ts): workspace_symbols and

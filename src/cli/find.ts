@@ -1,7 +1,7 @@
 // `codeintel find QUERY [-r DIR]... [-n N] [--json] [--files-only]`: one fuzzy query over
 // one or more roots, printed ranked best first.
 import { relative, resolve } from "node:path";
-import { FileFinder, FinderError, type FileMatch } from "../files/finder.js";
+import { FileFinder, FinderError, type PathMatch } from "../files/finder.js";
 import { defineCommand, integer, UsageError } from "./command.js";
 
 export const find = defineCommand(
@@ -78,7 +78,7 @@ async function search(args: FindArgs): Promise<number> {
   }
 }
 
-function renderLine(r: FileMatch, several: boolean, color: boolean): string {
+function renderLine(r: PathMatch, several: boolean, color: boolean): string {
   let prefix = "";
   if (several) {
     const rel = relative(process.cwd(), r.root) || ".";

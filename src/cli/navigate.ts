@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { FileFinder } from "../files/finder.js";
 import { LspPool } from "../lsp/pool.js";
 import { createNavigationTools } from "../tools/navigation.js";
-import { ToolError, type Tool } from "../tools/tool.js";
+import { ToolError, type Tool } from "../core/tool.js";
 import { loadConfig } from "../workspace/config.js";
 import { isInside, resolveRoots } from "../workspace/paths.js";
 import { cachedSymbolTools } from "./cached-symbol-tools.js";

@@ -141,7 +141,7 @@ async function open(args: ServeArgs): Promise<CodeIntel> {
 async function mcpServe(args: ServeArgs): Promise<number> {
   if (args.http !== undefined) assertSafeBinding({ host: args.host, port: args.http, token: args.token });
   const ci = await open(args);
-  const deps = { catalog: ci.catalog, gate: ci.gate, serverInfo: ci.serverInfo, instructions: instructions(ci) };
+  const deps = { dispatch: ci.dispatch, serverInfo: ci.serverInfo, instructions: instructions(ci) };
   if (args.http === undefined) {
     const stdio = await serveMcpStdio(createMcpServer(deps), { onPause: (reason) => log(`codeintel: stdio: ${reason}`) });
     const guard = guardSignals({
@@ -196,7 +196,7 @@ async function runAppServer(args: ServeArgs): Promise<number> {
     assertSafeBinding({ host: url.host, port: url.port, token: args.token });
   }
   const ci = await open(args);
-  const processor = new MessageProcessor({ catalog: ci.catalog, fileSearch: ci.fileSearch, gate: ci.gate, serverInfo: ci.serverInfo });
+  const processor = new MessageProcessor({ dispatch: ci.dispatch, fileSearch: ci.fileSearch, serverInfo: ci.serverInfo });
   if (!wsTarget) {
     const stdio = serveAppServerStdio(processor, {
       input: process.stdin,

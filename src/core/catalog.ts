@@ -1,7 +1,6 @@
 // The one tool catalog every transport serves, and the single way a tool is run:
 // input checked against its schema, abort honoured, errors normalised.
-import { inOneCall } from "../lsp/call-budget.js";
-import { ToolError, type Tool, type ToolContext, type ToolResult } from "../tools/tool.js";
+import { ToolError, type Tool, type ToolContext, type ToolResult } from "./tool.js";
 import { checkAgainstSchema, isPlainObject } from "./schema-check.js";
 
 export interface ToolDescription {
@@ -67,8 +66,7 @@ export async function runTool(tool: Tool, input: unknown, ctx: ToolContext): Pro
   });
   try {
     // The race answers a cancelled caller promptly; the tool still sees the signal and stops its own work.
-    // One call, one time budget for every language-server wait inside it (lsp/call-budget.ts).
-    return await Promise.race([inOneCall(() => tool.run(args, ctx)), aborted]);
+    return await Promise.race([tool.run(args, ctx), aborted]);
   } catch (err) {
     if (err instanceof ToolError) throw err;
     if (ctx.signal.aborted) throw new ToolError("cancelled", `${tool.name}: cancelled`);

@@ -1,7 +1,7 @@
 // A tool for exercising the service itself: it waits, reporting progress, until done or
 // cancelled. Only in the catalog when asked for (CODEINTEL_DEBUG_TOOLS=1), so tests and
 // benches can hold a request open through real transports: cancellation, drain on SIGTERM.
-import { ToolError, type Tool } from "../tools/tool.js";
+import { ToolError, type Tool } from "./tool.js";
 
 export interface SleepInput {
   ms: number;

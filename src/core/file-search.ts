@@ -1,6 +1,6 @@
-// What the core needs from the fuzzy file finder, in the shape of codex's app-server
-// protocol. The composition root (src/codeintel.ts) adapts the finder engine to it, so the
-// core and its transports never import the engine.
+// The port: what the core (and the find_files tool) need from a fuzzy file finder, in the
+// shape of codex's app-server protocol. src/adapters/finder-file-search.ts adapts the finder
+// engine to it, so the core, its transports and the tools never import the engine.
 
 export interface FileMatch {
   /** The root the path is relative to (absolute). */
@@ -12,6 +12,15 @@ export interface FileMatch {
   score: number;
   /** Matched character positions in `path`, for highlighting. */
   indices: number[];
+}
+
+export interface FileSearchResult {
+  /** The best matches, best first. */
+  files: FileMatch[];
+  /** Every entry that matched, not only the returned ones. */
+  total: number;
+  /** The roots searched (absolute): the ones asked for, or every project root. */
+  roots: string[];
 }
 
 export interface SearchSessionListener {
@@ -30,7 +39,7 @@ export interface FileSearchProvider {
   /** The roots searched when a caller passes none. */
   readonly defaultRoots: string[];
   /** One-shot search; resolves with the final top matches. Throws ToolError for bad roots. */
-  search(query: string, roots: string[], options: { signal: AbortSignal; limit?: number }): Promise<FileMatch[]>;
+  search(query: string, roots: string[], options: { signal: AbortSignal; limit?: number }): Promise<FileSearchResult>;
   /** Starts a streaming session; throws ToolError for bad roots. */
   startSession(roots: string[], listener: SearchSessionListener): SearchSessionHandle;
 }

@@ -1,6 +1,6 @@
 // JSON-RPC 2.0 shapes and error codes shared by the app-server and the in-process API.
 // Tool errors map onto stable codes so a client can tell "retry" from "your input is wrong".
-import { ToolError, type ToolErrorCode } from "../tools/tool.js";
+import { ToolError, type ToolErrorCode } from "./tool.js";
 
 export type RequestId = string | number;
 
@@ -69,6 +69,7 @@ const toolCodeToRpc: Record<ToolErrorCode, number> = {
   cancelled: ErrorCodes.cancelled,
   timeout: ErrorCodes.timeout,
   internal: ErrorCodes.internal,
+  overloaded: ErrorCodes.overloaded,
 };
 
 /** Any thrown value as a JSON-RPC error; unknown failures keep their message but never a stack. */

@@ -2,9 +2,8 @@
 // a transport connects, hands over each decoded text message, and closes. Answers and
 // notifications go out through the connection's own bounded queue, so one slow client
 // never holds up the processor or anyone else.
-import { runTool, type ToolCatalog } from "./catalog.js";
+import type { Admission, ToolDispatch } from "./dispatch.js";
 import type { FileSearchProvider, SearchSessionHandle } from "./file-search.js";
-import type { IntakeGate } from "./intake.js";
 import {
   ErrorCodes,
   RpcError,
@@ -20,9 +19,9 @@ import { DEFAULT_QUEUE_CAPACITY, OutboundQueue, type OutboundWriter } from "./ou
 import { isPlainObject } from "./schema-check.js";
 
 export interface ProcessorOptions {
-  catalog: ToolCatalog;
+  /** Admission and tool calls (core/dispatch.ts); it admits every request, not only tool calls. */
+  dispatch: ToolDispatch;
   fileSearch?: FileSearchProvider;
-  gate: IntakeGate;
   serverInfo: { name: string; version: string };
   /** Requests one connection may have in flight, so a flooding client cannot take the whole intake (default 32). */
   maxInFlightPerConnection?: number;
@@ -87,13 +86,14 @@ export class MessageProcessor {
   private readonly handlers = new Map<string, Handler>();
 
   constructor(private readonly options: ProcessorOptions) {
-    this.handlers.set("tools/list", () => ({ tools: options.catalog.describe() }));
+    const { catalog } = options.dispatch;
+    this.handlers.set("tools/list", () => ({ tools: catalog.describe() }));
     this.handlers.set("tools/call", (p, ctx) => this.callTool(p, ctx, true));
     this.handlers.set(FUZZY_METHODS.search, (p, ctx) => this.fuzzySearch(p, ctx));
     this.handlers.set(FUZZY_METHODS.sessionStart, (p, ctx) => this.sessionStart(p, ctx));
     this.handlers.set(FUZZY_METHODS.sessionUpdate, (p, ctx) => this.sessionUpdate(p, ctx));
     this.handlers.set(FUZZY_METHODS.sessionStop, (p, ctx) => this.sessionStop(p, ctx));
-    for (const name of options.catalog.names) {
+    for (const name of catalog.names) {
       if (!this.handlers.has(name)) this.handlers.set(name, (p, ctx) => this.callTool({ name, arguments: p }, ctx, false));
     }
   }
@@ -217,7 +217,7 @@ export class MessageProcessor {
         resultMessage(id, {
           serverInfo,
           userAgent: `${serverInfo.name}/${serverInfo.version}`,
-          capabilities: { tools: this.options.catalog.names, fuzzyFileSearch: this.options.fileSearch !== undefined },
+          capabilities: { tools: this.options.dispatch.catalog.names, fuzzyFileSearch: this.options.fileSearch !== undefined },
         }),
       );
       return;
@@ -240,10 +240,11 @@ export class MessageProcessor {
       this.send(conn, errorMessage(id, new RpcError(ErrorCodes.overloaded, "overloaded; retry later", { inFlight: conn.inflight.size })));
       return;
     }
-    const admitted = this.options.gate.tryEnter();
-    if (admitted !== "ok") {
-      const message = admitted === "full" ? "overloaded; retry later" : "shutting down; not accepting requests";
-      this.send(conn, errorMessage(id, new RpcError(ErrorCodes.overloaded, message)));
+    let admission: Admission;
+    try {
+      admission = this.options.dispatch.admit();
+    } catch (err) {
+      this.send(conn, errorMessage(id, new RpcError(ErrorCodes.overloaded, (err as Error).message)));
       return;
     }
     const controller = new AbortController();
@@ -260,7 +261,7 @@ export class MessageProcessor {
         this.send(conn, errorMessage(id, toRpcError(err)));
       } finally {
         conn.inflight.delete(key);
-        this.options.gate.leave();
+        admission.release();
       }
     })();
   }
@@ -268,15 +269,19 @@ export class MessageProcessor {
   private async callTool(params: Record<string, unknown>, ctx: RequestContext, envelope: boolean): Promise<unknown> {
     const name = params.name;
     if (typeof name !== "string") throw new RpcError(ErrorCodes.invalidParams, "tools/call: params.name must be a tool name");
-    const tool = this.options.catalog.get(name);
-    if (!tool) throw new RpcError(ErrorCodes.invalidParams, `unknown tool '${name}' (known: ${this.options.catalog.names.join(", ")})`);
+    const { dispatch } = this.options;
+    try {
+      dispatch.tool(name);
+    } catch (err) {
+      throw new RpcError(ErrorCodes.invalidParams, (err as Error).message);
+    }
     const { progressToken, conn } = ctx;
     const progress =
       progressToken === undefined
         ? undefined
         : (p: { progress: number; total?: number; message?: string }) =>
             this.send(conn, notification("$/progress", { progressToken, ...p }), `progress:${String(progressToken)}`);
-    const result = await runTool(tool, params.arguments, { signal: ctx.signal, progress });
+    const result = await dispatch.run(name, params.arguments, { signal: ctx.signal, progress });
     return envelope ? { structured: result.structured, text: result.text } : result.structured;
   }
 
@@ -303,7 +308,7 @@ export class MessageProcessor {
       ctx.conn.searchTokens.set(token, controller);
     }
     try {
-      const files = await provider.search(query, roots ?? provider.defaultRoots, { signal: controller.signal });
+      const { files } = await provider.search(query, roots ?? provider.defaultRoots, { signal: controller.signal });
       return { files: controller.signal.aborted ? [] : files };
     } catch (err) {
       if (controller.signal.aborted && !ctx.signal.aborted) return { files: [] };

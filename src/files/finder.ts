@@ -10,15 +10,15 @@
 //   await finder.close();                                 // stops watchers and worker threads
 //
 // Public surface: class FileFinder, class FinderError, interface FindResult, FileFinderOptions,
-// FindOptions; re-exports FileMatch, FindSnapshot, FindSession, SessionOptions, RootIndex, FileIndexChange.
+// FindOptions; re-exports PathMatch, FindSnapshot, FindSession, SessionOptions, RootIndex, FileIndexChange.
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { RootIndex, type RootIndexOptions } from "./root-index.js";
-import { FindSession, type FileMatch, type FindSnapshot, type SessionOptions } from "./session.js";
+import { FindSession, type PathMatch, type FindSnapshot, type SessionOptions } from "./session.js";
 import { createFilesPool, type FilesPool } from "./worker-pool.js";
 
 export { FindSession, RootIndex };
-export type { FileMatch, FindSnapshot, SessionOptions };
+export type { PathMatch, FindSnapshot, SessionOptions };
 export type { FileIndexChange, RootIndexOptions } from "./root-index.js";
 
 export interface FileFinderOptions extends RootIndexOptions {
@@ -34,7 +34,7 @@ export interface FindOptions {
 
 export interface FindResult {
   query: string;
-  results: FileMatch[];
+  results: PathMatch[];
   matched: number;
   scanned: number;
 }

@@ -12,7 +12,7 @@
 //     update(query): void;  stop(): void;  idle(): Promise<void> (no task of this session in a worker)
 //     readonly roots: string[]; readonly stopped: boolean
 //   events: "updated" (FindSnapshot), "completed" (FindSnapshot), "error" (Error; emitted only when listened to)
-//   interface FileMatch, FindSnapshot, SessionOptions
+//   interface PathMatch, FindSnapshot, SessionOptions
 // Created by FileFinder.startSession.
 import { EventEmitter } from "node:events";
 import type { MatchChunkResult, MatchTask } from "./match-chunk.js";
@@ -20,7 +20,7 @@ import { extendsQuery, parseQuery, scorePath, type ParsedQuery } from "./query.j
 import type { RootIndex } from "./root-index.js";
 import type { FilesPool } from "./worker-pool.js";
 
-export interface FileMatch {
+export interface PathMatch {
   /** The root (absolute) this path belongs to. */
   root: string;
   /** Root-relative, '/'-separated. */
@@ -35,7 +35,7 @@ export interface FileMatch {
 
 export interface FindSnapshot {
   query: string;
-  results: FileMatch[];
+  results: PathMatch[];
   /** Entries looked at so far for this query. */
   scanned: number;
   /** Entries matching so far. */
@@ -228,7 +228,7 @@ export class FindSession extends EventEmitter<FindSessionEvents> {
   }
 
   private snapshot(q: ParsedQuery, top: Candidate[], scanned: number, matched: number, complete: boolean): FindSnapshot {
-    const results: FileMatch[] = [];
+    const results: PathMatch[] = [];
     for (const c of top) {
       const ix = this.indexes[c.root]!;
       if (ix.table.isDeleted(c.index)) continue;
@@ -259,7 +259,7 @@ export class FindSession extends EventEmitter<FindSessionEvents> {
   }
 }
 
-function toMatch(q: ParsedQuery, ix: RootIndex, c: Candidate): FileMatch {
+function toMatch(q: ParsedQuery, ix: RootIndex, c: Candidate): PathMatch {
   const path = ix.table.pathAt(c.index);
   const codes = new Uint16Array(path.length);
   for (let i = 0; i < path.length; i++) codes[i] = path.charCodeAt(i);

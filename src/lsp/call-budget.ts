@@ -4,11 +4,13 @@
 // wait on several steps — the server's start, its loading, a request, a second request
 // after a crash or after loading, and a tool may make several pool calls (find the
 // symbol, then hover it) — so every step draws on one deadline. It travels with the call
-// in AsyncLocalStorage: the tool runner opens the scope, the pool fixes the deadline on
-// its first use (from its config) and caps each wait by what is left. Work the call
+// in AsyncLocalStorage: the tool opens the scope (the navigation tools' shared wrapper,
+// tools/navigation/common.ts guarded), the pool fixes the deadline on its first use (from
+// its config) and caps each wait by what is left. A tool that runs another inside it (the
+// cached symbol tools fall back to the live ones) stays in the one call. Work the call
 // started in the background (a lazily started indexer) is capped only until it returns.
 //
-//   inOneCall(fn)                 run fn as one call (the tool runner)
+//   inOneCall(fn)                 run fn as one call, or as part of the call already open
 //   startCallClock(budgetMs)      fix the call's deadline if not yet fixed (the pool)
 //   timeLeftInCall()              ms until the deadline; Infinity outside a call
 
@@ -22,6 +24,8 @@ interface CallScope {
 const scopes = new AsyncLocalStorage<CallScope>();
 
 export function inOneCall<T>(fn: () => Promise<T>): Promise<T> {
+  const open = scopes.getStore();
+  if (open && !open.ended) return fn();
   const scope: CallScope = {};
   return scopes.run(scope, async () => {
     try {

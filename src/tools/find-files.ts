@@ -1,18 +1,18 @@
 // Agent tool `find_files`: fuzzy-find files and folders by path across the project roots.
-// The service composes it: `createFindFilesTool({ finder, roots })`.
+// The service composes it over the file-search port: `createFindFilesTool({ search })`, where
+// `search` is the finder engine's adapter (src/adapters/finder-file-search.ts), which also
+// confines the roots and maps the engine's errors.
 //
 //   input   { query: string, roots?: string[], limit?: number (1..500, default 50) }
 //   output  { query, total, truncated, results: [{ root, path, fileName, matchType, score, indices }] }
 //   text    "12 matches for 'readme' (showing 12):" then one path per line, folders with a trailing '/',
 //           grouped under their root when several roots are searched.
-import { FileFinder, FinderError, type FileMatch } from "../files/finder.js";
-import { confinePath, PathError } from "../workspace/paths.js";
-import { ToolError, type Tool } from "./tool.js";
+import type { FileMatch, FileSearchProvider } from "../core/file-search.js";
+import { ToolError, type Tool } from "../core/tool.js";
 
 export interface FindFilesDeps {
-  finder: FileFinder;
-  /** Canonical project roots (workspace/paths.ts resolveRoots); searched when the caller names none. */
-  roots: readonly string[];
+  /** Searches every project root when the caller names none. */
+  search: FileSearchProvider;
 }
 
 export interface FindFilesInput {
@@ -83,36 +83,16 @@ export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, F
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
         throw new ToolError("invalid_input", `limit must be an integer from 1 to ${MAX_LIMIT}`);
       }
-      const roots = resolveToolRoots(input.roots, deps.roots);
-      try {
-        const found = await deps.finder.find(input.query, roots, { limit, signal: ctx.signal });
-        const output: FindFilesOutput = {
-          query: input.query,
-          total: found.matched,
-          truncated: found.matched > found.results.length,
-          results: found.results,
-        };
-        return { structured: output, text: renderText(output, roots.length > 1) };
-      } catch (err) {
-        if (err instanceof FinderError) {
-          throw new ToolError(err.code === "cancelled" ? "cancelled" : err.code === "root_not_found" ? "not_found" : "invalid_input", err.message);
-        }
-        throw err;
-      }
+      const found = await deps.search.search(input.query, input.roots ?? [], { limit, signal: ctx.signal });
+      const output: FindFilesOutput = {
+        query: input.query,
+        total: found.total,
+        truncated: found.total > found.files.length,
+        results: found.files,
+      };
+      return { structured: output, text: renderText(output, found.roots.length > 1) };
     },
   };
-}
-
-function resolveToolRoots(requested: string[] | undefined, configured: readonly string[]): string[] {
-  if (!requested || requested.length === 0) return [...configured];
-  return requested.map((r) => {
-    try {
-      return confinePath(r, configured, { mustExist: true }).absPath;
-    } catch (err) {
-      if (err instanceof PathError) throw new ToolError(err.code, err.message);
-      throw err;
-    }
-  });
 }
 
 function renderText(out: FindFilesOutput, groupByRoot: boolean): string {

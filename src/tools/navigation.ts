@@ -1,7 +1,7 @@
 // The code-navigation tools, backed by the LSP pool. The service composes the
 // catalog: `[...createNavigationTools({ pool, roots }), ...otherTools]`.
 
-import type { Tool } from "./tool.js";
+import { defineTool, type Tool } from "../core/tool.js";
 import { createCallHierarchyTool } from "./navigation/call-hierarchy.js";
 import type { NavigationDeps } from "./navigation/common.js";
 import { createDiagnosticsTool } from "./navigation/diagnostics.js";
@@ -14,13 +14,12 @@ export { asToolError } from "./navigation/common.js";
 
 /** hover, definition, type_definition, implementation, references, document_symbols, workspace_symbols, call_hierarchy, diagnostics. */
 export function createNavigationTools(deps: NavigationDeps): Tool[] {
-  const tools: Tool<never, unknown>[] = [
-    createHoverTool(deps),
-    ...createLocationTools(deps),
-    createDocumentSymbolsTool(deps),
-    createWorkspaceSymbolsTool(deps),
-    createCallHierarchyTool(deps),
-    createDiagnosticsTool(deps),
+  return [
+    defineTool(createHoverTool(deps)),
+    ...createLocationTools(deps).map(defineTool),
+    defineTool(createDocumentSymbolsTool(deps)),
+    defineTool(createWorkspaceSymbolsTool(deps)),
+    defineTool(createCallHierarchyTool(deps)),
+    defineTool(createDiagnosticsTool(deps)),
   ];
-  return tools as unknown as Tool[];
 }

@@ -5,7 +5,7 @@
 
 import type { LspPool, RestartReport } from "../lsp/pool.js";
 import { guarded } from "./navigation/common.js";
-import type { Tool } from "./tool.js";
+import type { Tool } from "../core/tool.js";
 
 export interface RestartInput {
   server?: string;

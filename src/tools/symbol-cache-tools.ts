@@ -24,7 +24,7 @@ import {
   type WorkspaceSymbolsOutput,
 } from "./navigation/symbol-tools.js";
 import { resolveSourceFile } from "./navigation/target.js";
-import { ToolError, type Tool } from "./tool.js";
+import { defineTool, ToolError, type Tool } from "../core/tool.js";
 
 export interface SymbolCacheToolDeps extends NavigationDeps {
   caches: { get(root: string): SymbolCache | undefined };
@@ -42,7 +42,7 @@ export type CachedWorkspaceSymbolsOutput = WorkspaceSymbolsOutput & { index: Ind
 export type CachedDocumentSymbolsOutput = DocumentSymbolsOutput & { index: IndexNote };
 
 export function createSymbolCacheTools(deps: SymbolCacheToolDeps): Tool[] {
-  return [createCachedDocumentSymbolsTool(deps), createCachedWorkspaceSymbolsTool(deps)] as unknown as Tool[];
+  return [defineTool(createCachedDocumentSymbolsTool(deps)), defineTool(createCachedWorkspaceSymbolsTool(deps))];
 }
 
 type WorkspaceInput = { query: string; root?: string; kind?: string; path?: string; container?: string; limit?: number; offset?: number };

@@ -1,17 +1,15 @@
 // The tool catalog as an MCP server (the SDK's low-level Server, so the schemas we publish
-// are exactly the catalog's). One of these per MCP connection; they share the catalog and
-// the intake gate.
+// are exactly the catalog's). One of these per MCP connection; they share the one dispatch
+// (core/dispatch.ts): admission, hooks and the run are the same as for every transport.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { runTool, type ToolCatalog } from "../core/catalog.js";
-import type { IntakeGate } from "../core/intake.js";
+import type { Admission, ToolDispatch } from "../core/dispatch.js";
 import { ErrorCodes } from "../core/jsonrpc.js";
-import { ToolError } from "../tools/tool.js";
+import { ToolError } from "../core/tool.js";
 
 export interface McpServerDeps {
-  catalog: ToolCatalog;
-  gate: IntakeGate;
+  dispatch: ToolDispatch;
   serverInfo: { name: string; version: string };
   instructions?: string;
 }
@@ -34,8 +32,9 @@ export function createMcpServer(deps: McpServerDeps): McpEndpoint {
     instructions: deps.instructions,
   });
 
+  const { dispatch } = deps;
   server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: deps.catalog.list().map((t) => ({
+    tools: dispatch.catalog.list().map((t) => ({
       name: t.name,
       title: t.title,
       description: t.description,
@@ -53,17 +52,18 @@ export function createMcpServer(deps: McpServerDeps): McpEndpoint {
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
-    const tool = deps.catalog.get(name);
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool '${name}' (known: ${deps.catalog.names.join(", ")})`);
-    const admitted = deps.gate.tryEnter();
-    if (admitted !== "ok") {
-      throw new McpError(ErrorCodes.overloaded, admitted === "full" ? "overloaded; retry later" : "shutting down; not accepting requests");
+    try {
+      dispatch.tool(name);
+    } catch (err) {
+      throw new McpError(ErrorCode.InvalidParams, (err as Error).message);
     }
-    let released = false;
-    const release = () => {
-      if (!released) deps.gate.leave();
-      released = true;
-    };
+    let admission: Admission;
+    try {
+      admission = dispatch.admit();
+    } catch (err) {
+      throw new McpError(ErrorCodes.overloaded, (err as Error).message);
+    }
+    const release = admission.release;
     held.set(String(extra.requestId), release);
     const progressToken = request.params._meta?.progressToken;
     const progress =
@@ -73,7 +73,7 @@ export function createMcpServer(deps: McpServerDeps): McpEndpoint {
             extra.sendNotification({ method: "notifications/progress", params: { progressToken, ...p } }).catch(() => undefined);
           };
     try {
-      const result = await runTool(tool, args, { signal: extra.signal, progress });
+      const result = await dispatch.run(name, args, { signal: extra.signal, progress });
       return { content: [{ type: "text", text: result.text }], structuredContent: result.structured as Record<string, unknown> };
     } catch (err) {
       // Tool failures are results, so the model sees them; protocol errors are for bad requests.

@@ -11,7 +11,8 @@
 //     },
 //     "lsp": { "idleTimeoutMs": 600000, "maxOpenDocuments": 200,
 //              "readyTimeoutMs": 20000, "timeouts": { "textDocument/references": 60000 } },
-//     "cacheDir": ".codeintel"
+//     "cacheDir": ".codeintel",
+//     "plugins": ["./tools/my-plugin.js", "some-npm-package"]  // src/plugins/
 //   }
 //
 // Unknown sections are kept in `raw` for their owners; syntax errors are reported as
@@ -64,6 +65,8 @@ export interface CodeintelConfig {
   servers: Record<string, ServerConfigEntry | false>;
   lsp: LspSettings;
   cacheDir?: string;
+  /** Plugin modules: absolute paths (relative ones resolved against the file), or npm package names. */
+  plugins?: string[];
   /** The whole parsed file, for sections other modules own. */
   raw: Record<string, unknown>;
 }
@@ -176,6 +179,12 @@ export function parseConfig(text: string, source = "<config>"): CodeintelConfig 
     // Relative to the config file, so every command finds the same cache whatever its cwd.
     config.cacheDir = isAbsolute(raw.cacheDir) || source.startsWith("<") ? raw.cacheDir : resolve(dirname(source), raw.cacheDir);
   }
+  if (raw.plugins !== undefined) {
+    if (!isStringArray(raw.plugins)) throw new ConfigError(`${source}: "plugins" must be an array of module paths or package names`);
+    const base = source.startsWith("<") ? process.cwd() : dirname(source);
+    // A path (./x.js, ../x.js, /abs/x.js) is relative to the config file; anything else names a package.
+    config.plugins = raw.plugins.map((p) => (isAbsolute(p) || p.startsWith("./") || p.startsWith("../") ? resolve(base, p) : p));
+  }
   return config;
 }
 
@@ -211,7 +220,7 @@ function syntaxError(text: string, source: string, error: ParseError): string {
   return `${source}:${line}:${column}: ${problem}`;
 }
 
-function parseServerEntry(entry: unknown, where: string): ServerConfigEntry | false {
+export function parseServerEntry(entry: unknown, where: string): ServerConfigEntry | false {
   if (entry === false) return false;
   if (!isObject(entry)) throw new ConfigError(`${where} must be an object, or false to disable the server`);
   const out: ServerConfigEntry = {};

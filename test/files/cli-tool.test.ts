@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { finderSearchProvider } from "../../src/adapters/finder-file-search.js";
 import { FileFinder } from "../../src/files/finder.js";
 import { createFindFilesTool } from "../../src/tools/find-files.js";
-import { ToolError } from "../../src/tools/tool.js";
+import { ToolError } from "../../src/core/tool.js";
 import { git, gitRepo, makeTree, removeTree } from "./helpers.js";
 
 const bin = new URL("../../bin/codeintel.js", import.meta.url).pathname;
@@ -56,7 +57,7 @@ describe("find_files tool", () => {
   it("answers with structured results and compact text, grouped by root when there are several", async () => {
     const finder = new FileFinder({ watch: false });
     try {
-      const tool = createFindFilesTool({ finder, roots: [repo, other] });
+      const tool = createFindFilesTool({ search: finderSearchProvider(finder, [repo, other]) });
       const ctx = { signal: new AbortController().signal };
       const one = await tool.run({ query: "readme", roots: [repo], limit: 1 }, ctx);
       expect(one.structured).toMatchObject({ query: "readme", total: 2, truncated: true, results: [{ path: "README.md" }] });
@@ -71,5 +72,14 @@ describe("find_files tool", () => {
     } finally {
       await finder.close();
     }
+  });
+
+  it("maps the engine's errors through the one adapter: a closed finder is 'unavailable', a root outside the project is refused", async () => {
+    const finder = new FileFinder({ watch: false });
+    const tool = createFindFilesTool({ search: finderSearchProvider(finder, [repo]) });
+    const ctx = { signal: new AbortController().signal };
+    await expect(tool.run({ query: "x", roots: [other] }, ctx)).rejects.toMatchObject({ code: "invalid_input", message: expect.stringMatching(/^root /) });
+    await finder.close();
+    await expect(tool.run({ query: "readme" }, ctx)).rejects.toMatchObject({ name: "ToolError", code: "unavailable" });
   });
 });

@@ -12,7 +12,7 @@ import { FileFinder } from "../../src/files/finder.js";
 import { LspError } from "../../src/lsp/errors.js";
 import { DEFAULT_TIME_LIMITS, LspPool, type PoolEvent } from "../../src/lsp/pool.js";
 import { createNavigationTools } from "../../src/tools/navigation.js";
-import type { Tool } from "../../src/tools/tool.js";
+import type { Tool } from "../../src/core/tool.js";
 import { parseConfig } from "../../src/workspace/config.js";
 import { copyFixtures, eventually, liveInGroups, positionOf, removeDir } from "./helpers.js";
 

@@ -20,7 +20,7 @@ beforeAll(async () => {
   const root = mkdtempSync(join(tmpdir(), "ci-ws-"));
   writeFileSync(join(root, "a.txt"), "a\n");
   ci = await createCodeIntel({ roots: [root], debugTools: true, maxInFlight: 8, symbolIndex: "off" });
-  processor = new MessageProcessor({ catalog: ci.catalog, fileSearch: ci.fileSearch, gate: ci.gate, serverInfo: ci.serverInfo });
+  processor = new MessageProcessor({ dispatch: ci.dispatch, fileSearch: ci.fileSearch, serverInfo: ci.serverInfo });
   server = await startAppServerWebSocket(processor, { host: "127.0.0.1", port: 0, stallMs: 1500, queueCapacity: 32, onDrop: (_label, reason) => drops.push(reason) });
   secured = await startAppServerWebSocket(processor, {
     host: "127.0.0.1",

@@ -21,9 +21,9 @@ beforeAll(async () => {
   const root = mkdtempSync(join(tmpdir(), "ci-host-"));
   writeFileSync(join(root, "secret.txt"), "s\n");
   ci = await createCodeIntel({ roots: [root], symbolIndex: "off" });
-  const processor = new MessageProcessor({ catalog: ci.catalog, fileSearch: ci.fileSearch, gate: ci.gate, serverInfo: ci.serverInfo });
+  const processor = new MessageProcessor({ dispatch: ci.dispatch, fileSearch: ci.fileSearch, serverInfo: ci.serverInfo });
   ws = await startAppServerWebSocket(processor, { host: "127.0.0.1", port: 0, allowedHosts: ["picker.example"] });
-  const deps = { catalog: ci.catalog, gate: ci.gate, serverInfo: ci.serverInfo };
+  const deps = { dispatch: ci.dispatch, serverInfo: ci.serverInfo };
   mcp = await startMcpHttp({ host: "127.0.0.1", port: 0, createServer: () => createMcpServer(deps) });
 });
 
@@ -84,7 +84,7 @@ describe("Host check", () => {
 
 describe("binding without a token", () => {
   it("refuses a non-loopback --host / --listen, including 127.0.0.1.evil.example", async () => {
-    const deps = { catalog: ci.catalog, gate: ci.gate, serverInfo: ci.serverInfo };
+    const deps = { dispatch: ci.dispatch, serverInfo: ci.serverInfo };
     await expect(startAppServerWebSocket(new MessageProcessor({ ...deps, fileSearch: ci.fileSearch }), { host: "127.0.0.1.evil.example", port: 0 })).rejects.toThrow(
       /requires a token/,
     );

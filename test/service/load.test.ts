@@ -15,7 +15,7 @@ const drops: string[] = [];
 beforeAll(async () => {
   root = makeTree(20, 100);
   ci = await createCodeIntel({ roots: [root], symbolIndex: "off" });
-  const processor = new MessageProcessor({ catalog: ci.catalog, fileSearch: ci.fileSearch, gate: ci.gate, serverInfo: ci.serverInfo });
+  const processor = new MessageProcessor({ dispatch: ci.dispatch, fileSearch: ci.fileSearch, serverInfo: ci.serverInfo });
   server = await startAppServerWebSocket(processor, {
     host: "127.0.0.1",
     port: 0,

@@ -31,7 +31,7 @@ afterAll(async () => {
 
 async function start(options: Partial<McpHttpOptions> = {}): Promise<{ server: McpHttpServer; drops: Array<{ id: string; reason: string }> }> {
   const drops: Array<{ id: string; reason: string }> = [];
-  const deps = { catalog: ci.catalog, gate: ci.gate, serverInfo: ci.serverInfo };
+  const deps = { dispatch: ci.dispatch, serverInfo: ci.serverInfo };
   const server = await startMcpHttp({
     host: "127.0.0.1",
     port: 0,

@@ -8,7 +8,7 @@ import { LspPool } from "../../src/lsp/pool.js";
 import { SymbolCache } from "../../src/symbols/symbol-cache.js";
 import { createNavigationTools } from "../../src/tools/navigation.js";
 import { createSymbolCacheTools } from "../../src/tools/symbol-cache-tools.js";
-import type { Tool } from "../../src/tools/tool.js";
+import type { Tool } from "../../src/core/tool.js";
 import { resolveRoots } from "../../src/workspace/paths.js";
 import { tempDir } from "./helpers.js";
 

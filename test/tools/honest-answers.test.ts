@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCodeIntel, type CodeIntel } from "../../src/codeintel.js";
 import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
-import { ToolError } from "../../src/tools/tool.js";
+import { ToolError } from "../../src/core/tool.js";
 import { fixturesDir, removeDir } from "../lsp/helpers.js";
 import { spawnCodeintel } from "../service/helpers.js";
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
 import { createNavigationTools } from "../../src/tools/navigation.js";
-import type { Tool, ToolResult } from "../../src/tools/tool.js";
+import type { Tool, ToolResult } from "../../src/core/tool.js";
 import { parseConfig } from "../../src/workspace/config.js";
 import { copyFixtures, liveDescendants, removeDir } from "../lsp/helpers.js";
 

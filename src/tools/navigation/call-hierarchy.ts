@@ -2,7 +2,7 @@
 
 import type { CallHierarchyItem, Range } from "vscode-languageserver-protocol";
 import { fileURLToPath } from "node:url";
-import { ToolError, type Tool } from "../tool.js";
+import { ToolError, type Tool } from "../../core/tool.js";
 import {
   completenessOf,
   completenessProperties,

@@ -4,10 +4,11 @@
 import { readFileSync, statSync } from "node:fs";
 import { ConfigError } from "../../workspace/config.js";
 import { PathError, toRootRelative } from "../../workspace/paths.js";
+import { inOneCall } from "../../lsp/call-budget.js";
 import { LspError } from "../../lsp/errors.js";
 import type { LspPool, QueryProgress } from "../../lsp/pool.js";
 import { splitLines, utf16ToColumn } from "../../lsp/positions.js";
-import { ToolError, type ToolContext } from "../tool.js";
+import { ToolError, type ToolContext } from "../../core/tool.js";
 
 export interface NavigationDeps {
   pool: LspPool;
@@ -33,9 +34,13 @@ export function asToolError(e: unknown): ToolError {
   return new ToolError("internal", e instanceof Error ? e.message : String(e));
 }
 
+/**
+ * Every language-server tool's run: one call, so one time budget for every wait inside it
+ * (lsp/call-budget.ts), and engine errors as ToolErrors.
+ */
 export async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return await fn();
+    return await inOneCall(fn);
   } catch (e) {
     throw asToolError(e);
   }

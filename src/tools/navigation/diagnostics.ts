@@ -1,7 +1,7 @@
 // diagnostics: errors and warnings of one file, for its content on disk now.
 
 import type { Diagnostic } from "vscode-languageserver-protocol";
-import type { Tool } from "../tool.js";
+import type { Tool } from "../../core/tool.js";
 import { fileProperty, guarded, pagingProperties, paging, readOnly, SourceCache, type NavigationDeps } from "./common.js";
 import { paginate, plural, truncationNote, type Page } from "./render.js";
 import { resolveSourceFile } from "./target.js";

@@ -1,7 +1,7 @@
 // hover: the type signature and documentation of the symbol at a position.
 
 import type { Hover, MarkedString, MarkupContent } from "vscode-languageserver-protocol";
-import type { Tool } from "../tool.js";
+import type { Tool } from "../../core/tool.js";
 import { guarded, readOnly, SourceCache, targetProperties, type NavigationDeps } from "./common.js";
 import { describeTarget, targetOutputSchema, type TargetInput } from "./location-tools.js";
 import { resolveTarget } from "./target.js";

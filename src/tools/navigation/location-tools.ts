@@ -2,7 +2,7 @@
 // symbol name) in, a paged list of locations out.
 
 import type { Location } from "vscode-languageserver-protocol";
-import type { Tool } from "../tool.js";
+import type { Tool } from "../../core/tool.js";
 import {
   completenessOf,
   completenessProperties,

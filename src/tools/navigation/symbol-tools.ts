@@ -4,7 +4,7 @@
 import type { DocumentSymbol } from "vscode-languageserver-protocol";
 import { parseKinds } from "../../symbols/symbol-kinds.js";
 import { confinePath } from "../../workspace/paths.js";
-import { ToolError, type Tool } from "../tool.js";
+import { ToolError, type Tool } from "../../core/tool.js";
 import {
   completenessProperties,
   fileProperty,

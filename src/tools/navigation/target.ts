@@ -7,7 +7,7 @@ import type { QueryProgress } from "../../lsp/pool.js";
 import { readSourceTextSync, refusalMessage } from "../../workspace/source-text.js";
 import { columnCount, columnToUtf16, lineAt, splitLines, utf16ToColumn } from "../../lsp/positions.js";
 import { editDistance } from "../edit-distance.js";
-import { ToolError } from "../tool.js";
+import { ToolError } from "../../core/tool.js";
 import { kindName, MAX_NAME_CHARS, type NavigationDeps } from "./common.js";
 
 export interface ResolvedFile {

@@ -1,12 +1,14 @@
-// The file finder engine behind the core's FileSearchProvider: roots confined to the
-// project, engine errors as ToolErrors, session events as listener calls. A query that fails
+// Adapter: the file finder engine (src/files) behind the core's FileSearchProvider port
+// (core/file-search.ts), for the app-server's fuzzy search, the in-process API and the
+// find_files tool alike: roots confined to the project, engine errors as ToolErrors, session
+// events as listener calls, engine matches as the port's FileMatch. A query that fails
 // for a reason other than the engine's own (FinderError), such as a worker crash, is retried
 // a few times with jittered backoff; a session query that still fails completes empty, so a
 // client is never left waiting for its sessionCompleted.
-import { FinderError, type FileFinder } from "../files/finder.js";
-import { ToolError } from "../tools/tool.js";
+import type { FileMatch, FileSearchProvider, SearchSessionHandle, SearchSessionListener } from "../core/file-search.js";
+import { ToolError } from "../core/tool.js";
+import { FinderError, type FileFinder, type PathMatch } from "../files/finder.js";
 import { confinePath, PathError } from "../workspace/paths.js";
-import type { FileMatch, FileSearchProvider, SearchSessionHandle, SearchSessionListener } from "./file-search.js";
 
 export interface FinderSearchOptions {
   /** Told when a query is given up after its retries. */
@@ -35,7 +37,7 @@ export function finderSearchProvider(finder: FileFinder, projectRoots: readonly 
       for (let attempt = 0; ; attempt++) {
         try {
           const found = await finder.find(query, confined, { signal, limit });
-          return found.results.map(plain);
+          return { files: found.results.map(plain), total: found.matched, roots: confined };
         } catch (err) {
           if (err instanceof FinderError || signal.aborted || attempt >= MAX_RETRIES) throw asToolError(err);
           await sleep(retryDelay(attempt));
@@ -93,7 +95,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 // Exactly the fields of codex's FuzzyFileSearchResult, whatever else the engine adds later.
-function plain(m: FileMatch): FileMatch {
+function plain(m: PathMatch): FileMatch {
   return { root: m.root, path: m.path, matchType: m.matchType, fileName: m.fileName, score: m.score, indices: m.indices };
 }
 

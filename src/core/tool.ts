@@ -1,6 +1,9 @@
 // The contract every agent tool follows. One catalog of these is served by
 // every transport (MCP, app-server JSON-RPC, CLI, in-process API); a tool never
-// knows which transport called it.
+// knows which transport called it. The core owns it because the core consumes it:
+// the catalog checks input against `inputSchema`, the dispatch runs `run`.
+//
+//   defineTool<I, O>({ name, ..., run })   a typed tool as a catalog entry (Tool)
 
 /** A JSON Schema object (draft 2020-12 subset as MCP uses it). */
 export type JsonSchema = { type: "object"; properties?: Record<string, unknown>; required?: string[]; [k: string]: unknown };
@@ -50,7 +53,8 @@ export type ToolErrorCode =
   | "indexing" // the server is still loading; retry shortly
   | "cancelled"
   | "timeout"
-  | "internal";
+  | "internal"
+  | "overloaded"; // too much work in flight, or shutting down; back off and retry
 
 /** An error a tool reports to its caller: its message is written for the user or model. */
 export class ToolError extends Error {
@@ -62,4 +66,13 @@ export class ToolError extends Error {
     super(message);
     this.name = "ToolError";
   }
+}
+
+/**
+ * A typed tool as the catalog holds it. The catalog checks every input against the tool's
+ * `inputSchema` before `run` sees it, which is what makes an input an `I`; this is the one
+ * place that says so to the type checker.
+ */
+export function defineTool<I extends object, O>(tool: Tool<I, O>): Tool {
+  return tool as unknown as Tool;
 }

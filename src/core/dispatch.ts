@@ -1,0 +1,142 @@
+// The one way a tool call enters the service, whichever transport carries it (MCP,
+// app-server, the in-process API): admission through the intake gate, the tool looked up,
+// beforeTool hooks, the run (schema check, cancellation, progress), afterTool hooks.
+// Transports keep only their wire: how a call, its cancellation and its progress are encoded.
+//
+//   dispatch.admit()                  an intake slot (release() it once), or ToolError "overloaded"
+//   dispatch.tool(name)               the tool, or ToolError "invalid_input" naming the known ones
+//   dispatch.run(name, input, ctx)    runs a tool under a slot the caller holds
+//   dispatch.call(name, input, ctx)   admit, run, release: the in-process API
+//   dispatch.drain(ms)                waits for in-process calls, then cancels those still running
+import { runTool, type ToolCatalog } from "./catalog.js";
+import type { IntakeGate } from "./intake.js";
+import { isPlainObject } from "./schema-check.js";
+import { ToolError, type Tool, type ToolContext, type ToolResult } from "./tool.js";
+
+/**
+ * Called around every tool call, in registration order. Each may return a replacement (of the
+ * input, of the result) that the next hook and the caller see; returning nothing keeps it. A hook
+ * that throws is logged and skipped.
+ */
+export interface ToolHooks {
+  beforeTool?(call: { tool: string; input: Record<string, unknown> }): MaybePromise<Record<string, unknown> | void>;
+  afterTool?(call: { tool: string; input: Record<string, unknown>; result: ToolResult }): MaybePromise<ToolResult | void>;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** Hooks with the name logs use for them (a plugin's path). */
+export interface NamedHooks {
+  source: string;
+  hooks: ToolHooks;
+}
+
+export interface DispatchOptions {
+  catalog: ToolCatalog;
+  gate: IntakeGate;
+  hooks?: readonly NamedHooks[];
+  /** Where a failing hook is reported. */
+  log?: (line: string) => void;
+}
+
+export interface Admission {
+  /** Gives the slot back; later calls do nothing. */
+  release(): void;
+}
+
+export class ToolDispatch {
+  readonly catalog: ToolCatalog;
+  readonly gate: IntakeGate;
+  private readonly hooks: readonly NamedHooks[];
+  private readonly log: (line: string) => void;
+  private readonly inProcess = new Set<{ done: Promise<unknown>; controller: AbortController }>();
+
+  constructor(options: DispatchOptions) {
+    this.catalog = options.catalog;
+    this.gate = options.gate;
+    this.hooks = options.hooks ?? [];
+    this.log = options.log ?? (() => undefined);
+  }
+
+  admit(): Admission {
+    const admitted = this.gate.tryEnter();
+    if (admitted !== "ok") {
+      throw new ToolError("overloaded", admitted === "full" ? "overloaded; retry later" : "shutting down; not accepting requests");
+    }
+    let released = false;
+    return {
+      release: () => {
+        if (!released) this.gate.leave();
+        released = true;
+      },
+    };
+  }
+
+  tool(name: string): Tool {
+    const tool = this.catalog.get(name);
+    if (!tool) throw new ToolError("invalid_input", `unknown tool '${name}' (known: ${this.catalog.names.join(", ")})`);
+    return tool;
+  }
+
+  async run(name: string, input: unknown, ctx: ToolContext): Promise<ToolResult> {
+    const tool = this.tool(name);
+    let args = input;
+    if (isPlainObject(args)) {
+      for (const { source, hooks } of this.hooks) {
+        if (!hooks.beforeTool) continue;
+        const amended = await this.guardHook(source, "beforeTool", name, () => hooks.beforeTool!({ tool: name, input: args as Record<string, unknown> }));
+        if (isPlainObject(amended)) args = amended;
+      }
+    }
+    let result = await runTool(tool, args, ctx);
+    for (const { source, hooks } of this.hooks) {
+      if (!hooks.afterTool) continue;
+      const amended = await this.guardHook(source, "afterTool", name, () => hooks.afterTool!({ tool: name, input: args as Record<string, unknown>, result }));
+      if (isToolResult(amended)) result = amended;
+    }
+    return result;
+  }
+
+  async call(name: string, input: unknown, ctx: ToolContext): Promise<ToolResult> {
+    this.tool(name);
+    const admission = this.admit();
+    // Cancelled by the caller, or by drain() when close() has waited long enough.
+    const controller = new AbortController();
+    const signal = AbortSignal.any([ctx.signal, controller.signal]);
+    const done = this.run(name, input, { ...ctx, signal });
+    const entry = { done, controller };
+    this.inProcess.add(entry);
+    try {
+      return await done;
+    } finally {
+      this.inProcess.delete(entry);
+      admission.release();
+    }
+  }
+
+  /** Resolves once every in-process call has settled; after `timeoutMs` the rest are cancelled. */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.inProcess.size === 0) return;
+    const settled = Promise.allSettled([...this.inProcess].map((c) => c.done));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), timeoutMs)));
+    const outcome = await Promise.race([settled, late]);
+    clearTimeout(timer);
+    if (outcome !== "late") return;
+    for (const c of this.inProcess) c.controller.abort();
+    await Promise.allSettled([...this.inProcess].map((c) => c.done));
+  }
+
+  private async guardHook<T>(source: string, hook: string, tool: string, fn: () => MaybePromise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (err) {
+      this.log(`codeintel: ${source}: ${hook} hook failed on ${tool}, skipped: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+  }
+}
+
+function isToolResult(v: unknown): v is ToolResult {
+  return isPlainObject(v) && typeof v.text === "string";
+}
