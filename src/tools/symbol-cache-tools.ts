@@ -7,9 +7,10 @@
 //   `caches.get(root)` returns the root's SymbolCache (see src/symbols/registry.ts).
 import { join } from "node:path";
 import type { SymbolCache } from "../symbols/symbol-cache.js";
+import { kindName } from "../symbols/symbol-kinds.js";
 import type { FlatSymbol, SymbolHit } from "../symbols/types.js";
 import { confinePath } from "../workspace/paths.js";
-import { completenessProperties, guarded, kindName, MAX_NAME_CHARS, MAX_PATH_CHARS, paging, partialLine, progressOf, SourceCache, type NavigationDeps } from "./navigation/common.js";
+import { completenessProperties, guarded, MAX_NAME_CHARS, MAX_PATH_CHARS, paging, partialLine, progressOf, SourceCache, type NavigationDeps } from "./navigation/common.js";
 import { groupedByFile, plural, truncationNote } from "./navigation/render.js";
 import {
   bySourceOrder,

@@ -1,5 +1,5 @@
 // Shared pieces of the code-navigation tools: their dependencies, error mapping,
-// schema fragments, symbol-kind names and cached source-line reading.
+// schema fragments and cached source-line reading.
 
 import { readFileSync, statSync } from "node:fs";
 import { ConfigError } from "../../workspace/config.js";
@@ -124,16 +124,6 @@ export function progressOf(ctx: ToolContext): QueryProgress | undefined {
 }
 
 export const readOnly = { readOnlyHint: true, idempotentHint: true, openWorldHint: false };
-
-const KIND_NAMES = [
-  "", "file", "module", "namespace", "package", "class", "method", "property", "field", "constructor", "enum", "interface",
-  "function", "variable", "constant", "string", "number", "boolean", "array", "object", "key", "null", "enum member",
-  "struct", "event", "operator", "type parameter",
-];
-
-export function kindName(kind: number | undefined): string {
-  return (kind !== undefined && KIND_NAMES[kind]) || "symbol";
-}
 
 export function paging(input: { limit?: unknown; offset?: unknown }): { limit: number; offset: number } {
   const limit = input.limit === undefined ? DEFAULT_LIMIT : Number(input.limit);
