@@ -1,23 +1,34 @@
-// Levenshtein distance for "did you mean" hints (unknown symbols, unknown parameters). Inputs are
-// cut to a bounded length first: a hint never costs more than a few thousand steps per name,
-// whatever a caller sends.
+// Edit distance, the one definition: fuzzy symbol matching (a typo or two), "did you mean" hints
+// for unknown symbols, tool parameters and CLI options. Inputs are cut to a bounded length
+// first: a comparison never costs more than a few thousand steps, whatever a caller sends.
 
 const MAX_COMPARED = 128;
 
-export function editDistance(a: string, b: string): number {
+/**
+ * Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps
+ * cost 1 each. With `max`, gives up with max + 1 as soon as every alignment costs more.
+ */
+export function editDistance(a: string, b: string, max = Infinity): number {
   a = a.slice(0, MAX_COMPARED);
   b = b.slice(0, MAX_COMPARED);
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const m = b.length;
+  let prev2 = new Array<number>(m + 1).fill(0);
+  let prev = Array.from({ length: m + 1 }, (_, j) => j);
+  let cur = new Array<number>(m + 1).fill(0);
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= m; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
-  return prev[b.length]!;
+  return prev[m]!;
 }
 
 /** The known name a mistyped one most likely meant (`col` → `column`), or undefined when none is close. */

@@ -5,11 +5,11 @@ import type { DocumentSymbol, Position } from "vscode-languageserver-protocol";
 import { flattenSymbols } from "../../symbols/flatten.js";
 import type { FlatSymbol } from "../../symbols/types.js";
 import { kindName } from "../../symbols/symbol-kinds.js";
+import { editDistance } from "../../workspace/edit-distance.js";
 import { confinePath } from "../../workspace/paths.js";
 import type { QueryProgress } from "../../lsp/pool.js";
 import { readSourceTextSync, refusalMessage } from "../../workspace/source-text.js";
 import { columnCount, columnToUtf16, lineAt, splitLines, utf16ToColumn } from "../../lsp/positions.js";
-import { editDistance } from "../edit-distance.js";
 import { ToolError } from "../tool.js";
 import { MAX_NAME_CHARS, type NavigationDeps } from "./common.js";
 
