@@ -3,6 +3,7 @@
 
 import { readFileSync, statSync } from "node:fs";
 import { ConfigError } from "../../workspace/config.js";
+import { DEFAULT_LIMIT, MAX_LIMIT } from "../../workspace/limits.js";
 import { PathError, toRootRelative } from "../../workspace/paths.js";
 import { LspError } from "../../lsp/errors.js";
 import type { LspPool, QueryProgress } from "../../lsp/pool.js";
@@ -15,12 +16,10 @@ export interface NavigationDeps {
   roots: readonly string[];
 }
 
-export const DEFAULT_LIMIT = 50;
 /** Input caps (enforced by the schema check): long enough for any real path or name, short enough to bound the work. */
 export const MAX_PATH_CHARS = 4096;
 export const MAX_NAME_CHARS = 512;
 export const MAX_QUERY_CHARS = 1000;
-export const MAX_LIMIT = 1000;
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 const SNIPPET_MAX = 200;
 
