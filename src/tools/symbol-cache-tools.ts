@@ -49,7 +49,7 @@ export function createSymbolCacheTools(deps: SymbolCacheToolDeps): Tool[] {
 
 type WorkspaceInput = { query: string; root?: string; kind?: string; path?: string; container?: string; limit?: number; offset?: number };
 
-export function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<WorkspaceInput, CachedWorkspaceSymbolsOutput> {
+function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<WorkspaceInput, CachedWorkspaceSymbolsOutput> {
   const live = createWorkspaceSymbolsTool(deps);
   return {
     ...live,
@@ -119,7 +119,7 @@ export function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Too
   };
 }
 
-export function createCachedDocumentSymbolsTool(deps: SymbolCacheToolDeps): Tool<{ file: string; limit?: number; offset?: number }, CachedDocumentSymbolsOutput> {
+function createCachedDocumentSymbolsTool(deps: SymbolCacheToolDeps): Tool<{ file: string; limit?: number; offset?: number }, CachedDocumentSymbolsOutput> {
   const live = createDocumentSymbolsTool(deps);
   return {
     ...live,

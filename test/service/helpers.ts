@@ -21,7 +21,7 @@ export interface RpcMessage {
 }
 
 /** Base JSON-RPC client: requests by id, every incoming message kept in order. */
-export abstract class RpcClient {
+abstract class RpcClient {
   readonly received: RpcMessage[] = [];
   private nextId = 1;
   private waiters: Array<() => void> = [];

@@ -24,7 +24,7 @@ const MAX_FILE_BYTES = 10 * 1024 * 1024;
 const SNIPPET_MAX = 200;
 
 /** Forwards engine errors with their code; anything unexpected becomes "internal". */
-export function asToolError(e: unknown): ToolError {
+function asToolError(e: unknown): ToolError {
   if (e instanceof ToolError) return e;
   if (e instanceof LspError) return new ToolError(e.code, e.message, e.data);
   if (e instanceof PathError) return new ToolError(e.code, e.message);
