@@ -4,6 +4,7 @@
 // unknown options (with "did you mean"), missing values, a single-valued option given twice,
 // arguments a command does not take, and options that belong to another command.
 import { parseArgs } from "node:util";
+import { editDistance } from "../workspace/edit-distance.js";
 
 export interface OptionSpec {
   type: "string" | "boolean";
@@ -151,18 +152,4 @@ function renderHelp(spec: CommandSpec<Record<string, OptionSpec>>, options: Reco
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   const optionLines = rows.flatMap(([left, help]) => help.split("\n").map((line, i) => `  ${(i === 0 ? left : "").padEnd(width)}${line}`));
   return [...usage, "", ...(spec.description ? [spec.description, ""] : []), "Options:", ...optionLines, ...(spec.footer ? ["", spec.footer] : [])].join("\n");
-}
-
-/** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
 }

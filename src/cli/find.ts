@@ -2,6 +2,7 @@
 // one or more roots, printed ranked best first.
 import { relative, resolve } from "node:path";
 import { FileFinder, FinderError, type PathMatch } from "../files/finder.js";
+import { DEFAULT_LIMIT } from "../workspace/limits.js";
 import { defineCommand, integer, UsageError } from "./command.js";
 
 export const find = defineCommand(
@@ -21,7 +22,7 @@ An empty query ("") lists the shortest paths first.`,
     positionals: "QUERY",
     options: {
       root: { type: "string", short: "r", multiple: true, value: "DIR", help: "a folder to search (repeatable; default: the current folder)" },
-      limit: { type: "string", short: "n", value: "N", help: "how many results (default 50)" },
+      limit: { type: "string", short: "n", value: "N", help: `how many results (default ${DEFAULT_LIMIT})` },
       json: { type: "boolean", short: "j", help: "print the result objects as JSON:\n[{ root, path, fileName, matchType, score, indices }]" },
       "files-only": { type: "boolean", help: "leave folders out" },
     },
@@ -32,7 +33,7 @@ An empty query ("") lists the shortest paths first.`,
     return search({
       query: positionals.join(" "),
       roots: values.root ?? [process.cwd()],
-      limit: integer(values.limit, "limit", 1) ?? 50,
+      limit: integer(values.limit, "limit", 1) ?? DEFAULT_LIMIT,
       json: values.json ?? false,
       filesOnly: values["files-only"] ?? false,
     });

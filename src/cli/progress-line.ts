@@ -4,7 +4,7 @@
 import type { IndexProgress } from "../symbols/indexer.js";
 
 /** Terminal width when the stream does not know it (or says 0, as some pseudo-terminals do). */
-export const FALLBACK_COLUMNS = 80;
+const FALLBACK_COLUMNS = 80;
 const BAR_MAX = 28;
 const BAR_MIN = 10;
 
@@ -43,7 +43,7 @@ export function renderProgress(p: IndexProgress, columns: number): string {
   return words.join(" ");
 }
 
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
 }

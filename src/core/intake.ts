@@ -13,10 +13,6 @@ export class IntakeGate {
     return this.inFlight;
   }
 
-  get closed(): boolean {
-    return this.closedReason !== undefined;
-  }
-
   /** "ok", "full" or "closed"; on "ok" the caller must call leave() exactly once. */
   tryEnter(): "ok" | "full" | "closed" {
     if (this.closedReason !== undefined) return "closed";

@@ -105,12 +105,6 @@ export class OutboundQueue<M extends object = RpcOutgoing> {
     });
   }
 
-  /** Removes queued droppable messages the caller no longer wants sent (e.g. a stopped session's snapshots). */
-  discard(coalesceKey: string): void {
-    const i = this.entries.findIndex((e) => e.coalesceKey === coalesceKey);
-    if (i >= 0) this.entries.splice(i, 1);
-  }
-
   /** Resolves when everything queued has been written (or the queue closed). */
   flushed(): Promise<void> {
     if (this.closed || (this.entries.length === 0 && !this.writing)) return Promise.resolve();

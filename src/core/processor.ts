@@ -98,10 +98,6 @@ export class MessageProcessor {
     }
   }
 
-  get connectionCount(): number {
-    return this.connections.size;
-  }
-
   /** The methods a client may call after initialize (for docs and tests). */
   get methods(): string[] {
     return ["initialize", ...this.handlers.keys()];

@@ -2,7 +2,7 @@
 // properties, additionalProperties, enum, items, minimum/maximum, minLength/maxLength). It exists so
 // every transport answers wrong params with one clear message naming the field (and the field
 // meant, for a mistyped one), before a tool spends any work on oversized input.
-import { closestName } from "../tools/edit-distance.js";
+import { closestName } from "../workspace/edit-distance.js";
 
 type Schema = Record<string, unknown>;
 

@@ -21,12 +21,12 @@ export type Units = Uint8Array | Uint16Array;
 export let lastMatchStart = -1;
 
 export const SCORE_MATCH = 16;
-export const SCORE_GAP_START = -3;
-export const SCORE_GAP_EXTENSION = -1;
+const SCORE_GAP_START = -3;
+const SCORE_GAP_EXTENSION = -1;
 export const BONUS_BOUNDARY = SCORE_MATCH / 2;
-export const BONUS_NON_WORD = SCORE_MATCH / 2;
-export const BONUS_CAMEL_123 = BONUS_BOUNDARY + SCORE_GAP_EXTENSION;
-export const BONUS_CONSECUTIVE = -(SCORE_GAP_START + SCORE_GAP_EXTENSION);
+const BONUS_NON_WORD = SCORE_MATCH / 2;
+const BONUS_CAMEL_123 = BONUS_BOUNDARY + SCORE_GAP_EXTENSION;
+const BONUS_CONSECUTIVE = -(SCORE_GAP_START + SCORE_GAP_EXTENSION);
 export const BONUS_FIRST_CHAR_MULTIPLIER = 2;
 
 const CLASS_NON_WORD = 0;

@@ -11,7 +11,6 @@
 //     count / liveCount                            entries ever added / not removed
 //     pathAt(i), isDir(i), isDeleted(i), indexOf(path)
 //     shared(): SharedPathTable                    the buffers, to post to a worker
-//     liveEntries(): Array<{ path, dir }>
 //   FLAG_DIR, FLAG_DELETED; interface SharedPathTable; attachTable(shared): TableViews (worker side)
 import { charMask } from "./query.js";
 
@@ -148,14 +147,6 @@ export class PathTable {
 
   pathLength(i: number): number {
     return this.views.lengths[i]!;
-  }
-
-  liveEntries(): Array<{ path: string; dir: boolean }> {
-    const out: Array<{ path: string; dir: boolean }> = [];
-    for (let i = 0; i < this.entries; i++) {
-      if (!this.isDeleted(i)) out.push({ path: this.pathAt(i), dir: this.isDir(i) });
-    }
-    return out;
   }
 
   private tombstone(i: number, path: string, index: Map<string, number>): void {

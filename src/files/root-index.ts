@@ -11,7 +11,6 @@
 //     walkErrors: WalkError[]                       folders the walker could not read
 //     loadError: Error | undefined                  why the initial listing failed
 //     paths({ directories? }): string[]             root-relative, '/'-separated; files only unless directories: true
-//     has(path): boolean
 //     onChange(listener: (ev: FileIndexChange) => void): () => void   returns the unsubscribe function
 //     rescan(): Promise<void>                       relist and apply the difference as changes
 //     close(): Promise<void>
@@ -116,10 +115,6 @@ export class RootIndex {
   /** @internal The live watcher, if any (tests inject OS errors through it). */
   get treeWatcher(): TreeWatcher | null {
     return this.watcher;
-  }
-
-  has(path: string): boolean {
-    return this.table.indexOf(path) >= 0;
   }
 
   onChange(listener: (ev: FileIndexChange) => void): () => void {

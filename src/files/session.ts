@@ -19,6 +19,7 @@ import type { MatchChunkResult, MatchTask } from "./match-chunk.js";
 import { extendsQuery, parseQuery, scorePath, type ParsedQuery } from "./query.js";
 import type { RootIndex } from "./root-index.js";
 import type { FilesPool } from "./worker-pool.js";
+import { DEFAULT_LIMIT } from "../workspace/limits.js";
 
 export interface PathMatch {
   /** The root (absolute) this path belongs to. */
@@ -62,8 +63,6 @@ export interface SessionOptions {
   /** Folders are candidates too (default true). */
   includeDirectories?: boolean;
 }
-
-export const DEFAULT_LIMIT = 50;
 
 interface Candidate {
   root: number;

@@ -14,7 +14,3 @@ export class LspError extends Error {
     this.name = "LspError";
   }
 }
-
-export function isLspError(e: unknown): e is LspError {
-  return e instanceof LspError;
-}

@@ -64,23 +64,6 @@ export function processTree(rootPid: number, pgid = rootPid): number[] {
   return [...result];
 }
 
-/** Direct and indirect children of `pid` (used by tests to count leftovers). */
-export function descendantsOf(pid: number): number[] {
-  const procs = allProcesses();
-  const out: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const parent = queue.pop()!;
-    for (const p of procs) {
-      if (p.ppid === parent && !out.includes(p.pid)) {
-        out.push(p.pid);
-        queue.push(p.pid);
-      }
-    }
-  }
-  return out;
-}
-
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -353,7 +353,7 @@ function isExecutable(p: string): boolean {
   }
 }
 
-export function findOnPath(name: string): string | undefined {
+function findOnPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);

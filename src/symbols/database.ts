@@ -60,7 +60,7 @@ export function isUntrustworthy(err: unknown): boolean {
 }
 
 /** True for lock contention with another connection, worth waiting out. */
-export function isBusy(err: unknown): boolean {
+function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
 }

@@ -1,8 +1,9 @@
 // Turns a documentSymbol tree into the flat, parent-linked rows the store keeps.
+import { declaredKind } from "./symbol-kinds.js";
 import type { SourceSymbol } from "./symbol-source.js";
 import type { FlatSymbol } from "./types.js";
 
-/** Depth-first, parents before children; `container` is the parent's name. */
+/** Depth-first, parents before children; `container` is the parent's name; kinds evened out by declaredKind. */
 export function flattenSymbols(tree: readonly SourceSymbol[]): FlatSymbol[] {
   const out: FlatSymbol[] = [];
   const visit = (nodes: readonly SourceSymbol[], parent: number | null) => {
@@ -11,7 +12,7 @@ export function flattenSymbols(tree: readonly SourceSymbol[]): FlatSymbol[] {
       const index = out.length;
       out.push({
         name: n.name,
-        kind: n.kind,
+        kind: declaredKind(n.kind, parent === null ? undefined : out[parent]!.kind),
         container: parent === null ? null : out[parent]!.name,
         detail: n.detail ? n.detail.slice(0, 500) : null,
         range: n.range,

@@ -1,6 +1,8 @@
 // Scores a symbol name against a query for the fuzzy tier: a subsequence match rewarded for
 // landing on word starts and for consecutive runs; failing that, a typo-tolerant bigram
 // overlap so `getUsreService` still finds `getUserService`.
+import { editDistance } from "../workspace/edit-distance.js";
+import { wordStarts } from "./word-starts.js";
 
 /** A positive score when `name` matches `query` (lowercase), or 0 when it does not. */
 export function fuzzyScore(queryLower: string, name: string): number {
@@ -99,37 +101,6 @@ function subsequenceScore(q: string, name: string, lower: string): number {
   return Math.max(1, Math.round(best * 4 - (n - m)));
 }
 
-function wordStarts(name: string): Uint8Array {
-  const out = new Uint8Array(name.length);
-  let prev: number = SEP;
-  for (let i = 0; i < name.length; i++) {
-    const cls = charClass(name.charCodeAt(i));
-    if (cls !== SEP) {
-      if (prev === SEP) out[i] = 1;
-      else if (cls === UPPER && prev === LOWER) out[i] = 1;
-      else if (cls === UPPER && prev === UPPER && i + 1 < name.length && charClass(name.charCodeAt(i + 1)) === LOWER) out[i] = 1;
-    }
-    prev = cls === DIGIT ? (prev === SEP ? LOWER : prev) : cls;
-  }
-  return out;
-}
-
-const SEP = 0;
-const LOWER = 1;
-const UPPER = 2;
-const DIGIT = 3;
-
-function charClass(c: number): number {
-  if (c >= 97 && c <= 122) return LOWER;
-  if (c >= 65 && c <= 90) return UPPER;
-  if (c >= 48 && c <= 57) return DIGIT;
-  if (c < 128) return SEP;
-  const ch = String.fromCharCode(c);
-  const lower = ch.toLowerCase();
-  if (lower === ch.toUpperCase()) return LOWER; // letters without case join their word
-  return ch === lower ? LOWER : UPPER;
-}
-
 /** Share of the query's bigrams found in the name, discounted when the lengths differ a lot. */
 function bigramOverlap(bigrams: string[], queryLength: number, lower: string): number {
   if (bigrams.length === 0) return 0;
@@ -137,30 +108,4 @@ function bigramOverlap(bigrams: string[], queryLength: number, lower: string): n
   for (const g of bigrams) if (lower.includes(g)) shared++;
   const lengthRatio = Math.min(queryLength, lower.length) / Math.max(queryLength, lower.length);
   return (shared / bigrams.length) * (0.5 + 0.5 * lengthRatio);
-}
-
-/**
- * Optimal string alignment distance (Levenshtein plus adjacent swaps), giving up with max + 1
- * as soon as every alignment costs more than `max`.
- */
-function editDistance(a: string, b: string, max: number): number {
-  const n = a.length;
-  const m = b.length;
-  let prev2 = new Array<number>(m + 1).fill(0);
-  let prev = Array.from({ length: m + 1 }, (_, j) => j);
-  let cur = new Array<number>(m + 1).fill(0);
-  for (let i = 1; i <= n; i++) {
-    cur[0] = i;
-    let rowMin = cur[0];
-    for (let j = 1; j <= m; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, prev2[j - 2]! + 1);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[m]!;
 }

@@ -2,7 +2,7 @@
 export { SymbolCache, type CachedDocument, type SymbolCacheOptions, type SymbolSearchAnswer } from "./symbol-cache.js";
 export { SymbolIndexer, type IndexerOptions, type IndexProgress, type IndexSummary } from "./indexer.js";
 export { SymbolStore, type FileWrite, type StoreStats, type SymbolStoreOptions } from "./store.js";
-export { SymbolQueryEngine, type QueryResult, DEFAULT_LIMIT, MAX_LIMIT } from "./query.js";
+export { SymbolQueryEngine, type QueryResult } from "./query.js";
 export { defaultCacheDir, symbolDatabasePath } from "./cache-location.js";
 export { kindName, parseKinds } from "./symbol-kinds.js";
 export { fingerprintKey, type FileListSource, type FileListChange, type SymbolSource, type SourceSymbol, type SourceFingerprint, type SourceWorkspaceHit } from "./symbol-source.js";

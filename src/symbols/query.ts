@@ -8,9 +8,7 @@ import { FuzzyMatcher } from "./fuzzy-score.js";
 import { humps as humpsOf } from "./name-forms.js";
 import { kindWeight } from "./symbol-kinds.js";
 import { type MatchTier, range, type SymbolHit, type SymbolQuery } from "./types.js";
-
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 1000;
+import { DEFAULT_LIMIT, MAX_LIMIT } from "../workspace/limits.js";
 
 export interface QueryResult {
   hits: SymbolHit[];

@@ -1,7 +1,7 @@
 // The cache's tables. Bump SCHEMA_VERSION on any change: an older database is set aside and
 // rebuilt (the cache is disposable), never migrated.
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const schemaSql = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

@@ -14,6 +14,7 @@ import { SymbolStore } from "./store.js";
 import { matchesPathFilter } from "./query.js";
 import { fingerprintKey, type FileListSource, type SymbolSource } from "./symbol-source.js";
 import type { FileStatus, FlatSymbol, SymbolHit, SymbolQuery } from "./types.js";
+import { DEFAULT_LIMIT } from "../workspace/limits.js";
 
 export interface SymbolCacheOptions {
   root: string;
@@ -102,7 +103,7 @@ export class SymbolCache {
     const progress = this.indexer.progress.phase === "indexing" ? this.indexer.progress : null;
     const answer: SymbolSearchAnswer = { ...cached, complete, progress, liveHits: 0 };
     if (complete || !this.#source.workspaceSymbols || query.query.trim() === "") return answer;
-    const limit = query.limit ?? 50;
+    const limit = query.limit ?? DEFAULT_LIMIT;
     try {
       const live = await this.#source.workspaceSymbols(query.query.trim(), this.root, signal);
       const seen = new Set(answer.hits.map((h) => `${h.path}\0${h.selectionRange.start.line}\0${h.name}`));

@@ -1,14 +1,22 @@
-// LSP SymbolKind numbers and the names people type for them (`--kind class`).
+// LSP SymbolKind numbers and their names: the one vocabulary for what tools print
+// (`enum member`) and what people type to filter (`--kind enumMember`, `enum_member`, `22`).
 
 const kindNames = [
   "file", "module", "namespace", "package", "class", "method", "property", "field", "constructor", "enum",
   "interface", "function", "variable", "constant", "string", "number", "boolean", "array", "object", "key",
-  "null", "enummember", "struct", "event", "operator", "typeparameter",
+  "null", "enum member", "struct", "event", "operator", "type parameter",
 ] as const;
 
-/** Lowercase name of an LSP SymbolKind number ("class" for 5); "unknown" outside 1..26. */
-export function kindName(kind: number): string {
-  return kindNames[kind - 1] ?? "unknown";
+/** Filters compare names without case, spaces, `_` or `-`: "enumMember" = "enum_member" = "enum member". */
+const filterForms: readonly string[] = kindNames.map((n) => filterForm(n));
+
+function filterForm(name: string): string {
+  return name.trim().toLowerCase().replace(/[_\s-]/g, "");
+}
+
+/** Display name of an LSP SymbolKind number ("class" for 5, "enum member" for 22); "symbol" for none or one outside 1..26. */
+export function kindName(kind: number | undefined): string {
+  return (kind !== undefined && kindNames[kind - 1]) || "symbol";
 }
 
 /**
@@ -18,9 +26,9 @@ export function kindName(kind: number): string {
 export function parseKinds(values: readonly (string | number)[]): number[] {
   return values.map((v) => {
     if (typeof v === "number") return checkNumber(v);
-    const trimmed = v.trim().toLowerCase().replace(/[_\s-]/g, "");
-    if (/^\d+$/.test(trimmed)) return checkNumber(Number(trimmed));
-    const i = kindNames.indexOf(trimmed as (typeof kindNames)[number]);
+    const form = filterForm(v);
+    if (/^\d+$/.test(form)) return checkNumber(Number(form));
+    const i = filterForms.indexOf(form);
     if (i < 0) throw new Error(`unknown symbol kind '${v}'; expected one of ${kindNames.join(", ")}`);
     return i + 1;
   });
@@ -46,4 +54,18 @@ export function kindWeight(kind: number): number {
     default:
       return 0;
   }
+}
+
+const ENUM = 10;
+const ENUM_MEMBER = 22;
+/** Kinds servers give enum members instead of EnumMember (tsserver and pyright: constant). */
+const ENUM_MEMBER_STAND_INS = new Set([7, 8, 13, 14]); // property, field, variable, constant
+
+/**
+ * The kind of a symbol declared directly inside `parentKind`, evened out across servers: a value
+ * of an enum is an enum member whatever the server calls it, so `kind: enumMember` finds
+ * TypeScript and Python enum members as it finds C ones.
+ */
+export function declaredKind(kind: number, parentKind: number | undefined): number {
+  return parentKind === ENUM && ENUM_MEMBER_STAND_INS.has(kind) ? ENUM_MEMBER : kind;
 }

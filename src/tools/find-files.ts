@@ -3,12 +3,13 @@
 // `search` is the finder engine's adapter (src/adapters/finder-file-search.ts), which also
 // confines the roots and maps the engine's errors.
 //
-//   input   { query: string, roots?: string[], limit?: number (1..500, default 50) }
+//   input   { query: string, roots?: string[], limit?: number (1..1000, default 50) }
 //   output  { query, total, truncated, results: [{ root, path, fileName, matchType, score, indices }] }
 //   text    "12 matches for 'readme' (showing 12):" then one path per line, folders with a trailing '/',
 //           grouped under their root when several roots are searched.
 import type { FileMatch, FileSearchProvider } from "../core/file-search.js";
 import { ToolError, type Tool } from "../core/tool.js";
+import { DEFAULT_LIMIT, MAX_LIMIT } from "../workspace/limits.js";
 
 export interface FindFilesDeps {
   /** Searches every project root when the caller names none. */
@@ -29,7 +30,6 @@ export interface FindFilesOutput {
   results: FileMatch[];
 }
 
-const MAX_LIMIT = 500;
 const MAX_QUERY = 1000;
 
 export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, FindFilesOutput> {
@@ -46,7 +46,7 @@ export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, F
       properties: {
         query: { type: "string", maxLength: MAX_QUERY, description: "fuzzy query, e.g. 'readme' or 'src button .tsx$'; empty lists the shortest paths" },
         roots: { type: "array", items: { type: "string", maxLength: 4096 }, description: "folders to search (inside the project roots); default: all project roots" },
-        limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: 50 },
+        limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
       },
       required: ["query"],
       additionalProperties: false,
@@ -79,7 +79,7 @@ export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, F
     async run(input, ctx) {
       if (typeof input.query !== "string") throw new ToolError("invalid_input", "query must be a string");
       if (input.query.length > MAX_QUERY) throw new ToolError("invalid_input", `query is longer than ${MAX_QUERY} characters`);
-      const limit = input.limit ?? 50;
+      const limit = input.limit ?? DEFAULT_LIMIT;
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
         throw new ToolError("invalid_input", `limit must be an integer from 1 to ${MAX_LIMIT}`);
       }

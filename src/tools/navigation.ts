@@ -10,7 +10,6 @@ import { createLocationTools } from "./navigation/location-tools.js";
 import { createDocumentSymbolsTool, createWorkspaceSymbolsTool } from "./navigation/symbol-tools.js";
 
 export type { NavigationDeps } from "./navigation/common.js";
-export { asToolError } from "./navigation/common.js";
 
 /** hover, definition, type_definition, implementation, references, document_symbols, workspace_symbols, call_hierarchy, diagnostics. */
 export function createNavigationTools(deps: NavigationDeps): Tool[] {

@@ -7,9 +7,11 @@
 //   `caches.get(root)` returns the root's SymbolCache (see src/symbols/registry.ts).
 import { join } from "node:path";
 import type { SymbolCache } from "../symbols/symbol-cache.js";
+import { kindName } from "../symbols/symbol-kinds.js";
 import type { FlatSymbol, SymbolHit } from "../symbols/types.js";
+import { MAX_LIMIT } from "../workspace/limits.js";
 import { confinePath } from "../workspace/paths.js";
-import { completenessProperties, guarded, kindName, MAX_NAME_CHARS, MAX_PATH_CHARS, paging, partialLine, progressOf, SourceCache, type NavigationDeps } from "./navigation/common.js";
+import { completenessProperties, guarded, MAX_NAME_CHARS, MAX_PATH_CHARS, paging, partialLine, progressOf, SourceCache, type NavigationDeps } from "./navigation/common.js";
 import { groupedByFile, plural, truncationNote } from "./navigation/render.js";
 import {
   bySourceOrder,
@@ -47,7 +49,7 @@ export function createSymbolCacheTools(deps: SymbolCacheToolDeps): Tool[] {
 
 type WorkspaceInput = { query: string; root?: string; kind?: string; path?: string; container?: string; limit?: number; offset?: number };
 
-export function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<WorkspaceInput, CachedWorkspaceSymbolsOutput> {
+function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<WorkspaceInput, CachedWorkspaceSymbolsOutput> {
   const live = createWorkspaceSymbolsTool(deps);
   return {
     ...live,
@@ -85,7 +87,7 @@ export function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Too
           if (building) report?.(`the symbol index is still being built (${building.done}/${building.total} files); asking the language servers too`);
           const prefix = scope.relPath ? scope.relPath.replace(/\/?$/, "/") : undefined;
           const path = input.path ? (prefix && !input.path.startsWith(prefix) ? prefix + input.path.replace(/^\.\//, "") : input.path) : prefix;
-          const answer = await cache.search({ query: input.query, kinds, path, container: input.container, limit: Math.min(offset + limit + 1, 1000) }, ctx.signal);
+          const answer = await cache.search({ query: input.query, kinds, path, container: input.container, limit: Math.min(offset + limit + 1, MAX_LIMIT) }, ctx.signal);
           more ||= answer.truncated;
           if (!answer.complete) {
             note.complete = false;
@@ -117,7 +119,7 @@ export function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Too
   };
 }
 
-export function createCachedDocumentSymbolsTool(deps: SymbolCacheToolDeps): Tool<{ file: string; limit?: number; offset?: number }, CachedDocumentSymbolsOutput> {
+function createCachedDocumentSymbolsTool(deps: SymbolCacheToolDeps): Tool<{ file: string; limit?: number; offset?: number }, CachedDocumentSymbolsOutput> {
   const live = createDocumentSymbolsTool(deps);
   return {
     ...live,

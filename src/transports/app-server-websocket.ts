@@ -36,7 +36,7 @@ export interface WebSocketAppServer {
   closeAll(reason: string): void;
 }
 
-export const DEFAULT_WS_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+const DEFAULT_WS_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 export async function startAppServerWebSocket(processor: MessageProcessor, options: WebSocketServeOptions): Promise<WebSocketAppServer> {
   const security = new HttpSecurity({ ...options });

@@ -26,7 +26,7 @@ export type SecurityVerdict = { ok: true } | { ok: false; status: 401 | 403 | 42
  * `localhost`. A name that merely starts with "127." (`127.0.0.1.evil.example`) is a DNS name
  * anyone can point anywhere, so it is not loopback.
  */
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
   if (h === "localhost" || h === "::1") return true;
   return isIP(h) === 4 && h.startsWith("127.");
@@ -45,10 +45,6 @@ export class HttpSecurity {
   constructor(private readonly options: HttpSecurityOptions) {
     assertSafeBinding(options);
     this.tokenDigest = options.token ? digest(options.token) : undefined;
-  }
-
-  get tokenRequired(): boolean {
-    return this.tokenDigest !== undefined;
   }
 
   setPort(port: number): void {

@@ -27,7 +27,7 @@ export interface McpHttpOptions extends Omit<HttpSecurityOptions, "port"> {
 }
 
 export const DEFAULT_MAX_SESSIONS = 256;
-export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
+const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 
 export interface McpHttpServer {
   readonly url: string;

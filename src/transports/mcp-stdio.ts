@@ -47,7 +47,7 @@ export async function serveMcpStdio(endpoint: McpEndpoint, options: McpStdioOpti
   };
 }
 
-export class McpStdioTransport implements Transport {
+class McpStdioTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;

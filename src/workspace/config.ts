@@ -24,7 +24,7 @@ import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { readRegularFileSync, refusalMessage } from "./source-text.js";
 
-export const CONFIG_FILE_NAME = "codeintel.json";
+const CONFIG_FILE_NAME = "codeintel.json";
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** A server entry in the config: every field optional when overriding a built-in. */

@@ -16,11 +16,11 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 import { open } from "node:fs/promises";
 
 /** Past this size a file is not sent to a language server (55 MB froze tsserver for minutes). */
-export const MAX_SOURCE_BYTES = 10 * 1024 * 1024;
+const MAX_SOURCE_BYTES = 10 * 1024 * 1024;
 /** Ignore files are read whole on the walk; one bigger than this is treated as unreadable. */
 export const MAX_IGNORE_FILE_BYTES = 8 * 1024 * 1024;
 /** A NUL byte in the first bytes means binary, as git and grep decide. */
-export const BINARY_PROBE_BYTES = 8000;
+const BINARY_PROBE_BYTES = 8000;
 
 export interface SourceText {
   ok: true;

@@ -45,7 +45,7 @@ export interface TreeWatcher {
   readonly chokidar: FSWatcher;
 }
 
-export const NEVER_WATCHED = new Set([".git", "node_modules"]);
+const NEVER_WATCHED = new Set([".git", "node_modules"]);
 const ADD_BATCH = 64;
 const ADD_PAUSE_MS = 2;
 const SETTLE_MS = 100;

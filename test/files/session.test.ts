@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileFinder, type FindSnapshot } from "../../src/files/finder.js";
 import { PathTable } from "../../src/files/path-table.js";
 import { createFilesPool } from "../../src/files/worker-pool.js";
-import { makeTree, removeTree } from "./helpers.js";
+import { eventually, makeTree, removeTree } from "./helpers.js";
 
 let finder: FileFinder;
 let root: string;
@@ -30,16 +30,7 @@ function record(session: ReturnType<FileFinder["startSession"]>, log: Logged[]) 
 }
 
 function completedFor(log: Logged[], query: string): Promise<FindSnapshot> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const poll = () => {
-      const hit = log.find((e) => e.kind === "completed" && e.query === query);
-      if (hit) return resolve(hit.snap!);
-      if (Date.now() - started > 30_000) return reject(new Error(`no completed for ${query}`));
-      setTimeout(poll, 10);
-    };
-    poll();
-  });
+  return eventually(() => log.find((e) => e.kind === "completed" && e.query === query)?.snap, `completed for ${query}`);
 }
 
 describe("FindSession", () => {
@@ -49,7 +40,7 @@ describe("FindSession", () => {
     const update = record(session, log);
     update("file");
     const done = await completedFor(log, "file");
-    await new Promise((r) => setTimeout(r, 100));
+    await session.idle(); // no task left in a worker: nothing more can arrive
     session.stop();
     const events = log.filter((e) => e.kind !== "update");
     expect(events.filter((e) => e.kind === "completed")).toHaveLength(1);
@@ -69,7 +60,7 @@ describe("FindSession", () => {
     const queries = ["f", "fi", "dir1 sub", "x", "file_1"];
     for (const q of queries) update(q);
     await completedFor(log, "file_1");
-    await new Promise((r) => setTimeout(r, 200));
+    await session.idle();
     session.stop();
     for (let i = 0; i < log.length; i++) {
       const e = log[i]!;
@@ -106,10 +97,9 @@ describe("FindSession", () => {
     expect(session.stopped).toBe(true);
     const count = log.length;
     await session.idle();
-    await new Promise((r) => setTimeout(r, 200));
     expect(log.length).toBe(count);
     session.update("file");
-    await new Promise((r) => setTimeout(r, 200));
+    await session.idle();
     expect(log.filter((e) => e.kind !== "update")).toEqual([]);
   });
 });

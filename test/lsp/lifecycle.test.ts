@@ -103,7 +103,7 @@ describe("pool lifecycle", () => {
       await expect(aborted).rejects.toMatchObject({ code: "cancelled" });
       await expect(pool.documentSymbols(jsonFile)).rejects.toMatchObject({ code: "timeout" });
       await expect(pool.documentSymbols(jsonFile)).rejects.toMatchObject({ code: "timeout" });
-      await eventually(() => liveInGroups([pid]), (l) => l.length === 0);
+      await eventually(() => liveInGroups([pid]).length === 0, "the server group to exit");
     } finally {
       try {
         process.kill(pid, "SIGCONT");
@@ -121,7 +121,7 @@ describe("pool lifecycle", () => {
     const pool = makePool({ lsp: { idleTimeoutMs: 300 } }, events);
     await pool.documentSymbols(jsonFile);
     const pid = pool.status()[0].pid!;
-    await eventually(() => pool.status().length, (n) => n === 0);
+    await eventually(() => pool.status().length === 0, "no clients left");
     expect(events.some((e) => e.type === "idle-stop")).toBe(true);
     expect(liveInGroups([pid])).toEqual([]);
     expect((await pool.documentSymbols(jsonFile)).length).toBe(2);
@@ -148,7 +148,7 @@ describe("pool lifecycle", () => {
     const emptyLine = { line: 5, character: 0 };
     await expect(pool.references(file, emptyLine)).rejects.toMatchObject({ code: "indexing", message: expect.stringMatching(/still indexing.*retry/) });
     // Once loading is over, the same empty answer is a real empty answer.
-    await eventually(() => pool.loadingFor(file).length, (n) => n === 0, 60_000);
+    await eventually(() => pool.loadingFor(file).length === 0, "the server to finish loading", 60_000);
     expect(pool.status()[0].loading).toEqual([]);
     expect(await pool.references(file, emptyLine)).toEqual([]);
   });
@@ -184,7 +184,7 @@ describe("pool lifecycle", () => {
     const pids = JSON.parse(r.stdout) as number[];
     expect(pids).toHaveLength(1);
     // SIGKILL is delivered asynchronously: on a loaded machine the group may take a moment to go.
-    await eventually(() => liveInGroups(pids), (l) => l.length === 0, 5_000);
+    await eventually(() => liveInGroups(pids).length === 0, "the server groups to exit", 5_000);
   });
 
   it("leaves no process behind after every pool is disposed", async () => {

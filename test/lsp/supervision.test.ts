@@ -2,7 +2,7 @@
 // server that recovers after its cool-down, time limits that fit under MCP clients'
 // request timeout and name the slow step, and no orphans after codeintel is SIGKILLed.
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_REQUEST_TIMEOUT_MSEC } from "@modelcontextprotocol/sdk/shared/protocol.js";
@@ -14,6 +14,7 @@ import { DEFAULT_TIME_LIMITS, LspPool, type PoolEvent } from "../../src/lsp/pool
 import { createNavigationTools } from "../../src/tools/navigation.js";
 import type { Tool } from "../../src/core/tool.js";
 import { parseConfig } from "../../src/workspace/config.js";
+import { childrenOf, commandLine } from "../support/processes.js";
 import { copyFixtures, eventually, liveInGroups, positionOf, removeDir } from "./helpers.js";
 
 const stubbornServer = fileURLToPath(new URL("../fixtures/servers/stubborn-ls.mjs", import.meta.url));
@@ -41,13 +42,7 @@ const failed = <T>(p: Promise<T>): Promise<LspError> =>
 
 /** Pids (in `group`) whose command line contains `needle`. */
 function processesIn(group: number, needle: string): number[] {
-  return liveInGroups([group]).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(needle);
-    } catch {
-      return false;
-    }
-  });
+  return liveInGroups([group]).filter((pid) => commandLine(pid).includes(needle));
 }
 
 afterAll(async () => {
@@ -76,7 +71,7 @@ describe("a server whose inner process died", () => {
     expect(tsserver).toBeGreaterThan(0);
 
     process.kill(tsserver, "SIGKILL");
-    await eventually(() => processesIn(first, "tsserver.js"), (l) => l.length === 0);
+    await eventually(() => processesIn(first, "tsserver.js").length === 0, "tsserver to exit");
     // The next calls get real answers (from a restarted server), never a silent null / [].
     expect(JSON.stringify((await pool.hover(main, pos))?.contents)).toContain("totalArea(shapes: Shape[]): number");
     expect((await pool.references(main, pos)).length).toBeGreaterThan(0);
@@ -108,16 +103,16 @@ describe("broken is not forever", () => {
 
     // Still failing after the first cool-down: tried once, then broken again (for twice as long).
     await eventually(
-      () => failed(pool.documentSymbols(file)).then((e) => e.message),
-      () => events.filter((e) => e.type === "spawn").length === 3,
+      () => failed(pool.documentSymbols(file)).then(() => events.filter((e) => e.type === "spawn").length === 3),
+      "a third spawn after the cool-down",
     );
     expect((await failed(pool.documentSymbols(file))).message).toMatch(/marked broken.*failed 3 times/s);
 
     // Fixed: the first call after the cool-down starts it and gets an answer.
     rmSync(marker);
     const symbols = await eventually(
-      () => pool.documentSymbols(file).catch(() => []),
-      (s) => s.length > 0,
+      () => pool.documentSymbols(file).then((s) => (s.length > 0 ? s : undefined), () => undefined),
+      "symbols once the server is fixed",
     );
     expect(symbols.map((s) => s.name)).toEqual(["file.stub"]);
   });
@@ -204,12 +199,12 @@ describe("no orphans", () => {
     send({ id: 1, method: "initialize", params: {} });
     send({ method: "initialized" });
     send({ id: 2, method: "document_symbols", params: { file: "file.stub" } });
-    await eventually(() => out, (o) => o.includes('"id":2'));
+    await eventually(() => out.includes('"id":2'), "the answer to request 2");
     expect(out).toContain("file.stub");
 
     const server = await eventually(
-      () => childrenOf(codeintel.pid!).find((pid) => readCmdline(pid).includes("stubborn-ls.mjs")),
-      (pid) => pid !== undefined,
+      () => childrenOf(codeintel.pid!).find((pid) => commandLine(pid).includes("stubborn-ls.mjs")),
+      "the stub server to start",
     );
     groupsToReap.push(server!);
     const group = liveInGroups([server!]);
@@ -217,31 +212,7 @@ describe("no orphans", () => {
 
     codeintel.kill("SIGKILL");
     await exited;
-    await eventually(() => liveInGroups([server!]), (l) => l.length === 0, 10_000);
+    await eventually(() => liveInGroups([server!]).length === 0, "the stub server group to exit", 10_000);
     removeDir(root);
   });
 });
-
-function readCmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
-  } catch {
-    return "";
-  }
-}
-
-function parentOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  } catch {
-    return -1;
-  }
-}
-
-function childrenOf(parent: number): number[] {
-  return readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .filter((pid) => parentOf(pid) === parent);
-}

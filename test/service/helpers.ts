@@ -2,11 +2,12 @@
 // stdio, and a way to prove that no process the server started outlives it.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
+import { processesWithEnv } from "../support/processes.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 export const bin = fileURLToPath(new URL("../../bin/codeintel.js", import.meta.url));
@@ -21,7 +22,7 @@ export interface RpcMessage {
 }
 
 /** Base JSON-RPC client: requests by id, every incoming message kept in order. */
-export abstract class RpcClient {
+abstract class RpcClient {
   readonly received: RpcMessage[] = [];
   private nextId = 1;
   private waiters: Array<() => void> = [];
@@ -154,34 +155,10 @@ export function spawnCodeintel(args: string[], env: Record<string, string> = {})
 
 /** Live processes (not zombies) whose environment carries `marker`. */
 export function processesWithMarker(marker: string): number[] {
-  const found: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
-      if (readFileSync(`/proc/${name}/environ`, "latin1").includes(`CODEINTEL_TEST_MARKER=${marker}`)) found.push(Number(name));
-    } catch {
-      // gone or not ours
-    }
-  }
-  return found;
+  return processesWithEnv("CODEINTEL_TEST_MARKER", marker);
 }
 
-export async function eventually<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}${last ? ` (${String(last)})` : ""}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { eventually } from "../support/eventually.js";
 
 /** Waits for a line on the child's stderr matching `re`. */
 export function stderrLine(child: ChildProcessWithoutNullStreams, re: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {

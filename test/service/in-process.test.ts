@@ -58,8 +58,10 @@ describe("createCodeIntel", () => {
     const file = join(ts, "src/shapes.ts");
     const outline = await ci.documentSymbols({ file });
     expect(outline.results.map((s) => s.name)).toEqual(expect.arrayContaining(["Circle", "Square", "totalArea"]));
-    const hover = await ci.hover({ file, symbol: "Circle" });
-    expect(JSON.stringify(hover)).toContain("Circle");
+    // The type and docs the server knows, not just the name that was asked about.
+    const hover = await ci.hover({ file, symbol: "Circle.radius" });
+    expect(hover.contents).toMatch(/\(property\) Circle\.radius: number/);
+    expect((await ci.hover({ file, symbol: "totalArea" })).contents).toMatch(/function totalArea\(shapes: Shape\[\]\): number[\s\S]*Sums the areas of all shapes/);
     const refs = await ci.references({ file, symbol: "Circle" });
     expect(refs.total).toBeGreaterThanOrEqual(2);
     await expect(ci.definition({ file: "/etc/passwd", line: 1 })).rejects.toMatchObject({ code: "invalid_input" });

@@ -60,8 +60,10 @@ describe("MCP over stdio", () => {
     const { client, transport } = stdioClient(["--max-in-flight", "1"]);
     await client.connect(transport);
     const controller = new AbortController();
-    const long = client.callTool({ name: "debug_sleep", arguments: { ms: 120_000, steps: 600 } }, undefined, { signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 300));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const long = client.callTool({ name: "debug_sleep", arguments: { ms: 120_000, steps: 600 } }, undefined, { signal: controller.signal, onprogress: () => started() });
+    await running; // its first progress: the call is running on the server
     controller.abort("user pressed escape");
     await expect(long).rejects.toThrow();
     // With one slot, this only succeeds once the cancelled call really stopped.

@@ -1,13 +1,7 @@
 // Shared fixtures for the symbol cache tests: temp folders and hand-made symbol lists.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { FlatSymbol } from "../../src/symbols/types.js";
 
-export function tempDir(label: string): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), `codeintel-${label}-`));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+export { tempDir } from "../support/tree.js";
 
 /** A symbol at a line, optionally inside the symbol at index `parent`. */
 export function sym(name: string, kind: number, line: number, parent: number | null = null, container: string | null = null): FlatSymbol {

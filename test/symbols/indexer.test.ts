@@ -10,6 +10,7 @@ import { SymbolCache } from "../../src/symbols/symbol-cache.js";
 import { isNoise, SymbolIndexer } from "../../src/symbols/indexer.js";
 import { SymbolStore } from "../../src/symbols/store.js";
 import type { SourceSymbol, SymbolSource } from "../../src/symbols/symbol-source.js";
+import { eventually } from "../support/eventually.js";
 import { tempDir } from "./helpers.js";
 
 let root: string;
@@ -21,14 +22,6 @@ let files: RootIndex;
 function write(rel: string, text: string): void {
   mkdirSync(join(root, rel, ".."), { recursive: true });
   writeFileSync(join(root, rel), text);
-}
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 beforeAll(async () => {

@@ -12,6 +12,12 @@ describe("humps", () => {
     expect(humps("__init__")).toBe("i");
     expect(humps("parseJSON5File")).toBe("pjf");
   });
+
+  it("splits words as the fuzzy tier does: letters without case (CJK) join their word, never separate it", () => {
+    expect(humps("用户_name")).toBe("用n");
+    expect(humps("获取User")).toBe("获u");
+    expect(humps("ユーザー名")).toBe("ユ");
+  });
 });
 
 describe("tiered symbol query on a real SQLite file", () => {

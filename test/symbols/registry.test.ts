@@ -8,6 +8,7 @@ import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
 import { SymbolCacheRegistry } from "../../src/symbols/registry.js";
 import { resolveRoots } from "../../src/workspace/paths.js";
+import { eventually } from "../support/eventually.js";
 import { tempDir } from "./helpers.js";
 
 let base: string;
@@ -36,11 +37,7 @@ describe("SymbolCacheRegistry", () => {
     const registry = new SymbolCacheRegistry({ source: pool, filesFor: (r) => finder.openRoot(r), cacheDir: join(base, "cache") });
     const cache = registry.get(root!)!;
     expect(registry.get(root!)).toBe(cache);
-    const until = Date.now() + 60_000;
-    while (!cache.complete) {
-      if (Date.now() > until) throw new Error("background indexing did not finish");
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(() => cache.complete, "background indexing to finish", 60_000);
     const answer = await cache.search({ query: "cpuMillis" });
     expect(answer.complete).toBe(true);
     expect(answer.hits.length).toBe(20);

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { symbolDatabasePath } from "../../src/symbols/cache-location.js";
 import { compiled, packageRoot } from "./compiled.js";
+import { eventually } from "../support/eventually.js";
 import { tempDir } from "./helpers.js";
 
 const FILES = 240;
@@ -70,11 +71,7 @@ function okFiles(): number {
 describe("codeintel index under stress", () => {
   it("survives kill -9 mid-run and resumes without redoing finished files", async () => {
     const first = index();
-    const until = Date.now() + 90_000;
-    while (okFiles() < 40) {
-      if (Date.now() > until) throw new Error("indexing made no progress");
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await eventually(() => okFiles() >= 40, "40 files indexed", 90_000);
     first.child.kill("SIGKILL");
     await first.done;
     const db = new Database(symbolDatabasePath(root, cacheDir));

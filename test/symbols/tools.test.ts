@@ -28,6 +28,7 @@ beforeAll(async () => {
   mkdirSync(join(t.dir, "src", "models"), { recursive: true });
   writeFileSync(join(t.dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true }, include: ["src"] }));
   writeFileSync(join(t.dir, "src", "models", "account.ts"), "export interface AccountRecord {\n  id: number;\n}\n\nexport class AccountService {\n  private cache = new Map<number, AccountRecord>();\n  findAccount(id: number): AccountRecord | undefined {\n    return this.cache.get(id);\n  }\n  /** ünïcödé 🎉 */ resetAccountCache(): void {\n    this.cache.clear();\n  }\n}\n");
+  writeFileSync(join(t.dir, "src", "shade.ts"), "export enum Shade {\n  Light,\n  Dark,\n}\n");
   writeFileSync(join(t.dir, "src", "main.ts"), "import { AccountService } from './models/account';\n\nexport function startApplication(): AccountService {\n  return new AccountService();\n}\n");
   [root] = resolveRoots([t.dir]);
   finder = new FileFinder({ watch: false });
@@ -91,6 +92,20 @@ describe("cache-backed symbol tools", () => {
     const l = (await tool(live, "document_symbols").run({ file: "src/models/account.ts" }, ctx())).structured as { results: unknown[] };
     expect(c.index.source).toBe("cache");
     expect(c.results).toEqual(l.results);
+  });
+
+  it("kind enumMember gives the same answer with and without the cache (tsserver calls enum members constants)", async () => {
+    await cache.indexer.run();
+    const pick = (r: { structured: unknown }) => (r.structured as { results: { name: string; kind: string; path: string; line: number }[] }).results.map(({ name, kind, path, line }) => ({ name, kind, path, line }));
+    for (const kind of ["enumMember", "enum member", "22"]) {
+      const fromCache = pick(await tool(cached, "workspace_symbols").run({ query: "Light", kind }, ctx()));
+      const fromLive = pick(await tool(live, "workspace_symbols").run({ query: "Light", kind }, ctx()));
+      expect(fromCache).toEqual([{ name: "Light", kind: "enum member", path: "src/shade.ts", line: 2 }]);
+      expect(fromLive).toEqual(fromCache);
+    }
+    const outline = (list: Tool[]) => tool(list, "document_symbols").run({ file: "src/shade.ts" }, ctx()).then((r) => (r.structured as { results: { kind: string }[] }).results.map((e) => e.kind));
+    expect(await outline(cached)).toEqual(["enum", "enum member", "enum member"]);
+    expect(await outline(live)).toEqual(await outline(cached));
   });
 
   it("document_symbols of a file changed since indexing asks the server", async () => {

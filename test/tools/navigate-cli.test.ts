@@ -1,10 +1,10 @@
 // `codeintel hover|definition|references|symbols|diagnostics` as a user runs them:
 // a real process, real servers, and nothing left running after it exits.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { splitPosition } from "../../src/cli/navigate.js";
+import { processesWithEnv } from "../support/processes.js";
 import { copyFixtures, removeDir } from "../lsp/helpers.js";
 
 const bin = new URL("../../bin/codeintel.js", import.meta.url).pathname;
@@ -19,16 +19,7 @@ function cli(...args: string[]) {
 
 /** Processes still running that inherited this test's tag: language servers the CLI left behind. */
 function taggedProcesses(): number[] {
-  const out: number[] = [];
-  for (const n of readdirSync("/proc")) {
-    if (!/^\d+$/.test(n)) continue;
-    try {
-      if (readFileSync(`/proc/${n}/environ`, "latin1").includes(`CODEINTEL_TEST_TAG=${tag}`)) out.push(Number(n));
-    } catch {
-      // gone or not ours
-    }
-  }
-  return out;
+  return processesWithEnv("CODEINTEL_TEST_TAG", tag);
 }
 
 describe("codeintel navigation commands", () => {

@@ -2,12 +2,12 @@
 
 import type { CallHierarchyItem, Range } from "vscode-languageserver-protocol";
 import { fileURLToPath } from "node:url";
+import { kindName } from "../../symbols/symbol-kinds.js";
 import { ToolError, type Tool } from "../../core/tool.js";
 import {
   completenessOf,
   completenessProperties,
   guarded,
-  kindName,
   partialLine,
   progressOf,
   readOnly,

@@ -1,8 +1,9 @@
 // Shared pieces of the code-navigation tools: their dependencies, error mapping,
-// schema fragments, symbol-kind names and cached source-line reading.
+// schema fragments and cached source-line reading.
 
 import { readFileSync, statSync } from "node:fs";
 import { ConfigError } from "../../workspace/config.js";
+import { DEFAULT_LIMIT, MAX_LIMIT } from "../../workspace/limits.js";
 import { PathError, toRootRelative } from "../../workspace/paths.js";
 import { inOneCall } from "../../lsp/call-budget.js";
 import { LspError } from "../../lsp/errors.js";
@@ -16,17 +17,15 @@ export interface NavigationDeps {
   roots: readonly string[];
 }
 
-export const DEFAULT_LIMIT = 50;
 /** Input caps (enforced by the schema check): long enough for any real path or name, short enough to bound the work. */
 export const MAX_PATH_CHARS = 4096;
 export const MAX_NAME_CHARS = 512;
 export const MAX_QUERY_CHARS = 1000;
-export const MAX_LIMIT = 1000;
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 const SNIPPET_MAX = 200;
 
 /** Forwards engine errors with their code; anything unexpected becomes "internal". */
-export function asToolError(e: unknown): ToolError {
+function asToolError(e: unknown): ToolError {
   if (e instanceof ToolError) return e;
   if (e instanceof LspError) return new ToolError(e.code, e.message, e.data);
   if (e instanceof PathError) return new ToolError(e.code, e.message);
@@ -129,16 +128,6 @@ export function progressOf(ctx: ToolContext): QueryProgress | undefined {
 }
 
 export const readOnly = { readOnlyHint: true, idempotentHint: true, openWorldHint: false };
-
-const KIND_NAMES = [
-  "", "file", "module", "namespace", "package", "class", "method", "property", "field", "constructor", "enum", "interface",
-  "function", "variable", "constant", "string", "number", "boolean", "array", "object", "key", "null", "enum member",
-  "struct", "event", "operator", "type parameter",
-];
-
-export function kindName(kind: number | undefined): string {
-  return (kind !== undefined && KIND_NAMES[kind]) || "symbol";
-}
 
 export function paging(input: { limit?: unknown; offset?: unknown }): { limit: number; offset: number } {
   const limit = input.limit === undefined ? DEFAULT_LIMIT : Number(input.limit);

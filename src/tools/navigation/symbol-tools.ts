@@ -2,14 +2,15 @@
 // through the language servers of a root).
 
 import type { DocumentSymbol } from "vscode-languageserver-protocol";
-import { parseKinds } from "../../symbols/symbol-kinds.js";
+import type { WorkspaceSymbolHit } from "../../lsp/pool.js";
+import { flattenSymbols } from "../../symbols/flatten.js";
+import { declaredKind, kindName, parseKinds } from "../../symbols/symbol-kinds.js";
 import { confinePath } from "../../workspace/paths.js";
 import { ToolError, type Tool } from "../../core/tool.js";
 import {
   completenessProperties,
   fileProperty,
   guarded,
-  kindName,
   MAX_PATH_CHARS,
   MAX_QUERY_CHARS,
   pagingProperties,
@@ -87,11 +88,12 @@ export function createDocumentSymbolsTool(deps: NavigationDeps): Tool<{ file: st
   };
 }
 
-function flattenOutline(symbols: DocumentSymbol[], sources: SourceCache, absPath: string, depth = 0, container?: string): OutlineEntry[] {
+function flattenOutline(symbols: DocumentSymbol[], sources: SourceCache, absPath: string, depth = 0, container?: string, parentKind?: number): OutlineEntry[] {
   const out: OutlineEntry[] = [];
   for (const s of [...symbols].sort(bySourceOrder)) {
-    out.push(outlineEntry(s, sources, absPath, depth, container));
-    if (s.children?.length) out.push(...flattenOutline(s.children, sources, absPath, depth + 1, qualify(container, s.name)));
+    const kind = declaredKind(s.kind, parentKind);
+    out.push(outlineEntry({ ...s, kind }, sources, absPath, depth, container));
+    if (s.children?.length) out.push(...flattenOutline(s.children, sources, absPath, depth + 1, qualify(container, s.name), kind));
   }
   return out;
 }
@@ -166,12 +168,14 @@ export function createWorkspaceSymbolsTool(deps: NavigationDeps): Tool<{ query: 
         for (const scope of scopes) {
           const answer = await deps.pool.searchWorkspaceSymbols(input.query, scope, { signal: ctx.signal, onProgress: report });
           partial.push(...answer.partial);
+          const declared = kinds ? await declaredKinds(deps, answer.hits, ctx.signal) : undefined;
           for (const h of answer.hits) {
-            if (kinds && !kinds.includes(h.kind)) continue;
+            const kind = declared?.get(h) ?? h.kind;
+            if (kinds && !kinds.includes(kind)) continue;
             const pos = h.range ? sources.userPosition(h.absPath, h.range.start) : { line: 1, column: 1 };
             entries.push({
               name: h.name,
-              kind: kindName(h.kind),
+              kind: kindName(kind),
               ...(h.containerName ? { container: h.containerName } : {}),
               path: sources.displayPath(h.absPath),
               line: pos.line,
@@ -201,6 +205,39 @@ function rank(entries: WorkspaceSymbolEntry[], query: string): WorkspaceSymbolEn
   const fileTier = new Map<string, number>();
   for (const e of entries) fileTier.set(e.path, Math.min(fileTier.get(e.path) ?? 3, tier(e)));
   return entries.map((e, i) => ({ e, i })).sort((a, b) => fileTier.get(a.e.path)! - fileTier.get(b.e.path)! || a.i - b.i).map((x) => x.e);
+}
+
+/**
+ * The kind each hit has in its file's outline — the kind the symbol cache stores — so a `kind`
+ * filter answers the same with and without a cache: workspace/symbol hits carry no parent, so
+ * an enum member a server calls a constant can only be told from the outline. A hit whose file
+ * has no outline, or which is not in it, keeps its own kind.
+ */
+async function declaredKinds(deps: NavigationDeps, hits: readonly WorkspaceSymbolHit[], signal: AbortSignal): Promise<Map<WorkspaceSymbolHit, number>> {
+  const byFile = new Map<string, WorkspaceSymbolHit[]>();
+  for (const h of hits) if (h.range) byFile.set(h.absPath, [...(byFile.get(h.absPath) ?? []), h]);
+  const kinds = new Map<WorkspaceSymbolHit, number>();
+  for (const [absPath, fileHits] of byFile) {
+    let outline;
+    try {
+      outline = flattenSymbols(await deps.pool.documentSymbols(absPath, signal));
+    } catch (e) {
+      if (signal.aborted) throw e;
+      continue;
+    }
+    for (const h of fileHits) {
+      // The innermost declaration of that name around the hit (an outline lists parents first).
+      const match = outline.findLast((s) => s.name === h.name && contains(s.range, h.range!.start));
+      if (match) kinds.set(h, match.kind);
+    }
+  }
+  return kinds;
+}
+
+function contains(range: DocumentSymbol["range"], pos: DocumentSymbol["range"]["start"]): boolean {
+  const afterStart = pos.line > range.start.line || (pos.line === range.start.line && pos.character >= range.start.character);
+  const beforeEnd = pos.line < range.end.line || (pos.line === range.end.line && pos.character <= range.end.character);
+  return afterStart && beforeEnd;
 }
 
 /** The LSP kinds a `kind` filter names; invalid_input for a name that is no symbol kind. */

@@ -2,13 +2,16 @@
 // position, with a clear error for each way the input can be wrong.
 
 import type { DocumentSymbol, Position } from "vscode-languageserver-protocol";
+import { flattenSymbols } from "../../symbols/flatten.js";
+import type { FlatSymbol } from "../../symbols/types.js";
+import { kindName } from "../../symbols/symbol-kinds.js";
+import { editDistance } from "../../workspace/edit-distance.js";
 import { confinePath } from "../../workspace/paths.js";
 import type { QueryProgress } from "../../lsp/pool.js";
 import { readSourceTextSync, refusalMessage } from "../../workspace/source-text.js";
 import { columnCount, columnToUtf16, lineAt, splitLines, utf16ToColumn } from "../../lsp/positions.js";
-import { editDistance } from "../edit-distance.js";
 import { ToolError } from "../../core/tool.js";
-import { kindName, MAX_NAME_CHARS, type NavigationDeps } from "./common.js";
+import { MAX_NAME_CHARS, type NavigationDeps } from "./common.js";
 
 export interface ResolvedFile {
   root: string;
@@ -98,7 +101,7 @@ async function defaultCharacter(deps: NavigationDeps, absPath: string, line0: nu
     if (signal.aborted) throw e;
   }
   // Only symbols whose name is written there: tsserver also lists anonymous ones ("reduce() callback" at its `(`).
-  const declared = flattenSymbols(symbols)
+  const declared = namedSymbols(symbols)
     .filter(({ symbol: s }) => s.selectionRange.start.line === line0 && namesAt(lineText, s.selectionRange.start.character, s.name))
     .map((s) => s.symbol.selectionRange.start)
     .sort((a, b) => a.character - b.character)[0];
@@ -128,24 +131,24 @@ const KEYWORDS = new Set(
 );
 
 interface NamedSymbol {
-  symbol: DocumentSymbol;
+  symbol: FlatSymbol;
   /** Dotted path of names from the outermost container. */
   path: string;
 }
 
-export function flattenSymbols(symbols: DocumentSymbol[], prefix = ""): NamedSymbol[] {
-  const out: NamedSymbol[] = [];
-  for (const s of symbols) {
-    const path = prefix ? `${prefix}.${s.name}` : s.name;
-    out.push({ symbol: s, path });
-    if (s.children?.length) out.push(...flattenSymbols(s.children, path));
-  }
-  return out;
+/** The outline flattened parents first (as the symbol cache stores it), each with its dotted path. */
+function namedSymbols(symbols: DocumentSymbol[]): NamedSymbol[] {
+  const paths: string[] = [];
+  return flattenSymbols(symbols).map((symbol) => {
+    const path = symbol.parent === null ? symbol.name : `${paths[symbol.parent]}.${symbol.name}`;
+    paths.push(path);
+    return { symbol, path };
+  });
 }
 
 /** Exact qualified match, then a match on the last name parts, then case-insensitively; `line` breaks ties. */
 function findSymbol(symbols: DocumentSymbol[], wanted: string, line: number | undefined): NamedSymbol | undefined {
-  const all = flattenSymbols(symbols);
+  const all = namedSymbols(symbols);
   const normalised = wanted.replace(/::|#|\//g, ".");
   const tiers: ((s: NamedSymbol) => boolean)[] = [
     (s) => s.path === normalised,
@@ -171,7 +174,7 @@ function stripDecorations(name: string): string {
 }
 
 function unknownSymbol(relPath: string, wanted: string, symbols: DocumentSymbol[]): ToolError {
-  const names = [...new Set(flattenSymbols(symbols).map((s) => s.path))];
+  const names = [...new Set(namedSymbols(symbols).map((s) => s.path))];
   const w = wanted.toLowerCase();
   const closest = names
     .map((n) => ({ n, d: Math.min(editDistance(w, n.toLowerCase()), editDistance(w, n.split(".").pop()!.toLowerCase())) - (n.toLowerCase().includes(w) ? 2 : 0) }))
