@@ -23,6 +23,7 @@ export type { HoverOutput } from "./tools/navigation/hover.js";
 export type { LocationsOutput, TargetInput } from "./tools/navigation/location-tools.js";
 export type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "./tools/navigation/symbol-tools.js";
 export type { FindFilesOutput } from "./tools/find-files.js";
+export type { IndexInput, IndexOutput } from "./tools/index-symbols.js";
 
 export { MessageProcessor, FUZZY_METHODS } from "./core/processor.js";
 export type { Connection, ConnectionOptions, ProcessorOptions } from "./core/processor.js";
