@@ -84,7 +84,8 @@ export class SymbolCacheRegistry {
     const run = (async () => {
       try {
         await this.options.filesFor(root).ready;
-        const summary = await cache.indexer.run(AbortSignal.any([signal, this.#closing.signal]));
+        const stop = AbortSignal.any([signal, this.#closing.signal]);
+        const summary = cache.indexer.running ? await joined(cache, stop) : await cache.indexer.run(stop);
         // Read at once, before close() can close the store the report comes from.
         return {
           root: cache.root,
@@ -143,5 +144,25 @@ export class SymbolCacheRegistry {
     const all = [...this.#caches.values()];
     this.#caches.clear();
     await Promise.all(all.map((c) => c.close()));
+  }
+}
+
+/**
+ * Waits for the pass already running (the background one), which stops only with its own
+ * signal: aborting `stop` stops the waiting, reporting what is done so far as cancelled while
+ * the pass goes on.
+ */
+async function joined(cache: SymbolCache, stop: AbortSignal): Promise<IndexSummary> {
+  const pass = cache.indexer.run();
+  if (stop.aborted) return { ...cache.indexer.progress, cancelled: true, removed: 0, invalidated: 0 };
+  let onAbort!: () => void;
+  const aborted = new Promise<IndexSummary>((resolve) => {
+    onAbort = () => resolve({ ...cache.indexer.progress, cancelled: true, removed: 0, invalidated: 0 });
+    stop.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([pass, aborted]);
+  } finally {
+    stop.removeEventListener("abort", onAbort);
   }
 }

@@ -82,6 +82,21 @@ describe("the index tool", () => {
     }
   }, 240_000);
 
+  it("a cancelled call that joined the background pass answers at once; the pass goes on", async () => {
+    const cacheDir = join(base, "cache-joined");
+    const ci = await createCodeIntel({ roots: [root], cacheDir, watch: false, symbolIndex: "eager", indexConcurrency: 1 });
+    try {
+      const controller = new AbortController();
+      const stopped = await ci.call<IndexOutput>("index", {}, { signal: controller.signal, onProgress: (p) => p.progress >= 3 && controller.abort() });
+      expect(stopped.structured).toMatchObject({ cancelled: true });
+      expect(stopped.structured.done).toBeLessThan(TOTAL);
+      // The background pass was not stopped: joined again, it finishes the root.
+      expect(await ci.index()).toMatchObject({ cancelled: false, done: TOTAL, failed: 0 });
+    } finally {
+      await ci.close();
+    }
+  }, 240_000);
+
   it("asks which root when there are several", async () => {
     const other = join(base, "other");
     mkdirSync(other, { recursive: true });
