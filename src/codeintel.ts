@@ -13,6 +13,7 @@ import { SearchSessionStream } from "./core/search-events.js";
 import { FileFinder, type FileIndexChange } from "./files/finder.js";
 import { LspPool, type RestartReport } from "./lsp/pool.js";
 import { createFindFilesTool } from "./tools/find-files.js";
+import { createIndexTool, type IndexInput, type IndexOutput } from "./tools/index-symbols.js";
 import type { CallHierarchyOutput } from "./tools/navigation/call-hierarchy.js";
 import type { DiagnosticsOutput } from "./tools/navigation/diagnostics.js";
 import type { HoverOutput } from "./tools/navigation/hover.js";
@@ -44,13 +45,17 @@ export interface CodeIntelOptions {
   log?: (line: string) => void;
   /**
    * The symbol cache: "eager" indexes every root in the background from the start (the
-   * service default), "lazy" on the first symbol query of a root, "off" answers symbol
-   * queries from the language servers only.
+   * service default), "lazy" on the first symbol query of a root, "manual" answers from the
+   * caches that already exist and builds or refreshes one only when the `index` tool is called
+   * (one-shot commands: nothing runs in the background, and an index run checks the cache's
+   * pages first), "off" answers symbol queries from the language servers only.
    */
-  symbolIndex?: "eager" | "lazy" | "off";
+  symbolIndex?: "eager" | "lazy" | "manual" | "off";
   /** Folder of the symbol databases (default: $CODEINTEL_CACHE_DIR or the user cache folder). */
   cacheDir?: string;
-  /** Progress of background symbol indexing. */
+  /** documentSymbol requests in flight per language server while indexing (default 3). */
+  indexConcurrency?: number;
+  /** Progress of every symbol indexing pass (background ones and `index` calls). */
   onIndexProgress?: (root: string, progress: IndexProgress) => void;
 }
 
@@ -94,6 +99,8 @@ export interface TypedTools {
   documentSymbols(input: FileInput, options?: CallOptions): Promise<DocumentSymbolsOutput>;
   workspaceSymbols(input: WorkspaceSymbolsInput, options?: CallOptions): Promise<WorkspaceSymbolsOutput>;
   restart(input?: RestartInput, options?: CallOptions): Promise<RestartReport>;
+  /** Builds or refreshes a root's symbol cache (not with symbolIndex "off"). */
+  index(input?: IndexInput, options?: CallOptions): Promise<IndexOutput>;
 }
 
 export interface CodeIntel extends TypedTools {
@@ -188,6 +195,8 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
       source: pool,
       filesFor: (root) => finder.openRoot(root),
       cacheDir: options.cacheDir ?? config.cacheDir,
+      concurrencyPerServer: options.indexConcurrency,
+      mode: symbolIndex === "manual" ? "manual" : "background",
       onProgress: options.onIndexProgress,
       onWarning: (m) => log(`codeintel: ${m}`),
     });
@@ -195,7 +204,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     closers.push(() => caches.close());
     if (symbolIndex === "eager") for (const root of roots) caches.get(root);
     // Later entries replace the live document_symbols and workspace_symbols.
-    tools.push(...createSymbolCacheTools({ pool, roots, caches }));
+    tools.push(...createSymbolCacheTools({ pool, roots, caches }), defineTool(createIndexTool({ roots, caches })));
   }
   tools.push(...(options.extraTools ?? []));
   if (debugTools) tools.push(defineTool(createSleepTool()));
@@ -279,6 +288,7 @@ function typedTools(run: RunTool): TypedTools {
     documentSymbols: typed("document_symbols"),
     workspaceSymbols: typed("workspace_symbols"),
     restart: (input = {}, callOptions) => typed<RestartInput, RestartReport>("restart")(input, callOptions),
+    index: (input = {}, callOptions) => typed<IndexInput, IndexOutput>("index")(input, callOptions),
   };
 }
 

@@ -25,6 +25,7 @@ export type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "./tools/navi
 export type { FindFilesOutput } from "./tools/find-files.js";
 export type { FileChange, Plugin, PluginContext, PluginContribution, PluginHooks, PluginTool } from "./plugins/plugin-api.js";
 export type { ToolHooks } from "./core/dispatch.js";
+export type { IndexInput, IndexOutput } from "./tools/index-symbols.js";
 
 export { MessageProcessor, FUZZY_METHODS } from "./core/processor.js";
 export type { Connection, ConnectionOptions, ProcessorOptions } from "./core/processor.js";

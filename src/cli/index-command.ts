@@ -1,11 +1,8 @@
-// `codeintel index [--root DIR]`: builds or refreshes the symbol cache of a root from its
-// language servers, with a progress bar on a TTY and a summary at the end.
-import { FileFinder } from "../files/finder.js";
-import { LspPool } from "../lsp/pool.js";
-import { SymbolCache } from "../symbols/symbol-cache.js";
-import type { IndexSummary } from "../symbols/indexer.js";
-import { loadConfig } from "../workspace/config.js";
-import { resolveRoots } from "../workspace/paths.js";
+// `codeintel index [--root DIR]`: the `index` tool (src/tools/index-symbols.ts) on one root,
+// with a progress bar on a TTY and the tool's summary at the end.
+import { createCodeIntel, type CodeIntel } from "../codeintel.js";
+import type { IndexOutput } from "../tools/index-symbols.js";
+import { ToolError } from "../core/tool.js";
 import { defineCommand, integer } from "./command.js";
 import { ProgressLine } from "./progress-line.js";
 
@@ -40,74 +37,33 @@ async function run(values: { root?: string; "cache-dir"?: string; config?: strin
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  let pool: LspPool | undefined;
-  let finder: FileFinder | undefined;
-  let cache: SymbolCache | undefined;
+  let ci: CodeIntel | undefined;
   try {
-    const [root] = resolveRoots([values.root ?? process.cwd()]);
-    const config = loadConfig({ roots: [root!], explicitPath: values.config });
-    finder = new FileFinder({ watch: false });
-    pool = new LspPool({ roots: [root!], config, files: finder });
-    const files = finder.openRoot(root!);
-    if (!values.quiet && !values.json) process.stderr.write(`listing files of ${root}...\n`);
-    await files.ready;
-    cache = SymbolCache.open({
-      root: root!,
-      source: pool,
-      files,
-      cacheDir: values["cache-dir"] ?? config.cacheDir,
-      concurrencyPerServer: values.concurrency,
-      verify: true,
-      onProgress: (p) => bar.update(p),
-      onWarning: (m) => {
+    ci = await createCodeIntel({
+      roots: [values.root ?? process.cwd()],
+      configPath: values.config,
+      cacheDir: values["cache-dir"],
+      watch: false,
+      symbolIndex: "manual",
+      indexConcurrency: values.concurrency,
+      onIndexProgress: (_root, p) => bar.update(p),
+      log: (line) => {
         bar.clear();
-        process.stderr.write(`codeintel index: ${m}\n`);
+        process.stderr.write(line + "\n");
       },
     });
-    const summary = await cache.indexer.run(controller.signal);
+    if (!values.quiet && !values.json) process.stderr.write(`listing files of ${ci.roots[0]}...\n`);
+    const result = await ci.call<IndexOutput>("index", {}, { signal: controller.signal });
     bar.clear();
-    const listed = (status: string) => cache!.store.db.prepare("SELECT path, error FROM files WHERE status = ? ORDER BY path LIMIT 20").all(status) as Listed[];
-    const failures = listed("failed");
-    const excludedFiles = listed("excluded");
-    if (values.json) {
-      process.stdout.write(JSON.stringify({ root, database: cache.store.dbPath, ...summary, failures, excludedFiles }, null, 2) + "\n");
-    } else {
-      process.stdout.write(renderSummary(summary, cache.store.dbPath, failures, excludedFiles, cache.store.stats().excluded) + "\n");
-    }
-    return summary.cancelled ? 130 : 0;
+    process.stdout.write((values.json ? JSON.stringify(result.structured, null, 2) : result.text) + "\n");
+    return result.structured.cancelled ? 130 : 0;
   } catch (e) {
     bar.clear();
     process.stderr.write(`codeintel index: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
+    return e instanceof ToolError && e.code === "cancelled" ? 130 : 1;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    await cache?.close();
-    await pool?.dispose();
-    await finder?.close();
+    await ci?.close();
   }
-}
-
-interface Listed {
-  path: string;
-  error: string | null;
-}
-
-function renderSummary(s: IndexSummary, dbPath: string, failures: Listed[], excluded: Listed[], excludedTotal: number): string {
-  const secs = (s.elapsedMs / 1000).toFixed(1);
-  const lines = [
-    s.cancelled
-      ? `interrupted: ${s.done} of ${s.total} files done, ${s.symbols} new symbols in ${secs} s (run it again to resume)`
-      : `indexed: ${s.total} files, ${s.symbols} new symbols in ${secs} s`,
-    `  asked the servers: ${s.indexed} (${s.empty} with no symbols)`,
-    `  skipped (unchanged): ${s.skipped}`,
-    `  failed: ${s.failed}${s.failed > 0 ? " (retried on a later run)" : ""}`,
-  ];
-  for (const f of failures) lines.push(`    ${f.path}: ${f.error ?? "failed"}`);
-  if (excludedTotal > 0) lines.push(`  not source text, never sent to a server: ${excludedTotal}`);
-  for (const f of excluded) lines.push(`    ${f.path}: ${f.error ?? "excluded"}`);
-  if (s.removed > 0) lines.push(`  removed (files gone): ${s.removed}`);
-  if (s.invalidated > 0) lines.push(`  invalidated (server version or config changed): ${s.invalidated}`);
-  lines.push(`  cache: ${dbPath}`);
-  return lines.join("\n");
 }

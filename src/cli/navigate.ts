@@ -4,13 +4,9 @@
 
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { FileFinder } from "../files/finder.js";
-import { LspPool } from "../lsp/pool.js";
-import { createNavigationTools } from "../tools/navigation.js";
-import { ToolError, type Tool } from "../core/tool.js";
-import { loadConfig } from "../workspace/config.js";
-import { isInside, resolveRoots } from "../workspace/paths.js";
-import { cachedSymbolTools } from "./cached-symbol-tools.js";
+import { createCodeIntel, type CodeIntel } from "../codeintel.js";
+import { ToolError } from "../core/tool.js";
+import { isInside } from "../workspace/paths.js";
 import { defineCommand, integer, UsageError, type Command, type OptionSpec, type Values } from "./command.js";
 
 const position = `FILE:LINE[:COL] or FILE --symbol NAME. LINE and COL are 1-based; COL counts characters
@@ -118,31 +114,33 @@ function onePositional(positionals: string[], what: string): string {
   return positionals[0]!;
 }
 
-/** Runs one tool of the catalog (the cached symbol tools for `symbols`) and prints its answer. */
+/** Runs one tool of the catalog (answering from the symbol cache for `symbols`) and prints its answer. */
 async function query(command: string, toolName: string, input: Record<string, unknown>, values: Values<typeof common & typeof paging> & { "cache-dir"?: string }, file: string | undefined): Promise<number> {
   for (const key of ["limit", "offset"] as const) {
     const n = integer(values[key], key, 0);
     if (n !== undefined) input[key] = n;
   }
-  let pool: LspPool | undefined;
-  let finder: FileFinder | undefined;
-  let cached: { tools: Tool[]; close(): void } | undefined;
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  let ci: CodeIntel | undefined;
   try {
     const existing = file !== undefined && existsSync(file) && statSync(file).isFile() ? file : undefined;
-    const roots = resolveRoots(values.root?.length ? values.root : [defaultRoot(existing)]);
-    const config = loadConfig({ roots, explicitPath: values.config });
-    // Lists files only for a live symbol search (its sample files); no watcher for one query.
-    finder = new FileFinder({ watch: false });
-    pool = new LspPool({ roots, config, files: finder });
-    // `symbols` answers from a symbol cache when `codeintel index` built one, else live.
-    if (command === "symbols") cached = cachedSymbolTools({ pool, roots, cacheDir: values["cache-dir"] ?? config.cacheDir });
-    const catalog = cached?.tools ?? createNavigationTools({ pool, roots });
-    const tool = catalog.find((t) => t.name === toolName) as Tool;
-    const result = await tool.run(input, { signal: controller.signal });
+    try {
+      ci = await createCodeIntel({
+        roots: values.root?.length ? values.root : [defaultRoot(existing)],
+        configPath: values.config,
+        cacheDir: values["cache-dir"],
+        watch: false,
+        // `symbols` answers from the symbol cache `codeintel index` built, if any, else live; it never indexes.
+        symbolIndex: command === "symbols" ? "manual" : "off",
+      });
+    } catch (e) {
+      process.stderr.write(`codeintel ${command}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
+    const result = await ci.call(toolName, input, { signal: controller.signal });
     process.stdout.write((values.json ? JSON.stringify(result.structured, null, 2) : result.text) + "\n");
     return 0;
   } catch (e) {
@@ -152,9 +150,7 @@ async function query(command: string, toolName: string, input: Record<string, un
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    cached?.close();
-    await pool?.dispose();
-    await finder?.close();
+    await ci?.close();
   }
 }
 

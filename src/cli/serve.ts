@@ -144,21 +144,7 @@ async function mcpServe(args: ServeArgs): Promise<number> {
   const deps = { dispatch: ci.dispatch, serverInfo: ci.serverInfo, instructions: instructions(ci) };
   if (args.http === undefined) {
     const stdio = await serveMcpStdio(createMcpServer(deps), { onPause: (reason) => log(`codeintel: stdio: ${reason}`) });
-    const guard = guardSignals({
-      log,
-      graceful: async (reason) => {
-        ci.gate.close();
-        // On stdin EOF nobody is left to read answers: don't wait for in-flight work.
-        if (reason !== "stdin closed") await ci.gate.idle(args.drainMs);
-        await within(stdio.flushed(), 2000);
-        await stdio.close();
-        await within(ci.close(), 10_000);
-        return 0;
-      },
-    });
-    // The agent closed our stdin: nobody is left to answer, so stop at once.
-    void stdio.ended.then(() => guard.shutdown("stdin closed"));
-    return guard.finished;
+    return serveUntilShutdown(ci, args.drainMs, { ended: stdio.ended, flush: () => stdio.flushed(), close: () => stdio.close() });
   }
   const http = await startMcpHttp({
     host: args.host,
@@ -172,19 +158,7 @@ async function mcpServe(args: ServeArgs): Promise<number> {
     onDrop: (sessionId, reason) => log(`codeintel: closed MCP session ${sessionId}: ${reason}`),
   });
   log(`codeintel: MCP over Streamable HTTP at ${http.url}`);
-  const guard = guardSignals({
-    log,
-    graceful: async () => {
-      ci.gate.close();
-      const stopped = http.stopAccepting();
-      await ci.gate.idle(args.drainMs);
-      await http.closeAll();
-      await within(stopped, 2000);
-      await within(ci.close(), 10_000);
-      return 0;
-    },
-  });
-  return guard.finished;
+  return serveUntilShutdown(ci, args.drainMs, { stopAccepting: () => http.stopAccepting(), close: () => http.closeAll() });
 }
 
 async function runAppServer(args: ServeArgs): Promise<number> {
@@ -203,20 +177,7 @@ async function runAppServer(args: ServeArgs): Promise<number> {
       output: process.stdout,
       onPause: (reason) => log(`codeintel: stdio: ${reason}`),
     });
-    const guard = guardSignals({
-      log,
-      graceful: async (reason) => {
-        // New requests are still read, and answered "shutting down", until the drain ends.
-        ci.gate.close();
-        // On stdin EOF the client is gone; on a signal it may still read its answers.
-        if (reason !== "stdin closed") await ci.gate.idle(args.drainMs);
-        await within(stdio.flushAndClose(), 2000);
-        await within(ci.close(), 10_000);
-        return 0;
-      },
-    });
-    void stdio.ended.then(() => guard.shutdown("stdin closed"));
-    return guard.finished;
+    return serveUntilShutdown(ci, args.drainMs, { ended: stdio.ended, flush: () => stdio.flushAndClose() });
   }
   const server = await startAppServerWebSocket(processor, {
     host: wsTarget.host,
@@ -230,19 +191,45 @@ async function runAppServer(args: ServeArgs): Promise<number> {
     onDrop: (label, reason) => log(`codeintel: dropped ${label}: ${reason}`),
   });
   log(`codeintel: app-server listening on ${server.url} (picker at http://${server.url.slice("ws://".length)}/)`);
+  return serveUntilShutdown(ci, args.drainMs, {
+    stopAccepting: () => server.stopAccepting(),
+    flush: () => processor.flushAll(),
+    close: () => server.closeAll("server shutting down"),
+  });
+}
+
+/** How one transport shuts down; every step is optional. */
+interface Served {
+  /** Resolves when the client closed stdin: nobody is left to answer, so shut down at once. */
+  ended?: Promise<unknown>;
+  /** Stops taking connections; resolves once the listener is closed. */
+  stopAccepting?(): Promise<void>;
+  /** Writes out the answers already produced (bounded to 2 s). */
+  flush?(): Promise<unknown>;
+  /** Closes what is left of the transport. */
+  close?(): Promise<void> | void;
+}
+
+/**
+ * Serves until a signal or the end of stdin, then the one shutdown: refuse new requests (they
+ * are still read and answered "shutting down"), let in-flight ones finish within drainMs (not
+ * when stdin closed: the client is gone), flush, close the transport, then the engines.
+ */
+function serveUntilShutdown(ci: CodeIntel, drainMs: number, served: Served): Promise<number> {
   const guard = guardSignals({
     log,
-    graceful: async () => {
+    graceful: async (reason) => {
       ci.gate.close();
-      const stopped = server.stopAccepting();
-      await ci.gate.idle(args.drainMs);
-      await within(processor.flushAll(), 2000);
-      server.closeAll("server shutting down");
-      await within(stopped, 2000);
+      const stopped = served.stopAccepting?.();
+      if (reason !== "stdin closed") await ci.gate.idle(drainMs);
+      if (served.flush) await within(served.flush(), 2000);
+      await served.close?.();
+      if (stopped) await within(stopped, 2000);
       await within(ci.close(), 10_000);
       return 0;
     },
   });
+  if (served.ended) void served.ended.then(() => guard.shutdown("stdin closed"));
   return guard.finished;
 }
 

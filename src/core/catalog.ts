@@ -51,7 +51,8 @@ export class ToolCatalog {
 
 /**
  * Runs a tool on untrusted input. Throws ToolError: invalid_input for schema violations,
- * cancelled when the signal fires (even if the tool ignores it), internal for crashes.
+ * cancelled when the signal fires (even if the tool ignores it, unless it answersWhenCancelled),
+ * internal for crashes.
  */
 export async function runTool(tool: Tool, input: unknown, ctx: ToolContext): Promise<ToolResult> {
   const args = input === undefined || input === null ? {} : input;
@@ -64,15 +65,17 @@ export async function runTool(tool: Tool, input: unknown, ctx: ToolContext): Pro
     onAbort = () => reject(new ToolError("cancelled", `${tool.name}: cancelled`));
     ctx.signal.addEventListener("abort", onAbort, { once: true });
   });
+  // Not raced for a tool that answers when cancelled: its rejection must not go unhandled.
+  aborted.catch(() => undefined);
   try {
     // The race answers a cancelled caller promptly; the tool still sees the signal and stops its own work.
-    return await Promise.race([tool.run(args, ctx), aborted]);
+    const work = tool.run(args, ctx);
+    return await (tool.answersWhenCancelled ? work : Promise.race([work, aborted]));
   } catch (err) {
     if (err instanceof ToolError) throw err;
     if (ctx.signal.aborted) throw new ToolError("cancelled", `${tool.name}: cancelled`);
     throw new ToolError("internal", `${tool.name} failed: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     ctx.signal.removeEventListener("abort", onAbort!);
-    aborted.catch(() => undefined);
   }
 }

@@ -43,6 +43,12 @@ export interface Tool<I = Record<string, unknown>, O = unknown> {
   inputSchema: JsonSchema;
   outputSchema: JsonSchema;
   annotations: ToolAnnotations;
+  /**
+   * Set by a tool that, once its signal aborts, winds down promptly and answers with what it
+   * got done, saying so (index: "interrupted"): the runner waits for that answer instead of
+   * answering "cancelled" at once. MCP drops it (a cancelled request gets no answer there).
+   */
+  answersWhenCancelled?: boolean;
   run(input: I, ctx: ToolContext): Promise<ToolResult<O>>;
 }
 

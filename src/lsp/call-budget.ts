@@ -11,6 +11,7 @@
 // started in the background (a lazily started indexer) is capped only until it returns.
 //
 //   inOneCall(fn)                 run fn as one call, or as part of the call already open
+//   beyondCall(fn)                run fn as work of its own (an index pass a call asked for)
 //   startCallClock(budgetMs)      fix the call's deadline if not yet fixed (the pool)
 //   timeLeftInCall()              ms until the deadline; Infinity outside a call
 
@@ -34,6 +35,14 @@ export function inOneCall<T>(fn: () => Promise<T>): Promise<T> {
       scope.ended = true;
     }
   });
+}
+
+/**
+ * Runs fn outside the current call: its waits are capped by their own timeouts only. For work
+ * a call asks for that is no single question (an index pass over every file takes minutes).
+ */
+export function beyondCall<T>(fn: () => T): T {
+  return scopes.exit(fn);
 }
 
 export function startCallClock(budgetMs: number): void {

@@ -106,6 +106,11 @@ export class SymbolIndexer {
     return { ...this.#progress };
   }
 
+  /** True while a full pass runs (a run() now joins it, and stops only with the signal it started with). */
+  get running(): boolean {
+    return this.#running !== undefined;
+  }
+
   /** A full pass over the root's file list. Concurrent calls share one pass. */
   run(signal?: AbortSignal): Promise<IndexSummary> {
     this.#running ??= this.#pass(signal).finally(() => {

@@ -1,12 +1,17 @@
-// One SymbolCache per project root for a long-running service: opened on first use, filled in
-// the background once the root's file list is in, kept fresh by its watcher, closed together.
+// One SymbolCache per project root, closed together. In the service ("background" mode) a
+// root's cache opens on first use, fills in the background once its file list is in and
+// follows its watcher; in a one-shot process ("manual" mode) queries answer only from caches
+// that already exist and nothing indexes unless index() is called.
 //
 //   const caches = new SymbolCacheRegistry({ source: pool, filesFor: (root) => finder.openRoot(root) });
-//   caches.get(root)          → SymbolCache (starts its background pass on first use)
+//   caches.get(root)                       → SymbolCache (starts its background pass on first use)
+//   await caches.index(root, signal, onProgress) → IndexReport (a full pass, joined if one runs)
 //   await caches.close();
+import { existsSync } from "node:fs";
+import { defaultCacheDir, symbolDatabasePath } from "./cache-location.js";
 import { SymbolCache } from "./symbol-cache.js";
 import type { FileListSource, SymbolSource } from "./symbol-source.js";
-import type { IndexProgress } from "./indexer.js";
+import type { IndexProgress, IndexSummary } from "./indexer.js";
 
 export interface SymbolCacheRegistryOptions {
   source: SymbolSource;
@@ -14,59 +19,150 @@ export interface SymbolCacheRegistryOptions {
   filesFor: (root: string) => FileListSource & { ready?: Promise<void> };
   cacheDir?: string;
   concurrencyPerServer?: number;
+  /**
+   * "background" (default): get() opens or creates the root's cache and starts its background
+   * pass. "manual": get() opens only a cache that already exists and never indexes; index()
+   * alone builds or refreshes one, and checks the cache's pages first (quick_check): for a
+   * one-shot process, where blocking on that is fine.
+   */
+  mode?: "background" | "manual";
   onProgress?: (root: string, p: IndexProgress) => void;
   onWarning?: (message: string) => void;
 }
 
+/** What one index() pass did, with the files it could not index or never sent to a server. */
+export interface IndexReport {
+  root: string;
+  database: string;
+  summary: IndexSummary;
+  /** The first 20 failed files, by path (all of them are counted in the summary). */
+  failures: { path: string; error: string | null }[];
+  /** The first 20 files that are not source text, and the number of them in the cache. */
+  excludedFiles: { path: string; error: string | null }[];
+  excludedTotal: number;
+}
+
+const LISTED = 20;
+
 export class SymbolCacheRegistry {
   readonly #caches = new Map<string, SymbolCache>();
   readonly #unavailable = new Set<string>();
-  #closed = false;
+  readonly #listeners = new Map<string, Set<(p: IndexProgress) => void>>();
+  readonly #closing = new AbortController();
+  readonly #indexing = new Set<Promise<unknown>>();
 
   constructor(private readonly options: SymbolCacheRegistryOptions) {}
 
+  get #manual(): boolean {
+    return this.options.mode === "manual";
+  }
+
   /**
-   * The root's cache, or undefined when it cannot be opened (say, a read-only cache folder):
-   * callers then use the live servers. The reason is reported once through onWarning.
+   * The root's cache, or undefined when there is none to answer from: in manual mode, no cache
+   * was ever built; in any mode, it cannot be opened (say, a read-only cache folder), reported
+   * once through onWarning. Callers then use the live servers.
    */
   get(root: string): SymbolCache | undefined {
-    if (this.#closed || this.#unavailable.has(root)) return undefined;
-    let cache = this.#caches.get(root);
+    if (this.#closing.signal.aborted || this.#unavailable.has(root)) return undefined;
+    const cache = this.#caches.get(root);
     if (cache) return cache;
+    if (this.#manual && !existsSync(symbolDatabasePath(root, this.options.cacheDir ?? defaultCacheDir()))) return undefined;
+    return this.#open(root);
+  }
+
+  /**
+   * A full pass over the root (creating its cache if needed), joining the pass in flight if
+   * there is one. Aborting `signal`, or close(), stops it early: the report then says cancelled
+   * and counts what got done (a later pass resumes). Throws when the cache cannot be opened.
+   */
+  async index(root: string, signal: AbortSignal, onProgress?: (p: IndexProgress) => void): Promise<IndexReport> {
+    if (this.#closing.signal.aborted) throw new Error("the symbol caches are closed");
+    const cache = this.#caches.get(root) ?? this.#open(root, { rethrow: true })!;
+    const listeners = this.#listeners.get(root) ?? new Set();
+    this.#listeners.set(root, listeners);
+    if (onProgress) listeners.add(onProgress);
+    const run = (async () => {
+      try {
+        await this.options.filesFor(root).ready;
+        const stop = AbortSignal.any([signal, this.#closing.signal]);
+        const summary = cache.indexer.running ? await joined(cache, stop) : await cache.indexer.run(stop);
+        // Read at once, before close() can close the store the report comes from.
+        return {
+          root: cache.root,
+          database: cache.store.dbPath,
+          summary,
+          failures: cache.store.filesWithStatus("failed", LISTED),
+          excludedFiles: cache.store.filesWithStatus("excluded", LISTED),
+          excludedTotal: cache.store.stats().excluded,
+        };
+      } finally {
+        if (onProgress) listeners.delete(onProgress);
+      }
+    })();
+    this.#indexing.add(run);
+    void run.catch(() => undefined).then(() => this.#indexing.delete(run));
+    return run;
+  }
+
+  #open(root: string, how: { rethrow?: boolean } = {}): SymbolCache | undefined {
     const warn = this.options.onWarning ?? ((m: string) => process.stderr.write(`codeintel: ${m}\n`));
+    const files = this.options.filesFor(root);
+    let cache: SymbolCache;
     try {
-      cache = this.#open(root, warn);
+      cache = SymbolCache.open({
+        root,
+        source: this.options.source,
+        files,
+        cacheDir: this.options.cacheDir,
+        concurrencyPerServer: this.options.concurrencyPerServer,
+        verify: this.#manual,
+        onProgress: (p) => {
+          this.options.onProgress?.(root, p);
+          for (const listener of this.#listeners.get(root) ?? []) listener(p);
+        },
+        onWarning: warn,
+      });
     } catch (err) {
+      if (how.rethrow) throw err;
       this.#unavailable.add(root);
       warn(`no symbol cache for ${root}, using the language servers directly: ${(err as Error).message}`);
       return undefined;
     }
-    return cache;
-  }
-
-  #open(root: string, warn: (m: string) => void): SymbolCache {
-    const files = this.options.filesFor(root);
-    const cache = SymbolCache.open({
-      root,
-      source: this.options.source,
-      files,
-      cacheDir: this.options.cacheDir,
-      concurrencyPerServer: this.options.concurrencyPerServer,
-      onProgress: this.options.onProgress && ((p) => this.options.onProgress!(root, p)),
-      onWarning: warn,
-    });
     this.#caches.set(root, cache);
-    const opened = cache;
-    Promise.resolve(files.ready)
-      .then(() => (this.#closed ? undefined : opened.start()))
-      .catch((err: unknown) => warn(`symbol indexing of ${root} stopped: ${(err as Error).message}`));
+    if (!this.#manual) {
+      Promise.resolve(files.ready)
+        .then(() => (this.#closing.signal.aborted ? undefined : cache.start()))
+        .catch((err: unknown) => warn(`symbol indexing of ${root} stopped: ${(err as Error).message}`));
+    }
     return cache;
   }
 
+  /** Stops every pass (an index() in flight answers with what it got done), then closes the caches. */
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#closing.abort();
+    await Promise.allSettled([...this.#indexing]);
     const all = [...this.#caches.values()];
     this.#caches.clear();
     await Promise.all(all.map((c) => c.close()));
+  }
+}
+
+/**
+ * Waits for the pass already running (the background one), which stops only with its own
+ * signal: aborting `stop` stops the waiting, reporting what is done so far as cancelled while
+ * the pass goes on.
+ */
+async function joined(cache: SymbolCache, stop: AbortSignal): Promise<IndexSummary> {
+  const pass = cache.indexer.run();
+  if (stop.aborted) return { ...cache.indexer.progress, cancelled: true, removed: 0, invalidated: 0 };
+  let onAbort!: () => void;
+  const aborted = new Promise<IndexSummary>((resolve) => {
+    onAbort = () => resolve({ ...cache.indexer.progress, cancelled: true, removed: 0, invalidated: 0 });
+    stop.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([pass, aborted]);
+  } finally {
+    stop.removeEventListener("abort", onAbort);
   }
 }

@@ -130,6 +130,11 @@ export class SymbolStore {
     }));
   }
 
+  /** The first `limit` files with this status, by path, with the reason recorded (the failures an index run lists). */
+  filesWithStatus(status: FileStatus, limit: number): { path: string; error: string | null }[] {
+    return this.guard(() => withBusyRetry(() => this.#statements.filesWithStatus.all(status, limit))) as { path: string; error: string | null }[];
+  }
+
   stats(): StoreStats {
     return this.guard(() =>
       withBusyRetry(() => {
@@ -331,6 +336,7 @@ function prepareStatements(db: Db): Record<string, Statement> {
     getFile: db.prepare("SELECT * FROM files WHERE path = ?"),
     allFiles: db.prepare("SELECT path, language, size, mtime_ms, hash, fingerprint, status, attempts, error, symbol_count, indexed_at FROM files"),
     fileId: db.prepare("SELECT id, attempts FROM files WHERE path = ?"),
+    filesWithStatus: db.prepare("SELECT path, error FROM files WHERE status = ? ORDER BY path LIMIT ?"),
     deleteSymbols: db.prepare("DELETE FROM symbols WHERE file_id = ?"),
     deleteInnerHumps: db.prepare("DELETE FROM inner_humps WHERE file_id = ?"),
     insertInnerHumps: db.prepare("INSERT OR IGNORE INTO inner_humps (humps, symbol_id, file_id) VALUES (?, ?, ?)"),

@@ -1,9 +1,9 @@
 // SymbolCacheRegistry: a cache per root, filled in the background; a root whose cache cannot be
 // opened falls back to the live servers instead of failing the call.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { cachedSymbolTools } from "../../src/cli/cached-symbol-tools.js";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCodeIntel } from "../../src/codeintel.js";
 import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
 import { SymbolCacheRegistry } from "../../src/symbols/registry.js";
@@ -45,23 +45,22 @@ describe("SymbolCacheRegistry", () => {
     expect(registry.get(root!)).toBeUndefined();
   });
 
-  it("cachedSymbolTools (for `codeintel symbols`) answers from an existing cache, else live, and never creates one", async () => {
-    const fromCache = cachedSymbolTools({ pool, roots: [root!], cacheDir: join(base, "cache") });
-    const tool = fromCache.tools.find((t) => t.name === "workspace_symbols")!;
-    const r = (await tool.run({ query: "cpuMillis", limit: 5 }, { signal: new AbortController().signal })).structured as { results: unknown[]; omitted: number; index: { source: string } };
-    expect(r.index.source).toBe("cache");
+  it("in manual mode (`codeintel symbols`) answers from an existing cache, else live, and never creates one", async () => {
+    const fromCache = await createCodeIntel({ roots: [root!], cacheDir: join(base, "cache"), watch: false, symbolIndex: "manual" });
+    const r = await fromCache.workspaceSymbols({ query: "cpuMillis", limit: 5 });
+    const index = (r as unknown as { index: { source: string } }).index;
+    expect(index.source).toBe("cache");
     expect(r.results).toHaveLength(5);
     expect(r.omitted).toBeGreaterThan(0); // more exist: the cache looked one past the page
-    fromCache.close();
-    const none = cachedSymbolTools({ pool, roots: [root!], cacheDir: join(base, "empty-cache") });
-    const liveTool = none.tools.find((t) => t.name === "workspace_symbols")!;
-    const live = await liveTool.run({ query: "cpuMillis" }, { signal: new AbortController().signal }).then(
-      (x) => (x.structured as { index: { source: string } }).index.source,
+    await fromCache.close();
+    const none = await createCodeIntel({ roots: [root!], cacheDir: join(base, "empty-cache"), watch: false, symbolIndex: "manual" });
+    const live = await none.workspaceSymbols({ query: "cpuMillis" }).then(
+      (x) => (x as unknown as { index: { source: string } }).index.source,
       (e: { code?: string }) => `error:${e.code}`,
     );
     expect(["live", "error:unavailable"]).toContain(live); // the JSON server has no workspace/symbol
     expect(existsSync(join(base, "empty-cache"))).toBe(false);
-    none.close();
+    await none.close();
   });
 
   it("reports a cache it cannot open once and answers undefined (the tools then go live)", async () => {

@@ -1,0 +1,100 @@
+// index: builds or refreshes a root's symbol cache from its language servers, the one way
+// whichever transport asks (`codeintel index`, an MCP agent, an app-server client). Progress
+// goes to the caller while it runs; cancelling stops the pass early and answers with what got
+// done (the next run resumes from there).
+import { beyondCall } from "../lsp/call-budget.js";
+import type { IndexProgress, IndexSummary } from "../symbols/indexer.js";
+import type { IndexReport, SymbolCacheRegistry } from "../symbols/registry.js";
+import { confinePath } from "../workspace/paths.js";
+import { guarded, MAX_PATH_CHARS } from "./navigation/common.js";
+import { ToolError, type Tool } from "../core/tool.js";
+
+export interface IndexInput {
+  root?: string;
+}
+
+type Listed = IndexReport["failures"][number];
+
+export type IndexOutput = IndexSummary & { root: string; database: string; failures: Listed[]; excludedFiles: Listed[] };
+
+export function createIndexTool(deps: { roots: readonly string[]; caches: Pick<SymbolCacheRegistry, "index"> }): Tool<IndexInput, IndexOutput> {
+  const count = { type: "integer", minimum: 0 };
+  const listed = { type: "array", items: { type: "object", properties: { path: { type: "string" }, error: { type: ["string", "null"] } }, required: ["path", "error"] } };
+  return {
+    name: "index",
+    title: "Build or refresh the symbol index",
+    description:
+      "Build or refresh the symbol index of a project root, which workspace_symbols and document_symbols answer from: asks each file's language server for its symbols and stores them. " +
+      "Unchanged files are skipped, so a refresh is quick; it reports progress while it runs and returns counts (files, symbols, seconds, skipped, failed, excluded) with the failed and excluded files. " +
+      "The service keeps the index fresh by itself: use this after large changes made while it was not running, or to wait until the index is complete.",
+    inputSchema: {
+      type: "object",
+      properties: { root: { type: "string", maxLength: MAX_PATH_CHARS, description: "A project root, or a folder inside one (default: the only root; required when there are several)." } },
+      additionalProperties: false,
+    },
+    outputSchema: {
+      type: "object",
+      properties: {
+        root: { type: "string" },
+        database: { type: "string" },
+        total: count,
+        done: count,
+        indexed: count,
+        empty: count,
+        skipped: count,
+        failed: count,
+        excluded: count,
+        symbols: count,
+        removed: count,
+        invalidated: count,
+        elapsedMs: count,
+        cancelled: { type: "boolean", description: "True when the run was stopped early; the next run resumes." },
+        failures: listed,
+        excludedFiles: listed,
+      },
+      required: ["root", "database", "total", "done", "cancelled", "failures", "excludedFiles"],
+    },
+    // It writes the cache; running it twice leaves the same cache.
+    annotations: { readOnlyHint: false, idempotentHint: true, openWorldHint: false },
+    answersWhenCancelled: true,
+    run: (input, ctx) =>
+      guarded(async () => {
+        const root = rootOf(input.root, deps.roots);
+        let reported = -1;
+        const onProgress = (p: IndexProgress) => {
+          if (!ctx.progress || p.phase !== "indexing" || p.done <= reported) return;
+          reported = p.done;
+          const eta = p.etaMs === null ? "" : `, about ${Math.ceil(p.etaMs / 1000)} s left`;
+          ctx.progress({ progress: p.done, total: p.total, message: `indexing ${root}: ${p.done}/${p.total} files, ${p.symbols} symbols${eta}` });
+        };
+        // A pass is many questions to the servers, each with its own timeout, not one call's.
+        const report = await beyondCall(() => deps.caches.index(root, ctx.signal, onProgress));
+        return { structured: { root, database: report.database, ...report.summary, failures: report.failures, excludedFiles: report.excludedFiles }, text: renderReport(report) };
+      }),
+  };
+}
+
+function rootOf(input: string | undefined, roots: readonly string[]): string {
+  if (input !== undefined) return confinePath(input, roots).root;
+  if (roots.length === 1) return roots[0]!;
+  throw new ToolError("invalid_input", `there are ${roots.length} project roots: give \`root\` (one of ${roots.join(", ")})`);
+}
+
+function renderReport({ summary: s, database, failures, excludedFiles, excludedTotal }: IndexReport): string {
+  const secs = (s.elapsedMs / 1000).toFixed(1);
+  const lines = [
+    s.cancelled
+      ? `interrupted: ${s.done} of ${s.total} files done, ${s.symbols} new symbols in ${secs} s (run it again to resume)`
+      : `indexed: ${s.total} files, ${s.symbols} new symbols in ${secs} s`,
+    `  asked the servers: ${s.indexed} (${s.empty} with no symbols)`,
+    `  skipped (unchanged): ${s.skipped}`,
+    `  failed: ${s.failed}${s.failed > 0 ? " (retried on a later run)" : ""}`,
+  ];
+  for (const f of failures) lines.push(`    ${f.path}: ${f.error ?? "failed"}`);
+  if (excludedTotal > 0) lines.push(`  not source text, never sent to a server: ${excludedTotal}`);
+  for (const f of excludedFiles) lines.push(`    ${f.path}: ${f.error ?? "excluded"}`);
+  if (s.removed > 0) lines.push(`  removed (files gone): ${s.removed}`);
+  if (s.invalidated > 0) lines.push(`  invalidated (server version or config changed): ${s.invalidated}`);
+  lines.push(`  cache: ${database}`);
+  return lines.join("\n");
+}
