@@ -42,9 +42,9 @@ export async function extract(text: string, language: SyntaxLanguage): Promise<S
     for (const match of query.matches(tree.rootNode)) {
       const d = declarationOf(match.patternIndex, match.captures);
       if (!d) continue;
-      // The same node caught by several patterns: the one written first is the specific one.
-      const seen = declarations.get(d.node.id);
-      if (!seen || d.pattern < seen.pattern) declarations.set(d.node.id, d);
+      // The same name caught by several patterns: the one written first is the specific one.
+      const seen = declarations.get(d.name.id);
+      if (!seen || d.pattern < seen.pattern) declarations.set(d.name.id, d);
     }
     return { source: "syntax", language, symbols: nest([...declarations.values()]), partial: tree.rootNode.hasError };
   } finally {

@@ -6,8 +6,9 @@
 //   @name             the declared name (its selectionRange)
 //   @container        optional: the container's name when the declaration is not nested in it
 //                     (a Go method's receiver type, C++'s `void Widget::draw() {}`)
-// When one declaration node is captured by several patterns, the pattern written first wins, so
-// the specific ones (a function inside a class is a method) come before the general ones.
+// When one name is captured by several patterns, the pattern written first wins, so the specific
+// ones (a function inside a class is a method; a decorated class spans its decorators) come
+// before the general ones.
 // `scope` declarations (a Rust `impl`) name the symbols nested in them but are not symbols.
 //
 //   SYNTAX_KINDS          KIND → LSP SymbolKind number (null for scope)
@@ -29,6 +30,8 @@ export type SyntaxKindName = keyof typeof SYNTAX_KINDS;
 // TypeScript and TSX share node types; JavaScript differs in names (identifier for classes,
 // field_definition) and has no types.
 const typescript = `
+(export_statement (decorator) declaration: (class_declaration name: (_) @name)) @definition.class
+(export_statement (decorator) declaration: (abstract_class_declaration name: (_) @name)) @definition.class
 (class_declaration name: (_) @name) @definition.class
 (abstract_class_declaration name: (_) @name) @definition.class
 (interface_declaration name: (_) @name) @definition.interface
@@ -69,9 +72,11 @@ const javascript = `
 `;
 
 const python = `
-(class_definition name: (identifier) @name) @definition.class
+(class_definition body: (block (decorated_definition definition: (function_definition name: (identifier) @name)) @definition.method))
 (class_definition body: (block (function_definition name: (identifier) @name) @definition.method))
-(class_definition body: (block (decorated_definition definition: (function_definition name: (identifier) @name) @definition.method)))
+(decorated_definition definition: (class_definition name: (identifier) @name)) @definition.class
+(class_definition name: (identifier) @name) @definition.class
+(decorated_definition definition: (function_definition name: (identifier) @name)) @definition.function
 (function_definition name: (identifier) @name) @definition.function
 (class_definition body: (block (expression_statement (assignment left: (identifier) @name) @definition.field)))
 (module (expression_statement (assignment left: (identifier) @name (#match? @name "^[A-Z][A-Z0-9_]*$")) @definition.constant))
@@ -111,6 +116,7 @@ const cTypes = `
 (preproc_function_def name: (identifier) @name) @definition.function
 ${topLevel("(declaration declarator: (init_declarator declarator: (identifier) @name)) @definition.variable")}
 ${topLevel("(declaration declarator: (identifier) @name) @definition.variable")}
+${topLevel("(declaration declarator: (init_declarator declarator: (pointer_declarator declarator: (identifier) @name))) @definition.variable")}
 `;
 
 const c = cFunctionNames + cTypes;
