@@ -36,14 +36,14 @@ async function load(language: SyntaxLanguage): Promise<Grammar> {
   try {
     lang = await Language.load(file);
   } catch (err) {
-    throw new Error(`the ${language} grammar failed to load from ${file}: ${(err as Error).message}`);
+    throw new Error(`the ${language} grammar failed to load from ${file}: ${(err as Error).message}`, { cause: err });
   }
   let query: Query;
   try {
     query = new Query(lang, syntaxQuery(language));
   } catch (err) {
     // A query that does not fit its grammar is a bug here, not in the file being parsed.
-    throw new Error(`the ${language} symbol query does not fit its grammar: ${(err as Error).message}`);
+    throw new Error(`the ${language} symbol query does not fit its grammar: ${(err as Error).message}`, { cause: err });
   }
   const parser = new Parser();
   parser.setLanguage(lang);

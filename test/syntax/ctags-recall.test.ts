@@ -21,7 +21,7 @@ function ctags(root: string, language: string, dirs: string[]): Tag[] {
   try {
     out = execFileSync("ctags", ["--output-format=json", "--fields=+nK", "-f", "-", "-R", `--languages=${language}`, ...dirs], { cwd: root, encoding: "utf8", maxBuffer: 1 << 28 });
   } catch (err) {
-    throw new Error(`universal-ctags is needed as the oracle (apt-get install universal-ctags; scripts/setup.sh does): ${(err as Error).message}`);
+    throw new Error(`universal-ctags is needed as the oracle (apt-get install universal-ctags; scripts/setup.sh does): ${(err as Error).message}`, { cause: err });
   }
   return out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Tag).filter((t) => MEASURED.has(t.kind));
 }
