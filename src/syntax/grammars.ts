@@ -28,7 +28,7 @@ export function grammarFor(language: SyntaxLanguage): Promise<Grammar> {
 async function load(language: SyntaxLanguage): Promise<Grammar> {
   runtime ??= Parser.init().catch((err: unknown) => {
     runtime = undefined;
-    throw new Error(`tree-sitter runtime failed to load: ${(err as Error).message}`);
+    throw new Error(`tree-sitter runtime failed to load: ${(err as Error).message}`, { cause: err });
   });
   await runtime;
   const file = grammarFile(language);

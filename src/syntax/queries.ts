@@ -27,6 +27,19 @@ export const SYNTAX_KINDS = {
 
 export type SyntaxKindName = keyof typeof SYNTAX_KINDS;
 
+/** `pattern` as a child of any of `parents` (a query alternation cannot list parents alone). */
+function inAny(parents: string[], pattern: string): string {
+  return `[${parents.map((p) => `(${p} ${pattern})`).join(" ")}]`;
+}
+
+/**
+ * A C declaration outside any function: at file level, under preprocessor conditionals (header
+ * guards) or in an `extern "C" {}` / namespace body; never a function's locals.
+ */
+function topLevel(pattern: string): string {
+  return inAny(["translation_unit", "preproc_ifdef", "preproc_if", "preproc_else", "preproc_elif", "declaration_list"], pattern);
+}
+
 // TypeScript and TSX share node types; JavaScript differs in names (identifier for classes,
 // field_definition) and has no types.
 const typescript = `
@@ -50,11 +63,11 @@ const typescript = `
 (abstract_method_signature name: (_) @name) @definition.method
 (public_field_definition name: (_) @name) @definition.property
 (property_signature name: (_) @name) @definition.property
-(_ (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression) (generator_function)]) @definition.function)
+${inAny(["lexical_declaration", "variable_declaration"], "(variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression) (generator_function)]) @definition.function")}
 (program (lexical_declaration kind: "const" (variable_declarator name: (identifier) @name) @definition.constant))
 (program (export_statement (lexical_declaration kind: "const" (variable_declarator name: (identifier) @name) @definition.constant)))
-(program (_ (variable_declarator name: (identifier) @name) @definition.variable))
-(program (export_statement (_ (variable_declarator name: (identifier) @name) @definition.variable)))
+(program ${inAny(["lexical_declaration", "variable_declaration"], "(variable_declarator name: (identifier) @name) @definition.variable")})
+(program (export_statement ${inAny(["lexical_declaration", "variable_declaration"], "(variable_declarator name: (identifier) @name) @definition.variable")}))
 `;
 
 const javascript = `
@@ -64,11 +77,11 @@ const javascript = `
 (method_definition name: (_) @name (#eq? @name "constructor")) @definition.constructor
 (method_definition name: (_) @name) @definition.method
 (field_definition property: (_) @name) @definition.property
-(_ (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression) (generator_function)]) @definition.function)
+${inAny(["lexical_declaration", "variable_declaration"], "(variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression) (generator_function)]) @definition.function")}
 (program (lexical_declaration kind: "const" (variable_declarator name: (identifier) @name) @definition.constant))
 (program (export_statement (lexical_declaration kind: "const" (variable_declarator name: (identifier) @name) @definition.constant)))
-(program (_ (variable_declarator name: (identifier) @name) @definition.variable))
-(program (export_statement (_ (variable_declarator name: (identifier) @name) @definition.variable)))
+(program ${inAny(["lexical_declaration", "variable_declaration"], "(variable_declarator name: (identifier) @name) @definition.variable")})
+(program (export_statement ${inAny(["lexical_declaration", "variable_declaration"], "(variable_declarator name: (identifier) @name) @definition.variable")}))
 `;
 
 const python = `
@@ -82,15 +95,6 @@ const python = `
 (module (expression_statement (assignment left: (identifier) @name (#match? @name "^[A-Z][A-Z0-9_]*$")) @definition.constant))
 (module (expression_statement (assignment left: (identifier) @name) @definition.variable))
 `;
-
-/**
- * A C declaration outside any function: at file level, under preprocessor conditionals (header
- * guards) or in an `extern "C" {}` / namespace body; never a function's locals.
- */
-function topLevel(pattern: string): string {
-  const parents = ["translation_unit", "preproc_ifdef", "preproc_if", "preproc_else", "preproc_elif", "declaration_list"];
-  return `[${parents.map((p) => `(${p} ${pattern})`).join(" ")}]`;
-}
 
 // A C declarator nests the name under pointers and arrays: spell out the usual depths.
 const cFunctionNames = `
