@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything codeintel's tests and benchmarks need on a fresh Debian machine:
-# system packages (clangd, shellcheck, fzf, fd-find, chromium; python3-click as a real Python project) and the npm dependencies.
+# system packages (clangd, shellcheck, fzf, fd-find, chromium; python3-click as a real Python project;
+# universal-ctags as the oracle for the syntactic tier's recall) and the npm dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(git clangd shellcheck fzf fd-find chromium chromium-driver python3-click)
+packages=(git clangd shellcheck fzf fd-find chromium chromium-driver python3-click universal-ctags)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,6 +5,7 @@
 // Public surface:
 //   createFilesPool(threads?): FilesPool
 //   interface FilesPool { match(task), walk(task, transferList), threads, destroy() }
+//   packageRoot()
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
@@ -54,7 +55,8 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-function packageRoot(): string {
+/** The folder of codeintel's package.json (dist/ and its workers are under it). */
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = join(dir, "package.json");
