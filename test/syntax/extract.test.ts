@@ -20,8 +20,8 @@ async function outline(file: string): Promise<{ lines: string[]; symbols: FlatSy
 
 const expected: Record<string, string[]> = {
   "typescript/shapes.ts": [
-    "interface Shape", "method area < Shape", "property name < Shape", "enum Colour", "enummember Red < Colour",
-    "enummember Green < Colour", "class Point", "function sealed", "class Circle", "property radius < Circle",
+    "interface Shape", "method area < Shape", "property name < Shape", "enum Colour", "enum member Red < Colour",
+    "enum member Green < Colour", "class Point", "function sealed", "class Circle", "property radius < Circle",
     "constructor constructor < Circle", "method area < Circle", "method unit < Circle", "class Base", "method draw < Base",
     "function parse", "namespace Geometry", "class Größe < Geometry", "method maß < Größe", "constant MAX_SIDES",
     "function makeSquare", "variable counter",
@@ -40,14 +40,14 @@ const expected: Record<string, string[]> = {
   ],
   "c/list.h": [
     "constant LIST_MAX", "function list_first", "struct node", "field value < node", "field next < node", "field tag < node",
-    "struct list", "field head < list", "field count < list", "class list_t", "enum colour", "enummember RED < colour",
-    "enummember GREEN < colour", "class compare_fn", "function list_new", "function list_free",
+    "struct list", "field head < list", "field count < list", "class list_t", "enum colour", "enum member RED < colour",
+    "enum member GREEN < colour", "class compare_fn", "function list_new", "function list_free",
   ],
   "c/list.c": ["variable created", "variable version", "function list_new", "function list_free", "function split_words", "struct value", "field i < value", "field d < value"],
   "cpp/widget.hpp": [
     "namespace ui", "class Box < ui", "method get < Box", "method set < Box", "field value_ < Box", "class Widget < ui",
     "method ~Widget < Widget", "method draw < Widget", "struct Size < Widget", "field width < Size", "class WidgetPtr < ui",
-    "enum Align < ui", "enummember Left < Align",
+    "enum Align < ui", "enum member Left < Align",
   ],
   "cpp/widget.cpp": ["namespace ui", "method set < Box", "class Label < ui", "method draw < Label", "function counter < ui", "function main"],
   "go/shapes.go": [
@@ -58,12 +58,12 @@ const expected: Record<string, string[]> = {
   "rust/lib.rs": [
     "module shapes", "interface Shape < shapes", "method area < Shape", "method name < Shape", "struct Circle < shapes",
     "field radius < Circle", "method area < Circle", "method new < Wrapper", "struct Wrapper < shapes", "enum Colour < shapes",
-    "enummember Green < Colour", "constant MAX_SIDES", "variable GREETING", "class Result", "function square", "function größe",
+    "enum member Green < Colour", "constant MAX_SIDES", "variable GREETING", "class Result", "function square", "function größe",
   ],
   "java/com/example/Shapes.java": [
     "class Shapes", "field MAX_SIDES < Shapes", "field items < Shapes", "constructor Shapes < Shapes", "method toString < Shapes",
     "method first < Shapes", "class Circle < Shapes", "method area < Circle", "interface Shape < Shapes", "constant SIDES < Shape",
-    "method area < Shape", "enum Colour < Shapes", "enummember RED < Colour", "class Point < Shapes", "method größe < Shapes",
+    "method area < Shape", "enum Colour < Shapes", "enum member RED < Colour", "class Point < Shapes", "method größe < Shapes",
   ],
   "shell/build.sh": ["variable OUT_DIR", "variable VERBOSE", "function log", "function build_all"],
   "ruby/shapes.rb": [
@@ -73,14 +73,14 @@ const expected: Record<string, string[]> = {
   ],
   "php/Shapes.php": [
     "namespace App\\Geometry", "constant MAX_SIDES", "interface Shape", "method area < Shape", "class Named", "property name < Named",
-    "enum Colour", "enummember Red < Colour", "class Circle", "property radius < Circle", "constructor __construct < Circle",
+    "enum Colour", "enum member Red < Colour", "class Circle", "property radius < Circle", "constructor __construct < Circle",
     "method area < Circle", "function größe",
   ],
   "csharp/Shapes.cs": [
     "namespace Example.Geometry", "interface IShape < Example.Geometry", "method Area < IShape", "function Changed < Example.Geometry",
     "class Circle < Example.Geometry", "field MaxSides < Circle", "field radius < Circle", "property Name < Circle",
     "event OnChanged < Circle", "constructor Circle < Circle", "method Area < Circle", "method Convert < Circle", "class Größe < Circle",
-    "struct Point < Example.Geometry", "field X < Point", "enum Colour < Example.Geometry", "enummember Red < Colour", "class Pair < Example.Geometry",
+    "struct Point < Example.Geometry", "field X < Point", "enum Colour < Example.Geometry", "enum member Red < Colour", "class Pair < Example.Geometry",
   ],
   "powershell/tools.ps1": ["function Get-Greeting", "enum Colour", "class Shape", "property $Name < Shape", "method Area < Shape"],
 };
