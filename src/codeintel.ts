@@ -3,6 +3,7 @@
 // Every transport (MCP, app-server, CLI) and the in-process API start from here.
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { finderSearchProvider } from "./adapters/finder-file-search.js";
 import { ToolCatalog, type ToolDescription } from "./core/catalog.js";
 import { createSleepTool } from "./core/diagnostic-tools.js";
@@ -148,7 +149,21 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   const finder = new FileFinder({ watch: options.watch ?? true, onWarning: (m) => log(`codeintel: ${m}`) });
   closers.push(() => finder.close());
   // Workspace-symbol samples come from the finder's file list (it honours .gitignore), not a second walk.
-  const pool = new LspPool({ roots, config, files: finder });
+  const pool = new LspPool({
+    roots,
+    config,
+    files: finder,
+    // Plugins see every diagnostics push; a hook that throws is logged and skipped.
+    onEvent: (e) => {
+      if (e.type !== "diagnostics" || !e.uri.startsWith("file:")) return;
+      const published = { serverId: e.serverId, absPath: fileURLToPath(e.uri), version: e.version, diagnostics: e.diagnostics };
+      for (const hook of plugins.diagnostics) {
+        void Promise.resolve()
+          .then(() => hook.fn(published))
+          .catch((err: unknown) => log(`codeintel: ${hook.source}: diagnostics hook failed, skipped: ${err instanceof Error ? err.message : String(err)}`));
+      }
+    },
+  });
   closers.push(() => pool.dispose());
   if (options.watch ?? true) {
     // A saved codeintel.json takes effect at once: changed servers restart, broken marks clear.

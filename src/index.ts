@@ -23,7 +23,7 @@ export type { HoverOutput } from "./tools/navigation/hover.js";
 export type { LocationsOutput, TargetInput } from "./tools/navigation/location-tools.js";
 export type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "./tools/navigation/symbol-tools.js";
 export type { FindFilesOutput } from "./tools/find-files.js";
-export type { FileChange, Plugin, PluginContext, PluginContribution, PluginHooks, PluginTool } from "./plugins/plugin-api.js";
+export type { FileChange, Plugin, PluginContext, PluginContribution, PluginHooks, PluginTool, PublishedDiagnostics } from "./plugins/plugin-api.js";
 export type { ToolHooks } from "./core/dispatch.js";
 export type { IndexInput, IndexOutput } from "./tools/index-symbols.js";
 

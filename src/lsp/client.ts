@@ -28,6 +28,8 @@ export interface ClientOptions {
   timeoutFor(method: string): number;
   /** Called once when the process exits; `expected` is false for crashes. */
   onExit(client: LanguageServerClient, expected: boolean, reason: string, wasRunning: boolean): void;
+  /** Every publishDiagnostics the server sends (for listeners such as plugins). */
+  onDiagnostics?(client: LanguageServerClient, params: PublishDiagnosticsParams): void;
 }
 
 export type ClientState = "starting" | "running" | "stopping" | "stopped";
@@ -227,6 +229,7 @@ export class LanguageServerClient {
     connection.onNotification("textDocument/publishDiagnostics", (p: PublishDiagnosticsParams) => {
       // Ordered after every sync sent so far, before the next one.
       this.diagnostics.published(p, this.documents.currentSeq() + 0.5);
+      this.options.onDiagnostics?.(this, p);
     });
     connection.onNotification("window/logMessage", (p: { type: number; message: string }) => {
       if (p.type <= 2) this.process?.remember(p.message + "\n");

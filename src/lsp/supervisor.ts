@@ -13,6 +13,7 @@
 //   failures                       the FailureLog (restart() and config reloads clear it)
 //   serverPids() / dispose() / killAllSync()
 
+import type { Diagnostic } from "vscode-languageserver-protocol";
 import { startCallClock, timeLeftInCall } from "./call-budget.js";
 import { LanguageServerClient } from "./client.js";
 import { LspError } from "./errors.js";
@@ -28,7 +29,8 @@ export type PoolEvent =
   | { type: "ready"; serverId: string; root: string }
   | { type: "exit"; serverId: string; root: string; expected: boolean; reason: string }
   | { type: "broken"; serverId: string; root: string; reason: string }
-  | { type: "idle-stop"; serverId: string; root: string };
+  | { type: "idle-stop"; serverId: string; root: string }
+  | { type: "diagnostics"; serverId: string; root: string; uri: string; version?: number; diagnostics: Diagnostic[] };
 
 export interface SupervisorOptions {
   /** The current registry (it changes when codeintel.json is reloaded). */
@@ -173,6 +175,7 @@ export class ServerSupervisor {
       maxOpenDocuments: settings.get("maxOpenDocuments"),
       timeoutFor: (m) => settings.timeoutFor(m),
       onExit: (c, expected, reason, wasRunning) => this.onClientExit(c, expected, reason, wasRunning),
+      onDiagnostics: (c, p) => this.options.onEvent?.({ type: "diagnostics", serverId: c.id, root: c.root, uri: p.uri, version: p.version, diagnostics: p.diagnostics }),
     });
     this.clientsByKey.set(keyOf(spec.id, root), client);
     const startPromise = client.start();

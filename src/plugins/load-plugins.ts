@@ -12,13 +12,14 @@ import type { NamedHooks } from "../core/dispatch.js";
 import { checkAgainstSchema, isPlainObject } from "../core/schema-check.js";
 import { defineTool, ToolError, type JsonSchema, type Tool } from "../core/tool.js";
 import { parseServerEntry, type CodeintelConfig, type ServerConfigEntry } from "../workspace/config.js";
-import type { FileChange, Plugin, PluginContext, PluginContribution, PluginTool } from "./plugin-api.js";
+import type { FileChange, Plugin, PluginContext, PluginContribution, PluginTool, PublishedDiagnostics } from "./plugin-api.js";
 
 export interface LoadedPlugins {
   tools: Tool[];
   servers: Record<string, ServerConfigEntry | false>;
   hooks: NamedHooks[];
   fileChanged: Array<{ source: string; fn: (change: FileChange) => void | Promise<void> }>;
+  diagnostics: Array<{ source: string; fn: (published: PublishedDiagnostics) => void | Promise<void> }>;
 }
 
 const toolName = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -29,7 +30,7 @@ export async function loadPlugins(
   context: Omit<PluginContext, "log">,
   log: (line: string) => void,
 ): Promise<LoadedPlugins> {
-  const loaded: LoadedPlugins = { tools: [], servers: {}, hooks: [], fileChanged: [] };
+  const loaded: LoadedPlugins = { tools: [], servers: {}, hooks: [], fileChanged: [], diagnostics: [] };
   const taken = new Set<string>();
   for (const spec of config.plugins ?? []) {
     try {
@@ -45,6 +46,7 @@ export async function loadPlugins(
       if (hooks) {
         loaded.hooks.push({ source: `plugin ${spec}`, hooks });
         if (typeof hooks.fileChanged === "function") loaded.fileChanged.push({ source: `plugin ${spec}`, fn: hooks.fileChanged.bind(hooks) });
+        if (typeof hooks.diagnostics === "function") loaded.diagnostics.push({ source: `plugin ${spec}`, fn: hooks.diagnostics.bind(hooks) });
       }
     } catch (err) {
       log(`codeintel: plugin ${spec} failed to load, skipped: ${err instanceof Error ? err.message : String(err)}`);

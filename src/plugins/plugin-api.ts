@@ -1,6 +1,7 @@
 // What a plugin module sees: `codeintel.json` `"plugins": ["./tools/my-plugin.js", "pkg"]`
 // names modules whose default export is a `Plugin`. It is called once at start with a
 // `PluginContext` and returns any of tools, language-server entries and hooks.
+import type { Diagnostic } from "vscode-languageserver-protocol";
 import type { TypedTools } from "../codeintel.js";
 import type { ToolHooks } from "../core/dispatch.js";
 import type { JsonSchema, ToolAnnotations, ToolProgress } from "../core/tool.js";
@@ -38,9 +39,21 @@ export interface FileChange {
   kind: "add" | "change" | "unlink" | "addDir" | "unlinkDir";
 }
 
+export interface PublishedDiagnostics {
+  /** The language server that published them (its registry id). */
+  serverId: string;
+  /** Absolute path of the file. */
+  absPath: string;
+  /** The document version they belong to, when the server says. */
+  version?: number;
+  diagnostics: Diagnostic[];
+}
+
 export interface PluginHooks extends ToolHooks {
   /** A file under a root was created, changed or deleted (the service's watcher). */
   fileChanged?(change: FileChange): void | Promise<void>;
+  /** A language server published diagnostics for a file (as it sends them: unrequested too). */
+  diagnostics?(published: PublishedDiagnostics): void | Promise<void>;
 }
 
 export interface PluginContribution {

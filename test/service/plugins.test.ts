@@ -2,7 +2,8 @@
 // transports: the MCP SDK client over `codeintel serve` and JSON-RPC over `codeintel
 // app-server`. A plugin's tool is listed and callable, a hook amends its output, a throwing
 // hook is logged and skipped, a broken plugin is reported and the rest start, a plugin's
-// language-server entry is used, and a file change reaches a fileChanged hook.
+// language-server entry is used, a file change reaches a fileChanged hook, and the diagnostics a
+// real server publishes reach a diagnostics hook.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -15,6 +16,7 @@ import { eventually, repoRoot, spawnCodeintel, StdioRpcClient } from "./helpers.
 const stubServer = join(repoRoot, "test/fixtures/servers/stubborn-ls.mjs");
 const root = mkdtempSync(join(tmpdir(), "ci-plugins-"));
 const touched = join(root, "touched.log");
+const published = join(root, "diagnostics.log");
 
 function write(rel: string, text: string): void {
   mkdirSync(join(root, rel, ".."), { recursive: true });
@@ -42,6 +44,7 @@ export default (ctx) => ({
   hooks: {
     afterTool: ({ tool, result }) => (tool === "echo" ? { ...result, text: result.text + " (amended)" } : undefined),
     fileChanged: (change) => appendFileSync(${JSON.stringify(touched)}, change.kind + " " + change.path + "\\n"),
+    diagnostics: (d) => appendFileSync(${JSON.stringify(published)}, d.serverId + " " + d.absPath + " " + d.diagnostics.map((x) => x.code).join(",") + "\\n"),
   },
 });
 `,
@@ -61,6 +64,8 @@ write(
   `export default () => ({ servers: { stub: { command: ["node", ${JSON.stringify(stubServer)}], extensions: [".stub"], languageId: "stub" } } });\n`,
 );
 write("notes.stub", "hello\n");
+// shellcheck SC2086: an unquoted expansion.
+write("greet.sh", "#!/bin/bash\necho $1\n");
 
 describe("plugins over MCP (the SDK client)", () => {
   let child: ReturnType<typeof spawnCodeintel>["child"];
@@ -108,6 +113,25 @@ describe("plugins over MCP (the SDK client)", () => {
   it("tells a fileChanged hook about a file created under a root", async () => {
     write("new-file.txt", "x\n");
     await eventually(() => existsSync(touched) && readFileSync(touched, "utf8").includes("add new-file.txt"), "the fileChanged hook to run");
+  });
+});
+
+describe("a diagnostics hook", () => {
+  it("sees what a real language server publishes (bash-language-server with shellcheck)", async () => {
+    const { child } = spawnCodeintel(["serve", "--symbol-index", "off", root]);
+    const client = new Client({ name: "plugins-diagnostics", version: "0" });
+    try {
+      await client.connect(new StdioServerTransport(child.stdout, child.stdin));
+      const r = (await client.callTool({ name: "diagnostics", arguments: { file: "greet.sh" } }, undefined, { timeout: 60_000 })) as CallToolResult;
+      expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+      await eventually(
+        () => existsSync(published) && readFileSync(published, "utf8").includes(`bash ${join(root, "greet.sh")} `) && /SC?2086/.test(readFileSync(published, "utf8")),
+        "the diagnostics hook to see shellcheck's SC2086",
+      );
+    } finally {
+      await client.close();
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
   });
 });
 
