@@ -10,8 +10,9 @@ import { isInside } from "../workspace/paths.js";
 import { defineCommand, integer, UsageError, type Command, type OptionSpec, type Values } from "./command.js";
 
 const position = `FILE:LINE[:COL] or FILE --symbol NAME. LINE and COL are 1-based; COL counts characters
-as displayed and defaults to the first non-blank character of the line. NAME is a symbol declared
-in FILE, optionally qualified: Class.method.`;
+as displayed. Without COL, a line means the name it declares (\`export function f\` → f), else its
+first identifier that is not a keyword. NAME is a symbol declared in FILE, optionally qualified:
+Class.method.`;
 
 /** The other navigation commands, for the end of each one's help. */
 const seeAlso = (self: string) => [

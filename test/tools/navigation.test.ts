@@ -93,7 +93,7 @@ describe("navigation tools", () => {
     expect(type.structured.results.slice(2).every((x) => x.path.startsWith("/") && x.path.includes("typescript/lib/"))).toBe(true);
   });
 
-  it("defaults the column to the first non-blank character of the line", async () => {
+  it("defaults the column to the name the line declares", async () => {
     const r = await call<{ target: { column: number } }>("hover", { file: "src/shapes.ts", line: 10 });
     expect(r.structured.target.column).toBe(3);
     expect(r.text).toContain("area(): number");

@@ -57,7 +57,7 @@ export const targetProperties = {
   column: {
     type: "integer",
     minimum: 1,
-    description: "1-based column counting characters as displayed (an emoji or CJK character is one column). Defaults to the first non-blank character of the line.",
+    description: "1-based column counting characters as displayed (an emoji or CJK character is one column). Without it, the line means the name it declares (`def f` → `f`), else its first identifier that is not a keyword.",
   },
   symbol: {
     type: "string",
