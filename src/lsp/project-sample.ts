@@ -35,10 +35,12 @@ export function sampleFilesBySpec(root: string, projectRoot: string, registry: S
     if (!spec || inProject.has(spec.id) || extname(rel).toLowerCase() === ".json") continue;
     const abs = join(projectRoot, rel);
     if (!isInside(root, abs)) continue;
-    // A sample the server would refuse (binary, huge, a pipe) cannot give it project context.
-    if (!readSourceTextSync(abs).ok) continue;
+    const takenByProject = !readsProjectConfig(spec) || projects.takes(abs);
+    // Only a file that would be kept is read: a sample the server would refuse (binary,
+    // huge, a pipe) cannot give it project context.
+    if ((takenByProject || !first.has(spec.id)) && !readSourceTextSync(abs).ok) continue;
     if (!first.has(spec.id)) first.set(spec.id, abs);
-    if (!readsProjectConfig(spec) || projects.takes(abs)) inProject.set(spec.id, abs);
+    if (takenByProject) inProject.set(spec.id, abs);
   }
   for (const [id, abs] of first) if (!inProject.has(id)) inProject.set(id, abs);
   return inProject;
