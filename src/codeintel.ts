@@ -23,7 +23,7 @@ import type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "./tools/navi
 import { createNavigationTools } from "./tools/navigation.js";
 import { createRestartTool, type RestartInput } from "./tools/restart.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
-import { SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
+import { defaultCacheDir, SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
 import { defineTool, ToolError, type Tool, type ToolProgress, type ToolResult } from "./core/tool.js";
 import { loadPlugins, withPluginServers } from "./plugins/load-plugins.js";
 import { ConfigError, loadConfig, watchConfig } from "./workspace/config.js";
@@ -112,6 +112,8 @@ export interface CodeIntel extends TypedTools {
   readonly dispatch: ToolDispatch;
   readonly fileSearch: FileSearchProvider | undefined;
   readonly serverInfo: { name: string; version: string };
+  /** The folder codeintel keeps its state in (the symbol cache folder): the app-server's `codexHome`. */
+  readonly home: string;
   /** The catalog as MCP and the app-server publish it. */
   tools(): ToolDescription[];
   /** Runs a tool by name, admitted like a transport's call; throws ToolError (code, message) on failure. */
@@ -251,6 +253,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     dispatch,
     fileSearch,
     serverInfo: { name: "codeintel", version: packageVersion() },
+    home: options.cacheDir ?? config.cacheDir ?? defaultCacheDir(),
     tools: () => catalog.describe(),
     call,
     findFiles(query, findOptions = {}) {
