@@ -188,6 +188,7 @@ async function runAppServer(args: ServeArgs): Promise<number> {
     stallMs: args.stallMs,
     pingIntervalMs: args.pingMs,
     isReady: () => ci.isReady(),
+    rest: { dispatch: ci.dispatch, fileSearch: ci.fileSearch, events: ci.events },
     onDrop: (label, reason) => log(`codeintel: dropped ${label}: ${reason}`),
   });
   log(`codeintel: app-server listening on ${server.url} (picker at http://${server.url.slice("ws://".length)}/)`);
