@@ -11,6 +11,7 @@ import { ToolDispatch } from "./core/dispatch.js";
 import type { FileMatch, FileSearchProvider } from "./core/file-search.js";
 import { IntakeGate } from "./core/intake.js";
 import { SearchSessionStream } from "./core/search-events.js";
+import { ServiceEvents } from "./core/service-events.js";
 import { FileFinder, type FileIndexChange } from "./files/finder.js";
 import { LspPool, type RestartReport } from "./lsp/pool.js";
 import { createFindFilesTool } from "./tools/find-files.js";
@@ -23,7 +24,7 @@ import type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "./tools/navi
 import { createNavigationTools } from "./tools/navigation.js";
 import { createRestartTool, type RestartInput } from "./tools/restart.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
-import { SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
+import { defaultCacheDir, SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
 import { defineTool, ToolError, type Tool, type ToolProgress, type ToolResult } from "./core/tool.js";
 import { loadPlugins, withPluginServers } from "./plugins/load-plugins.js";
 import { ConfigError, loadConfig, watchConfig } from "./workspace/config.js";
@@ -112,6 +113,10 @@ export interface CodeIntel extends TypedTools {
   readonly dispatch: ToolDispatch;
   readonly fileSearch: FileSearchProvider | undefined;
   readonly serverInfo: { name: string; version: string };
+  /** Index progress, language-server state changes and diagnostics published (GET /v1/events). */
+  readonly events: ServiceEvents;
+  /** The folder codeintel keeps its state in (the symbol cache folder): the app-server's `codexHome`. */
+  readonly home: string;
   /** The catalog as MCP and the app-server publish it. */
   tools(): ToolDescription[];
   /** Runs a tool by name, admitted like a transport's call; throws ToolError (code, message) on failure. */
@@ -146,6 +151,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   const closers: Array<() => Promise<void> | void> = [];
   let closing: Promise<void> | undefined;
 
+  const events = new ServiceEvents();
   const finder = new FileFinder({ watch: options.watch ?? true, onWarning: (m) => log(`codeintel: ${m}`) });
   closers.push(() => finder.close());
   // Workspace-symbol samples come from the finder's file list (it honours .gitignore), not a second walk.
@@ -153,9 +159,23 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     roots,
     config,
     files: finder,
-    // Plugins see every diagnostics push; a hook that throws is logged and skipped.
+    // Watchers see server state changes and diagnostics; plugins see every diagnostics push (a hook that throws is logged and skipped).
     onEvent: (e) => {
-      if (e.type !== "diagnostics" || !e.uri.startsWith("file:")) return;
+      if (e.type !== "diagnostics") {
+        events.publish({ type: "server", state: e.type, serverId: e.serverId, root: e.root, ...("reason" in e ? { reason: e.reason } : {}) });
+        return;
+      }
+      if (!e.uri.startsWith("file:")) return;
+      const severities = e.diagnostics.map((d) => d.severity ?? 1);
+      events.publish({
+        type: "diagnostics",
+        serverId: e.serverId,
+        file: fileURLToPath(e.uri),
+        version: e.version,
+        count: e.diagnostics.length,
+        errors: severities.filter((s) => s === 1).length,
+        warnings: severities.filter((s) => s === 2).length,
+      });
       const published = { serverId: e.serverId, absPath: fileURLToPath(e.uri), version: e.version, diagnostics: e.diagnostics };
       for (const hook of plugins.diagnostics) {
         void Promise.resolve()
@@ -212,7 +232,10 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
       cacheDir: options.cacheDir ?? config.cacheDir,
       concurrencyPerServer: options.indexConcurrency,
       mode: symbolIndex === "manual" ? "manual" : "background",
-      onProgress: options.onIndexProgress,
+      onProgress: (root, p) => {
+        events.publish({ type: "index", root, phase: p.phase, done: p.done, total: p.total, indexed: p.indexed, failed: p.failed, symbols: p.symbols });
+        options.onIndexProgress?.(root, p);
+      },
       onWarning: (m) => log(`codeintel: ${m}`),
     });
     // Closed before the pool and the finder it reads from (closers run in reverse).
@@ -250,7 +273,9 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     gate,
     dispatch,
     fileSearch,
+    events,
     serverInfo: { name: "codeintel", version: packageVersion() },
+    home: options.cacheDir ?? config.cacheDir ?? defaultCacheDir(),
     tools: () => catalog.describe(),
     call,
     findFiles(query, findOptions = {}) {

@@ -170,7 +170,7 @@ async function runAppServer(args: ServeArgs): Promise<number> {
     assertSafeBinding({ host: url.host, port: url.port, token: args.token });
   }
   const ci = await open(args);
-  const processor = new MessageProcessor({ dispatch: ci.dispatch, fileSearch: ci.fileSearch, serverInfo: ci.serverInfo });
+  const processor = new MessageProcessor({ dispatch: ci.dispatch, fileSearch: ci.fileSearch, serverInfo: ci.serverInfo, home: ci.home });
   if (!wsTarget) {
     const stdio = serveAppServerStdio(processor, {
       input: process.stdin,
@@ -188,6 +188,7 @@ async function runAppServer(args: ServeArgs): Promise<number> {
     stallMs: args.stallMs,
     pingIntervalMs: args.pingMs,
     isReady: () => ci.isReady(),
+    rest: { dispatch: ci.dispatch, fileSearch: ci.fileSearch, events: ci.events },
     onDrop: (label, reason) => log(`codeintel: dropped ${label}: ${reason}`),
   });
   log(`codeintel: app-server listening on ${server.url} (picker at http://${server.url.slice("ws://".length)}/)`);

@@ -23,6 +23,9 @@ export interface RpcErrorObject {
   data?: unknown;
 }
 
+// A null id is JSON-RPC 2.0's answer to input without one (MCP over stdio sends it). The
+// app-server never does: codex's decoder (JSONRPCError in app-server-protocol's jsonrpc_lite.rs)
+// cannot take a null id, so the processor tells such input with a notification instead.
 export type RpcResponse =
   | { jsonrpc: "2.0"; id: RequestId | null; result: unknown }
   | { jsonrpc: "2.0"; id: RequestId | null; error: RpcErrorObject };
@@ -37,7 +40,6 @@ export const ErrorCodes = {
   internal: -32603,
   /** Intake is full; the client should back off and retry. */
   overloaded: -32001,
-  notInitialized: -32002,
   indexing: -32003,
   notFound: -32004,
   unavailable: -32005,

@@ -2,6 +2,15 @@
 // a transport connects, hands over each decoded text message, and closes. Answers and
 // notifications go out through the connection's own bounded queue, so one slow client
 // never holds up the processor or anyone else.
+//
+// The handshake and the fuzzy file search methods follow codex's app-server as its source has
+// them (codex-rs/app-server/src/message_processor.rs, request_processors/initialize_processor.rs
+// and request_processors/search.rs, codex-rs/app-server/tests/suite/fuzzy_file_search.rs):
+// "Not initialized" and "Already initialized" are -32600, a missing session is -32600, stopping
+// an unknown session is {}, a second sessionStart replaces the session, an empty query finds
+// nothing. codex's JSONRPCError needs a request id, so input without a usable id is answered
+// with a `codeintel/error` notification instead of an error response with a null id.
+import { codexInitializeFields, toWireFile } from "./codex-wire.js";
 import type { Admission, ToolDispatch } from "./dispatch.js";
 import type { FileSearchProvider, SearchSessionHandle } from "./file-search.js";
 import {
@@ -25,6 +34,8 @@ export interface ProcessorOptions {
   serverInfo: { name: string; version: string };
   /** Requests one connection may have in flight, so a flooding client cannot take the whole intake (default 32). */
   maxInFlightPerConnection?: number;
+  /** The folder the service keeps its state in: initialize's `codexHome` (default: the user's home folder). */
+  home?: string;
 }
 
 export interface ConnectionOptions {
@@ -42,9 +53,14 @@ export interface Connection {
   readonly queue: OutboundQueue;
   /** One decoded text message (a JSON-RPC request, notification or response). */
   receive(text: string): void;
+  /** Input the transport could not even hand over (a line over the size limit): told to the peer. */
+  reportInvalid(message: string): void;
   /** The transport lost the peer, or wants it gone: cancels its work and sessions. */
   close(reason?: string): void;
 }
+
+/** The notification that carries an error about input that had no usable request id. */
+export const INVALID_MESSAGE_NOTIFICATION = "codeintel/error";
 
 export const FUZZY_METHODS = {
   search: "fuzzyFileSearch",
@@ -58,6 +74,8 @@ export const FUZZY_METHODS = {
 interface SessionState {
   handle: SearchSessionHandle;
   stopped: boolean;
+  /** The query last asked, as the client wrote it and as searched (case-folded). */
+  latest?: { asked: string; searched: string };
 }
 
 interface ConnectionState {
@@ -66,6 +84,8 @@ interface ConnectionState {
   queue: OutboundQueue;
   writer: OutboundWriter;
   initializeAnswered: boolean;
+  /** Notification methods the client opted out of at initialize (codex's optOutNotificationMethods). */
+  optedOut: ReadonlySet<string>;
   closed: boolean;
   inflight: Map<string, AbortController>;
   sessions: Map<string, SessionState>;
@@ -112,6 +132,7 @@ export class MessageProcessor {
       queue,
       writer,
       initializeAnswered: false,
+      optedOut: new Set(),
       closed: false,
       inflight: new Map(),
       sessions: new Map(),
@@ -123,6 +144,7 @@ export class MessageProcessor {
       label: options.label,
       queue,
       receive: (text) => this.receive(state, text),
+      reportInvalid: (message) => this.invalid(state, ErrorCodes.invalidRequest, message),
       close: () => this.disconnect(state),
     };
   }
@@ -133,7 +155,14 @@ export class MessageProcessor {
   }
 
   private send(conn: ConnectionState, message: RpcOutgoing, coalesceKey?: string): void {
-    if (!conn.closed) conn.queue.push(message, coalesceKey);
+    if (conn.closed) return;
+    if (!("id" in message) && conn.optedOut.has(message.method)) return;
+    conn.queue.push(message, coalesceKey);
+  }
+
+  /** An error about input with no request id to answer: a notification, never a response with a null id. */
+  private invalid(conn: ConnectionState, code: number, message: string): void {
+    this.send(conn, notification(INVALID_MESSAGE_NOTIFICATION, { code, message }));
   }
 
   private disconnect(conn: ConnectionState): void {
@@ -142,10 +171,7 @@ export class MessageProcessor {
     this.connections.delete(conn.id);
     for (const c of conn.inflight.values()) c.abort();
     for (const c of conn.searchTokens.values()) c.abort();
-    for (const s of conn.sessions.values()) {
-      s.stopped = true;
-      s.handle.stop();
-    }
+    for (const s of conn.sessions.values()) stopSession(s);
     conn.sessions.clear();
     conn.queue.close();
   }
@@ -157,15 +183,15 @@ export class MessageProcessor {
       message = JSON.parse(text);
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
-      this.send(conn, errorMessage(null, new RpcError(ErrorCodes.parseError, `parse error: ${detail}`)));
+      this.invalid(conn, ErrorCodes.parseError, `parse error: ${detail}`);
       return;
     }
     if (Array.isArray(message)) {
-      this.send(conn, errorMessage(null, new RpcError(ErrorCodes.invalidRequest, "batch requests are not supported; send one message at a time")));
+      this.invalid(conn, ErrorCodes.invalidRequest, "batch requests are not supported; send one message at a time");
       return;
     }
     if (!isPlainObject(message)) {
-      this.send(conn, errorMessage(null, new RpcError(ErrorCodes.invalidRequest, "invalid request: a message must be a JSON object")));
+      this.invalid(conn, ErrorCodes.invalidRequest, "invalid request: a message must be a JSON object");
       return;
     }
     const { id, method } = message;
@@ -173,7 +199,9 @@ export class MessageProcessor {
     if (typeof method !== "string") {
       // A response to something we never ask, or junk: answer junk that has an id, ignore the rest.
       if (hasId && !("result" in message) && !("error" in message)) {
-        this.send(conn, errorMessage(isRequestId(id) ? id : null, new RpcError(ErrorCodes.invalidRequest, "invalid request: 'method' must be a string")));
+        const problem = "invalid request: 'method' must be a string";
+        if (isRequestId(id)) this.send(conn, errorMessage(id, new RpcError(ErrorCodes.invalidRequest, problem)));
+        else this.invalid(conn, ErrorCodes.invalidRequest, problem);
       }
       return;
     }
@@ -182,7 +210,7 @@ export class MessageProcessor {
       return;
     }
     if (!isRequestId(id)) {
-      this.send(conn, errorMessage(null, new RpcError(ErrorCodes.invalidRequest, "invalid request: 'id' must be a string or a number")));
+      this.invalid(conn, ErrorCodes.invalidRequest, "invalid request: 'id' must be a string or a number");
       return;
     }
     this.handleRequest(conn, id, method, message.params);
@@ -202,24 +230,11 @@ export class MessageProcessor {
     }
     const params = rawParams ?? {};
     if (method === "initialize") {
-      if (conn.initializeAnswered) {
-        this.send(conn, errorMessage(id, new RpcError(ErrorCodes.invalidRequest, "already initialized")));
-        return;
-      }
-      conn.initializeAnswered = true;
-      const { serverInfo } = this.options;
-      this.send(
-        conn,
-        resultMessage(id, {
-          serverInfo,
-          userAgent: `${serverInfo.name}/${serverInfo.version}`,
-          capabilities: { tools: this.options.dispatch.catalog.names, fuzzyFileSearch: this.options.fileSearch !== undefined },
-        }),
-      );
+      this.initialize(conn, id, params);
       return;
     }
     if (!conn.initializeAnswered) {
-      this.send(conn, errorMessage(id, new RpcError(ErrorCodes.notInitialized, "not initialized: send 'initialize' first")));
+      this.send(conn, errorMessage(id, new RpcError(ErrorCodes.invalidRequest, "Not initialized")));
       return;
     }
     const handler = this.handlers.get(method);
@@ -262,6 +277,31 @@ export class MessageProcessor {
     })();
   }
 
+  private initialize(conn: ConnectionState, id: RequestId, params: Record<string, unknown>): void {
+    if (conn.initializeAnswered) {
+      this.send(conn, errorMessage(id, new RpcError(ErrorCodes.invalidRequest, "Already initialized")));
+      return;
+    }
+    // codex's InitializeCapabilities: `optOutNotificationMethods` (array or null), exact method names.
+    const capabilities = isPlainObject(params.capabilities) ? params.capabilities : {};
+    const optOut = capabilities.optOutNotificationMethods;
+    if (optOut !== undefined && optOut !== null && !(Array.isArray(optOut) && optOut.every((m) => typeof m === "string"))) {
+      this.send(conn, errorMessage(id, new RpcError(ErrorCodes.invalidRequest, "Invalid request: capabilities.optOutNotificationMethods must be an array of method names")));
+      return;
+    }
+    conn.initializeAnswered = true;
+    conn.optedOut = new Set(optOut ?? []);
+    const { serverInfo, home } = this.options;
+    this.send(
+      conn,
+      resultMessage(id, {
+        ...codexInitializeFields(serverInfo, home),
+        serverInfo,
+        capabilities: { tools: this.options.dispatch.catalog.names, fuzzyFileSearch: this.options.fileSearch !== undefined },
+      }),
+    );
+  }
+
   private async callTool(params: Record<string, unknown>, ctx: RequestContext, envelope: boolean): Promise<unknown> {
     const name = params.name;
     if (typeof name !== "string") throw new RpcError(ErrorCodes.invalidParams, "tools/call: params.name must be a tool name");
@@ -291,9 +331,10 @@ export class MessageProcessor {
     const provider = this.requireSearch();
     const query = requireString(params, "query", FUZZY_METHODS.search);
     const roots = optionalRoots(params, FUZZY_METHODS.search);
-    const token = params.cancellationToken;
+    // codex's Rust and TypeScript clients send `cancellationToken: null` for "none".
+    const token = params.cancellationToken ?? undefined;
     if (token !== undefined && typeof token !== "string") {
-      throw new RpcError(ErrorCodes.invalidParams, `${FUZZY_METHODS.search}: params.cancellationToken must be a string`);
+      throw new RpcError(ErrorCodes.invalidParams, `${FUZZY_METHODS.search}: params.cancellationToken must be a string or null`);
     }
     const controller = new AbortController();
     const onAbort = () => controller.abort();
@@ -304,8 +345,10 @@ export class MessageProcessor {
       ctx.conn.searchTokens.set(token, controller);
     }
     try {
-      const { files } = await provider.search(query, roots ?? provider.defaultRoots, { signal: controller.signal });
-      return { files: controller.signal.aborted ? [] : files };
+      // codex answers an empty query with no files (find_files keeps the shortest-paths listing).
+      if (query === "") return { files: [] };
+      const { files } = await provider.search(codexCase(query), roots ?? provider.defaultRoots, { signal: controller.signal });
+      return { files: controller.signal.aborted ? [] : files.map(toWireFile) };
     } catch (err) {
       if (controller.signal.aborted && !ctx.signal.aborted) return { files: [] };
       throw err;
@@ -318,21 +361,28 @@ export class MessageProcessor {
   private sessionStart(params: Record<string, unknown>, ctx: RequestContext): unknown {
     const provider = this.requireSearch();
     const sessionId = requireString(params, "sessionId", FUZZY_METHODS.sessionStart);
+    if (sessionId === "") throw new RpcError(ErrorCodes.invalidRequest, "sessionId must not be empty");
     const roots = optionalRoots(params, FUZZY_METHODS.sessionStart);
     const { conn } = ctx;
-    if (conn.sessions.has(sessionId)) {
-      throw new RpcError(ErrorCodes.invalidParams, `${FUZZY_METHODS.sessionStart}: session '${sessionId}' already exists; stop it first`);
-    }
     const coalesceKey = `session:${sessionId}`;
     const state: SessionState = { handle: undefined as unknown as SearchSessionHandle, stopped: false };
+    // Only the latest query's snapshots go out, under the query as the client wrote it (codex drops the rest).
+    const current = (searched: string): string | undefined => (!state.stopped && state.latest?.searched === searched ? state.latest.asked : undefined);
     state.handle = provider.startSession(roots ?? provider.defaultRoots, {
-      updated: (query, files) => {
-        if (!state.stopped) this.send(conn, notification(FUZZY_METHODS.sessionUpdated, { sessionId, query, files }), coalesceKey);
+      updated: (searched, files) => {
+        const query = current(searched);
+        if (query === undefined) return;
+        // An empty query is a blank snapshot, as codex sends when the query is cleared.
+        const wire = query === "" ? [] : files.map(toWireFile);
+        this.send(conn, notification(FUZZY_METHODS.sessionUpdated, { sessionId, query, files: wire }), coalesceKey);
       },
-      completed: () => {
-        if (!state.stopped) this.send(conn, notification(FUZZY_METHODS.sessionCompleted, { sessionId }));
+      completed: (searched) => {
+        if (current(searched) !== undefined) this.send(conn, notification(FUZZY_METHODS.sessionCompleted, { sessionId }));
       },
     });
+    // The same id again replaces the session (codex inserts over it): the old one stops first.
+    const previous = conn.sessions.get(sessionId);
+    if (previous) stopSession(previous);
     conn.sessions.set(sessionId, state);
     return {};
   }
@@ -341,21 +391,36 @@ export class MessageProcessor {
     const sessionId = requireString(params, "sessionId", FUZZY_METHODS.sessionUpdate);
     const query = requireString(params, "query", FUZZY_METHODS.sessionUpdate);
     const session = ctx.conn.sessions.get(sessionId);
-    if (!session) throw new RpcError(ErrorCodes.invalidParams, `${FUZZY_METHODS.sessionUpdate}: no session '${sessionId}'; start it first`);
-    session.handle.update(query);
+    if (!session) throw new RpcError(ErrorCodes.invalidRequest, `fuzzy file search session not found: ${sessionId}`);
+    session.latest = { asked: query, searched: codexCase(query) };
+    session.handle.update(session.latest.searched);
     return {};
   }
 
   private sessionStop(params: Record<string, unknown>, ctx: RequestContext): unknown {
     const sessionId = requireString(params, "sessionId", FUZZY_METHODS.sessionStop);
     const session = ctx.conn.sessions.get(sessionId);
-    if (!session) throw new RpcError(ErrorCodes.invalidParams, `${FUZZY_METHODS.sessionStop}: no session '${sessionId}'`);
+    // Stopping a session that is not there (never started, already stopped) is done: {}.
+    if (!session) return {};
     // Marked before the answer is queued: nothing for this session can follow the answer.
-    session.stopped = true;
-    session.handle.stop();
+    stopSession(session);
     ctx.conn.sessions.delete(sessionId);
     return {};
   }
+}
+
+/**
+ * codex's fuzzy search ignores case ("ALP" finds alpha.txt: fuzzy_file_search.rs,
+ * test_fuzzy_file_search_session_update_is_case_insensitive), where codeintel's own find_files
+ * is smart-case; a lowercase query is case-insensitive in the finder.
+ */
+function codexCase(query: string): string {
+  return query.toLowerCase();
+}
+
+function stopSession(session: SessionState): void {
+  session.stopped = true;
+  session.handle.stop();
 }
 
 function requestKey(id: RequestId): string {

@@ -76,9 +76,11 @@ function search(query) {
   }
 }
 
+// `indices` count characters (code points), as codex's wire format does.
 function highlighted(path, indices) {
   const fragment = document.createDocumentFragment();
   const marks = new Set(indices);
+  const chars = Array.from(path);
   let run = "";
   let runMarked = false;
   const flush = () => {
@@ -90,13 +92,13 @@ function highlighted(path, indices) {
     } else fragment.append(run);
     run = "";
   };
-  for (let i = 0; i < path.length; i++) {
+  for (let i = 0; i < chars.length; i++) {
     const isMarked = marks.has(i);
     if (isMarked !== runMarked) {
       flush();
       runMarked = isMarked;
     }
-    run += path[i];
+    run += chars[i];
   }
   flush();
   return fragment;
@@ -110,7 +112,7 @@ function renderResults() {
       li.setAttribute("aria-selected", String(i === selected));
       li.dataset.path = file.path;
       li.append(highlighted(file.path, file.indices));
-      if (file.matchType === "directory") {
+      if (file.match_type === "directory") {
         const slash = document.createElement("span");
         slash.className = "dir";
         slash.textContent = "/";
@@ -137,7 +139,7 @@ function renderResults() {
 async function open(file) {
   symbolTitle.textContent = `Symbols in ${file.path}`;
   symbolList.replaceChildren();
-  if (file.matchType === "directory") {
+  if (file.match_type === "directory") {
     symbolTitle.textContent = `${file.path}/ is a folder`;
     return;
   }

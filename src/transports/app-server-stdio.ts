@@ -1,7 +1,6 @@
 // The app-server over stdio: one JSON-RPC message per line in each direction. Input is
 // read only while the connection's outbound queue has room (see stdio-lines.ts).
 import type { Readable, Writable } from "node:stream";
-import { ErrorCodes, RpcError, errorMessage } from "../core/jsonrpc.js";
 import type { MessageProcessor } from "../core/processor.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, lineWriter, readLines } from "./stdio-lines.js";
 
@@ -31,8 +30,7 @@ export function serveAppServerStdio(processor: MessageProcessor, options: StdioS
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     queue: connection.queue,
     line: (text) => connection.receive(text),
-    oversized: (bytes, limit) =>
-      connection.queue.push(errorMessage(null, new RpcError(ErrorCodes.invalidRequest, `message too large: ${bytes} bytes (limit ${limit}); it was skipped`))),
+    oversized: (bytes, limit) => connection.reportInvalid(`message too large: ${bytes} bytes (limit ${limit}); it was skipped`),
     onPause: options.onPause,
   });
   return {

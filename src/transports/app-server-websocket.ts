@@ -1,5 +1,5 @@
 // The app-server over WebSocket (one JSON-RPC message per text frame), with /healthz,
-// /readyz and the picker page on the same port. Every HTTP request and upgrade passes the
+// /readyz, the REST + SSE API (/v1, rest-api.ts) and the picker page on the same port. Every HTTP request and upgrade passes the
 // security checks first; peers that miss pings or stop reading are dropped.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { MessageProcessor } from "../core/processor.js";
 import { HttpSecurity, answerCommonHttp, listenHttp, reject, sendJson as json, type HttpSecurityOptions, type SecurityVerdict } from "./http-security.js";
 import { servePickerAsset } from "./picker-assets.js";
+import { createRestApi, type RestApiOptions } from "./rest-api.js";
 
 export interface WebSocketServeOptions extends Omit<HttpSecurityOptions, "port"> {
   port: number;
@@ -22,6 +23,8 @@ export interface WebSocketServeOptions extends Omit<HttpSecurityOptions, "port">
   isReady?: () => boolean;
   /** Serve the picker page at `/`. */
   picker?: boolean;
+  /** Serve the REST + SSE API under /v1 through this dispatch. */
+  rest?: RestApiOptions;
   /** Told when a server-side decision ends a connection (stalled, missed ping, oversized message). */
   onDrop?: (label: string, reason: string) => void;
 }
@@ -43,6 +46,7 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
   const pingIntervalMs = options.pingIntervalMs ?? 20_000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULT_WS_MAX_MESSAGE_BYTES });
   const sockets = new Set<WebSocket>();
+  const rest = options.rest ? createRestApi(options.rest) : undefined;
   let accepting = true;
 
   const http: Server = createServer((req, res) => handleHttp(req, res));
@@ -58,6 +62,7 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
       const auth = security.checkToken(req);
       if (!auth.ok) return reject(res, auth);
     }
+    if (rest?.handle(req, res, path)) return;
     if (options.picker !== false && req.method === "GET" && servePickerAsset(path, res)) return;
     json(res, 404, { error: `nothing at ${path}` });
   }
@@ -130,6 +135,8 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
     },
     stopAccepting() {
       accepting = false;
+      // Open event streams would hold the listener's close open.
+      rest?.closeStreams();
       return new Promise<void>((resolve) => {
         http.close(() => resolve());
         // Keep-alive HTTP connections would hold close() open; upgraded sockets are not affected.

@@ -25,11 +25,11 @@ describe("app-server over stdio", () => {
   });
 
   it("enforces the handshake", async () => {
-    expect((await rpc.start("fuzzyFileSearch", { query: "x", roots: [] }).response).error?.message).toMatch(/^not initialized/);
+    expect((await rpc.start("fuzzyFileSearch", { query: "x", roots: [] }).response).error).toEqual({ code: -32600, message: "Not initialized" });
     const init = (await rpc.request("initialize", { clientInfo: { name: "t", version: "0" } })) as { capabilities: { fuzzyFileSearch: boolean } };
     expect(init.capabilities.fuzzyFileSearch).toBe(true);
     rpc.notify("initialized");
-    expect((await rpc.start("initialize", {}).response).error?.message).toBe("already initialized");
+    expect((await rpc.start("initialize", {}).response).error?.message).toBe("Already initialized");
   });
 
   it("runs a session with several updates and a stop", async () => {
@@ -61,11 +61,11 @@ describe("app-server over stdio", () => {
     rpc.notify("$/cancelRequest", { id: long.id });
     expect((await long.response).error?.code).toBe(-32800);
     rpc.sendRaw("this is not json");
-    await rpc.waitFor((m) => m.error?.code === -32700);
+    await rpc.waitFor((m) => m.method === "codeintel/error" && m.params?.code === -32700);
     expect((await rpc.start("hover", { file: 42 }).response).error?.code).toBe(-32602);
     // A 20 MB line is refused without taking the server down.
     rpc.sendRaw(JSON.stringify({ jsonrpc: "2.0", id: "big", method: "tools/list", params: { pad: "y".repeat(20 * 1024 * 1024) } }));
-    await rpc.waitFor((m) => m.error?.code === -32600 && /message too large/.test(m.error.message));
+    await rpc.waitFor((m) => m.method === "codeintel/error" && m.params?.code === -32600 && /message too large/.test(String(m.params.message)));
     expect(await rpc.request("debug_sleep", { ms: 1 })).toMatchObject({ steps: 1 });
   });
 

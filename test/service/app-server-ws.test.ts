@@ -48,11 +48,11 @@ describe("handshake", () => {
   it("refuses requests before initialize and a second initialize", async () => {
     const c = await WsRpcClient.connect(server.url);
     const early = await c.start("tools/list").response;
-    expect(early.error).toMatchObject({ code: -32002, message: expect.stringContaining("not initialized") });
+    expect(early.error).toEqual({ code: -32600, message: "Not initialized" });
     const init = (await c.request("initialize", {})) as { serverInfo: { name: string } };
     expect(init.serverInfo.name).toBe("codeintel");
     const again = await c.start("initialize", {}).response;
-    expect(again.error?.message).toBe("already initialized");
+    expect(again.error).toEqual({ code: -32600, message: "Already initialized" });
     await c.close();
   });
 });
@@ -97,11 +97,13 @@ describe("tools as methods", () => {
 describe("faults", () => {
   it("answers malformed JSON, batches, unknown methods and wrong params clearly and keeps serving", async () => {
     const c = await client();
+    // No id to answer: a notification, never a response with a null id (codex cannot decode one).
     c.sendRaw("{not json");
-    const parse = await c.waitFor((m) => m.error?.code === -32700);
-    expect(parse.id).toBeNull();
+    const parse = await c.waitFor((m) => m.method === "codeintel/error" && m.params?.code === -32700);
+    expect(parse.id).toBeUndefined();
     c.sendRaw("[1,2]");
-    await c.waitFor((m) => m.error?.code === -32600 && /batch/.test(m.error.message));
+    await c.waitFor((m) => m.method === "codeintel/error" && m.params?.code === -32600 && /batch/.test(String(m.params.message)));
+    expect(c.received.filter((m) => "id" in m && m.id === null)).toEqual([]);
     const unknown = await c.start("no/such/method").response;
     expect(unknown.error).toMatchObject({ code: -32601, message: "unknown method 'no/such/method'" });
     const wrong = await c.start("debug_sleep", { ms: "soon" }).response;

@@ -30,13 +30,14 @@ async function client(): Promise<WsRpcClient> {
   return c;
 }
 
-const FILE_KEYS = ["fileName", "indices", "matchType", "path", "root", "score"];
+// codex's FuzzyFileSearchResult, serialised snake_case (codex-rs/app-server-protocol/src/protocol/common.rs).
+const FILE_KEYS = ["file_name", "indices", "match_type", "path", "root", "score"];
 
 describe("fuzzyFileSearch (one shot)", () => {
   it("answers {files} with codex's fields, best first", async () => {
     const c = await client();
     const { files } = await c.request<{ files: Array<Record<string, unknown>> }>("fuzzyFileSearch", { query: "readme", roots: [root] });
-    expect(files[0]).toMatchObject({ root, path: "README.md", fileName: "README.md", matchType: "file" });
+    expect(files[0]).toMatchObject({ root, path: "README.md", file_name: "README.md", match_type: "file" });
     expect(Object.keys(files[0]).sort()).toEqual(FILE_KEYS);
     expect(files[0].indices).toEqual([0, 1, 2, 3, 4, 5]);
     await c.close();
@@ -104,16 +105,14 @@ describe("fuzzyFileSearch sessions", () => {
     expect(after.filter(forSession)).toEqual([]);
 
     const again = await c.start("fuzzyFileSearch/sessionUpdate", { sessionId: "s1", query: "x" }).response;
-    expect(again.error?.message).toContain("no session 's1'");
+    expect(again.error).toEqual({ code: -32600, message: "fuzzy file search session not found: s1" });
     await c.close();
   });
 
-  it("keeps sessions of one connection apart and refuses a duplicate id", async () => {
+  it("keeps sessions of one connection apart", async () => {
     const c = await client();
     await c.request("fuzzyFileSearch/sessionStart", { sessionId: "a", roots: [root] });
     await c.request("fuzzyFileSearch/sessionStart", { sessionId: "b", roots: [] });
-    const dup = await c.start("fuzzyFileSearch/sessionStart", { sessionId: "a", roots: [root] }).response;
-    expect(dup.error?.message).toContain("already exists");
     await c.request("fuzzyFileSearch/sessionUpdate", { sessionId: "a", query: "readme" });
     await c.request("fuzzyFileSearch/sessionUpdate", { sessionId: "b", query: "file_1_1" });
     await c.waitFor((m) => m.method === "fuzzyFileSearch/sessionCompleted" && m.params?.sessionId === "a");
