@@ -19,12 +19,16 @@ import { readSourceTextSync } from "../../workspace/source-text.js";
 import type { NavigationDeps } from "./common.js";
 import { checkTarget, locateTarget, type ResolvedTarget, type TargetInputFields } from "./target.js";
 
-/** What makes a server's failure a reason to answer from syntax: it cannot answer now, but the file can be parsed. */
-const FALL_BACK_ON = new Set(["unavailable", "indexing", "timeout"]);
+/**
+ * A server's failure that the syntax tier answers instead: it cannot answer (not installed,
+ * broken, failed to start) or did not start in time. "indexing" (still loading after
+ * readyTimeoutMs) stays the server's own answer: the loading watch has had its chance first.
+ */
+const FALL_BACK_ON = new Set(["unavailable", "timeout"]);
 
 /**
  * Runs `exact` unless the syntax tier must answer: for a file whose language has a grammar,
- * no server handles it, the server fails to answer (not installed, broken, timed out), or the
+ * no server handles it, the server cannot answer (not installed, broken, did not start), or the
  * server is still loading lsp.approximateAfterMs into the call. Then `exact` is cancelled and
  * `approximate(why)` answers.
  */
