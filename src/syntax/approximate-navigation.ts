@@ -5,8 +5,9 @@
 //   const nav = new ApproximateNavigator({ files, syntax, declarations? })
 //   nav.outline(root, path, signal?)                 → the file's declarations (tree-sitter)
 //   nav.references(root, path, name, signal?)        → whole-word occurrences of name, nearest files first
-//   nav.definitions(root, path, text, name, signal?) → declarations named name: this file, then files it
-//                                                      imports, then the rest by path closeness
+//   nav.definitions(root, path, text, name, { qualifier?, signal? }) → declarations named name: those the
+//                                                      qualifier names (`bufio.NewReader`, `Shape::area`), this
+//                                                      file, files it imports, then the rest by path closeness
 //
 // references scans the root's files of the same language family (the finder's list, so ignore
 // rules apply) in syntax workers, bounded by a file count and an occurrence count; definitions
@@ -40,6 +41,8 @@ export interface DeclarationQuery {
   /** The file asked from (root-relative): the search starts near it. */
   near: string;
   language: SyntaxLanguage;
+  /** Files to look in before the nearer ones (those the asking file imports). */
+  preferred?: (path: string) => boolean;
   signal?: AbortSignal;
 }
 
@@ -57,7 +60,7 @@ export interface ApproximateLimits {
   maxParsedFiles: number;
 }
 
-export const DEFAULT_APPROXIMATE_LIMITS: ApproximateLimits = { maxFiles: 20_000, maxOccurrences: 2_000, maxParsedFiles: 200 };
+export const DEFAULT_APPROXIMATE_LIMITS: ApproximateLimits = { maxFiles: 20_000, maxOccurrences: 2_000, maxParsedFiles: 50 };
 
 export interface Occurrence {
   path: string;
@@ -67,7 +70,7 @@ export interface Occurrence {
 }
 
 /** Why a declaration ranks where it does. */
-export type DeclarationRank = "same file" | "imported" | "elsewhere";
+export type DeclarationRank = "qualified" | "same file" | "imported" | "elsewhere";
 
 export interface RankedDeclaration extends DeclarationHit {
   rank: DeclarationRank;
@@ -107,12 +110,21 @@ export class ApproximateNavigator {
     return { occurrences, ...boundedBy(reasons) };
   }
 
-  async definitions(root: string, path: string, text: string, name: string, signal?: AbortSignal): Promise<Bounded & { declarations: RankedDeclaration[] }> {
+  /** `qualifier`: the name written before the identifier and a `.`, `::` or `->` (a package, module, type). */
+  async definitions(
+    root: string,
+    path: string,
+    text: string,
+    name: string,
+    { qualifier, signal }: { qualifier?: string; signal?: AbortSignal } = {},
+  ): Promise<Bounded & { declarations: RankedDeclaration[] }> {
     const language = requireLanguage(path);
-    const found = await this.lookup.declarationsNamed(root, name, { near: path, language, signal });
     const modules = importedModules(text, language);
-    const rankOf = (d: DeclarationHit): DeclarationRank => (d.path === path ? "same file" : isImported(d.path, modules) ? "imported" : "elsewhere");
-    const order: Record<DeclarationRank, number> = { "same file": 0, imported: 1, elsewhere: 2 };
+    const qualified = (d: DeclarationHit) => qualifier !== undefined && (d.symbol.container === qualifier || isImported(d.path, new Set([qualifier])));
+    const found = await this.lookup.declarationsNamed(root, name, { near: path, language, preferred: (p) => isImported(p, modules), signal });
+    const rankOf = (d: DeclarationHit): DeclarationRank =>
+      qualified(d) ? "qualified" : d.path === path ? "same file" : isImported(d.path, modules) ? "imported" : "elsewhere";
+    const order: Record<DeclarationRank, number> = { qualified: 0, "same file": 1, imported: 2, elsewhere: 3 };
     const declarations = found.declarations
       .map((d) => ({ ...d, rank: rankOf(d) }))
       .sort(
@@ -134,13 +146,18 @@ class ScanThenParse implements DeclarationLookup {
     private readonly limits: ApproximateLimits,
   ) {}
 
-  async declarationsNamed(root: string, name: string, { near, language, signal }: DeclarationQuery): Promise<Bounded & { declarations: DeclarationHit[] }> {
+  async declarationsNamed(root: string, name: string, { near, language, preferred, signal }: DeclarationQuery): Promise<Bounded & { declarations: DeclarationHit[] }> {
     const { paths, bound } = await nearestFiles(this.files, root, near, language, this.limits.maxFiles);
     // Declarations need the files, not every occurrence: a generous bound keeps a common name cheap.
     const scan = await this.syntax().scan(root, paths, name, { limit: this.limits.maxOccurrences * 10, signal });
+    // Parsing is the costly step: the asking file, then the files it imports, then the nearest.
     const mentioning = scan.hits.map((h) => h.path);
-    const parsed = mentioning.slice(0, this.limits.maxParsedFiles);
-    const results = await this.syntax().parse(root, parsed, { signal });
+    const first = mentioning.filter((p) => p === near || preferred?.(p));
+    const parsed = [...new Set([...first, ...mentioning])].slice(0, this.limits.maxParsedFiles);
+    const pool = this.syntax();
+    // Small batches, so every worker thread takes a share of a few dozen files.
+    const batchSize = Math.max(1, Math.ceil(parsed.length / (pool.threads * 2)));
+    const results = await pool.parse(root, parsed, { signal, batchSize });
     const declarations: DeclarationHit[] = [];
     for (const r of results) {
       if (r.status !== "ok") continue;
@@ -149,7 +166,9 @@ class ScanThenParse implements DeclarationLookup {
     const reasons = [
       bound,
       scan.stopped ? `stopped scanning after ${mentioning.length} files that mention '${name}'` : undefined,
-      mentioning.length > parsed.length ? `parsed the ${parsed.length} nearest of ${mentioning.length} files that mention '${name}'` : undefined,
+      mentioning.length > parsed.length
+        ? `parsed ${parsed.length} of the ${mentioning.length} files that mention '${name}' (this file and its imports first, then the nearest)`
+        : undefined,
     ].filter((r) => r !== undefined);
     return { declarations, ...boundedBy(reasons) };
   }

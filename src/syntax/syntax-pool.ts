@@ -8,6 +8,7 @@
 //
 // Paths come from the finder's file list (so ignore rules apply); parse-files.ts applies the
 // size and binary checks as each file is read.
+import { setMaxListeners } from "node:events";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -64,6 +65,7 @@ export function createSyntaxPool(threads = Math.max(1, Math.min(4, availablePara
     scan: async (root, paths, name, { limit, signal }) => {
       // Batches run in parallel; once the ones before a batch have found `limit`, it is not needed.
       const enough = new AbortController();
+      setMaxListeners(0, enough.signal); // one listener per batch
       const stop = () => enough.abort();
       signal?.addEventListener("abort", stop, { once: true });
       try {

@@ -82,6 +82,8 @@ export interface SyntaxTarget {
   language: SyntaxLanguage;
   /** The identifier at the target, or undefined when there is none (whitespace, punctuation). */
   name?: string;
+  /** The name written before it and a `.`, `::` or `->` (`bufio` in `bufio.NewReader`). */
+  qualifier?: string;
 }
 
 /** The target as resolveTarget would give it, from the file on disk and its syntax outline instead of a server. */
@@ -94,8 +96,12 @@ export async function syntaxTarget(deps: NavigationDeps, nav: ApproximateNavigat
   const outline = async () => (await nav.outline(root, relPath, signal)).symbols;
   const target = await locateTarget(checked, read.text, checked.symbol !== undefined ? await outline() : outline);
   const lineText = lineAt(read.text, target.position.line) ?? "";
-  return { target, language, name: identifierAt(lineText, target.position.character, language)?.name };
+  const id = identifierAt(lineText, target.position.character, language);
+  const qualifier = id ? QUALIFIED.exec(lineText.slice(0, id.start))?.[1] : undefined;
+  return { target, language, name: id?.name, qualifier };
 }
+
+const QUALIFIED = /([\p{L}_][\p{L}\p{N}_]*)\s*(?:\.|::|->)\s*$/u;
 
 /** A root-relative path and 0-based position as an LSP location, for the shared renderers. */
 export function locationOf(root: string, path: string, line: number, character: number, length: number): Location {

@@ -80,10 +80,10 @@ async function approximateHover(
   signal: AbortSignal,
   why: string,
 ): Promise<{ structured: HoverOutput; text: string }> {
-  const { target, name } = await syntaxTarget(deps, nav, input, signal);
+  const { target, name, qualifier } = await syntaxTarget(deps, nav, input, signal);
   const targetOut = { path: target.relPath, line: target.line, column: target.column, ...(target.symbol ? { symbol: target.symbol.name } : {}) };
   const provenance: Provenance = { precision: "approximate", source: "syntax" };
-  const found = name ? await nav.definitions(target.root, target.relPath, target.text, name, signal) : undefined;
+  const found = name ? await nav.definitions(target.root, target.relPath, target.text, name, { qualifier, signal }) : undefined;
   // On a declaration's own name, that declaration; elsewhere the best-ranked one.
   const here = found?.declarations.find((d) => d.path === target.relPath && d.symbol.selectionRange.start.line === target.position.line);
   const best = here ?? found?.declarations[0];

@@ -179,9 +179,9 @@ export function createLocationTools(deps: NavigationDeps): Tool<TargetInput, Loc
 
 /** Declarations named like the identifier at the target: this file first, then files it imports, then the nearest. */
 async function approximateDefinitions(deps: NavigationDeps, nav: ApproximateNavigator, input: TargetInput, signal: AbortSignal): Promise<ApproximateLocations> {
-  const { target, name } = await syntaxTarget(deps, nav, input, signal);
+  const { target, name, qualifier } = await syntaxTarget(deps, nav, input, signal);
   if (!name) return { target, entries: [], complete: true, empty: `no identifier at ${describeTarget(targetOutput(target))} to look up` };
-  const found = await nav.definitions(target.root, target.relPath, target.text, name, signal);
+  const found = await nav.definitions(target.root, target.relPath, target.text, name, { qualifier, signal });
   const sources = new SourceCache(deps.roots);
   sources.seed(target.absPath, target.text);
   const entries = found.declarations.map((d) => {
@@ -194,13 +194,13 @@ async function approximateDefinitions(deps: NavigationDeps, nav: ApproximateNavi
 
 /** Whole-word occurrences of the identifier at the target, nearest files first (bounded). */
 async function approximateReferences(deps: NavigationDeps, nav: ApproximateNavigator, input: TargetInput, signal: AbortSignal): Promise<ApproximateLocations> {
-  const { target, name } = await syntaxTarget(deps, nav, input, signal);
+  const { target, name, qualifier } = await syntaxTarget(deps, nav, input, signal);
   if (!name) return { target, entries: [], complete: true, empty: `no identifier at ${describeTarget(targetOutput(target))} to look up` };
   const found = await nav.references(target.root, target.relPath, name, signal);
   let occurrences = found.occurrences;
   if ((input as { includeDeclaration?: boolean }).includeDeclaration === false) {
     const declared = new Set(
-      (await nav.definitions(target.root, target.relPath, target.text, name, signal)).declarations.map(
+      (await nav.definitions(target.root, target.relPath, target.text, name, { qualifier, signal })).declarations.map(
         (d) => `${d.path}:${d.symbol.selectionRange.start.line}:${d.symbol.selectionRange.start.character}`,
       ),
     );
