@@ -25,6 +25,8 @@ import { createNavigationTools } from "./tools/navigation.js";
 import { createRestartTool, type RestartInput } from "./tools/restart.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
 import { defaultCacheDir, SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
+import { ApproximateNavigator } from "./syntax/approximate-navigation.js";
+import { createSyntaxPool, type SyntaxPool } from "./syntax/syntax-pool.js";
 import { defineTool, ToolError, type Tool, type ToolProgress, type ToolResult } from "./core/tool.js";
 import { loadPlugins, withPluginServers } from "./plugins/load-plugins.js";
 import { ConfigError, loadConfig, watchConfig } from "./workspace/config.js";
@@ -222,7 +224,15 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   }
 
   const fileSearch: FileSearchProvider = finderSearchProvider(finder, roots, { onError: (err) => log(`codeintel: file search failed: ${err.message}`) });
-  const tools: Tool[] = [defineTool(createFindFilesTool({ search: fileSearch })), ...createNavigationTools({ pool, roots }), defineTool(createRestartTool({ pool }))];
+  // The syntax workers start on the first approximate answer (no server for the file, or it is still loading).
+  let syntaxPool: SyntaxPool | undefined;
+  closers.push(() => syntaxPool?.destroy());
+  const syntax = new ApproximateNavigator({ files: finder, syntax: () => (syntaxPool ??= createSyntaxPool()) });
+  const tools: Tool[] = [
+    defineTool(createFindFilesTool({ search: fileSearch })),
+    ...createNavigationTools({ pool, roots, syntax }),
+    defineTool(createRestartTool({ pool })),
+  ];
   const symbolIndex = options.symbolIndex ?? "eager";
   if (symbolIndex !== "off") {
     // Each root's indexer follows the finder's file list and its watcher events itself.

@@ -15,6 +15,11 @@ const DEFAULTS = {
   idleTimeoutMs: 10 * 60_000,
   maxOpenDocuments: 200,
   readyTimeoutMs: 20_000,
+  /**
+   * How long hover, definition and references wait for a loading server before they answer
+   * approximately from the syntax tier (where a grammar reads the file) instead.
+   */
+  approximateAfterMs: 5_000,
   maxRestarts: 3,
   restartBackoffMs: 500,
   restartBackoffCapMs: 30_000,

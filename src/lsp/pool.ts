@@ -17,6 +17,8 @@
 //   pool.serverFor(absPath)      → { serverId, root } | null     which server would answer for a file (no spawn)
 //   pool.fingerprint(absPath)    → { serverId, version, configHash } | null   for cache keys
 //   pool.loadingFor(absPath)     → progress titles while that server is still loading (answers may be partial)
+//   pool.whenLoading(absPath, signal?)  → what the file's server is loading, once it has been loading
+//                                         lsp.approximateAfterMs into this call (null: aborted first)
 //   pool.warmUp(absPath, { signal?, onProgress? })   starts the server, opens the file and waits for the
 //                                                      project load (bounded); → what is still loading
 //   pool.hover(absPath, pos, signal?)                → Hover | null
@@ -66,6 +68,7 @@ import type {
 import { emptyConfig, type CodeintelConfig } from "../workspace/config.js";
 import { startCallClock } from "./call-budget.js";
 import { LspError } from "./errors.js";
+import { whenLoading } from "./loading-watch.js";
 import { PoolSettings } from "./pool-settings.js";
 import { QueryRunner, type QueryOp, type QueryProgress } from "./query-runner.js";
 import { buildRegistry, type ServerFingerprint, type ServerRegistry } from "./registry.js";
@@ -142,6 +145,21 @@ export class LspPool {
   loadingFor(absPath: string): string[] {
     const where = this.serverFor(absPath);
     return (where && this.supervisor.running(where.serverId, where.root)?.loadingTitles()) || [];
+  }
+
+  /**
+   * Resolves, without waiting for the load to end, once the server for `absPath` is loading
+   * lsp.approximateAfterMs (or more) after this call: with what it is loading. Null when
+   * `signal` aborts first or no server handles the file. The server may not be started yet.
+   */
+  whenLoading(absPath: string, signal?: AbortSignal): Promise<string[] | null> {
+    const where = this.serverFor(absPath);
+    if (!where) return Promise.resolve(null);
+    const source = {
+      client: () => this.supervisor.current(where.serverId, where.root),
+      onClientAdded: (listener: () => void) => this.supervisor.onClientAdded(listener),
+    };
+    return whenLoading(source, this.settings.get("approximateAfterMs"), signal);
   }
 
   fingerprint(absPath: string): ServerFingerprint | null {

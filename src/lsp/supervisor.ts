@@ -8,6 +8,8 @@
 //   new ServerSupervisor({ registry, settings, onEvent })
 //   clientFor(spec, root, signal?) → a running client (starting or restarting it)
 //   running(serverId, root)        → the live client, if any (no start)
+//   current(serverId, root)        → the client starting or running, if any (no start)
+//   onClientAdded(listener)        → unsubscribe; told whenever a client is created
 //   clients()                      every client, running or starting
 //   stop(filter) → the clients stopped
 //   failures                       the FailureLog (restart() and config reloads clear it)
@@ -22,7 +24,7 @@ import type { PoolSettings } from "./pool-settings.js";
 import { killTreeSync } from "./process-tree.js";
 import type { ServerRegistry, ServerSpec } from "./registry.js";
 import { brokenError, FailureLog, MAX_INLINE_WAIT_MS } from "./restart-policy.js";
-import { sleep } from "./wait.js";
+import { sleep, wake, type Waiters } from "./wait.js";
 
 export type PoolEvent =
   | { type: "spawn"; serverId: string; root: string; pid: number | undefined }
@@ -49,6 +51,7 @@ export class ServerSupervisor {
   private readonly clientsByKey = new Map<string, LanguageServerClient>();
   private readonly starting = new Map<string, Promise<LanguageServerClient>>();
   private readonly livePids = new Set<number>();
+  private readonly added: Waiters = new Set();
   private idleTimer?: NodeJS.Timeout;
   private disposed = false;
 
@@ -66,6 +69,16 @@ export class ServerSupervisor {
   running(serverId: string, root: string): LanguageServerClient | undefined {
     const client = this.clientsByKey.get(keyOf(serverId, root));
     return client?.isAlive() ? client : undefined;
+  }
+
+  current(serverId: string, root: string): LanguageServerClient | undefined {
+    const client = this.clientsByKey.get(keyOf(serverId, root));
+    return client && (client.state === "starting" || client.state === "running") ? client : undefined;
+  }
+
+  onClientAdded(listener: () => void): () => void {
+    this.added.add(listener);
+    return () => this.added.delete(listener);
   }
 
   clients(): LanguageServerClient[] {
@@ -179,6 +192,7 @@ export class ServerSupervisor {
     });
     this.clientsByKey.set(keyOf(spec.id, root), client);
     const startPromise = client.start();
+    wake(this.added);
     if (client.pid !== undefined) {
       this.livePids.add(client.pid);
       guardGroup(client.pid);

@@ -48,6 +48,8 @@ export interface LspSettings {
   idleTimeoutMs?: number;
   maxOpenDocuments?: number;
   readyTimeoutMs?: number;
+  /** How long hover/definition/references wait for a loading server before answering approximately (syntax tier). */
+  approximateAfterMs?: number;
   timeouts?: Record<string, number>;
   maxRestarts?: number;
   restartBackoffMs?: number;
@@ -262,7 +264,7 @@ export function parseServerEntry(entry: unknown, where: string): ServerConfigEnt
 function parseLsp(value: unknown, where: string): LspSettings {
   if (!isObject(value)) throw new ConfigError(`${where} must be an object`);
   const out: LspSettings = {};
-  const numbers = ["idleTimeoutMs", "maxOpenDocuments", "readyTimeoutMs", "maxRestarts", "restartBackoffMs", "restartBackoffCapMs", "brokenCooldownMs", "brokenCooldownCapMs", "callBudgetMs"] as const;
+  const numbers = ["idleTimeoutMs", "maxOpenDocuments", "readyTimeoutMs", "approximateAfterMs", "maxRestarts", "restartBackoffMs", "restartBackoffCapMs", "brokenCooldownMs", "brokenCooldownCapMs", "callBudgetMs"] as const;
   for (const key of numbers) {
     const v = value[key];
     if (v === undefined) continue;

@@ -20,11 +20,14 @@ import { spawnCodeintel } from "../service/helpers.js";
 const CLICK = "/usr/lib/python3/dist-packages/click";
 const base = realpathSync(mkdtempSync(join(tmpdir(), "ci-honest-")));
 
-/** A copy of click with a generous readiness bound, so a cold answer waits for the load instead of racing the machine's speed. */
+/**
+ * A copy of click with a generous readiness bound, so a cold answer waits for the load instead of
+ * racing the machine's speed (and does not turn approximate after lsp.approximateAfterMs).
+ */
 function clickRoot(name: string): string {
   const root = join(base, name);
   cpSync(CLICK, join(root, "click"), { recursive: true, filter: (src) => !src.includes("__pycache__") });
-  writeFileSync(join(root, "codeintel.json"), JSON.stringify({ lsp: { readyTimeoutMs: 120_000 } }));
+  writeFileSync(join(root, "codeintel.json"), JSON.stringify({ lsp: { readyTimeoutMs: 120_000, approximateAfterMs: 120_000 } }));
   return root;
 }
 
@@ -71,8 +74,9 @@ describe("cold workspace-wide answers are complete or say they are partial", () 
 
   it("pyright: an answer given while still loading is marked partial, first line and structured", async () => {
     const root = clickRoot("click-partial");
-    // A bound so short the server cannot finish loading first: the answer must say it may be partial.
-    writeFileSync(join(root, "codeintel.json"), JSON.stringify({ lsp: { readyTimeoutMs: 1 } }));
+    // A bound so short the server cannot finish loading first: the answer must say it may be partial
+    // (the server's answer, not an approximate one from the syntax tier).
+    writeFileSync(join(root, "codeintel.json"), JSON.stringify({ lsp: { readyTimeoutMs: 1, approximateAfterMs: 120_000 } }));
     const ci = await open([root]);
     const r = await ci.call<Refs>("references", { file: "click/utils.py", line: 205 }).catch((e: unknown) => e);
     if (r instanceof ToolError) {

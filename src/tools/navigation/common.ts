@@ -8,6 +8,7 @@ import { PathError, toRootRelative } from "../../workspace/paths.js";
 import { inOneCall } from "../../lsp/call-budget.js";
 import { LspError } from "../../lsp/errors.js";
 import type { LspPool, QueryProgress } from "../../lsp/pool.js";
+import type { ApproximateNavigator } from "../../syntax/approximate-navigation.js";
 import { splitLines, utf16ToColumn } from "../../lsp/positions.js";
 import { ToolError, type ToolContext } from "../../core/tool.js";
 
@@ -15,7 +16,28 @@ export interface NavigationDeps {
   pool: LspPool;
   /** Canonical project roots (workspace/paths.ts resolveRoots). */
   roots: readonly string[];
+  /**
+   * Search-based navigation from the syntax tier: hover, definition and references answer with
+   * it, labelled approximate, where no server does (none for the language, or still loading).
+   * Without it those tools wait for the server as the others do.
+   */
+  syntax?: ApproximateNavigator;
 }
+
+/** How an answer was made: by the language server (`source` is its id) or from the syntax tier alone. */
+export interface Provenance {
+  precision: "exact" | "approximate";
+  source: string;
+}
+
+export const provenanceProperties = {
+  precision: {
+    type: "string",
+    enum: ["exact", "approximate"],
+    description: "`exact`: the language server's answer. `approximate`: from the syntax tier (names and declarations found by parsing), because no server answers for this file yet; the text's first line says why.",
+  },
+  source: { type: "string", description: "Who answered: the language server's id (e.g. `typescript`), or `syntax`." },
+};
 
 /** Input caps (enforced by the schema check): long enough for any real path or name, short enough to bound the work. */
 export const MAX_PATH_CHARS = 4096;

@@ -12,14 +12,19 @@ import {
   paging,
   partialLine,
   progressOf,
+  provenanceProperties,
   readOnly,
   SourceCache,
   targetProperties,
   type Completeness,
   type NavigationDeps,
+  type Provenance,
 } from "./common.js";
+import type { ApproximateNavigator } from "../../syntax/approximate-navigation.js";
+import { approximateLine, exactOrApproximate, locationOf, syntaxTarget } from "./approximate.js";
 import { countFiles, groupedByFile, locationRow, paginate, plural, toEntries, truncationNote, type LocationEntry, type Page } from "./render.js";
 import { resolveTarget, type ResolvedTarget } from "./target.js";
+import { kindName } from "../../symbols/symbol-kinds.js";
 
 export interface TargetInput {
   file: string;
@@ -30,8 +35,16 @@ export interface TargetInput {
   offset?: number;
 }
 
-export interface LocationsOutput extends Page<LocationEntry>, Completeness {
+export interface LocationsOutput extends Page<LocationEntry>, Completeness, Provenance {
   target: { path: string; line: number; column: number; symbol?: string };
+}
+
+/** A syntax-tier answer before paging: its entries in the order to show them. */
+interface ApproximateLocations extends Completeness {
+  target: ResolvedTarget;
+  entries: LocationEntry[];
+  /** Said instead of "no X found" when there was nothing to look up. */
+  empty?: string;
 }
 
 interface LocationToolSpec {
@@ -40,6 +53,8 @@ interface LocationToolSpec {
   description: string;
   noun: string;
   fetch(deps: NavigationDeps, t: ResolvedTarget, input: TargetInput, signal: AbortSignal): Promise<Location[]>;
+  /** The syntax tier's answer where no server answers (approximate.ts); without it the tool always asks the server. */
+  approximate?(deps: NavigationDeps, nav: ApproximateNavigator, input: TargetInput, signal: AbortSignal): Promise<ApproximateLocations>;
   extraProperties?: Record<string, unknown>;
 }
 
@@ -64,27 +79,49 @@ function locationTool(deps: NavigationDeps, spec: LocationToolSpec): Tool<Target
         omitted: { type: "integer" },
         results: { type: "array", items: locationSchema },
         ...completenessProperties,
+        ...provenanceProperties,
       },
-      required: ["target", "total", "offset", "omitted", "results", "complete"],
+      required: ["target", "total", "offset", "omitted", "results", "complete", "precision", "source"],
     },
     annotations: readOnly,
     run: (input, ctx) =>
       guarded(async () => {
         const { limit, offset } = paging(input);
         const report = progressOf(ctx);
-        const target = await resolveTarget(deps, input, ctx.signal, report);
-        report?.(`querying ${spec.noun}`);
-        const locations = await spec.fetch(deps, target, input, ctx.signal);
-        const sources = new SourceCache(deps.roots);
-        sources.seed(target.absPath, target.text);
-        const page = paginate(toEntries(locations, sources), limit, offset);
-        const targetOut = { path: target.relPath, line: target.line, column: target.column, ...(target.symbol ? { symbol: target.symbol.name } : {}) };
-        const completeness = completenessOf(deps, target.absPath);
-        const partial = partialLine(completeness);
-        const text = (partial ? partial + "\n" : "") + renderLocations(spec.noun, targetOut, page, limit);
-        return { structured: { target: targetOut, ...page, ...completeness }, text };
+        const exact = async (signal: AbortSignal) => {
+          const target = await resolveTarget(deps, input, signal, report);
+          report?.(`querying ${spec.noun}`);
+          const locations = await spec.fetch(deps, target, input, signal);
+          const sources = new SourceCache(deps.roots);
+          sources.seed(target.absPath, target.text);
+          const page = paginate(toEntries(locations, sources), limit, offset);
+          const targetOut = targetOutput(target);
+          const completeness = completenessOf(deps, target.absPath);
+          const partial = partialLine(completeness);
+          const text = (partial ? partial + "\n" : "") + renderLocations(spec.noun, targetOut, page, limit);
+          const provenance: Provenance = { precision: "exact", source: deps.pool.serverFor(target.absPath)?.serverId ?? "language server" };
+          return { structured: { target: targetOut, ...page, ...completeness, ...provenance }, text };
+        };
+        const approximate = spec.approximate;
+        if (!approximate) return exact(ctx.signal);
+        return exactOrApproximate(deps, input, ctx.signal, exact, async (nav, why) => {
+          report?.(`answering from syntax: ${why}`);
+          const found = await approximate(deps, nav, input, ctx.signal);
+          const page = paginate(found.entries, limit, offset);
+          const targetOut = targetOutput(found.target);
+          const completeness: Completeness = found.complete ? { complete: true } : { complete: false, reason: found.reason };
+          const lines = [approximateLine(why)];
+          if (!found.complete) lines.push(`partial answer: ${found.reason}`);
+          lines.push(found.empty && page.total === 0 ? found.empty : renderLocations(spec.noun, targetOut, page, limit));
+          const provenance: Provenance = { precision: "approximate", source: "syntax" };
+          return { structured: { target: targetOut, ...page, ...completeness, ...provenance }, text: lines.join("\n") };
+        });
       }),
   };
+}
+
+function targetOutput(target: ResolvedTarget): LocationsOutput["target"] {
+  return { path: target.relPath, line: target.line, column: target.column, ...(target.symbol ? { symbol: target.symbol.name } : {}) };
 }
 
 export function describeTarget(t: { path: string; line: number; column: number; symbol?: string }): string {
@@ -111,6 +148,7 @@ export function createLocationTools(deps: NavigationDeps): Tool<TargetInput, Loc
       noun: "definitions",
       description: `Find where the symbol at a position is defined (functions, classes, variables, imports). ${at} Returns root-relative locations with 1-based line:column and the source line.`,
       fetch: (d, t, _i, signal) => d.pool.definition(t.absPath, t.position, signal),
+      approximate: approximateDefinitions,
     }),
     locationTool(deps, {
       name: "type_definition",
@@ -134,6 +172,42 @@ export function createLocationTools(deps: NavigationDeps): Tool<TargetInput, Loc
       extraProperties: { includeDeclaration: { type: "boolean", description: "Include the declaration itself (default true)." } },
       fetch: (d, t, i, signal) =>
         d.pool.references(t.absPath, t.position, { includeDeclaration: (i as { includeDeclaration?: boolean }).includeDeclaration ?? true }, signal),
+      approximate: approximateReferences,
     }),
   ];
+}
+
+/** Declarations named like the identifier at the target: this file first, then files it imports, then the nearest. */
+async function approximateDefinitions(deps: NavigationDeps, nav: ApproximateNavigator, input: TargetInput, signal: AbortSignal): Promise<ApproximateLocations> {
+  const { target, name, qualifier } = await syntaxTarget(deps, nav, input, signal);
+  if (!name) return { target, entries: [], complete: true, empty: `no identifier at ${describeTarget(targetOutput(target))} to look up` };
+  const found = await nav.definitions(target.root, target.relPath, target.text, name, { qualifier, signal });
+  const sources = new SourceCache(deps.roots);
+  sources.seed(target.absPath, target.text);
+  const entries = found.declarations.map((d) => {
+    const start = d.symbol.selectionRange.start;
+    const [entry] = toEntries([locationOf(target.root, d.path, start.line, start.character, d.symbol.name.length)], sources);
+    return { ...entry!, kind: kindName(d.symbol.kind), name: d.symbol.container ? `${d.symbol.container}.${d.symbol.name}` : d.symbol.name };
+  });
+  return { target, entries, complete: found.complete, reason: found.reason, empty: `no declaration named '${name}' found` };
+}
+
+/** Whole-word occurrences of the identifier at the target, nearest files first (bounded). */
+async function approximateReferences(deps: NavigationDeps, nav: ApproximateNavigator, input: TargetInput, signal: AbortSignal): Promise<ApproximateLocations> {
+  const { target, name, qualifier } = await syntaxTarget(deps, nav, input, signal);
+  if (!name) return { target, entries: [], complete: true, empty: `no identifier at ${describeTarget(targetOutput(target))} to look up` };
+  const found = await nav.references(target.root, target.relPath, name, signal);
+  let occurrences = found.occurrences;
+  if ((input as { includeDeclaration?: boolean }).includeDeclaration === false) {
+    const declared = new Set(
+      (await nav.definitions(target.root, target.relPath, target.text, name, { qualifier, signal })).declarations.map(
+        (d) => `${d.path}:${d.symbol.selectionRange.start.line}:${d.symbol.selectionRange.start.character}`,
+      ),
+    );
+    occurrences = occurrences.filter((o) => !declared.has(`${o.path}:${o.line}:${o.character}`));
+  }
+  const sources = new SourceCache(deps.roots);
+  sources.seed(target.absPath, target.text);
+  const entries = toEntries(occurrences.map((o) => locationOf(target.root, o.path, o.line, o.character, name.length)), sources);
+  return { target, entries, complete: found.complete, reason: found.reason };
 }

@@ -1,7 +1,7 @@
 // Turns a tool's input (file + line/column, or file + symbol name) into an LSP
 // position, with a clear error for each way the input can be wrong.
 
-import type { DocumentSymbol, Position } from "vscode-languageserver-protocol";
+import type { Position } from "vscode-languageserver-protocol";
 import { flattenSymbols } from "../../symbols/flatten.js";
 import type { FlatSymbol } from "../../symbols/types.js";
 import { kindName } from "../../symbols/symbol-kinds.js";
@@ -43,18 +43,17 @@ export function resolveSourceFile(deps: NavigationDeps, file: unknown): Resolved
   return confined;
 }
 
-/**
- * Resolves the target, starting the file's server and waiting for its project load first
- * (reported through `report`). Without a column, the position is the name the line declares
- * (documentSymbol's selectionRange), else its first identifier that is not a keyword: a hover
- * on `export function f` asks about `f`, not `export`.
- */
-export async function resolveTarget(
-  deps: NavigationDeps,
-  input: { file?: unknown; line?: unknown; column?: unknown; symbol?: unknown },
-  signal: AbortSignal,
-  report?: QueryProgress,
-): Promise<ResolvedTarget> {
+/** A target input checked before any server is asked: the file and what in it. */
+export interface CheckedTarget {
+  file: ResolvedFile;
+  line?: number;
+  column?: number;
+  symbol?: string;
+}
+
+export type TargetInputFields = { file?: unknown; line?: unknown; column?: unknown; symbol?: unknown };
+
+export function checkTarget(deps: NavigationDeps, input: TargetInputFields): CheckedTarget {
   const file = resolveSourceFile(deps, input.file);
   const line = optionalPositiveInt(input.line, "line");
   const column = optionalPositiveInt(input.column, "column");
@@ -65,12 +64,45 @@ export async function resolveTarget(
     throw new ToolError("invalid_input", `\`symbol\` must have at most ${MAX_NAME_CHARS} characters (got ${input.symbol.length})`);
   }
   if (typeof input.symbol !== "string" && line === undefined) throw new ToolError("invalid_input", "give either `line` (and optionally `column`) or `symbol`");
-  await deps.pool.warmUp(file.absPath, { signal, onProgress: report });
-  if (typeof input.symbol === "string") {
-    const symbols = await deps.pool.documentSymbols(file.absPath, signal);
-    const text = await deps.pool.documentText(file.absPath, signal);
-    const found = findSymbol(symbols, input.symbol.trim(), line);
-    if (!found) throw unknownSymbol(file.relPath, input.symbol.trim(), symbols);
+  return { file, line, column, symbol: typeof input.symbol === "string" ? input.symbol.trim() : undefined };
+}
+
+/**
+ * Resolves the target, starting the file's server and waiting for its project load first
+ * (reported through `report`). Without a column, the position is the name the line declares
+ * (documentSymbol's selectionRange), else its first identifier that is not a keyword: a hover
+ * on `export function f` asks about `f`, not `export`.
+ */
+export async function resolveTarget(deps: NavigationDeps, input: TargetInputFields, signal: AbortSignal, report?: QueryProgress): Promise<ResolvedTarget> {
+  const checked = checkTarget(deps, input);
+  const { absPath } = checked.file;
+  await deps.pool.warmUp(absPath, { signal, onProgress: report });
+  const outline = async (): Promise<FlatSymbol[]> => {
+    try {
+      return flattenSymbols(await deps.pool.documentSymbols(absPath, signal));
+    } catch (e) {
+      // A name is looked up in the outline, so without one that fails; a line-only target still has the identifier scan.
+      if (signal.aborted || checked.symbol !== undefined) throw e;
+      return [];
+    }
+  };
+  const symbols = checked.symbol !== undefined ? await outline() : undefined;
+  const text = await deps.pool.documentText(absPath, signal);
+  return locateTarget(checked, text, symbols ?? outline);
+}
+
+/**
+ * The same rules over a text and an outline given by the caller (the syntax tier's, when no
+ * server answers): `outline` is the file's declarations, or a function that fetches them when
+ * a line-only target needs them.
+ */
+export async function locateTarget(checked: CheckedTarget, text: string, outline: FlatSymbol[] | (() => Promise<FlatSymbol[]>)): Promise<ResolvedTarget> {
+  const { file, line, column } = checked;
+  const symbolsOf = async () => (typeof outline === "function" ? await outline() : outline);
+  if (checked.symbol !== undefined) {
+    const symbols = await symbolsOf();
+    const found = findSymbol(symbols, checked.symbol, line);
+    if (!found) throw unknownSymbol(file.relPath, checked.symbol, symbols);
     const pos = found.symbol.selectionRange.start;
     const lineText = lineAt(text, pos.line) ?? "";
     return {
@@ -82,28 +114,20 @@ export async function resolveTarget(
       text,
     };
   }
-  const text = await deps.pool.documentText(file.absPath, signal);
   const lineText = lineAt(text, line! - 1);
   if (lineText === undefined) throw new ToolError("invalid_input", `line ${line} is past the end of ${file.relPath} (${splitLines(text).length} lines)`);
   const width = columnCount(lineText);
   if (column !== undefined && column > width + 1) throw new ToolError("invalid_input", `column ${column} is past the end of line ${line} of ${file.relPath} (${width} columns)`);
-  const character = column !== undefined ? columnToUtf16(lineText, column) : await defaultCharacter(deps, file.absPath, line! - 1, lineText, signal);
+  const character = column !== undefined ? columnToUtf16(lineText, column) : defaultCharacter(await symbolsOf(), line! - 1, lineText);
   return { ...file, position: { line: line! - 1, character }, line: line!, column: utf16ToColumn(lineText, character), text };
 }
 
 /** Where a line-only target points: the leftmost name declared on the line, else the first non-keyword identifier, else the first non-blank. */
-async function defaultCharacter(deps: NavigationDeps, absPath: string, line0: number, lineText: string, signal: AbortSignal): Promise<number> {
-  let symbols: DocumentSymbol[] = [];
-  try {
-    symbols = await deps.pool.documentSymbols(absPath, signal);
-  } catch (e) {
-    // Without an outline (a server without documentSymbol) the identifier scan below still applies.
-    if (signal.aborted) throw e;
-  }
+function defaultCharacter(symbols: FlatSymbol[], line0: number, lineText: string): number {
   // Only symbols whose name is written there: tsserver also lists anonymous ones ("reduce() callback" at its `(`).
-  const declared = namedSymbols(symbols)
-    .filter(({ symbol: s }) => s.selectionRange.start.line === line0 && namesAt(lineText, s.selectionRange.start.character, s.name))
-    .map((s) => s.symbol.selectionRange.start)
+  const declared = symbols
+    .filter((s) => s.selectionRange.start.line === line0 && namesAt(lineText, s.selectionRange.start.character, s.name))
+    .map((s) => s.selectionRange.start)
     .sort((a, b) => a.character - b.character)[0];
   if (declared) return declared.character;
   for (const m of lineText.matchAll(IDENTIFIER)) if (!KEYWORDS.has(m[0])) return m.index;
@@ -136,18 +160,21 @@ interface NamedSymbol {
   path: string;
 }
 
-/** The outline flattened parents first (as the symbol cache stores it), each with its dotted path. */
-function namedSymbols(symbols: DocumentSymbol[]): NamedSymbol[] {
+/**
+ * Each declaration with its dotted path of names: through its parents, or its container when it
+ * is declared outside it (a Go method's receiver, C++'s `void Widget::draw()`).
+ */
+function namedSymbols(symbols: FlatSymbol[]): NamedSymbol[] {
   const paths: string[] = [];
-  return flattenSymbols(symbols).map((symbol) => {
-    const path = symbol.parent === null ? symbol.name : `${paths[symbol.parent]}.${symbol.name}`;
+  return symbols.map((symbol) => {
+    const path = symbol.parent !== null ? `${paths[symbol.parent]}.${symbol.name}` : symbol.container ? `${symbol.container}.${symbol.name}` : symbol.name;
     paths.push(path);
     return { symbol, path };
   });
 }
 
 /** Exact qualified match, then a match on the last name parts, then case-insensitively; `line` breaks ties. */
-function findSymbol(symbols: DocumentSymbol[], wanted: string, line: number | undefined): NamedSymbol | undefined {
+function findSymbol(symbols: FlatSymbol[], wanted: string, line: number | undefined): NamedSymbol | undefined {
   const all = namedSymbols(symbols);
   const normalised = wanted.replace(/::|#|\//g, ".");
   const tiers: ((s: NamedSymbol) => boolean)[] = [
@@ -173,7 +200,7 @@ function stripDecorations(name: string): string {
   return name.replace(/\(.*$/, "").trim().toLowerCase();
 }
 
-function unknownSymbol(relPath: string, wanted: string, symbols: DocumentSymbol[]): ToolError {
+function unknownSymbol(relPath: string, wanted: string, symbols: FlatSymbol[]): ToolError {
   const names = [...new Set(namedSymbols(symbols).map((s) => s.path))];
   const w = wanted.toLowerCase();
   const closest = names
