@@ -84,8 +84,8 @@ describe("tools as methods", () => {
 
   it("$/cancelRequest ends a long request with a cancelled error", async () => {
     const c = await client();
-    const { id, response } = c.start("debug_sleep", { ms: 60_000, steps: 600 });
-    await new Promise((r) => setTimeout(r, 100));
+    const { id, response, running } = c.startRunning("debug_sleep", { ms: 60_000, steps: 600 });
+    await running;
     c.notify("$/cancelRequest", { id });
     const res = await response;
     expect(res.error).toMatchObject({ code: -32800 });
@@ -159,7 +159,11 @@ describe("faults", () => {
     await silent.initialize();
     const closed = await silent.closed;
     expect(closed.code).toBe(1006);
-    await new Promise((r) => setTimeout(r, 600));
+    // Two more pings answered after the drop: the polite peer outlived several checks.
+    await new Promise<void>((resolve) => {
+      let pings = 0;
+      polite.ws.on("ping", () => ++pings === 2 && resolve());
+    });
     expect(pinging.clientCount).toBe(1);
     await polite.close();
     await pinging.stopAccepting();

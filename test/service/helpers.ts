@@ -50,6 +50,18 @@ abstract class RpcClient {
     return { id, response: this.waitFor((m) => m.id === id && m.method === undefined) };
   }
 
+  /**
+   * Sends a request with a progress token: `running` resolves on its first `$/progress`, the
+   * server's own word that it is working on it (for tools that report progress, like debug_sleep).
+   */
+  startRunning(method: string, params: Record<string, unknown>): { id: string | number; response: Promise<RpcMessage>; running: Promise<RpcMessage> } {
+    const id = this.nextId++;
+    const progressToken = `progress-${id}`;
+    const running = this.waitFor((m) => m.method === "$/progress" && m.params?.progressToken === progressToken);
+    running.catch(() => undefined); // a test that never gets to await it fails on its own
+    return { ...this.start(method, { ...params, _meta: { progressToken } }, id), running };
+  }
+
   async request<T = unknown>(method: string, params?: unknown): Promise<T> {
     const res = await this.start(method, params).response;
     if (res.error) throw Object.assign(new Error(res.error.message), { code: res.error.code, data: res.error.data });
@@ -158,7 +170,7 @@ export function processesWithMarker(marker: string): number[] {
   return processesWithEnv("CODEINTEL_TEST_MARKER", marker);
 }
 
-export { eventually } from "../support/eventually.js";
+export { eventually, latch } from "../support/eventually.js";
 
 /** Waits for a line on the child's stderr matching `re`. */
 export function stderrLine(child: ChildProcessWithoutNullStreams, re: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
