@@ -5,12 +5,11 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
+import { bin, repoRoot } from "../support/compiled.js";
 import { processesWithEnv } from "../support/processes.js";
 
-export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-export const bin = fileURLToPath(new URL("../../bin/codeintel.js", import.meta.url));
+export { bin, repoRoot };
 
 export interface RpcMessage {
   jsonrpc?: string;

@@ -4,10 +4,10 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { splitPosition } from "../../src/cli/navigate.js";
+import { bin } from "../support/compiled.js";
 import { processesWithEnv } from "../support/processes.js";
 import { copyFixtures, removeDir } from "../lsp/helpers.js";
 
-const bin = new URL("../../bin/codeintel.js", import.meta.url).pathname;
 const dir = copyFixtures("ts");
 const project = join(dir, "ts");
 const tag = `codeintel-cli-test-${process.pid}-${Date.now()}`;
