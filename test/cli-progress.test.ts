@@ -11,7 +11,7 @@ import { renderProgress } from "../src/cli/progress-line.js";
 import type { IndexProgress } from "../src/symbols/indexer.js";
 import { symbolDatabasePath } from "../src/symbols/cache-location.js";
 import { bin, compiled } from "./support/compiled.js";
-import { tempDir } from "./symbols/helpers.js";
+import { tempDir } from "./support/tree.js";
 
 const CLEAR_LINE = "\r\x1b[2K";
 const sample: IndexProgress = { phase: "indexing", done: 1234, total: 5678, indexed: 1000, skipped: 234, failed: 3, empty: 0, excluded: 0, symbols: 123456, rate: 12.34, etaMs: 65_000, elapsedMs: 1 };

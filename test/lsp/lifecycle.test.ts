@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { FileFinder } from "../../src/files/finder.js";
 import { LspPool, type PoolEvent } from "../../src/lsp/pool.js";
 import { parseConfig } from "../../src/workspace/config.js";
-import { copyFixtures, eventually, liveDescendants, liveInGroups, removeDir } from "./helpers.js";
+import { copyFixtures, eventually, liveDescendants, liveInGroups, removeTree } from "./helpers.js";
 
 const dir = copyFixtures("ts");
 const jsonFile = join(dir, "data.json");
@@ -28,7 +28,7 @@ function makePool(config: object, events?: PoolEvent[]): LspPool {
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.dispose()));
   await finder.close();
-  removeDir(dir);
+  removeTree(dir);
 });
 
 describe("pool lifecycle", () => {

@@ -16,7 +16,7 @@ import type { Tool } from "../../src/core/tool.js";
 import { parseConfig } from "../../src/workspace/config.js";
 import { bin } from "../support/compiled.js";
 import { childrenOf, commandLine } from "../support/processes.js";
-import { copyFixtures, eventually, liveInGroups, positionOf, removeDir } from "./helpers.js";
+import { copyFixtures, eventually, liveInGroups, positionOf, removeTree } from "./helpers.js";
 
 const stubbornServer = fileURLToPath(new URL("../fixtures/servers/stubborn-ls.mjs", import.meta.url));
 const dir = copyFixtures("ts");
@@ -55,7 +55,7 @@ afterAll(async () => {
       // gone, as it should be
     }
   }
-  removeDir(dir);
+  removeTree(dir);
 });
 
 describe("a server whose inner process died", () => {
@@ -213,6 +213,6 @@ describe("no orphans", () => {
     codeintel.kill("SIGKILL");
     await exited;
     await eventually(() => liveInGroups([server!]).length === 0, "the stub server group to exit", 10_000);
-    removeDir(root);
+    removeTree(root);
   });
 });

@@ -14,7 +14,7 @@ import { createCodeIntel, type CodeIntel } from "../../src/codeintel.js";
 import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
 import { ToolError } from "../../src/core/tool.js";
-import { fixturesDir, removeDir } from "../lsp/helpers.js";
+import { fixturesDir, removeTree } from "../support/tree.js";
 import { spawnCodeintel } from "../service/helpers.js";
 
 const CLICK = "/usr/lib/python3/dist-packages/click";
@@ -51,7 +51,7 @@ async function open(roots: string[], symbolIndex: "off" | "lazy" = "off"): Promi
 
 afterAll(async () => {
   await Promise.all(opened.map((ci) => ci.close()));
-  removeDir(base);
+  removeTree(base);
 });
 
 type Refs = { total: number; complete: boolean; reason?: string; results: { path: string }[] };
@@ -123,7 +123,7 @@ describe("live workspace symbols without a cache", () => {
 
   it("says why when the root's files cannot be listed, instead of answering empty", async () => {
     const gone = realpathSync(mkdtempSync(join(tmpdir(), "codeintel-gone-")));
-    removeDir(gone);
+    removeTree(gone);
     const finder = new FileFinder({ watch: false });
     const pool = new LspPool({ roots: [gone], files: finder });
     try {
