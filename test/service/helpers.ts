@@ -1,15 +1,9 @@
 // Real clients for the service tests: a JSON-RPC client over WebSocket or over a child's
 // stdio, and a way to prove that no process the server started outlives it.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import WebSocket from "ws";
-import { bin, repoRoot } from "../support/compiled.js";
-import { processesWithEnv } from "../support/processes.js";
 
-export { bin, repoRoot };
+export { bin, processesWithMarker, repoRoot, spawnCodeintel, testCacheDir } from "../support/compiled.js";
 
 export interface RpcMessage {
   jsonrpc?: string;
@@ -144,29 +138,6 @@ export class StdioRpcClient extends RpcClient {
   protected sendText(text: string): void {
     this.child.stdin.write(text + "\n");
   }
-}
-
-let cacheDir: string | undefined;
-/** Symbol databases of test servers go to a temporary folder, never the user's cache. */
-export function testCacheDir(): string {
-  cacheDir ??= mkdtempSync(join(tmpdir(), "ci-cache-"));
-  return cacheDir;
-}
-
-/** A codeintel child process, marked so its descendants can be found after it exits. */
-export function spawnCodeintel(args: string[], env: Record<string, string> = {}): { child: ChildProcessWithoutNullStreams; marker: string } {
-  const marker = randomUUID();
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, CODEINTEL_TEST_MARKER: marker, CODEINTEL_CACHE_DIR: testCacheDir(), ...env },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  return { child, marker };
-}
-
-/** Live processes (not zombies) whose environment carries `marker`. */
-export function processesWithMarker(marker: string): number[] {
-  return processesWithEnv("CODEINTEL_TEST_MARKER", marker);
 }
 
 export { eventually, latch } from "../support/eventually.js";

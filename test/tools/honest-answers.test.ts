@@ -15,7 +15,7 @@ import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
 import { ToolError } from "../../src/core/tool.js";
 import { fixturesDir, removeTree } from "../support/tree.js";
-import { spawnCodeintel } from "../service/helpers.js";
+import { spawnCodeintel } from "../support/compiled.js";
 
 const CLICK = "/usr/lib/python3/dist-packages/click";
 const base = realpathSync(mkdtempSync(join(tmpdir(), "ci-honest-")));
