@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCodeIntel, type CodeIntel } from "../../src/codeintel.js";
 import { MessageProcessor } from "../../src/core/processor.js";
 import { startAppServerWebSocket, type WebSocketAppServer } from "../../src/transports/app-server-websocket.js";
-import { eventually, WsRpcClient } from "./helpers.js";
+import { eventually, latch, WsRpcClient } from "./helpers.js";
 
 let ci: CodeIntel;
 let processor: MessageProcessor;
@@ -160,10 +160,10 @@ describe("faults", () => {
     const closed = await silent.closed;
     expect(closed.code).toBe(1006);
     // Two more pings answered after the drop: the polite peer outlived several checks.
-    await new Promise<void>((resolve) => {
-      let pings = 0;
-      polite.ws.on("ping", () => ++pings === 2 && resolve());
-    });
+    const pinged = latch("two pings to the polite peer after the drop");
+    let pings = 0;
+    polite.ws.on("ping", () => ++pings === 2 && pinged.open());
+    await pinged.opened;
     expect(pinging.clientCount).toBe(1);
     await polite.close();
     await pinging.stopAccepting();
