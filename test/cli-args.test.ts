@@ -4,9 +4,9 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, realpathSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { makeTree, removeTree } from "./files/helpers.js";
+import { bin } from "./support/compiled.js";
+import { makeTree, removeTree } from "./support/tree.js";
 
-const bin = new URL("../bin/codeintel.js", import.meta.url).pathname;
 const tree = realpathSync(makeTree({ "README.md": "", "docs/README.md": "", "src/readme.ts": "" }));
 afterAll(() => removeTree(tree));
 

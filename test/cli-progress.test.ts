@@ -10,11 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderProgress } from "../src/cli/progress-line.js";
 import type { IndexProgress } from "../src/symbols/indexer.js";
 import { symbolDatabasePath } from "../src/symbols/cache-location.js";
-import { compiled } from "./symbols/compiled.js";
-import { tempDir } from "./symbols/helpers.js";
+import { bin, compiled } from "./support/compiled.js";
+import { tempDir } from "./support/tree.js";
 
 const CLEAR_LINE = "\r\x1b[2K";
-const bin = new URL("../bin/codeintel.js", import.meta.url).pathname;
 const sample: IndexProgress = { phase: "indexing", done: 1234, total: 5678, indexed: 1000, skipped: 234, failed: 3, empty: 0, excluded: 0, symbols: 123456, rate: 12.34, etaMs: 65_000, elapsedMs: 1 };
 const wholeField = [/^(\[[#-]+\] )?\d+\/\d+( files)?$/, /^ETA (\?|\d+s|\d+m\d\ds)$/, /^\d+ symbols$/, /^\d+ failed$/, /^\d+\.\d files\/s$/, /^\d+ skipped$/];
 

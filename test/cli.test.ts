@@ -1,7 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-
-const bin = new URL("../bin/codeintel.js", import.meta.url).pathname;
+import { bin } from "./support/compiled.js";
 
 describe("codeintel CLI", () => {
   it("prints usage listing every command", () => {

@@ -5,9 +5,9 @@ import { finderSearchProvider } from "../../src/adapters/finder-file-search.js";
 import { FileFinder } from "../../src/files/finder.js";
 import { createFindFilesTool } from "../../src/tools/find-files.js";
 import { ToolError } from "../../src/core/tool.js";
+import { bin } from "../support/compiled.js";
 import { git, gitRepo, makeTree, removeTree } from "./helpers.js";
 
-const bin = new URL("../../bin/codeintel.js", import.meta.url).pathname;
 let repo: string;
 let other: string;
 

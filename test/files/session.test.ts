@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileFinder, type FindSnapshot } from "../../src/files/finder.js";
+import { matchChunk, type MatchTask } from "../../src/files/match-chunk.js";
 import { PathTable } from "../../src/files/path-table.js";
 import { createFilesPool } from "../../src/files/worker-pool.js";
 import { eventually, makeTree, removeTree } from "./helpers.js";
@@ -105,22 +106,36 @@ describe("FindSession", () => {
 });
 
 describe("match workers", () => {
-  it("stop mid-chunk when the shared cancellation flag changes", async () => {
+  it("stop mid-chunk when the shared cancellation flag changes", () => {
     const table = new PathTable();
-    for (let i = 0; i < 300_000; i++) table.add(`src/module_${i}/deeply/nested/component_${i}/index_file_${i}.tsx`, false);
+    for (let i = 0; i < 20_000; i++) table.add(`src/module_${i}/index_file_${i}.tsx`, false);
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    // The chunk reads its generation at every cancellation check: the third read changes the
+    // flag, as a newer query would while the chunk is being scanned.
+    let reads = 0;
+    const task = { table: table.shared(), from: 0, to: table.count, query: "index", limit: 50, cancel } as MatchTask;
+    Object.defineProperty(task, "generation", {
+      get: () => {
+        if (++reads === 3) Atomics.store(cancel, 0, 1);
+        return 0;
+      },
+    });
+    const result = matchChunk(task);
+    expect(result.cancelled).toBe(true);
+    expect(result.scanned).toBeGreaterThan(0);
+    expect(result.scanned).toBeLessThan(table.count);
+  });
+
+  it("see a flag set by another thread", async () => {
+    const table = new PathTable();
+    for (let i = 0; i < 1000; i++) table.add(`src/file_${i}.ts`, false);
     const pool = createFilesPool(1);
     try {
       const cancel = new Int32Array(new SharedArrayBuffer(4));
-      // Warm the thread up so the long task below starts at once.
-      await pool.match({ table: table.shared(), from: 0, to: 1, query: "x", limit: 1, cancel, generation: 0 });
-      // Many multi-word terms make each entry slow to score, so the chunk runs long enough to be cut.
-      const task = pool.match({ table: table.shared(), from: 0, to: table.count, query: "s m d n c i f x s m d n c i f x", limit: 50, cancel, generation: 0 });
-      await new Promise((r) => setTimeout(r, 50));
-      Atomics.store(cancel, 0, 1);
-      const result = await task;
-      expect(result.cancelled).toBe(true);
-      expect(result.scanned).toBeGreaterThan(0);
-      expect(result.scanned).toBeLessThan(table.count);
+      const task = { table: table.shared(), from: 0, to: table.count, query: "file", limit: 5, cancel, generation: 0 };
+      expect(await pool.match(task)).toMatchObject({ cancelled: false, scanned: 1000 });
+      Atomics.store(cancel, 0, 1); // this thread supersedes generation 0
+      expect(await pool.match(task)).toMatchObject({ cancelled: true, scanned: 0 });
     } finally {
       await pool.destroy();
     }

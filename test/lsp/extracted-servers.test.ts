@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
-import { copyFixtures, liveDescendants, removeDir } from "./helpers.js";
+import { copyFixtures, liveDescendants, removeTree } from "./helpers.js";
 
 const dir = copyFixtures("ts");
 const json = join(dir, "settings.json");
@@ -20,7 +20,7 @@ const pool = new LspPool({ roots: [dir], files: finder });
 afterAll(async () => {
   await pool.dispose();
   await finder.close();
-  removeDir(dir);
+  removeTree(dir);
 });
 
 describe("JSON, CSS and HTML servers", () => {

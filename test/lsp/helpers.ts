@@ -1,24 +1,7 @@
-// Shared test helpers: fixture copies in a temp dir (tests edit files on disk); process
-// accounting and waiting come from test/support.
+// Shared test helpers for the language server tests: fixture copies, process accounting and
+// waiting come from test/support.
 
-import { cpSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-export const fixturesDir = fileURLToPath(new URL("../fixtures/", import.meta.url));
-
-/** Copies test/fixtures/<names> into a fresh temp dir; returns its canonical path. */
-export function copyFixtures(...names: string[]): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), "codeintel-lsp-")));
-  for (const name of names) cpSync(join(fixturesDir, name), join(dir, name), { recursive: true });
-  return dir;
-}
-
-export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}
-
+export { copyFixtures, removeTree } from "../support/tree.js";
 export { liveDescendants, liveInGroups } from "../support/processes.js";
 export { eventually } from "../support/eventually.js";
 

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { FileFinder } from "../../src/files/finder.js";
 import { LspPool, type PoolEvent } from "../../src/lsp/pool.js";
 import { parseConfig } from "../../src/workspace/config.js";
-import { copyFixtures, eventually, liveDescendants, liveInGroups, removeDir } from "./helpers.js";
+import { copyFixtures, eventually, liveDescendants, liveInGroups, removeTree } from "./helpers.js";
 
 const dir = copyFixtures("ts");
 const jsonFile = join(dir, "data.json");
@@ -28,7 +28,7 @@ function makePool(config: object, events?: PoolEvent[]): LspPool {
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.dispose()));
   await finder.close();
-  removeDir(dir);
+  removeTree(dir);
 });
 
 describe("pool lifecycle", () => {
@@ -99,7 +99,9 @@ describe("pool lifecycle", () => {
     try {
       const controller = new AbortController();
       const aborted = pool.documentSymbols(jsonFile, controller.signal);
-      setTimeout(() => controller.abort(), 100);
+      // Abort once the request is with the (stopped) server, not before it was sent.
+      await eventually(() => pool.status()[0].pendingRequests > 0, "the request to be pending at the server");
+      controller.abort();
       await expect(aborted).rejects.toMatchObject({ code: "cancelled" });
       await expect(pool.documentSymbols(jsonFile)).rejects.toMatchObject({ code: "timeout" });
       await expect(pool.documentSymbols(jsonFile)).rejects.toMatchObject({ code: "timeout" });
@@ -175,9 +177,10 @@ describe("pool lifecycle", () => {
       import { LspPool } from ${JSON.stringify(poolModule)};
       import { FileFinder } from ${JSON.stringify(finderModule)};
       const config = { servers: { silent: { command: ["node", "-e", "setInterval(() => {}, 1000)"], extensions: [".hang"] } }, lsp: {}, raw: {} };
-      const pool = new LspPool({ roots: [${JSON.stringify(dir)}], files: new FileFinder({ watch: false }), config });
+      // Exits the moment its server is spawned, with no dispose().
+      const onEvent = (e) => { if (e.type === "spawn") { console.log(JSON.stringify(pool.serverPids())); process.exit(0); } };
+      const pool = new LspPool({ roots: [${JSON.stringify(dir)}], files: new FileFinder({ watch: false }), config, onEvent });
       pool.documentSymbols(${JSON.stringify(join(dir, "file.hang"))}).catch(() => {});
-      setTimeout(() => { console.log(JSON.stringify(pool.serverPids())); process.exit(0); }, 500);
     `;
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
     expect(r.stderr).toBe("");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
-import { copyFixtures, liveDescendants, liveInGroups, positionOf, removeDir } from "./helpers.js";
+import { copyFixtures, liveDescendants, liveInGroups, positionOf, removeTree } from "./helpers.js";
 
 const dir = copyFixtures("py", "sh", "c");
 const finder = new FileFinder({ watch: false });
@@ -15,7 +15,7 @@ const read = (p: string) => readFileSync(p, "utf8");
 afterAll(async () => {
   await pool.dispose();
   await finder.close();
-  removeDir(dir);
+  removeTree(dir);
 });
 
 describe("pyright", () => {

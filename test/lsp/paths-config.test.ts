@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildRegistry, findServerRoot } from "../../src/lsp/registry.js";
 import { ConfigError, loadConfig, parseConfig } from "../../src/workspace/config.js";
 import { confinePath, PathError, resolveRoots, toRootRelative } from "../../src/workspace/paths.js";
-import { copyFixtures, removeDir } from "./helpers.js";
+import { copyFixtures, removeTree } from "./helpers.js";
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), "codeintel-paths-")));
 const root = join(base, "project");
@@ -17,7 +17,7 @@ writeFileSync(join(outside, "secret.ts"), "export const s = 1;\n");
 symlinkSync(join(outside, "secret.ts"), join(root, "src", "escape.ts"));
 symlinkSync(outside, join(root, "outdir"));
 symlinkSync(join(root, "src", "a.ts"), join(root, "alias.ts"));
-afterAll(() => removeDir(base));
+afterAll(() => removeTree(base));
 
 describe("path confinement", () => {
   const roots = resolveRoots([root]);
@@ -91,7 +91,7 @@ describe("codeintel.json", () => {
       expect(loadConfig({ roots: [join(dir, "ts")], explicitPath: join(dir, "codeintel.json") }).source).toBe(join(dir, "codeintel.json"));
       expect(() => loadConfig({ roots: [dir], explicitPath: join(dir, "missing.json") })).toThrow(/does not exist/);
     } finally {
-      removeDir(dir);
+      removeTree(dir);
     }
   });
 });
@@ -147,7 +147,7 @@ describe("server registry", () => {
       expect(findServerRoot(join(mono, "packages/b/src/index.ts"), join(mono, "packages/b"), ["package.json"])).toBe(join(mono, "packages/b"));
       expect(findServerRoot(join(dir, "ts/src/main.ts"), dir, [])).toBe(dir);
     } finally {
-      removeDir(dir);
+      removeTree(dir);
     }
   });
 });

@@ -14,11 +14,11 @@ import { DEFAULT_TIME_LIMITS, LspPool, type PoolEvent } from "../../src/lsp/pool
 import { createNavigationTools } from "../../src/tools/navigation.js";
 import type { Tool } from "../../src/core/tool.js";
 import { parseConfig } from "../../src/workspace/config.js";
+import { bin } from "../support/compiled.js";
 import { childrenOf, commandLine } from "../support/processes.js";
-import { copyFixtures, eventually, liveInGroups, positionOf, removeDir } from "./helpers.js";
+import { copyFixtures, eventually, liveInGroups, positionOf, removeTree } from "./helpers.js";
 
 const stubbornServer = fileURLToPath(new URL("../fixtures/servers/stubborn-ls.mjs", import.meta.url));
-const bin = fileURLToPath(new URL("../../bin/codeintel.js", import.meta.url));
 const dir = copyFixtures("ts");
 writeFileSync(join(dir, "file.stub"), "stub\n");
 writeFileSync(join(dir, "file.hang"), "nothing\n");
@@ -55,7 +55,7 @@ afterAll(async () => {
       // gone, as it should be
     }
   }
-  removeDir(dir);
+  removeTree(dir);
 });
 
 describe("a server whose inner process died", () => {
@@ -213,6 +213,6 @@ describe("no orphans", () => {
     codeintel.kill("SIGKILL");
     await exited;
     await eventually(() => liveInGroups([server!]).length === 0, "the stub server group to exit", 10_000);
-    removeDir(root);
+    removeTree(root);
   });
 });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FileFinder } from "../../src/files/finder.js";
 import { LspPool, type PoolEvent } from "../../src/lsp/pool.js";
-import { copyFixtures, liveDescendants, liveInGroups, positionOf, removeDir } from "./helpers.js";
+import { copyFixtures, liveDescendants, liveInGroups, positionOf, removeTree } from "./helpers.js";
 
 const dir = copyFixtures("ts", "monorepo");
 const events: PoolEvent[] = [];
@@ -21,7 +21,7 @@ const trackPids = () => pool.serverPids().forEach((p) => groups.add(p));
 afterAll(async () => {
   await pool.dispose();
   await finder.close();
-  removeDir(dir);
+  removeTree(dir);
 });
 
 describe("typescript server", () => {

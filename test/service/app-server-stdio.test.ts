@@ -42,7 +42,8 @@ describe("app-server over stdio", () => {
     await rpc.waitFor((m) => m.method === "fuzzyFileSearch/sessionCompleted" && m.params?.sessionId === "p");
     const stop = await rpc.start("fuzzyFileSearch/sessionStop", { sessionId: "p" }).response;
     expect(stop.result).toEqual({});
-    await new Promise((r) => setTimeout(r, 300));
+    // A barrier: answered in order, so anything sent for the session before it shows up first.
+    await rpc.request("debug_sleep", { ms: 1 });
     const after = rpc.received.slice(rpc.received.indexOf(stop) + 1);
     expect(after.filter((m) => m.params?.sessionId === "p")).toEqual([]);
   });
@@ -56,8 +57,8 @@ describe("app-server over stdio", () => {
   });
 
   it("cancels with $/cancelRequest and answers faults clearly", async () => {
-    const long = rpc.start("debug_sleep", { ms: 60_000, steps: 60 });
-    await new Promise((r) => setTimeout(r, 100));
+    const long = rpc.startRunning("debug_sleep", { ms: 60_000, steps: 600 });
+    await long.running;
     rpc.notify("$/cancelRequest", { id: long.id });
     expect((await long.response).error?.code).toBe(-32800);
     rpc.sendRaw("this is not json");
@@ -74,13 +75,13 @@ describe("app-server over stdio", () => {
     const outline = (await rpc.request("document_symbols", { file: join(ts, "src/shapes.ts") })) as { total: number };
     expect(outline.total).toBeGreaterThan(0);
     expect(processesWithMarker(marker).length).toBeGreaterThan(1);
-    const long = rpc.start("debug_sleep", { ms: 1500, steps: 3 });
-    await new Promise((r) => setTimeout(r, 200));
+    const long = rpc.startRunning("debug_sleep", { ms: 1500, steps: 15 });
+    await long.running;
     rpc.child.kill("SIGTERM");
     await eventually(() => /SIGTERM/.test(rpc.stderr), "the server saw the signal");
     const late = await rpc.start("debug_sleep", { ms: 1 }).response;
     expect(late.error).toMatchObject({ code: -32001, message: "shutting down; not accepting requests" });
-    expect((await long.response).result).toMatchObject({ steps: 3 });
+    expect((await long.response).result).toMatchObject({ steps: 15 });
     expect(await rpc.exited).toBe(0);
     await eventually(() => processesWithMarker(marker).length === 0, "no process left");
   }, 60_000);
@@ -95,11 +96,11 @@ describe("app-server over WebSocket, as a process", () => {
     await eventually(async () => (await fetch(`${url.replace("ws:", "http:")}/readyz`)).status === 200, "/readyz turns 200");
     const c = await WsRpcClient.connect(url);
     await c.initialize();
-    const long = c.start("debug_sleep", { ms: 1200, steps: 2 });
-    await new Promise((r) => setTimeout(r, 200));
+    const long = c.startRunning("debug_sleep", { ms: 1200, steps: 12 });
+    await long.running;
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
-    expect((await long.response).result).toMatchObject({ steps: 2 });
+    expect((await long.response).result).toMatchObject({ steps: 12 });
     expect((await c.closed).code).toBe(1001);
     expect(await exited).toBe(0);
     await eventually(() => processesWithMarker(marker).length === 0, "no process left");
@@ -108,11 +109,13 @@ describe("app-server over WebSocket, as a process", () => {
     const url2 = (await stderrLine(second.child, /listening on (ws:\/\/\S+)/))[1];
     const c2 = await WsRpcClient.connect(url2);
     await c2.initialize();
-    void c2.start("debug_sleep", { ms: 60_000 }).response;
-    await new Promise((r) => setTimeout(r, 200));
+    const held = c2.startRunning("debug_sleep", { ms: 60_000, steps: 600 });
+    held.response.catch(() => undefined); // never answered: the second signal forces the exit
+    await held.running;
     const exited2 = new Promise<number | null>((resolve) => second.child.on("exit", (code) => resolve(code)));
+    const draining = stderrLine(second.child, /SIGTERM, finishing in-flight requests/);
     second.child.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 300));
+    await draining;
     second.child.kill("SIGTERM");
     expect(await exited2).toBe(143);
     await eventually(() => processesWithMarker(second.marker).length === 0, "no process left after a forced exit");

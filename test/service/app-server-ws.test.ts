@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCodeIntel, type CodeIntel } from "../../src/codeintel.js";
 import { MessageProcessor } from "../../src/core/processor.js";
 import { startAppServerWebSocket, type WebSocketAppServer } from "../../src/transports/app-server-websocket.js";
-import { eventually, WsRpcClient } from "./helpers.js";
+import { eventually, latch, WsRpcClient } from "./helpers.js";
 
 let ci: CodeIntel;
 let processor: MessageProcessor;
@@ -84,8 +84,8 @@ describe("tools as methods", () => {
 
   it("$/cancelRequest ends a long request with a cancelled error", async () => {
     const c = await client();
-    const { id, response } = c.start("debug_sleep", { ms: 60_000, steps: 600 });
-    await new Promise((r) => setTimeout(r, 100));
+    const { id, response, running } = c.startRunning("debug_sleep", { ms: 60_000, steps: 600 });
+    await running;
     c.notify("$/cancelRequest", { id });
     const res = await response;
     expect(res.error).toMatchObject({ code: -32800 });
@@ -161,7 +161,11 @@ describe("faults", () => {
     await silent.initialize();
     const closed = await silent.closed;
     expect(closed.code).toBe(1006);
-    await new Promise((r) => setTimeout(r, 600));
+    // Two more pings answered after the drop: the polite peer outlived several checks.
+    const pinged = latch("two pings to the polite peer after the drop");
+    let pings = 0;
+    polite.ws.on("ping", () => ++pings === 2 && pinged.open());
+    await pinged.opened;
     expect(pinging.clientCount).toBe(1);
     await polite.close();
     await pinging.stopAccepting();

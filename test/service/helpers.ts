@@ -1,16 +1,9 @@
 // Real clients for the service tests: a JSON-RPC client over WebSocket or over a child's
 // stdio, and a way to prove that no process the server started outlives it.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import WebSocket from "ws";
-import { processesWithEnv } from "../support/processes.js";
 
-export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-export const bin = fileURLToPath(new URL("../../bin/codeintel.js", import.meta.url));
+export { bin, processesWithMarker, repoRoot, spawnCodeintel, testCacheDir } from "../support/compiled.js";
 
 export interface RpcMessage {
   jsonrpc?: string;
@@ -48,6 +41,18 @@ abstract class RpcClient {
   start(method: string, params?: unknown, id: string | number = this.nextId++): { id: string | number; response: Promise<RpcMessage> } {
     this.sendText(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
     return { id, response: this.waitFor((m) => m.id === id && m.method === undefined) };
+  }
+
+  /**
+   * Sends a request with a progress token: `running` resolves on its first `$/progress`, the
+   * server's own word that it is working on it (for tools that report progress, like debug_sleep).
+   */
+  startRunning(method: string, params: Record<string, unknown>): { id: string | number; response: Promise<RpcMessage>; running: Promise<RpcMessage> } {
+    const id = this.nextId++;
+    const progressToken = `progress-${id}`;
+    const running = this.waitFor((m) => m.method === "$/progress" && m.params?.progressToken === progressToken);
+    running.catch(() => undefined); // a test that never gets to await it fails on its own
+    return { ...this.start(method, { ...params, _meta: { progressToken } }, id), running };
   }
 
   async request<T = unknown>(method: string, params?: unknown): Promise<T> {
@@ -135,30 +140,7 @@ export class StdioRpcClient extends RpcClient {
   }
 }
 
-let cacheDir: string | undefined;
-/** Symbol databases of test servers go to a temporary folder, never the user's cache. */
-export function testCacheDir(): string {
-  cacheDir ??= mkdtempSync(join(tmpdir(), "ci-cache-"));
-  return cacheDir;
-}
-
-/** A codeintel child process, marked so its descendants can be found after it exits. */
-export function spawnCodeintel(args: string[], env: Record<string, string> = {}): { child: ChildProcessWithoutNullStreams; marker: string } {
-  const marker = randomUUID();
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, CODEINTEL_TEST_MARKER: marker, CODEINTEL_CACHE_DIR: testCacheDir(), ...env },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  return { child, marker };
-}
-
-/** Live processes (not zombies) whose environment carries `marker`. */
-export function processesWithMarker(marker: string): number[] {
-  return processesWithEnv("CODEINTEL_TEST_MARKER", marker);
-}
-
-export { eventually } from "../support/eventually.js";
+export { eventually, latch } from "../support/eventually.js";
 
 /** Waits for a line on the child's stderr matching `re`. */
 export function stderrLine(child: ChildProcessWithoutNullStreams, re: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {

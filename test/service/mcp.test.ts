@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bin, eventually, processesWithMarker, repoRoot, spawnCodeintel, stderrLine, testCacheDir } from "./helpers.js";
+import { bin, eventually, latch, processesWithMarker, repoRoot, spawnCodeintel, stderrLine, testCacheDir } from "./helpers.js";
 
 const root = mkdtempSync(join(tmpdir(), "ci-mcp-"));
 writeFileSync(join(root, "hello.txt"), "hello\n");
@@ -60,10 +60,9 @@ describe("MCP over stdio", () => {
     const { client, transport } = stdioClient(["--max-in-flight", "1"]);
     await client.connect(transport);
     const controller = new AbortController();
-    let started!: () => void;
-    const running = new Promise<void>((resolve) => (started = resolve));
-    const long = client.callTool({ name: "debug_sleep", arguments: { ms: 120_000, steps: 600 } }, undefined, { signal: controller.signal, onprogress: () => started() });
-    await running; // its first progress: the call is running on the server
+    const running = latch("the call's first progress");
+    const long = client.callTool({ name: "debug_sleep", arguments: { ms: 120_000, steps: 600 } }, undefined, { signal: controller.signal, onprogress: running.open });
+    await running.opened; // its first progress: the call is running on the server
     controller.abort("user pressed escape");
     await expect(long).rejects.toThrow();
     // With one slot, this only succeeds once the cancelled call really stopped.
@@ -83,8 +82,8 @@ describe("MCP over stdio", () => {
     send({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "0" } } });
     await eventually(() => lines.join("").includes('"id":1'), "initialize answered");
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
-    send({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "debug_sleep", arguments: { ms: 120_000 } } });
-    await new Promise((r) => setTimeout(r, 200));
+    send({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "debug_sleep", arguments: { ms: 100_000, steps: 1000 }, _meta: { progressToken: "eof" } } });
+    await eventually(() => lines.join("").includes('"progressToken":"eof"'), "the call is running (its first progress)");
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.stdin.end();
     expect(await exited).toBe(0);
@@ -128,8 +127,9 @@ describe("MCP over Streamable HTTP", () => {
     expect(r.structuredContent).toMatchObject({ steps: 3 });
     expect(seen[0]).toBe(1);
     const controller = new AbortController();
-    const long = client.callTool({ name: "debug_sleep", arguments: { ms: 120_000, steps: 100 } }, undefined, { signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 200));
+    const running = latch("the call's first progress");
+    const long = client.callTool({ name: "debug_sleep", arguments: { ms: 100_000, steps: 1000 } }, undefined, { signal: controller.signal, onprogress: running.open });
+    await running.opened;
     controller.abort();
     await expect(long).rejects.toThrow();
     await client.close();
@@ -164,12 +164,13 @@ describe("MCP over Streamable HTTP", () => {
 
   it("on SIGTERM finishes the request in flight, then exits 0", async () => {
     const client = await connect();
-    const call = client.callTool({ name: "debug_sleep", arguments: { ms: 1500, steps: 3 } });
-    await new Promise((r) => setTimeout(r, 300));
+    const running = latch("the call's first progress");
+    const call = client.callTool({ name: "debug_sleep", arguments: { ms: 1500, steps: 15 } }, undefined, { onprogress: running.open });
+    await running.opened;
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     const result = await call;
-    expect(result.structuredContent).toMatchObject({ steps: 3 });
+    expect(result.structuredContent).toMatchObject({ steps: 15 });
     expect(await exited).toBe(0);
   });
 });

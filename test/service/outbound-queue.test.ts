@@ -1,6 +1,6 @@
 // The per-connection outbound queue on its own, with a writer the test holds back: what is
 // coalesced, what is never dropped, and when a peer counts as stalled.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { notification, resultMessage } from "../../src/core/jsonrpc.js";
 import { OutboundQueue, type OutboundWriter } from "../../src/core/outbound-queue.js";
 
@@ -66,22 +66,26 @@ describe("OutboundQueue", () => {
   });
 
   it("declares a peer stalled when a write hangs past the bound, and not before", async () => {
-    const w = heldWriter();
-    let stalled: string | undefined;
-    const q = new OutboundQueue(w.writer, { capacity: 100, stallMs: 150, onStall: (r) => (stalled = r) });
-    q.push(resultMessage(1, "x"));
-    await new Promise((r) => setTimeout(r, 50));
-    w.release(); // progress: the clock restarts
-    await tick();
-    q.push(resultMessage(2, "y"));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(stalled).toBeUndefined();
-    const deadline = Date.now() + 10_000;
-    while (!stalled && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(stalled).toMatch(/client not reading/);
-    expect(w.closedWith).toBe(stalled);
-    q.push(resultMessage(3, "after close"));
-    expect(q.length).toBe(0);
+    vi.useFakeTimers();
+    try {
+      const w = heldWriter();
+      let stalled: string | undefined;
+      const q = new OutboundQueue(w.writer, { capacity: 100, stallMs: 150, onStall: (r) => (stalled = r) });
+      q.push(resultMessage(1, "x"));
+      await vi.advanceTimersByTimeAsync(100);
+      w.release(); // progress: the clock restarts
+      await vi.advanceTimersByTimeAsync(0);
+      q.push(resultMessage(2, "y"));
+      await vi.advanceTimersByTimeAsync(149); // 249 ms since the first push, 149 since the last write
+      expect(stalled).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(stalled).toMatch(/client not reading: 0 messages queued, none written for 150 ms/);
+      expect(w.closedWith).toBe(stalled);
+      q.push(resultMessage(3, "after close"));
+      expect(q.length).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("flushed() resolves once everything queued is written", async () => {

@@ -100,7 +100,9 @@ describe("fuzzyFileSearch sessions", () => {
     const stop = c.start("fuzzyFileSearch/sessionStop", { sessionId: "s1" });
     const stopAnswer = await stop.response;
     expect(stopAnswer.result).toEqual({});
-    await new Promise((r) => setTimeout(r, 500));
+    // A barrier: the same search, queued in the same workers behind whatever the stopped session
+    // still had there, answers after anything that work could send.
+    await c.request("fuzzyFileSearch", { query: "module", roots: [root] });
     const after = c.received.slice(c.received.indexOf(stopAnswer) + 1);
     expect(after.filter(forSession)).toEqual([]);
 

@@ -5,7 +5,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyFixtures, removeDir } from "../lsp/helpers.js";
+import { copyFixtures, removeTree } from "../support/tree.js";
 import { bin, eventually, processesWithMarker, repoRoot, spawnCodeintel, StdioRpcClient } from "./helpers.js";
 
 describe("a named pipe with a source extension", () => {
@@ -27,7 +27,7 @@ describe("a named pipe with a source extension", () => {
 
   afterAll(() => {
     if (rpc.child.exitCode === null) rpc.child.kill("SIGKILL");
-    removeDir(base);
+    removeTree(base);
   });
 
   it("hover and document_symbols on it answer invalid_input at once", async () => {
@@ -75,7 +75,7 @@ describe("a named pipe where an ignore file belongs", () => {
       expect(code).toBe(0);
       expect(out).toContain("src/shapes.ts");
     } finally {
-      removeDir(base);
+      removeTree(base);
     }
   }, 90_000);
 });

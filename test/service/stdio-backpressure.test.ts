@@ -3,10 +3,11 @@
 // it runs out of memory, and once the client reads it answers all of them and then more.
 // Memory is the child's own, from /proc/PID/status.
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { memoryMb } from "../support/processes.js";
 import { spawnCodeintel, stderrLine } from "./helpers.js";
 
 const REQUESTS = 200_000;
@@ -15,11 +16,6 @@ const RSS_LIMIT_MB = 384;
 
 const root = mkdtempSync(join(tmpdir(), "ci-flood-"));
 writeFileSync(join(root, "a.txt"), "a\n");
-
-function memoryMb(pid: number, field: "VmRSS" | "VmHWM"): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
-}
 
 /** Counts answer lines without parsing 200,000 of them; only lines asked for are decoded. */
 class LineCounter {

@@ -21,3 +21,20 @@ export async function eventually<T>(fn: () => T | Promise<T>, what = "condition"
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * An explicit signal for a test to wait on: `opened` resolves the first time `open` is called
+ * (e.g. as an `onprogress`), or fails naming `what` after `timeoutMs`.
+ */
+export function latch(what = "the signal", timeoutMs = 30_000): { open: () => void; opened: Promise<void> } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+    open = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  opened.catch(() => undefined); // a test that never gets to await it fails on its own
+  return { open, opened };
+}

@@ -1,5 +1,5 @@
 // Process accounting through /proc for orphan checks: who is alive, who is whose child, which
-// process group, what command line, what environment. Zombies count as gone.
+// process group, what command line, what environment, how much memory. Zombies count as gone.
 import { readdirSync, readFileSync } from "node:fs";
 
 export interface Proc {
@@ -77,4 +77,10 @@ export function processesWithEnv(name: string, value: string): number[] {
       }
     })
     .map((p) => p.pid);
+}
+
+/** Resident memory of `pid` in MB: now (VmRSS) or its peak so far (VmHWM). */
+export function memoryMb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
 }

@@ -2,13 +2,11 @@
 // the real CLI: `codeintel index` must find the damage, rebuild and exit 0 with a right cache;
 // a symbol query must answer right whether or not it touches the damage.
 import Database from "better-sqlite3";
-import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { symbolDatabasePath } from "../../src/symbols/cache-location.js";
-import { compiled, packageRoot } from "./compiled.js";
-import { tempDir } from "./helpers.js";
+import { compiled, runCli } from "../support/compiled.js";
+import { widgetProject } from "./helpers.js";
 
 const FILES = 120;
 let root: string;
@@ -17,28 +15,12 @@ let cleanup: () => void;
 
 beforeAll(() => {
   compiled("src/cli/index-command.js");
-  const t = tempDir("corruption");
-  cleanup = t.cleanup;
-  root = join(t.dir, "project");
-  cacheDir = join(t.dir, "cache");
-  mkdirSync(join(root, "src"), { recursive: true });
-  writeFileSync(join(root, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true }, include: ["src"] }));
-  for (let i = 0; i < FILES; i++) {
-    writeFileSync(join(root, "src", `module${i}.ts`), `export class Widget${i} {\n  render${i}(): number {\n    return ${i};\n  }\n}\nexport function makeWidget${i}(): Widget${i} {\n  return new Widget${i}();\n}\n`);
-  }
+  ({ root, cacheDir, cleanup } = widgetProject("corruption", FILES));
 });
 
 afterAll(() => cleanup());
 
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [join(packageRoot, "bin/codeintel.js"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d: Buffer) => (out += d));
-  child.stderr.on("data", (d: Buffer) => (err += d));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, out, err })));
-}
-
+const cli = (args: string[]) => runCli(args).done;
 const index = () => cli(["index", "--root", root, "--cache-dir", cacheDir, "--json"]);
 const dbPath = () => symbolDatabasePath(root, cacheDir);
 

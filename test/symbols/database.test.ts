@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SCHEMA_VERSION } from "../../src/symbols/schema.js";
 import { SymbolStore } from "../../src/symbols/store.js";
-import { compiled } from "./compiled.js";
+import { compiled } from "../support/compiled.js";
 import { record, sym, tempDir } from "./helpers.js";
 
 let dir: string;

@@ -1,5 +1,7 @@
-// Shared fixtures for the symbol cache tests: temp folders and hand-made symbol lists.
+// Shared fixtures for the symbol cache tests: temp folders, a generated project and hand-made symbol lists.
+import { join } from "node:path";
 import type { FlatSymbol } from "../../src/symbols/types.js";
+import { makeTree, removeTree } from "../support/tree.js";
 
 export { tempDir } from "../support/tree.js";
 
@@ -11,4 +13,19 @@ export function sym(name: string, kind: number, line: number, parent: number | n
 
 export function record(path: string, extra: Partial<{ size: number; mtimeMs: number; hash: string; fingerprint: string }> = {}) {
   return { path, language: "typescript", size: extra.size ?? 10, mtimeMs: extra.mtimeMs ?? 1, hash: extra.hash ?? "h-" + path, fingerprint: extra.fingerprint ?? "tsls@1#c" };
+}
+
+/**
+ * A TypeScript project of `modules` files (an interface, a class with a method and a factory
+ * each) at `root`, and a `cacheDir` path beside it (not made: the CLI makes it), under one temp
+ * folder that `cleanup` removes.
+ */
+export function widgetProject(label: string, modules: number): { root: string; cacheDir: string; cleanup: () => void } {
+  const files: Record<string, string> = { "project/tsconfig.json": JSON.stringify({ compilerOptions: { strict: true }, include: ["src"] }) };
+  for (let i = 0; i < modules; i++) {
+    files[`project/src/module${i}.ts`] =
+      `export interface Shape${i} {\n  width: number;\n}\nexport class Widget${i} {\n  render${i}(): number {\n    return ${i};\n  }\n}\nexport function makeWidget${i}(): Widget${i} {\n  return new Widget${i}();\n}\n`;
+  }
+  const dir = makeTree(files, `codeintel-${label}-`);
+  return { root: join(dir, "project"), cacheDir: join(dir, "cache"), cleanup: () => removeTree(dir) };
 }

@@ -12,7 +12,7 @@ import { createCodeIntel } from "../../src/codeintel.js";
 import { symbolDatabasePath } from "../../src/symbols/cache-location.js";
 import type { IndexOutput } from "../../src/tools/index-symbols.js";
 import type { ToolProgress } from "../../src/core/tool.js";
-import { bin, repoRoot } from "../service/helpers.js";
+import { bin, repoRoot } from "../support/compiled.js";
 import { tempDir } from "./helpers.js";
 
 const FILES = 60;

@@ -1,14 +1,14 @@
 // The `codeintel index` process under stress: kill -9 mid-run then a restart, and two
 // processes indexing into the same cache at once. Real CLI processes (compiled), real servers.
 import Database from "better-sqlite3";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { symbolDatabasePath } from "../../src/symbols/cache-location.js";
-import { compiled, packageRoot } from "./compiled.js";
+import { compiled, runCli } from "../support/compiled.js";
 import { eventually } from "../support/eventually.js";
-import { tempDir } from "./helpers.js";
+import { widgetProject } from "./helpers.js";
 
 const FILES = 240;
 let root: string;
@@ -18,15 +18,7 @@ const started: ChildProcess[] = [];
 
 beforeAll(() => {
   compiled("src/cli/index-command.js");
-  const t = tempDir("reliability");
-  cleanup = t.cleanup;
-  root = join(t.dir, "project");
-  cacheDir = join(t.dir, "cache");
-  mkdirSync(join(root, "src"), { recursive: true });
-  writeFileSync(join(root, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true }, include: ["src"] }));
-  for (let i = 0; i < FILES; i++) {
-    writeFileSync(join(root, "src", `module${i}.ts`), `export interface Shape${i} {\n  width: number;\n}\nexport class Widget${i} {\n  render${i}(): number {\n    return ${i};\n  }\n}\nexport function makeWidget${i}(): Widget${i} {\n  return new Widget${i}();\n}\n`);
-  }
+  ({ root, cacheDir, cleanup } = widgetProject("reliability", FILES));
 });
 
 afterAll(() => {
@@ -41,18 +33,10 @@ afterAll(() => {
   cleanup();
 });
 
-function index(extra: string[] = []): { child: ChildProcess; done: Promise<{ code: number | null; out: string; err: string }> } {
-  const child = spawn(process.execPath, [join(packageRoot, "bin/codeintel.js"), "index", "--root", root, "--cache-dir", cacheDir, "--json", ...extra], {
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  started.push(child);
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d));
-  child.stderr!.on("data", (d: Buffer) => (err += d));
-  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on("close", (code) => resolve({ code, out, err })));
-  return { child, done };
+function index(extra: string[] = []): ReturnType<typeof runCli> {
+  const run = runCli(["index", "--root", root, "--cache-dir", cacheDir, "--json", ...extra], { detached: true });
+  started.push(run.child);
+  return run;
 }
 
 function okFiles(): number {

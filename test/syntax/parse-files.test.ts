@@ -6,7 +6,7 @@ import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseFiles } from "../../src/syntax/parse-files.js";
 import { createSyntaxPool } from "../../src/syntax/syntax-pool.js";
-import { tempDir } from "../symbols/helpers.js";
+import { tempDir } from "../support/tree.js";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures", "syntax");
 

@@ -14,8 +14,8 @@ import { createCodeIntel, type CodeIntel } from "../../src/codeintel.js";
 import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
 import { ToolError } from "../../src/core/tool.js";
-import { fixturesDir, removeDir } from "../lsp/helpers.js";
-import { spawnCodeintel } from "../service/helpers.js";
+import { fixturesDir, removeTree } from "../support/tree.js";
+import { spawnCodeintel } from "../support/compiled.js";
 
 const CLICK = "/usr/lib/python3/dist-packages/click";
 const base = realpathSync(mkdtempSync(join(tmpdir(), "ci-honest-")));
@@ -54,7 +54,7 @@ async function open(roots: string[], symbolIndex: "off" | "lazy" = "off"): Promi
 
 afterAll(async () => {
   await Promise.all(opened.map((ci) => ci.close()));
-  removeDir(base);
+  removeTree(base);
 });
 
 type Refs = { total: number; complete: boolean; reason?: string; results: { path: string }[] };
@@ -127,7 +127,7 @@ describe("live workspace symbols without a cache", () => {
 
   it("says why when the root's files cannot be listed, instead of answering empty", async () => {
     const gone = realpathSync(mkdtempSync(join(tmpdir(), "codeintel-gone-")));
-    removeDir(gone);
+    removeTree(gone);
     const finder = new FileFinder({ watch: false });
     const pool = new LspPool({ roots: [gone], files: finder });
     try {

@@ -4,14 +4,14 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { splitPosition } from "../../src/cli/navigate.js";
+import { bin } from "../support/compiled.js";
 import { processesWithEnv } from "../support/processes.js";
-import { copyFixtures, removeDir } from "../lsp/helpers.js";
+import { copyFixtures, removeTree } from "../support/tree.js";
 
-const bin = new URL("../../bin/codeintel.js", import.meta.url).pathname;
 const dir = copyFixtures("ts");
 const project = join(dir, "ts");
 const tag = `codeintel-cli-test-${process.pid}-${Date.now()}`;
-afterAll(() => removeDir(dir));
+afterAll(() => removeTree(dir));
 
 function cli(...args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { cwd: project, encoding: "utf8", env: { ...process.env, CODEINTEL_TEST_TAG: tag }, timeout: 120_000 });

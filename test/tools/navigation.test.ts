@@ -8,7 +8,8 @@ import { LspPool } from "../../src/lsp/pool.js";
 import { createNavigationTools } from "../../src/tools/navigation.js";
 import type { Tool, ToolResult } from "../../src/core/tool.js";
 import { parseConfig } from "../../src/workspace/config.js";
-import { copyFixtures, liveDescendants, removeDir } from "../lsp/helpers.js";
+import { liveDescendants } from "../support/processes.js";
+import { copyFixtures, removeTree } from "../support/tree.js";
 
 const base = copyFixtures("ts", "py");
 const root = realpathSync(join(base, "ts"));
@@ -31,7 +32,7 @@ function call<O = Record<string, unknown>>(name: string, input: Record<string, u
 afterAll(async () => {
   await pool.dispose();
   await finder.close();
-  removeDir(base);
+  removeTree(base);
 });
 
 describe("navigation tools", () => {

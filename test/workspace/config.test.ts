@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, parseConfig } from "../../src/workspace/config.js";
-import { removeDir } from "../lsp/helpers.js";
+import { removeTree } from "../support/tree.js";
 
 const dir = realpathSync(mkdtempSync(join(tmpdir(), "codeintel-config-")));
-afterAll(() => removeDir(dir));
+afterAll(() => removeTree(dir));
 
 /** The ```jsonc block of the README's "codeintel.json" section, so the README stays true. */
 function readmeExample(): string {
