@@ -14,7 +14,7 @@ import { ApproximateNavigator } from "../../src/syntax/approximate-navigation.js
 import { createSyntaxPool } from "../../src/syntax/syntax-pool.js";
 import { createNavigationTools } from "../../src/tools/navigation.js";
 import { parseConfig } from "../../src/workspace/config.js";
-import { fixturesDir, removeDir } from "../lsp/helpers.js";
+import { fixturesDir, removeTree } from "../support/tree.js";
 
 type Entry = { path: string; line: number; column: number; kind?: string; name?: string; snippet: string };
 type Locations = { total: number; results: Entry[]; complete: boolean; reason?: string; precision: string; source: string };
@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await ci?.close();
-  removeDir(base);
+  removeTree(base);
 });
 
 const firstLine = (text: string) => text.split("\n")[0];
