@@ -240,6 +240,8 @@ export function knownServers(): KnownServer[] {
         return { storagePath: join(process.env.TMPDIR ?? "/tmp", "codeintel-intelephense"), clearCache: false };
       },
       settings: { intelephense: { telemetry: { enabled: false }, files: { maxSize: 5_000_000 } } },
+      // Its indexing progress starts a moment after initialize; its log brackets the indexing.
+      logReadiness: { begin: /Indexer: Starting (whole|partial) workspace indexing/, end: /Indexer: Indexing (finished|cancelled)/, title: "intelephense indexing" },
       install: "`npm install -g intelephense` (a freemium server: codeintel uses its free features)",
     },
     {

@@ -161,7 +161,10 @@ export class LspPool {
   // ---- queries -------------------------------------------------------------------
 
   hover(absPath: string, position: Position, signal?: AbortSignal): Promise<Hover | null> {
-    return this.query(absPath, signal, (c, uri) => c.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position }, signal));
+    return this.query(absPath, signal, (c, uri) => {
+      c.serverCapabilities.requireMethod("textDocument/hover", c.id);
+      return c.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position }, signal);
+    });
   }
 
   definition(absPath: string, position: Position, signal?: AbortSignal): Promise<Location[]> {
@@ -180,18 +183,18 @@ export class LspPool {
     return this.query(
       absPath,
       signal,
-      async (c, uri) =>
-        (await c.request<Location[] | null>(
-          "textDocument/references",
-          { textDocument: { uri }, position, context: { includeDeclaration: opts.includeDeclaration ?? true } },
-          signal,
-        )) ?? [],
+      async (c, uri) => {
+        c.serverCapabilities.requireMethod("textDocument/references", c.id);
+        const params = { textDocument: { uri }, position, context: { includeDeclaration: opts.includeDeclaration ?? true } };
+        return (await c.request<Location[] | null>("textDocument/references", params, signal)) ?? [];
+      },
       { emptyMayMeanIndexing: true },
     );
   }
 
   documentSymbols(absPath: string, signal?: AbortSignal): Promise<DocumentSymbol[]> {
     return this.query(absPath, signal, async (c, uri) => {
+      c.serverCapabilities.requireMethod("textDocument/documentSymbol", c.id);
       const result = await c.request<DocumentSymbol[] | SymbolInformation[] | null>("textDocument/documentSymbol", { textDocument: { uri } }, signal);
       return normaliseDocumentSymbols(result ?? []);
     }, { emptyMayMeanIndexing: true }); // the symbol cache records an empty answer as the file's truth
@@ -309,7 +312,10 @@ export class LspPool {
     return this.query(
       absPath,
       signal,
-      async (c, uri) => normaliseLocations(await c.request<Definition | DefinitionLink[] | null>(method, { textDocument: { uri }, position }, signal)),
+      async (c, uri) => {
+        c.serverCapabilities.requireMethod(method, c.id);
+        return normaliseLocations(await c.request<Definition | DefinitionLink[] | null>(method, { textDocument: { uri }, position }, signal));
+      },
       { emptyMayMeanIndexing: true },
     );
   }

@@ -358,8 +358,12 @@ function locateCommand(spec: ServerSpec, fromDir: string | undefined): CommandLo
   const onPath = findOnPath(head);
   if (onPath) return { path: onPath, where: "PATH" };
   // Servers installed beside codeintel (its own devDependencies, or a global install next to it).
-  const own = lookIn.includes("node_modules") ? packageDir(".bin") : undefined;
-  if (own && isExecutable(join(own, head))) return { path: join(own, head), where: "codeintel" };
+  if (lookIn.includes("node_modules")) {
+    for (const base of requireHere.resolve.paths(head) ?? []) {
+      const bin = join(base, ".bin", head);
+      if (isExecutable(bin)) return { path: bin, where: "codeintel" };
+    }
+  }
   return undefined;
 }
 
