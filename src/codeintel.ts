@@ -22,6 +22,7 @@ import type { LocationsOutput, TargetInput } from "./tools/navigation/location-t
 import type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "./tools/navigation/symbol-tools.js";
 import { createNavigationTools } from "./tools/navigation.js";
 import { createRestartTool, type RestartInput } from "./tools/restart.js";
+import { createServersTool, type ServersInput, type ServersOutput } from "./tools/servers.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
 import { SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
 import { defineTool, ToolError, type Tool, type ToolProgress, type ToolResult } from "./core/tool.js";
@@ -100,6 +101,8 @@ export interface TypedTools {
   documentSymbols(input: FileInput, options?: CallOptions): Promise<DocumentSymbolsOutput>;
   workspaceSymbols(input: WorkspaceSymbolsInput, options?: CallOptions): Promise<WorkspaceSymbolsOutput>;
   restart(input?: RestartInput, options?: CallOptions): Promise<RestartReport>;
+  /** Every known language server: installed where, version, running, install hint. */
+  servers(input?: ServersInput, options?: CallOptions): Promise<ServersOutput>;
   /** Builds or refreshes a root's symbol cache (not with symbolIndex "off"). */
   index(input?: IndexInput, options?: CallOptions): Promise<IndexOutput>;
 }
@@ -202,7 +205,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   }
 
   const fileSearch: FileSearchProvider = finderSearchProvider(finder, roots, { onError: (err) => log(`codeintel: file search failed: ${err.message}`) });
-  const tools: Tool[] = [defineTool(createFindFilesTool({ search: fileSearch })), ...createNavigationTools({ pool, roots }), defineTool(createRestartTool({ pool }))];
+  const tools: Tool[] = [defineTool(createFindFilesTool({ search: fileSearch })), ...createNavigationTools({ pool, roots }), defineTool(createRestartTool({ pool })), defineTool(createServersTool({ pool, roots }))];
   const symbolIndex = options.symbolIndex ?? "eager";
   if (symbolIndex !== "off") {
     // Each root's indexer follows the finder's file list and its watcher events itself.
@@ -303,6 +306,7 @@ function typedTools(run: RunTool): TypedTools {
     documentSymbols: typed("document_symbols"),
     workspaceSymbols: typed("workspace_symbols"),
     restart: (input = {}, callOptions) => typed<RestartInput, RestartReport>("restart")(input, callOptions),
+    servers: (input = {}, callOptions) => typed<ServersInput, ServersOutput>("servers")(input, callOptions),
     index: (input = {}, callOptions) => typed<IndexInput, IndexOutput>("index")(input, callOptions),
   };
 }

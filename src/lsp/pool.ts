@@ -36,6 +36,7 @@
 //                                (they start again on next use); an unknown id is "invalid_input"
 //   pool.updateConfig(config)    new registry; changed servers are stopped, broken marks cleared
 //   pool.status()                → ClientStatus[] (pid, state, open documents, loading)
+//   pool.servers({ root, within }) → every known server: installed where, version, running, install hint
 //   pool.serverPids()            → pids of live server process groups (for checks and logs)
 //   pool.dispose()               stops everything; afterwards no server process is left
 //
@@ -69,6 +70,7 @@ import { LspError } from "./errors.js";
 import { PoolSettings } from "./pool-settings.js";
 import { QueryRunner, type QueryOp, type QueryProgress } from "./query-runner.js";
 import { buildRegistry, type ServerFingerprint, type ServerRegistry } from "./registry.js";
+import { serverInventory, type ServerInventoryEntry } from "./server-inventory.js";
 import { normaliseDocumentSymbols, normaliseLocations, type WorkspaceSymbolHit } from "./results.js";
 import { locate, serverFor, type ServerLocation } from "./routing.js";
 import { ServerSupervisor, type PoolEvent } from "./supervisor.js";
@@ -76,6 +78,7 @@ import { reportFileChange } from "./watched-files.js";
 import { searchWorkspaceSymbols, type FileLists, type WorkspaceSymbolSearch } from "./workspace-symbols.js";
 
 export type { ServerFingerprint } from "./registry.js";
+export type { ServerInventoryEntry } from "./server-inventory.js";
 export type { PoolEvent } from "./supervisor.js";
 export type { QueryProgress } from "./query-runner.js";
 export type { ServerLocation } from "./routing.js";
@@ -291,6 +294,11 @@ export class LspPool {
       loading: c.loadingTitles(),
       pendingRequests: c.pendingCount,
     }));
+  }
+
+  /** Every known server (server-inventory.ts): local installs looked up from `root`, running ones in `within`. */
+  servers(where: { root: string; within: readonly string[] }): Promise<ServerInventoryEntry[]> {
+    return serverInventory(this.registry, this.status(), where);
   }
 
   /** Pids of every server process this pool started that may still be running. */

@@ -188,6 +188,7 @@ export class ServerRegistry {
   resolveLaunch(spec: ServerSpec, fromDir?: string): Launch {
     const [head, ...rest] = spec.command;
     const args = rest.map((a) => (a.startsWith("npm:") ? this.resolveNpmFile(spec, a) : a));
+    if (head === "node") return { command: process.execPath, args, env: spec.env };
     if (head.startsWith("npm:")) return { command: this.resolveNpmFile(spec, head), args, env: spec.env };
     const found = locateCommand(spec, fromDir);
     if (!found) {
@@ -335,8 +336,10 @@ function npmFile(ref: string): string | undefined {
 function locateCommand(spec: ServerSpec, fromDir: string | undefined): CommandLocation | undefined {
   const head = spec.command[0];
   if (head === "node") {
+    // The script Node runs is what is installed (or not).
     const script = spec.command.find((a) => a.startsWith("npm:"));
-    return script && !npmFile(script) ? undefined : { path: process.execPath, where: "codeintel" };
+    const file = script ? npmFile(script) : process.execPath;
+    return file ? { path: file, where: "codeintel" } : undefined;
   }
   if (head.startsWith("npm:")) {
     const file = npmFile(head);
