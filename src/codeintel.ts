@@ -23,6 +23,7 @@ import type { LocationsOutput, TargetInput } from "./tools/navigation/location-t
 import type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "./tools/navigation/symbol-tools.js";
 import { createNavigationTools } from "./tools/navigation.js";
 import { createRestartTool, type RestartInput } from "./tools/restart.js";
+import { createServersTool, type ServersInput, type ServersOutput } from "./tools/servers.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
 import { defaultCacheDir, SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
 import { ApproximateNavigator } from "./syntax/approximate-navigation.js";
@@ -103,6 +104,8 @@ export interface TypedTools {
   documentSymbols(input: FileInput, options?: CallOptions): Promise<DocumentSymbolsOutput>;
   workspaceSymbols(input: WorkspaceSymbolsInput, options?: CallOptions): Promise<WorkspaceSymbolsOutput>;
   restart(input?: RestartInput, options?: CallOptions): Promise<RestartReport>;
+  /** Every known language server: installed where, version, running, install hint. */
+  servers(input?: ServersInput, options?: CallOptions): Promise<ServersOutput>;
   /** Builds or refreshes a root's symbol cache (not with symbolIndex "off"). */
   index(input?: IndexInput, options?: CallOptions): Promise<IndexOutput>;
 }
@@ -232,6 +235,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     defineTool(createFindFilesTool({ search: fileSearch })),
     ...createNavigationTools({ pool, roots, syntax }),
     defineTool(createRestartTool({ pool })),
+    defineTool(createServersTool({ pool, roots })),
   ];
   const symbolIndex = options.symbolIndex ?? "eager";
   if (symbolIndex !== "off") {
@@ -338,6 +342,7 @@ function typedTools(run: RunTool): TypedTools {
     documentSymbols: typed("document_symbols"),
     workspaceSymbols: typed("workspace_symbols"),
     restart: (input = {}, callOptions) => typed<RestartInput, RestartReport>("restart")(input, callOptions),
+    servers: (input = {}, callOptions) => typed<ServersInput, ServersOutput>("servers")(input, callOptions),
     index: (input = {}, callOptions) => typed<IndexInput, IndexOutput>("index")(input, callOptions),
   };
 }

@@ -21,8 +21,8 @@ export const restart = defineCommand(
     description: `Restarts the language servers of a running app-server (start one with
 \`codeintel app-server --listen ws://127.0.0.1:8766\`): stops them and clears their failure
 records, including a server marked broken, so the next query starts them fresh. SERVER is a
-server id as in error messages (typescript, pyright, bash, clangd, json, css, html, or one
-from codeintel.json); without it, every server restarts.`,
+server id as in error messages and \`codeintel servers\` (typescript, pyright, gopls, ...);
+without it, every server restarts.`,
     positionals: "SERVER",
     options: {
       url: { type: "string", value: "URL", help: "the app-server's WebSocket address" },

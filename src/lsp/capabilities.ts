@@ -8,9 +8,20 @@
 //   set.register(registrations) / set.unregister(unregisterations)
 //   set.supportsPullDiagnostics()
 //   set.require(capability, what, serverId)       throws "unavailable" naming the missing feature
+//   set.requireMethod(method, serverId)           the same for a request method (hover, references, ...)
 
 import type { ClientCapabilities, ServerCapabilities, SymbolKind } from "vscode-languageserver-protocol";
 import { LspError } from "./errors.js";
+
+/** Request methods whose server support the capabilities say: the capability and what to call it in an error. */
+const providers: Record<string, [keyof ServerCapabilities, string]> = {
+  "textDocument/hover": ["hoverProvider", "hover"],
+  "textDocument/definition": ["definitionProvider", "go to definition"],
+  "textDocument/typeDefinition": ["typeDefinitionProvider", "go to type definition"],
+  "textDocument/implementation": ["implementationProvider", "go to implementation"],
+  "textDocument/references": ["referencesProvider", "find references"],
+  "textDocument/documentSymbol": ["documentSymbolProvider", "document symbols"],
+};
 
 const symbolKinds = Array.from({ length: 26 }, (_, i) => (i + 1) as SymbolKind);
 
@@ -54,7 +65,14 @@ export class ServerCapabilitySet {
     return this.announced.diagnosticProvider !== undefined || this.dynamicMethods.has("textDocument/diagnostic");
   }
 
-  require(capability: keyof ServerCapabilities, what: string, serverId: string): void {
-    if (!this.announced[capability]) throw new LspError("unavailable", `language server '${serverId}' does not support ${what}`);
+  require(capability: keyof ServerCapabilities, what: string, serverId: string, method?: string): void {
+    if (this.announced[capability] || (method && this.dynamicMethods.has(method))) return;
+    throw new LspError("unavailable", `language server '${serverId}' does not support ${what}`);
+  }
+
+  /** Throws "unavailable" when the server said it cannot answer `method` (many servers for data formats have no references). */
+  requireMethod(method: string, serverId: string): void {
+    const provider = providers[method];
+    if (provider) this.require(provider[0], provider[1], serverId, method);
   }
 }

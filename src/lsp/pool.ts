@@ -38,6 +38,7 @@
 //                                (they start again on next use); an unknown id is "invalid_input"
 //   pool.updateConfig(config)    new registry; changed servers are stopped, broken marks cleared
 //   pool.status()                → ClientStatus[] (pid, state, open documents, loading)
+//   pool.servers({ root, within }) → every known server: installed where, version, running, install hint
 //   pool.serverPids()            → pids of live server process groups (for checks and logs)
 //   pool.dispose()               stops everything; afterwards no server process is left
 //
@@ -72,6 +73,7 @@ import { whenLoading } from "./loading-watch.js";
 import { PoolSettings } from "./pool-settings.js";
 import { QueryRunner, type QueryOp, type QueryProgress } from "./query-runner.js";
 import { buildRegistry, type ServerFingerprint, type ServerRegistry } from "./registry.js";
+import { serverInventory, type ServerInventoryEntry } from "./server-inventory.js";
 import { normaliseDocumentSymbols, normaliseLocations, type WorkspaceSymbolHit } from "./results.js";
 import { locate, serverFor, type ServerLocation } from "./routing.js";
 import { ServerSupervisor, type PoolEvent } from "./supervisor.js";
@@ -79,6 +81,7 @@ import { reportFileChange } from "./watched-files.js";
 import { searchWorkspaceSymbols, type FileLists, type WorkspaceSymbolSearch } from "./workspace-symbols.js";
 
 export type { ServerFingerprint } from "./registry.js";
+export type { ServerInventoryEntry } from "./server-inventory.js";
 export type { PoolEvent } from "./supervisor.js";
 export type { QueryProgress } from "./query-runner.js";
 export type { ServerLocation } from "./routing.js";
@@ -179,7 +182,10 @@ export class LspPool {
   // ---- queries -------------------------------------------------------------------
 
   hover(absPath: string, position: Position, signal?: AbortSignal): Promise<Hover | null> {
-    return this.query(absPath, signal, (c, uri) => c.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position }, signal));
+    return this.query(absPath, signal, (c, uri) => {
+      c.serverCapabilities.requireMethod("textDocument/hover", c.id);
+      return c.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position }, signal);
+    });
   }
 
   definition(absPath: string, position: Position, signal?: AbortSignal): Promise<Location[]> {
@@ -198,18 +204,18 @@ export class LspPool {
     return this.query(
       absPath,
       signal,
-      async (c, uri) =>
-        (await c.request<Location[] | null>(
-          "textDocument/references",
-          { textDocument: { uri }, position, context: { includeDeclaration: opts.includeDeclaration ?? true } },
-          signal,
-        )) ?? [],
+      async (c, uri) => {
+        c.serverCapabilities.requireMethod("textDocument/references", c.id);
+        const params = { textDocument: { uri }, position, context: { includeDeclaration: opts.includeDeclaration ?? true } };
+        return (await c.request<Location[] | null>("textDocument/references", params, signal)) ?? [];
+      },
       { emptyMayMeanIndexing: true },
     );
   }
 
   documentSymbols(absPath: string, signal?: AbortSignal): Promise<DocumentSymbol[]> {
     return this.query(absPath, signal, async (c, uri) => {
+      c.serverCapabilities.requireMethod("textDocument/documentSymbol", c.id);
       const result = await c.request<DocumentSymbol[] | SymbolInformation[] | null>("textDocument/documentSymbol", { textDocument: { uri } }, signal);
       return normaliseDocumentSymbols(result ?? []);
     }, { emptyMayMeanIndexing: true }); // the symbol cache records an empty answer as the file's truth
@@ -308,6 +314,11 @@ export class LspPool {
     }));
   }
 
+  /** Every known server (server-inventory.ts): local installs looked up from `root`, running ones in `within`. */
+  servers(where: { root: string; within: readonly string[] }): Promise<ServerInventoryEntry[]> {
+    return serverInventory(this.registry, this.status(), where);
+  }
+
   /** Pids of every server process this pool started that may still be running. */
   serverPids(): number[] {
     return this.supervisor.serverPids();
@@ -327,7 +338,10 @@ export class LspPool {
     return this.query(
       absPath,
       signal,
-      async (c, uri) => normaliseLocations(await c.request<Definition | DefinitionLink[] | null>(method, { textDocument: { uri }, position }, signal)),
+      async (c, uri) => {
+        c.serverCapabilities.requireMethod(method, c.id);
+        return normaliseLocations(await c.request<Definition | DefinitionLink[] | null>(method, { textDocument: { uri }, position }, signal));
+      },
       { emptyMayMeanIndexing: true },
     );
   }

@@ -1,36 +1,59 @@
 // The registry of language servers: which server handles a file, how to start it,
-// and how to find its project root. Built-in servers ship as npm dependencies of
-// codeintel and are resolved from our own node_modules (never from PATH, so the
-// versions are the ones we tested); clangd comes from PATH. The user's
-// codeintel.json adds, overrides or disables entries (see src/workspace/config.ts).
+// and how to find its project root. The table of servers codeintel knows is
+// known-servers.ts; servers that ship as npm dependencies of codeintel are resolved from
+// our own node_modules (never from PATH, so the versions are the ones we tested), the
+// others are found on PATH (or in the project's node_modules/.bin or virtualenv where that
+// is the convention). The user's codeintel.json adds, overrides, enables (opt-in ones) or
+// disables entries (see src/workspace/config.ts).
 //
-//   buildRegistry(config)            → ServerRegistry
-//   registry.specFor(absPath)        → ServerSpec | undefined
-//   registry.resolveLaunch(spec)     → Launch (throws LspError "unavailable" with an install hint)
-//   registry.fingerprint(spec)       → { serverId, version, configHash }
+//   buildRegistry(config)              → ServerRegistry
+//   registry.specFor(absPath)          → ServerSpec | undefined (the first installed candidate)
+//   registry.locate(spec, fromDir?)    → where its command is, or undefined when not installed
+//   registry.resolveLaunch(spec, dir?) → Launch (throws LspError "unavailable" with an install hint)
+//   registry.fingerprint(spec)         → { serverId, version, configHash }
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { accessSync, constants, existsSync, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { delimiter, dirname, extname, isAbsolute, join } from "node:path";
+import { basename, delimiter, dirname, extname, isAbsolute, join } from "node:path";
 import { ConfigError, type CodeintelConfig, type ServerConfigEntry } from "../workspace/config.js";
 import { LspError } from "./errors.js";
+import { knownServers } from "./known-servers.js";
 
 export interface ServerSpec {
   id: string;
-  /** Extension (with dot, lower case) → LSP languageId. */
+  /** Languages it serves, as people name them (the `servers` listing, the README table). */
+  languages: string[];
+  /** Extension (with dot, lower case) or exact file name (`Dockerfile`) → LSP languageId. */
   languageIds: Record<string, string>;
-  /** Files or folders whose presence marks a project root; the outermost one inside the codeintel root wins. */
+  /**
+   * Files or folders whose presence marks a project root ("*.sln": any file with that
+   * extension); the outermost one inside the codeintel root wins, or the nearest one when
+   * the spec has workspaceMarkers.
+   */
   rootMarkers: string[];
+  /**
+   * Markers of a workspace spanning several projects (go.work; a Cargo.toml declaring
+   * [workspace]): the outermost one wins over rootMarkers. `contains` tests the file's text.
+   */
+  workspaceMarkers?: Array<{ file: string; contains?: RegExp }>;
   /** argv; a first element of "node" means the Node running codeintel; "npm:<pkg>/<file>" resolves inside our node_modules. */
   command: string[];
+  /** Where else a bare command is looked for before PATH: the project's node_modules/.bin (and codeintel's own), a virtualenv. */
+  lookIn?: Array<"node_modules" | "venv">;
+  /** Takes no file until codeintel.json enables it (`"servers": { "<id>": {} }`). */
+  optIn?: boolean;
   env?: Record<string, string>;
   initializationOptions?: unknown;
   settings?: Record<string, unknown>;
   install: string;
-  /** Version for fingerprints: fixed, or computed from package versions / --version. */
+  /** Version for fingerprints: fixed, or computed from package versions / the command's version output. */
   version?: string;
+  /** Arguments that print the version (default `--version`). */
+  versionArgs?: string[];
+  /** npm packages besides the command's whose versions are part of the server's (the TypeScript it loads). */
+  versionPackages?: string[];
   /**
    * For servers that load in the background without $/progress: log lines that mark
    * the start and end of loading. The server counts as loading from spawn until `end` matches.
@@ -57,6 +80,18 @@ export interface ServerFingerprint {
   configHash: string;
 }
 
+/** Where a server's command was found: shipped with codeintel, on PATH, in a project's node_modules or virtualenv. */
+export interface CommandLocation {
+  path: string;
+  where: "codeintel" | "PATH" | "node_modules" | "venv";
+}
+
+/** A known server that takes no files, and why. */
+export interface InactiveServer {
+  spec: ServerSpec;
+  reason: "opt-in" | "disabled";
+}
+
 const requireHere = createRequire(import.meta.url);
 
 /** Directory of an installed npm package, searched the way Node would from this module. */
@@ -78,164 +113,98 @@ function packageVersion(name: string): string | undefined {
   }
 }
 
-const npmInstallHint = (pkgs: string) =>
-  `it ships with codeintel as an npm dependency; run \`npm install\` in the codeintel package (or \`npm install ${pkgs}\`)`;
-
-function builtIns(): ServerSpec[] {
-  const tsserverPath = () => {
-    const dir = packageDir("typescript");
-    return dir ? join(dir, "lib", "tsserver.js") : undefined;
-  };
-  return [
-    {
-      id: "typescript",
-      languageIds: {
-        ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "typescriptreact",
-        ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascriptreact",
-      },
-      rootMarkers: ["tsconfig.json", "jsconfig.json", "package.json"],
-      command: ["node", "npm:typescript-language-server/lib/cli.mjs", "--stdio"],
-      get initializationOptions() {
-        // One semantic tsserver: the syntax-only server answers during project load with partial results (hover without types, missing symbols).
-        return { tsserver: { path: tsserverPath(), useSyntaxServer: "never" }, preferences: { includeCompletionsForModuleExports: false } };
-      },
-      // When tsserver dies, typescript-language-server logs this error and then answers every
-      // request with null ("no hover", "no references") for as long as it lives.
-      fatalLog: /\[tsserver\] Exited/,
-      install: npmInstallHint("typescript-language-server typescript@5"),
-      builtIn: true,
-    },
-    {
-      id: "pyright",
-      languageIds: { ".py": "python", ".pyi": "python" },
-      rootMarkers: ["pyrightconfig.json", "pyproject.toml", "setup.py", "setup.cfg", "requirements.txt"],
-      command: ["node", "npm:pyright/langserver.index.js", "--stdio"],
-      settings: { python: { analysis: { autoSearchPaths: true, useLibraryCodeForTypes: true, diagnosticMode: "openFilesOnly" } } },
-      // Pyright sends no $/progress while it finds the project's files, yet answers references meanwhile
-      // from the open file alone (1 reference cold, 34 a second later on click). Its log says when the
-      // file list is in: "Found 16 source files" after each configuration load.
-      logReadiness: {
-        begin: /^(No include entries specified|Loading configuration file at)/,
-        end: /^(Found \d+ source files?|No source files found)/,
-        title: "pyright: finding the project's source files",
-      },
-      install: npmInstallHint("pyright"),
-      builtIn: true,
-    },
-    {
-      id: "bash",
-      languageIds: { ".sh": "shellscript", ".bash": "shellscript" },
-      rootMarkers: [],
-      command: ["node", "npm:bash-language-server/out/cli.js", "start"],
-      // shellcheck is found on PATH; without it the server still answers, minus lint diagnostics.
-      settings: { bashIde: { shellcheckPath: "shellcheck", backgroundAnalysisMaxFiles: 500 } },
-      // Cross-file answers (a function from a sourced file) need its background analysis.
-      logReadiness: { begin: /BackgroundAnalysis: resolving glob/, end: /BackgroundAnalysis: (Completed|stopped|skipping|failed)/, title: "bash background analysis" },
-      install: npmInstallHint("bash-language-server") + "; diagnostics also need shellcheck (`apt-get install shellcheck`)",
-      builtIn: true,
-    },
-    {
-      id: "json",
-      languageIds: { ".json": "json", ".jsonc": "jsonc" },
-      rootMarkers: [],
-      command: ["node", "npm:vscode-langservers-extracted/bin/vscode-json-language-server", "--stdio"],
-      initializationOptions: { provideFormatter: false },
-      // Validation is off unless the client turns it on.
-      settings: { json: { validate: { enable: true } } },
-      install: npmInstallHint("vscode-langservers-extracted"),
-      builtIn: true,
-    },
-    {
-      id: "css",
-      languageIds: { ".css": "css", ".scss": "scss", ".less": "less" },
-      rootMarkers: [],
-      command: ["node", "npm:vscode-langservers-extracted/bin/vscode-css-language-server", "--stdio"],
-      initializationOptions: { provideFormatter: false },
-      // The CSS service dereferences lint settings: a null configuration makes validation throw.
-      settings: Object.fromEntries(["css", "scss", "less"].map((l) => [l, { validate: true, lint: {} }])),
-      install: npmInstallHint("vscode-langservers-extracted"),
-      builtIn: true,
-    },
-    {
-      id: "html",
-      languageIds: { ".html": "html", ".htm": "html" },
-      rootMarkers: [],
-      command: ["node", "npm:vscode-langservers-extracted/bin/vscode-html-language-server", "--stdio"],
-      initializationOptions: { provideFormatter: false },
-      settings: { html: { validate: { scripts: true, styles: true } }, css: { validate: true, lint: {} }, javascript: { validate: { enable: true } } },
-      install: npmInstallHint("vscode-langservers-extracted"),
-      builtIn: true,
-    },
-    {
-      id: "clangd",
-      languageIds: {
-        ".c": "c", ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp", ".hh": "cpp", ".hxx": "cpp",
-        ".m": "objective-c", ".mm": "objective-cpp",
-      },
-      rootMarkers: ["compile_commands.json", "compile_flags.txt", ".clangd"],
-      command: ["clangd", "--log=error"],
-      install: "install clangd and put it on PATH (Debian/Ubuntu: `apt-get install clangd`; macOS: `brew install llvm`)",
-      builtIn: true,
-    },
-  ];
-}
+/** How long a look-up of whether a server is installed is trusted (a user may install one meanwhile). */
+const LOOKUP_TTL_MS = 10_000;
 
 export class ServerRegistry {
-  private readonly byExtension = new Map<string, ServerSpec>();
+  /** Extension or file name → the servers that handle it, preferred first. */
+  private readonly candidates = new Map<string, ServerSpec[]>();
   private readonly versions = new Map<string, string>();
+  private readonly lookups = new Map<string, { at: number; found: CommandLocation | undefined }>();
 
-  constructor(readonly specs: readonly ServerSpec[]) {
-    // Later specs win, so user-added servers take over an extension from a built-in.
-    for (const spec of specs) for (const ext of Object.keys(spec.languageIds)) this.byExtension.set(ext, spec);
+  /** `specs` in order of preference; `inactive` are known but take no files. */
+  constructor(
+    readonly specs: readonly ServerSpec[],
+    readonly inactive: readonly InactiveServer[] = [],
+  ) {
+    for (const spec of specs) {
+      for (const key of Object.keys(spec.languageIds)) {
+        const list = this.candidates.get(key) ?? [];
+        list.push(spec);
+        this.candidates.set(key, list);
+      }
+    }
   }
 
   get(id: string): ServerSpec | undefined {
     return this.specs.find((s) => s.id === id);
   }
 
-  specFor(absPath: string): ServerSpec | undefined {
-    return this.byExtension.get(extname(absPath).toLowerCase());
+  /** Every server that handles this file, preferred first. */
+  candidatesFor(path: string): readonly ServerSpec[] {
+    return this.candidates.get(basename(path)) ?? this.candidates.get(extname(path).toLowerCase()) ?? [];
+  }
+
+  /** The first installed server for the file; the preferred one when none is (its launch then says how to install it). */
+  specFor(path: string): ServerSpec | undefined {
+    const list = this.candidatesFor(path);
+    if (list.length <= 1) return list[0];
+    const fromDir = isAbsolute(path) ? dirname(path) : undefined;
+    return list.find((spec) => this.locate(spec, fromDir)) ?? list[0];
   }
 
   languageIdFor(spec: ServerSpec, absPath: string): string {
-    return spec.languageIds[extname(absPath).toLowerCase()] ?? Object.values(spec.languageIds)[0] ?? "plaintext";
+    return spec.languageIds[basename(absPath)] ?? spec.languageIds[extname(absPath).toLowerCase()] ?? Object.values(spec.languageIds)[0] ?? "plaintext";
   }
 
   /** The error for a file no server handles, naming the supported extensions. */
   noServerError(absPath: string): LspError {
     const ext = extname(absPath) || "(no extension)";
-    const known = [...this.byExtension.keys()].sort().join(" ");
+    const known = [...this.candidates.keys()].sort().join(" ");
+    const optIn = this.inactive.filter((s) => s.reason === "opt-in" && s.spec.languageIds[ext.toLowerCase()]).map((s) => s.spec.id);
     return new LspError(
       "unavailable",
-      `no language server handles '${ext}' files. Supported: ${known}. Add a server for it under "servers" in codeintel.json.`,
+      `no language server handles '${ext}' files. Supported: ${known}.` +
+        (optIn.length > 0 ? ` Opt-in servers for it: ${optIn.join(", ")} (enable one under "servers" in codeintel.json).` : ` Add a server for it under "servers" in codeintel.json.`),
       { extension: ext },
     );
   }
 
+  /**
+   * Where the server's command is, or undefined when it is not installed. Bare commands are
+   * looked for in the spec's `lookIn` places above `fromDir` first (the project's own
+   * version), then on PATH, then in codeintel's node_modules/.bin.
+   */
+  locate(spec: ServerSpec, fromDir?: string): CommandLocation | undefined {
+    const key = `${spec.id}\0${spec.command[0]}\0${fromDir ?? ""}`;
+    const cached = this.lookups.get(key);
+    if (cached && Date.now() - cached.at < LOOKUP_TTL_MS) return cached.found;
+    const found = locateCommand(spec, fromDir);
+    this.lookups.set(key, { at: Date.now(), found });
+    return found;
+  }
+
   /** Resolves the argv to spawn, or throws an "unavailable" error that says how to install the server. */
-  resolveLaunch(spec: ServerSpec): Launch {
+  resolveLaunch(spec: ServerSpec, fromDir?: string): Launch {
     const [head, ...rest] = spec.command;
     const args = rest.map((a) => (a.startsWith("npm:") ? this.resolveNpmFile(spec, a) : a));
-    let command: string;
-    if (head === "node") command = process.execPath;
-    else if (head.startsWith("npm:")) command = this.resolveNpmFile(spec, head);
-    else {
-      const found = isAbsolute(head) || head.includes("/") ? (isExecutable(head) ? head : undefined) : findOnPath(head);
-      if (!found) {
-        throw new LspError("unavailable", `language server '${spec.id}' is not installed: '${head}' was not found${head.includes("/") ? "" : " on PATH"}. To fix: ${spec.install}.`, {
-          serverId: spec.id,
-        });
-      }
-      command = found;
+    if (head === "node") return { command: process.execPath, args, env: spec.env };
+    if (head.startsWith("npm:")) return { command: this.resolveNpmFile(spec, head), args, env: spec.env };
+    const found = locateCommand(spec, fromDir);
+    if (!found) {
+      const where = head.includes("/") ? "" : ` on PATH${spec.lookIn ? ` or in the project's ${spec.lookIn.map((l) => (l === "venv" ? "virtualenv" : "node_modules/.bin")).join(" or ")}` : ""}`;
+      throw new LspError("unavailable", `language server '${spec.id}' is not installed: '${head}' was not found${where}. To fix: ${spec.install}.`, {
+        serverId: spec.id,
+      });
     }
-    return { command, args, env: spec.env };
+    return { command: found.path, args, env: spec.env };
   }
 
   fingerprint(spec: ServerSpec): ServerFingerprint {
     return { serverId: spec.id, version: this.version(spec), configHash: configHash(spec) };
   }
 
-  /** Server version for cache keys: the npm package versions, or the first line of `--version`. */
+  /** Server version for cache keys: the npm package versions, or the first line the command prints for versionArgs. */
   version(spec: ServerSpec): string {
     if (spec.version) return spec.version;
     const cached = this.versions.get(spec.id);
@@ -243,13 +212,11 @@ export class ServerRegistry {
     let version: string;
     const npmPkgs = spec.command.filter((a) => a.startsWith("npm:")).map((a) => npmPackageName(a.slice(4)));
     if (npmPkgs.length > 0) {
-      const parts = npmPkgs.map((p) => `${p}@${packageVersion(p) ?? "missing"}`);
-      if (spec.id === "typescript") parts.push(`typescript@${packageVersion("typescript") ?? "missing"}`);
-      version = parts.join(" ");
+      version = [...npmPkgs, ...(spec.versionPackages ?? [])].map((p) => `${p}@${packageVersion(p) ?? "missing"}`).join(" ");
     } else {
       try {
         const launch = this.resolveLaunch(spec);
-        const out = execFileSync(launch.command, ["--version"], { encoding: "utf8", timeout: 5000, stdio: ["ignore", "pipe", "ignore"] });
+        const out = execFileSync(launch.command, spec.versionArgs ?? ["--version"], { encoding: "utf8", timeout: 5000, stdio: ["ignore", "pipe", "ignore"] });
         version = out.split("\n").find((l) => l.trim() !== "")?.trim() ?? "unknown";
       } catch {
         version = "unknown";
@@ -260,12 +227,9 @@ export class ServerRegistry {
   }
 
   private resolveNpmFile(spec: ServerSpec, ref: string): string {
-    const rel = ref.slice(4);
-    const pkg = npmPackageName(rel);
-    const dir = packageDir(pkg);
-    const file = dir ? join(dir, rel.slice(pkg.length + 1)) : undefined;
-    if (!file || !existsSync(file)) {
-      throw new LspError("unavailable", `language server '${spec.id}' is not installed: npm package '${pkg}' was not found. To fix: ${spec.install}.`, {
+    const file = npmFile(ref);
+    if (!file) {
+      throw new LspError("unavailable", `language server '${spec.id}' is not installed: npm package '${npmPackageName(ref.slice(4))}' was not found. To fix: ${spec.install}.`, {
         serverId: spec.id,
       });
     }
@@ -273,33 +237,48 @@ export class ServerRegistry {
   }
 }
 
-/** Built-ins merged with the user's config: `false` disables, an object overrides or adds. */
+/**
+ * The known servers merged with the user's config: `false` disables, an object overrides,
+ * adds, or enables an opt-in server. Preference for a shared extension: servers the config
+ * adds, then opt-in servers it enables, then the table's order.
+ */
 export function buildRegistry(config?: CodeintelConfig): ServerRegistry {
-  const specs = builtIns();
   const where = config?.source ?? "codeintel.json";
-  for (const [id, entry] of Object.entries(config?.servers ?? {})) {
-    const index = specs.findIndex((s) => s.id === id);
-    if (entry === false) {
-      if (index >= 0) specs.splice(index, 1);
-      continue;
-    }
-    if (index >= 0) specs[index] = mergeSpec(specs[index], entry);
-    else specs.push(newSpec(id, entry, where));
+  const entries = config?.servers ?? {};
+  const added: ServerSpec[] = [];
+  const enabled: ServerSpec[] = [];
+  const defaults: ServerSpec[] = [];
+  const inactive: InactiveServer[] = [];
+  const known = knownServers().map((s): ServerSpec => ({ ...s, builtIn: true }));
+  for (const spec of known) {
+    const entry = entries[spec.id];
+    if (entry === false) inactive.push({ spec, reason: "disabled" });
+    else if (entry) (spec.optIn ? enabled : defaults).push(mergeSpec(spec, entry));
+    else if (spec.optIn) inactive.push({ spec, reason: "opt-in" });
+    else defaults.push(spec);
   }
-  return new ServerRegistry(specs);
+  for (const [id, entry] of Object.entries(entries)) {
+    if (entry !== false && !known.some((s) => s.id === id)) added.push(newSpec(id, entry, where));
+  }
+  return new ServerRegistry([...added, ...enabled, ...defaults], inactive);
 }
 
 function mergeSpec(base: ServerSpec, entry: ServerConfigEntry): ServerSpec {
   const merged: ServerSpec = {
     id: base.id,
+    languages: base.languages,
     languageIds: entry.extensions || entry.languageId ? languageIdsOf(entry, base.languageIds) : base.languageIds,
     rootMarkers: entry.rootMarkers ?? base.rootMarkers,
+    workspaceMarkers: entry.rootMarkers ? undefined : base.workspaceMarkers,
     command: entry.command ?? base.command,
+    lookIn: base.lookIn,
     env: entry.env ?? base.env,
     initializationOptions: entry.initializationOptions ?? base.initializationOptions,
     settings: entry.settings ?? base.settings,
     install: entry.install ?? base.install,
     version: entry.version ?? (entry.command ? undefined : base.version),
+    versionArgs: entry.command ? undefined : base.versionArgs,
+    versionPackages: entry.command ? undefined : base.versionPackages,
     logReadiness: entry.command ? undefined : base.logReadiness,
     fatalLog: entry.command ? undefined : base.fatalLog,
     builtIn: false,
@@ -312,6 +291,7 @@ function newSpec(id: string, entry: ServerConfigEntry, where: string): ServerSpe
   if (!entry.extensions || entry.extensions.length === 0) throw new ConfigError(`${where}: servers.${id} is a new server and needs "extensions"`);
   return {
     id,
+    languages: [id],
     languageIds: languageIdsOf(entry, {}),
     rootMarkers: entry.rootMarkers ?? [],
     command: entry.command,
@@ -344,6 +324,52 @@ function npmPackageName(rel: string): string {
   return rel.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
 }
 
+/** The file an "npm:<pkg>/<file>" reference names in our node_modules, when it is there. */
+function npmFile(ref: string): string | undefined {
+  const rel = ref.slice(4);
+  const pkg = npmPackageName(rel);
+  const dir = packageDir(pkg);
+  const file = dir ? join(dir, rel.slice(pkg.length + 1)) : undefined;
+  return file && existsSync(file) ? file : undefined;
+}
+
+function locateCommand(spec: ServerSpec, fromDir: string | undefined): CommandLocation | undefined {
+  const head = spec.command[0];
+  if (head === "node") {
+    // The script Node runs is what is installed (or not).
+    const script = spec.command.find((a) => a.startsWith("npm:"));
+    const file = script ? npmFile(script) : process.execPath;
+    return file ? { path: file, where: "codeintel" } : undefined;
+  }
+  if (head.startsWith("npm:")) {
+    const file = npmFile(head);
+    return file ? { path: file, where: "codeintel" } : undefined;
+  }
+  if (isAbsolute(head) || head.includes("/")) return isExecutable(head) ? { path: head, where: "PATH" } : undefined;
+  const lookIn = spec.lookIn ?? [];
+  if (fromDir) {
+    for (let dir = fromDir; ; dir = dirname(dir)) {
+      for (const place of lookIn) {
+        const bins = place === "node_modules" ? [join(dir, "node_modules", ".bin")] : [join(dir, ".venv", "bin"), join(dir, "venv", "bin")];
+        for (const bin of bins) if (isExecutable(join(bin, head))) return { path: join(bin, head), where: place };
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
+  const venv = process.env.VIRTUAL_ENV;
+  if (lookIn.includes("venv") && venv && isExecutable(join(venv, "bin", head))) return { path: join(venv, "bin", head), where: "venv" };
+  const onPath = findOnPath(head);
+  if (onPath) return { path: onPath, where: "PATH" };
+  // Servers installed beside codeintel (its own devDependencies, or a global install next to it).
+  if (lookIn.includes("node_modules")) {
+    for (const base of requireHere.resolve.paths(head) ?? []) {
+      const bin = join(base, ".bin", head);
+      if (isExecutable(bin)) return { path: bin, where: "codeintel" };
+    }
+  }
+  return undefined;
+}
+
 function isExecutable(p: string): boolean {
   try {
     accessSync(p, constants.X_OK);
@@ -362,19 +388,41 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
-/** Root for a file: the outermost folder between the file and `projectRoot` holding a marker; else `projectRoot`. */
-export function findServerRoot(absPath: string, projectRoot: string, markers: readonly string[]): string {
-  let best = projectRoot;
-  if (markers.length === 0) return best;
-  let dir = dirname(absPath);
-  const found: string[] = [];
-  while (dir.length >= projectRoot.length && dir.startsWith(projectRoot)) {
-    if (markers.some((m) => existsSync(join(dir, m)))) found.push(dir);
-    if (dir === projectRoot) break;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
+/**
+ * Root for a file, inside `projectRoot`: the outermost folder with a workspace marker; else
+ * the outermost folder with a root marker (the nearest one when the spec has workspace
+ * markers: a crate or module inside a bigger tree is its own project); else `projectRoot`.
+ */
+export function findServerRoot(absPath: string, projectRoot: string, spec: Pick<ServerSpec, "rootMarkers" | "workspaceMarkers">): string {
+  const { rootMarkers, workspaceMarkers = [] } = spec;
+  if (rootMarkers.length === 0 && workspaceMarkers.length === 0) return projectRoot;
+  const withRoot: string[] = [];
+  let workspace: string | undefined;
+  for (let dir = dirname(absPath); dir.length >= projectRoot.length && dir.startsWith(projectRoot); dir = dirname(dir)) {
+    if (rootMarkers.some((m) => hasMarker(dir, m))) withRoot.push(dir);
+    if (workspaceMarkers.some((m) => hasWorkspaceMarker(dir, m))) workspace = dir;
+    if (dir === projectRoot || dirname(dir) === dir) break;
   }
-  if (found.length > 0) best = found[found.length - 1];
-  return best;
+  if (workspace) return workspace;
+  if (withRoot.length === 0) return projectRoot;
+  return workspaceMarkers.length > 0 ? withRoot[0] : withRoot[withRoot.length - 1];
+}
+
+function hasMarker(dir: string, marker: string): boolean {
+  if (!marker.startsWith("*.")) return existsSync(join(dir, marker));
+  try {
+    return readdirSync(dir).some((name) => name.endsWith(marker.slice(1)));
+  } catch {
+    return false;
+  }
+}
+
+function hasWorkspaceMarker(dir: string, marker: { file: string; contains?: RegExp }): boolean {
+  const file = join(dir, marker.file);
+  if (!marker.contains) return existsSync(file);
+  try {
+    return marker.contains.test(readFileSync(file, "utf8"));
+  } catch {
+    return false;
+  }
 }

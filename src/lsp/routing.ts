@@ -20,7 +20,7 @@ export function serverFor(registry: ServerRegistry, roots: readonly string[], ab
   const spec = registry.specFor(absPath);
   const projectRoot = projectRootOf(roots, absPath);
   if (!spec || !projectRoot) return null;
-  return { serverId: spec.id, root: findServerRoot(absPath, projectRoot, spec.rootMarkers) };
+  return { serverId: spec.id, root: findServerRoot(absPath, projectRoot, spec) };
 }
 
 export function locate(registry: ServerRegistry, roots: readonly string[], absPath: string): { spec: ServerSpec; root: string } {
@@ -30,7 +30,7 @@ export function locate(registry: ServerRegistry, roots: readonly string[], absPa
   if (!projectRoot) throw new LspError("invalid_input", `${absPath} is outside every project root`);
   // No server is started for a file that is not there.
   if (!existsSync(absPath)) throw new LspError("not_found", `file ${absPath} does not exist`);
-  return { spec, root: findServerRoot(absPath, projectRoot, spec.rootMarkers) };
+  return { spec, root: findServerRoot(absPath, projectRoot, spec) };
 }
 
 export function projectRootOf(roots: readonly string[], absPath: string): string | undefined {

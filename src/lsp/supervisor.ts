@@ -182,7 +182,7 @@ export class ServerSupervisor {
     const registry = this.options.registry();
     const client = new LanguageServerClient({
       spec,
-      launch: registry.resolveLaunch(spec),
+      launch: registry.resolveLaunch(spec, root),
       root,
       languageIdFor: (p) => registry.languageIdFor(spec, p),
       maxOpenDocuments: settings.get("maxOpenDocuments"),
