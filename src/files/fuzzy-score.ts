@@ -50,8 +50,9 @@ export type Scheme = "path" | "default";
 let bonusBoundaryWhite = BONUS_BOUNDARY;
 let bonusBoundaryDelimiter = BONUS_BOUNDARY + 1;
 let initialClass = CLASS_DELIMITER;
-let CLASS_TABLE = new Uint8Array(256);
-let BONUS_TABLE = new Int8Array(64);
+// Lookup tables, filled in place by useScheme (const bindings keep the per-byte loads cheap).
+const CLASS_TABLE = new Uint8Array(256);
+const BONUS_TABLE = new Int8Array(64);
 
 /** The largest bonus any position can get in the current scheme. */
 export function maxBonus(): number {
@@ -64,9 +65,9 @@ export function useScheme(scheme: Scheme): void {
   bonusBoundaryDelimiter = BONUS_BOUNDARY + 1;
   initialClass = path ? CLASS_DELIMITER : CLASS_WHITE;
   const delimiters = path ? "/" : "/,:;|";
-  // Lookup tables: the scan runs per byte of every candidate path, branches cost there.
-  CLASS_TABLE = Uint8Array.from({ length: 256 }, (_, c) => classOf(c, delimiters));
-  BONUS_TABLE = Int8Array.from({ length: 64 }, (_, k) => bonusOf(k >> 3, k & 7));
+  // The scan runs per byte of every candidate path: branches cost there, table loads do not.
+  for (let c = 0; c < 256; c++) CLASS_TABLE[c] = classOf(c, delimiters);
+  for (let k = 0; k < 64; k++) BONUS_TABLE[k] = bonusOf(k >> 3, k & 7);
 }
 useScheme("path");
 

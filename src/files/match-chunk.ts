@@ -11,7 +11,7 @@
 // A path with non-ASCII characters is scored on its Latin-normalised UTF-16 form (normalizedCodes).
 import { attachTable, FLAG_DELETED, FLAG_DIR, type SharedPathTable, type TableViews } from "./path-table.js";
 import { BONUS_FIRST_CHAR_MULTIPLIER, isSubsequence, maxBonus, SCORE_MATCH } from "./fuzzy-score.js";
-import { ALL_IN_BASENAME, NAME_IS_TERMS, nameStartOf, STEM_EQUAL, tieBreak, WHOLE_SEGMENT } from "./path-rules.js";
+import { ALL_IN_BASENAME, NAME_IS_TERMS, nameBonus, nameStartOf, STEM_EQUAL, tieBreak, WHOLE_SEGMENT, wholeSegments } from "./path-rules.js";
 import { BASENAME_BONUS, couldMatch, normalizedCodes, parseQuery, scorePath, type ParsedQuery } from "./query.js";
 
 export interface MatchTask {
@@ -101,8 +101,9 @@ export function matchChunk(task: MatchTask): MatchChunkResult {
     if (bound && heap.full) {
       // Plain fuzzy terms: passing couldMatch means it matches. Score it only if it could still
       // enter the top N, judged by fzf's best possible score plus what the path rules could add.
-      const best = bound.maxScore + ruleBound(q, bytes, start, start + len, start + baseStarts[i]!, (flags[i]! & FLAG_DIR) !== 0);
-      if (rankKey(best, len, TIE_BEST) < heap.worstKey) {
+      // (The exact rule bound only when the coarse one does not already rule the path out.)
+      const coarse = rankKey(bound.maxScore + bound.maxRules, len, TIE_BEST) < heap.worstKey;
+      if (coarse || rankKey(bound.maxScore + ruleBound(q, bytes, start, start + len, start + baseStarts[i]!, (flags[i]! & FLAG_DIR) !== 0), len, TIE_BEST) < heap.worstKey) {
         matched[matchCount++] = i;
         continue;
       }
@@ -124,7 +125,7 @@ export function matchChunk(task: MatchTask): MatchChunkResult {
  * score fzf's scheme can give them: every char a match with the top bonus, the first doubled.
  * Null when the query has other kinds of terms (matching then needs real scoring).
  */
-function scoreBound(q: ParsedQuery): { maxScore: number } | null {
+function scoreBound(q: ParsedQuery): { maxScore: number; maxRules: number } | null {
   if (q.empty) return null;
   let maxScore = 0;
   const bonus = maxBonus();
@@ -135,35 +136,33 @@ function scoreBound(q: ParsedQuery): { maxScore: number } | null {
     const m = t.utf8.length;
     maxScore += m * (SCORE_MATCH + bonus) + (BONUS_FIRST_CHAR_MULTIPLIER - 1) * bonus;
   }
-  return { maxScore };
+  const maxRules = BASENAME_BONUS + ALL_IN_BASENAME + NAME_IS_TERMS + STEM_EQUAL + 2 * WHOLE_SEGMENT * q.groups.length;
+  return { maxScore, maxRules };
 }
 
 /**
- * The most the basename bonus and the path rules can add to a path's fzf score, from cheap
- * checks: terms that fit the name at all, and whether the name starts like a term.
+ * The most the basename bonus and the path rules can add to a path's fzf score: the name and
+ * segment rules exactly (cheap: no alignment), the basename ones from which terms fit the name.
  */
 function ruleBound(q: ParsedQuery, bytes: Uint8Array, start: number, end: number, baseStart: number, isDir: boolean): number {
   const nameStart = nameStartOf(bytes, start, end, baseStart, isDir);
+  const cs = q.caseSensitive;
   const terms = q.required;
-  let extra = 2 * WHOLE_SEGMENT * terms.length;
+  let extra = 0;
   let fitAny = false;
   let fitAll = true;
-  let startsLikeTerm = nameStart < baseStart || (isDir && q.wantsFolder);
-  const first = q.caseSensitive ? bytes[baseStart]! : fold(bytes[baseStart]!);
   for (const t of terms) {
-    const fits = isSubsequence(bytes, nameStart, end, t.utf8, q.caseSensitive);
+    const fits = isSubsequence(bytes, nameStart, end, t.utf8, cs);
     fitAny ||= fits;
     fitAll &&= fits;
-    if (t.utf8[0] === first) startsLikeTerm = true;
+    extra += WHOLE_SEGMENT * wholeSegments(bytes, start, end, baseStart, t.utf8, isDir, cs);
   }
   if (fitAny) extra += BASENAME_BONUS;
   if (fitAll && terms.length >= 2) extra += ALL_IN_BASENAME + NAME_IS_TERMS;
-  if (startsLikeTerm) extra += STEM_EQUAL;
+  const last = q.last;
+  if (last && !isDir) extra += nameBonus(bytes, end, baseStart, nameStart, last.utf8, cs);
+  if (isDir && q.wantsFolder) extra += STEM_EQUAL;
   return extra;
-}
-
-function fold(c: number): number {
-  return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
 /** Bounded min-heap on (key, then path bytes descending) so the root is the worst kept entry. */
