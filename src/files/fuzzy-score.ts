@@ -1,14 +1,21 @@
-// fzf's scoring (FuzzyMatchV2, ExactMatchNaive, prefix/suffix/equal and calculateScore), written
-// over plain code-unit arrays so it runs on the shared UTF-8 path table in workers (Uint8Array)
-// and on JS strings for highlighting (Uint16Array). Constants and recurrences follow fzf's
-// algo.go as ported by the npm package `fzf` (0.5): same scores for ASCII paths. Differences:
-// non-ASCII units are all one "letter" class (the table holds UTF-8 bytes) and case folding is
-// ASCII only. Scratch memory is reused across calls: one call at a time per thread.
+// fzf's scoring (FuzzyMatchV2, ExactMatchNaive, prefix/suffix/equal and calculateScore) as of
+// fzf 0.32+ (algo.go): bonuses by character class, with a word boundary after whitespace, after a
+// delimiter or at the start each scored on its own, and fzf's path scheme (`--scheme=path`: `/`
+// is the only delimiter, the start of a path counts as after one). Written over plain code-unit
+// arrays so it runs on the shared UTF-8 path table in workers (Uint8Array) and on JS strings
+// (Uint16Array) for highlighting and for non-ASCII paths, which callers first pass through
+// normalizeLatin (fzf's --literal off: `naive` matches `naïve`). Case folding is ASCII here; the
+// normalisation lower-cases the rest. Scratch memory is reused across calls: one call at a time
+// per thread.
 //
 // Public surface:
 //   fuzzyScore(text, start, end, pattern, caseSensitive, positions): number    -1 = no match
-//   exactScore / prefixScore / suffixScore / equalScore (same signature)
+//   exactScore / prefixScore / suffixScore / equalScore (same signature; ^ and $ skip leading
+//     and trailing whitespace of the text, as fzf's do, unless the pattern itself has it there)
 //   isSubsequence(text, start, end, pattern, caseSensitive): boolean         the cheap prefilter
+//   normalizeLatin(codes, foldCase): void   in place: accented Latin letters to their base letter
+//   useScheme("path" | "default")           fzf's scoring scheme (the finder uses "path"; tests compare with both)
+//   maxBonus(): number                      the largest bonus of a position in that scheme
 //   `positions`, when given, receives matched offsets (absolute in `text`, unordered)
 
 export type Units = Uint8Array | Uint16Array;
@@ -21,37 +28,70 @@ export type Units = Uint8Array | Uint16Array;
 export let lastMatchStart = -1;
 
 export const SCORE_MATCH = 16;
-const SCORE_GAP_START = -3;
-const SCORE_GAP_EXTENSION = -1;
+export const SCORE_GAP_START = -3;
+export const SCORE_GAP_EXTENSION = -1;
 export const BONUS_BOUNDARY = SCORE_MATCH / 2;
-const BONUS_NON_WORD = SCORE_MATCH / 2;
-const BONUS_CAMEL_123 = BONUS_BOUNDARY + SCORE_GAP_EXTENSION;
-const BONUS_CONSECUTIVE = -(SCORE_GAP_START + SCORE_GAP_EXTENSION);
+export const BONUS_NON_WORD = SCORE_MATCH / 2;
+export const BONUS_CAMEL_123 = BONUS_BOUNDARY + SCORE_GAP_EXTENSION;
+export const BONUS_CONSECUTIVE = -(SCORE_GAP_START + SCORE_GAP_EXTENSION);
 export const BONUS_FIRST_CHAR_MULTIPLIER = 2;
 
-const CLASS_NON_WORD = 0;
-const CLASS_LOWER = 1;
-const CLASS_UPPER = 2;
-const CLASS_LETTER = 3;
-const CLASS_NUMBER = 4;
+const CLASS_WHITE = 0;
+const CLASS_NON_WORD = 1;
+const CLASS_DELIMITER = 2;
+const CLASS_LOWER = 3;
+const CLASS_UPPER = 4;
+const CLASS_LETTER = 5;
+const CLASS_NUMBER = 6;
 
-function classOf(c: number): number {
+export type Scheme = "path" | "default";
+
+/** Bonus of a word start after whitespace / after a delimiter, per scheme (fzf's Init). */
+let bonusBoundaryWhite = BONUS_BOUNDARY;
+let bonusBoundaryDelimiter = BONUS_BOUNDARY + 1;
+let initialClass = CLASS_DELIMITER;
+// Lookup tables, filled in place by useScheme (const bindings keep the per-byte loads cheap).
+const CLASS_TABLE = new Uint8Array(256);
+const BONUS_TABLE = new Int8Array(64);
+
+/** The largest bonus any position can get in the current scheme. */
+export function maxBonus(): number {
+  return Math.max(bonusBoundaryWhite, bonusBoundaryDelimiter, BONUS_NON_WORD);
+}
+
+export function useScheme(scheme: Scheme): void {
+  const path = scheme === "path";
+  bonusBoundaryWhite = path ? BONUS_BOUNDARY : BONUS_BOUNDARY + 2;
+  bonusBoundaryDelimiter = BONUS_BOUNDARY + 1;
+  initialClass = path ? CLASS_DELIMITER : CLASS_WHITE;
+  const delimiters = path ? "/" : "/,:;|";
+  // The scan runs per byte of every candidate path: branches cost there, table loads do not.
+  for (let c = 0; c < 256; c++) CLASS_TABLE[c] = classOf(c, delimiters);
+  for (let k = 0; k < 64; k++) BONUS_TABLE[k] = bonusOf(k >> 3, k & 7);
+}
+useScheme("path");
+
+function classOf(c: number, delimiters: string): number {
   if (c >= 97 && c <= 122) return CLASS_LOWER;
   if (c >= 65 && c <= 90) return CLASS_UPPER;
   if (c >= 48 && c <= 57) return CLASS_NUMBER;
+  if (c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0) return CLASS_WHITE;
+  if (c < 128 && delimiters.includes(String.fromCharCode(c))) return CLASS_DELIMITER;
+  // UTF-8 lead and continuation bytes, and Latin-1 letters in UTF-16: one letter class.
   return c >= 128 ? CLASS_LETTER : CLASS_NON_WORD;
 }
 
 function bonusOf(prev: number, curr: number): number {
-  if (prev === CLASS_NON_WORD && curr !== CLASS_NON_WORD) return BONUS_BOUNDARY;
+  if (curr > CLASS_NON_WORD) {
+    if (prev === CLASS_WHITE) return bonusBoundaryWhite;
+    if (prev === CLASS_DELIMITER) return bonusBoundaryDelimiter;
+    if (prev === CLASS_NON_WORD) return BONUS_BOUNDARY;
+  }
   if ((prev === CLASS_LOWER && curr === CLASS_UPPER) || (prev !== CLASS_NUMBER && curr === CLASS_NUMBER)) return BONUS_CAMEL_123;
-  if (curr === CLASS_NON_WORD) return BONUS_NON_WORD;
+  if (curr === CLASS_NON_WORD || curr === CLASS_DELIMITER) return BONUS_NON_WORD;
+  if (curr === CLASS_WHITE) return bonusBoundaryWhite;
   return 0;
 }
-
-// Lookup tables: the scan runs per byte of every candidate path, branches cost there.
-const CLASS_TABLE = Uint8Array.from({ length: 256 }, (_, c) => classOf(c));
-const BONUS_TABLE = Int8Array.from({ length: 64 }, (_, k) => bonusOf(k >> 3, k & 7));
 
 function charClass(c: number): number {
   return c < 256 ? CLASS_TABLE[c]! : CLASS_LETTER;
@@ -62,8 +102,33 @@ function bonusFor(prev: number, curr: number): number {
 }
 
 function bonusAt(text: Units, start: number, idx: number): number {
-  if (idx === start) return BONUS_BOUNDARY;
+  if (idx === start) return bonusBoundaryWhite;
   return bonusFor(charClass(text[idx - 1]!), charClass(text[idx]!));
+}
+
+/** Base letters of the accented Latin letters U+00C0..U+024F (0 = none), built from Unicode's decompositions. */
+const LATIN_BASE = (() => {
+  const table = new Uint16Array(0x250 - 0xc0);
+  const extra: Record<string, string> = { Ø: "O", ø: "o", Đ: "D", đ: "d", Ħ: "H", ħ: "h", ı: "i", Ł: "L", ł: "l", Ŧ: "T", ŧ: "t", ß: "s" };
+  for (let c = 0xc0; c < 0x250; c++) {
+    const ch = String.fromCharCode(c);
+    const base = extra[ch] ?? ch.normalize("NFD")[0]!;
+    if (/^[A-Za-z]$/.test(base)) table[c - 0xc0] = base.charCodeAt(0);
+  }
+  return table;
+})();
+
+export function normalizeLatin(codes: Uint16Array, foldCase: boolean): void {
+  for (let i = 0; i < codes.length; i++) {
+    let c = codes[i]!;
+    if (c < 0xc0) continue;
+    if (c < 0x250 && LATIN_BASE[c - 0xc0]) c = LATIN_BASE[c - 0xc0]!;
+    else if (foldCase) {
+      const lower = String.fromCharCode(c).toLowerCase();
+      if (lower.length === 1) c = lower.charCodeAt(0);
+    }
+    codes[i] = c;
+  }
 }
 
 function fold(c: number, caseSensitive: boolean): number {
@@ -145,7 +210,7 @@ export function fuzzyScore(
   let pchar = pchar0;
   let prevH0 = 0;
   let inGap = false;
-  let prevClass = first > start ? charClass(text[first - 1]!) : CLASS_NON_WORD;
+  let prevClass = first > start ? charClass(text[first - 1]!) : initialClass;
   for (let i = first; i < end; i++) {
     const raw = text[i]!;
     const cls = charClass(raw);
@@ -169,7 +234,7 @@ export function fuzzyScore(
       if (M === 1 && score > maxScore) {
         maxScore = score;
         maxScorePos = k;
-        if (bonus === BONUS_BOUNDARY) break;
+        if (bonus >= BONUS_BOUNDARY) break;
       }
       inGap = false;
     } else {
@@ -209,10 +274,11 @@ export function fuzzyScore(
         s1 = H[diag]! + SCORE_MATCH;
         let b = B[col]!;
         consecutive = C[diag]! + 1;
-        if (b === BONUS_BOUNDARY) {
-          consecutive = 1;
-        } else if (consecutive > 1) {
-          b = Math.max(b, BONUS_CONSECUTIVE, B[col - consecutive + 1]!);
+        if (consecutive > 1) {
+          const fb = B[col - consecutive + 1]!;
+          // A better word start inside a consecutive run starts a new run there.
+          if (b >= BONUS_BOUNDARY && b > fb) consecutive = 1;
+          else b = Math.max(b, BONUS_CONSECUTIVE, fb);
         }
         if (s1 + b < s2) {
           s1 += B[col]!;
@@ -262,7 +328,7 @@ function calculateScore(text: Units, start: number, sidx: number, eidx: number, 
   let score = 0;
   let consecutive = 0;
   let firstBonus = 0;
-  let prevClass = sidx > start ? charClass(text[sidx - 1]!) : CLASS_NON_WORD;
+  let prevClass = sidx > start ? charClass(text[sidx - 1]!) : initialClass;
   for (let idx = sidx; idx < eidx; idx++) {
     const cls = charClass(text[idx]!);
     if (positions) positions.push(idx);
@@ -271,7 +337,7 @@ function calculateScore(text: Units, start: number, sidx: number, eidx: number, 
     if (consecutive === 0) {
       firstBonus = bonus;
     } else {
-      if (bonus === BONUS_BOUNDARY) firstBonus = bonus;
+      if (bonus >= BONUS_BOUNDARY && bonus > firstBonus) firstBonus = bonus;
       bonus = Math.max(bonus, firstBonus, BONUS_CONSECUTIVE);
     }
     score += idx === sidx ? bonus * BONUS_FIRST_CHAR_MULTIPLIER : bonus;
@@ -315,6 +381,23 @@ export function exactScore(
   return calculateScore(text, start, best, best + M, positions);
 }
 
+function isWhite(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0;
+}
+
+/** Where the text starts once leading whitespace is skipped, unless the pattern starts with whitespace. */
+function trimmedStart(text: Units, start: number, end: number, pattern: Units): number {
+  if (isWhite(pattern[0]!)) return start;
+  while (start < end && isWhite(text[start]!)) start++;
+  return start;
+}
+
+function trimmedEnd(text: Units, start: number, end: number, pattern: Units): number {
+  if (isWhite(pattern[pattern.length - 1]!)) return end;
+  while (end > start && isWhite(text[end - 1]!)) end--;
+  return end;
+}
+
 export function prefixScore(
   text: Units,
   start: number,
@@ -325,8 +408,9 @@ export function prefixScore(
 ): number {
   const M = pattern.length;
   if (M === 0) return 0;
-  if (end - start < M || !matchesAt(text, start, pattern, caseSensitive)) return -1;
-  return calculateScore(text, start, start, start + M, positions);
+  const from = trimmedStart(text, start, end, pattern);
+  if (end - from < M || !matchesAt(text, from, pattern, caseSensitive)) return -1;
+  return calculateScore(text, start, from, from + M, positions);
 }
 
 export function suffixScore(
@@ -339,10 +423,12 @@ export function suffixScore(
 ): number {
   const M = pattern.length;
   if (M === 0) return 0;
-  if (end - start < M || !matchesAt(text, end - M, pattern, caseSensitive)) return -1;
-  return calculateScore(text, start, end - M, end, positions);
+  const to = trimmedEnd(text, start, end, pattern);
+  if (to - start < M || !matchesAt(text, to - M, pattern, caseSensitive)) return -1;
+  return calculateScore(text, start, to - M, to, positions);
 }
 
+/** fzf EqualMatch: the whole (trimmed) text, scored as fzf does, whatever the scheme. */
 export function equalScore(
   text: Units,
   start: number,
@@ -351,6 +437,11 @@ export function equalScore(
   caseSensitive: boolean,
   positions: number[] | null,
 ): number {
-  if (end - start !== pattern.length || !matchesAt(text, start, pattern, caseSensitive)) return -1;
-  return calculateScore(text, start, start, end, positions);
+  const M = pattern.length;
+  if (M === 0) return -1;
+  const from = trimmedStart(text, start, end, pattern);
+  const to = trimmedEnd(text, from, end, pattern);
+  if (to - from !== M || !matchesAt(text, from, pattern, caseSensitive)) return -1;
+  if (positions) for (let k = from; k < to; k++) positions.push(k);
+  return (SCORE_MATCH + bonusBoundaryWhite) * M + (BONUS_FIRST_CHAR_MULTIPLIER - 1) * bonusBoundaryWhite;
 }

@@ -6,10 +6,13 @@
 // Public surface:
 //   matchChunk(task: MatchTask): MatchChunkResult
 //   interface MatchTask, interface MatchChunkResult
-//   rankKey(score, pathLength): number        higher ranks first; ties then break on path bytes
+//   rankKey(score, pathLength, tie): number    higher ranks first; ties then break on path bytes
+//   scoreOfKey(key): number
+// A path with non-ASCII characters is scored on its Latin-normalised UTF-16 form (normalizedCodes).
 import { attachTable, FLAG_DELETED, FLAG_DIR, type SharedPathTable, type TableViews } from "./path-table.js";
-import { BONUS_BOUNDARY, BONUS_FIRST_CHAR_MULTIPLIER, isSubsequence, SCORE_MATCH } from "./fuzzy-score.js";
-import { BASENAME_BONUS, couldMatch, parseQuery, scorePath, type ParsedQuery } from "./query.js";
+import { BONUS_FIRST_CHAR_MULTIPLIER, isSubsequence, maxBonus, SCORE_MATCH } from "./fuzzy-score.js";
+import { ALL_IN_BASENAME, NAME_IS_TERMS, nameBonus, nameStartOf, STEM_EQUAL, tieBreak, WHOLE_SEGMENT, wholeSegments } from "./path-rules.js";
+import { BASENAME_BONUS, couldMatch, normalizedCodes, parseQuery, scorePath, type ParsedQuery } from "./query.js";
 
 export interface MatchTask {
   table: SharedPathTable;
@@ -37,9 +40,20 @@ export interface MatchChunkResult {
 
 const CANCEL_CHECK_EVERY = 1024;
 
-export function rankKey(score: number, pathLength: number): number {
-  return score * 65536 + (65535 - pathLength);
+const TIE_BITS = 4096;
+const TIE_BEST = TIE_BITS - 1;
+
+/** Score first, then the shorter path, then tieBreak (path-rules.ts). Exact in a double. */
+export function rankKey(score: number, pathLength: number, tie: number): number {
+  return (score * 65536 + (65535 - pathLength)) * TIE_BITS + tie;
 }
+
+export function scoreOfKey(key: number): number {
+  return Math.floor(key / (65536 * TIE_BITS));
+}
+
+const NON_ASCII = 1 << 31;
+const decoder = new TextDecoder();
 
 let cachedQuery: ParsedQuery | null = null;
 const viewCache = new WeakMap<SharedArrayBuffer, TableViews>();
@@ -74,22 +88,33 @@ export function matchChunk(task: MatchTask): MatchChunkResult {
     if ((masks[i]! & required) !== required) continue;
     const start = starts[i]!;
     const len = lengths[i]!;
-    if (!couldMatch(q, bytes, start, start + len)) continue;
+    if (masks[i]! & NON_ASCII) {
+      const codes = normalizedCodes(decoder.decode(bytes.subarray(start, start + len)), q);
+      if (!couldMatch(q, "utf16", codes, 0, codes.length)) continue;
+      const score = q.empty ? 0 : scorePath(q, "utf16", codes, 0, codes.length, codes.lastIndexOf(47) + 1, (flags[i]! & FLAG_DIR) !== 0, null);
+      if (score < 0) continue;
+      matched[matchCount++] = i;
+      heap.offer(i, rankKey(score, len, tieBreak(codes, 0, codes.length)));
+      continue;
+    }
+    if (!couldMatch(q, "utf8", bytes, start, start + len)) continue;
     if (bound && heap.full) {
       // Plain fuzzy terms: passing couldMatch means it matches. Score it only if it could still
-      // enter the top N, judged by fzf's best possible score (plus the basename bonus only when
-      // some term fits in the basename at all).
-      const inBase = termFitsBasename(q, bytes, start + baseStarts[i]!, start + len);
-      const best = bound.maxScore + (inBase ? BASENAME_BONUS : 0);
-      if (rankKey(best, len) < heap.worstKey) {
+      // enter the top N, judged by fzf's best possible score plus what the path rules could add.
+      // (The exact rule bound only when the coarse one does not already rule the path out.)
+      const coarse = rankKey(bound.maxScore + bound.maxRules, len, TIE_BEST) < heap.worstKey;
+      if (coarse || rankKey(bound.maxScore + ruleBound(q, bytes, start, start + len, start + baseStarts[i]!, (flags[i]! & FLAG_DIR) !== 0), len, TIE_BEST) < heap.worstKey) {
         matched[matchCount++] = i;
         continue;
       }
     }
-    const score = q.empty ? 0 : scorePath(q, "utf8", bytes, start, start + len, start + baseStarts[i]!, null);
+    const isDir = (flags[i]! & FLAG_DIR) !== 0;
+    const score = q.empty ? 0 : scorePath(q, "utf8", bytes, start, start + len, start + baseStarts[i]!, isDir, null);
     if (score < 0) continue;
     matched[matchCount++] = i;
-    heap.offer(i, rankKey(score, len));
+    // The tie-break reads the whole path: only for paths that can enter the top N.
+    if (heap.full && rankKey(score, len, TIE_BEST) < heap.worstKey) continue;
+    heap.offer(i, rankKey(score, len, tieBreak(bytes, start, start + len)));
   }
   const top = heap.sorted();
   return { cancelled: false, scanned, matched: matched.slice(0, matchCount), topIndex: top.index, topKey: top.key };
@@ -100,22 +125,44 @@ export function matchChunk(task: MatchTask): MatchChunkResult {
  * score fzf's scheme can give them: every char a match with the top bonus, the first doubled.
  * Null when the query has other kinds of terms (matching then needs real scoring).
  */
-function scoreBound(q: ParsedQuery): { maxScore: number } | null {
+function scoreBound(q: ParsedQuery): { maxScore: number; maxRules: number } | null {
   if (q.empty) return null;
   let maxScore = 0;
+  const bonus = maxBonus();
   for (const group of q.groups) {
     if (group.length !== 1) return null;
     const t = group[0]!;
     if (t.inverse || t.kind !== "fuzzy") return null;
     const m = t.utf8.length;
-    maxScore += m * (SCORE_MATCH + BONUS_BOUNDARY) + (BONUS_FIRST_CHAR_MULTIPLIER - 1) * BONUS_BOUNDARY;
+    maxScore += m * (SCORE_MATCH + bonus) + (BONUS_FIRST_CHAR_MULTIPLIER - 1) * bonus;
   }
-  return { maxScore };
+  const maxRules = BASENAME_BONUS + ALL_IN_BASENAME + NAME_IS_TERMS + STEM_EQUAL + 2 * WHOLE_SEGMENT * q.groups.length;
+  return { maxScore, maxRules };
 }
 
-function termFitsBasename(q: ParsedQuery, bytes: Uint8Array, baseStart: number, end: number): boolean {
-  for (const t of q.required) if (isSubsequence(bytes, baseStart, end, t.utf8, q.caseSensitive)) return true;
-  return false;
+/**
+ * The most the basename bonus and the path rules can add to a path's fzf score: the name and
+ * segment rules exactly (cheap: no alignment), the basename ones from which terms fit the name.
+ */
+function ruleBound(q: ParsedQuery, bytes: Uint8Array, start: number, end: number, baseStart: number, isDir: boolean): number {
+  const nameStart = nameStartOf(bytes, start, end, baseStart, isDir);
+  const cs = q.caseSensitive;
+  const terms = q.required;
+  let extra = 0;
+  let fitAny = false;
+  let fitAll = true;
+  for (const t of terms) {
+    const fits = isSubsequence(bytes, nameStart, end, t.utf8, cs);
+    fitAny ||= fits;
+    fitAll &&= fits;
+    extra += WHOLE_SEGMENT * wholeSegments(bytes, start, end, baseStart, t.utf8, isDir, cs);
+  }
+  if (fitAny) extra += BASENAME_BONUS;
+  if (fitAll && terms.length >= 2) extra += ALL_IN_BASENAME + NAME_IS_TERMS;
+  const last = q.last;
+  if (last && !isDir) extra += nameBonus(bytes, end, baseStart, nameStart, last.utf8, cs);
+  if (isDir && q.wantsFolder) extra += STEM_EQUAL;
+  return extra;
 }
 
 /** Bounded min-heap on (key, then path bytes descending) so the root is the worst kept entry. */

@@ -6,20 +6,36 @@
 //   parseQuery(query): ParsedQuery          space-separated terms (AND), `|` between terms (OR),
 //                                          'exact  ^prefix  suffix$  ^equal$  !not  !'notfuzzy, `\ ` = literal space
 //   extendsQuery(prev, next): boolean       every path matching `next` also matches `prev` (re-score prev's matches only)
-//   couldMatch(q, bytes, start, end): boolean   cheap prefilter (subsequence of every required term)
-//   scorePath(q, enc, text, start, end, baseStart, positions): number   -1 = no match; higher is better
+//   couldMatch(q, enc, text, start, end): boolean   cheap prefilter (subsequence of every required term)
+//   scorePath(q, enc, text, start, end, baseStart, isDir, positions): number   -1 = no match; higher is better
 //   BASENAME_BONUS                          added when a term matches inside the basename
+//   normalizedCodes(path, q): Uint16Array    a path's UTF-16 units as the scorer sees them (Latin-normalised)
+// A query ending in `/` asks for folders (wantsFolder); the `/` itself is not matched.
 import {
+  BONUS_BOUNDARY,
   equalScore,
   exactScore,
   fuzzyScore,
   isSubsequence,
   lastMatchStart,
   prefixScore,
+  normalizeLatin,
   suffixScore,
   SCORE_MATCH,
   type Units,
 } from "./fuzzy-score.js";
+import {
+  ALL_IN_BASENAME,
+  FOLDER_UNNAMED,
+  NAME_IS_TERMS,
+  nameBonus,
+  nameIsTerms,
+  nameStartOf,
+  namesFolder,
+  STEM_EQUAL,
+  WHOLE_SEGMENT,
+  wholeSegments,
+} from "./path-rules.js";
 
 export type TermKind = "fuzzy" | "exact" | "prefix" | "suffix" | "equal";
 
@@ -41,6 +57,10 @@ export interface ParsedQuery {
   requiredMask: number;
   /** Terms every match must contain as a subsequence (single-term, non-inverse groups). */
   required: Term[];
+  /** The last positive fuzzy or exact term (the one that names the file), if any. */
+  last: Term | null;
+  /** The query ended in `/`: folders named by it are what is wanted. */
+  wantsFolder: boolean;
   empty: boolean;
 }
 
@@ -51,7 +71,13 @@ export const BASENAME_BONUS = SCORE_MATCH * 2;
 
 export function parseQuery(raw: string): ParsedQuery {
   const caseSensitive = raw !== raw.toLowerCase();
-  const text = caseSensitive ? raw : raw.toLowerCase();
+  const codes = Uint16Array.from(raw, (c) => c.charCodeAt(0));
+  normalizeLatin(codes, !caseSensitive);
+  let text = String.fromCharCode(...codes);
+  if (!caseSensitive) text = text.toLowerCase();
+  const trimmed = text.trimEnd();
+  const wantsFolder = trimmed.length > 1 && trimmed.endsWith("/");
+  if (wantsFolder) text = trimmed.slice(0, -1);
   const tokens = splitTokens(text);
   const groups: Term[][] = [];
   let joinNext = false;
@@ -71,7 +97,15 @@ export function parseQuery(raw: string): ParsedQuery {
     if (group.length === 1 && !group[0]!.inverse) requiredMask |= charMask(group[0]!.utf8, 0, group[0]!.utf8.length);
   }
   const required = groups.filter((g) => g.length === 1 && !g[0]!.inverse).map((g) => g[0]!);
-  return { raw, caseSensitive, groups, requiredMask, required, empty: groups.length === 0 };
+  const named = required.filter((t) => t.kind === "fuzzy" || t.kind === "exact");
+  return { raw, caseSensitive, groups, requiredMask, required, last: named.at(-1) ?? null, wantsFolder, empty: groups.length === 0 };
+}
+
+/** A path's UTF-16 units as the scorer sees them: accented Latin letters as their base letter. */
+export function normalizedCodes(path: string, q: ParsedQuery): Uint16Array {
+  const codes = Uint16Array.from(path, (c) => c.charCodeAt(0));
+  normalizeLatin(codes, !q.caseSensitive);
+  return codes;
 }
 
 export function extendsQuery(prev: ParsedQuery, next: ParsedQuery): boolean {
@@ -173,6 +207,12 @@ export function charMask(bytes: Units, start: number, end: number): number {
     else if (c === 45) mask |= 1 << 30;
     else if (c >= 128) mask |= 1 << 31;
   }
+  // A non-ASCII path is matched in its Latin-normalised form: `naïve` has the bits of `naive`.
+  if (mask & (1 << 31) && bytes instanceof Uint8Array) {
+    const codes = Uint16Array.from(new TextDecoder().decode(bytes.subarray(start, end)), (ch) => ch.charCodeAt(0));
+    normalizeLatin(codes, true);
+    mask |= charMask(codes, 0, codes.length);
+  }
   return mask;
 }
 
@@ -180,10 +220,11 @@ export function charMask(bytes: Units, start: number, end: number): number {
  * Cheap necessary condition for scorePath >= 0: every positive single-term group's text is a
  * subsequence of the path. Run before scoring so no term is scored for a path another term rejects.
  */
-export function couldMatch(q: ParsedQuery, text: Units, start: number, end: number): boolean {
+export function couldMatch(q: ParsedQuery, enc: Encoding, text: Units, start: number, end: number): boolean {
   const required = q.required;
   for (let i = 0; i < required.length; i++) {
-    if (!isSubsequence(text, start, end, required[i]!.utf8, q.caseSensitive)) return false;
+    const t = required[i]!;
+    if (!isSubsequence(text, start, end, enc === "utf8" ? t.utf8 : t.utf16, q.caseSensitive)) return false;
   }
   return true;
 }
@@ -197,11 +238,18 @@ const scorers: Record<TermKind, ScoreFn> = {
   equal: equalScore,
 };
 
+/** A basename match this good is the term itself, a run starting a word, not letters picked across the name. */
+function cleanInBasename(term: Term, baseScore: number): boolean {
+  return baseScore >= term.utf16.length * (SCORE_MATCH + BONUS_BOUNDARY) + BONUS_BOUNDARY;
+}
+
 /**
  * Sum of the terms' scores (fzf sums over terms), each fuzzy/exact term scored on the whole path
  * and on the basename alone (the better counts), plus BASENAME_BONUS once, for the term that
  * matches inside the basename with the most to gain: one basename hit lifts a path, but terms
- * smeared across a long basename do not outrank clean matches on folder boundaries.
+ * smeared across a long basename do not outrank clean matches on folder boundaries. Then the
+ * path rules (path-rules.ts): a file named by a term, every term cleanly in the basename, terms
+ * that are whole segments, and folders the query does not name going below the files.
  */
 export function scorePath(
   q: ParsedQuery,
@@ -209,12 +257,19 @@ export function scorePath(
   text: Units,
   start: number,
   end: number,
-  baseStart: number,
+  fileStart: number,
+  isDir: boolean,
   positions: number[] | null,
 ): number {
+  // The basename rules look at an entry file's folder too (index.js is its package).
+  const baseStart = nameStartOf(text, start, end, fileStart, isDir);
   let total = 0;
   let bestGain = 0;
   let bestGroup = -1;
+  let named = 0;
+  let inBase = 0;
+  let nameable = 0;
+  let nameableLength = 0;
   // Only built when positions are wanted (final results): the scan itself allocates nothing.
   const chosen: Array<{ term: Term; useBase: boolean } | null> | null = positions ? [] : null;
   const groups = q.groups;
@@ -245,12 +300,18 @@ export function scorePath(
       const full = fn(text, start, end, pattern, q.caseSensitive, null);
       if (full < 0) continue;
       let base = -1;
-      if (term.kind === "fuzzy" || term.kind === "exact") {
+      const nameTerm = term.kind === "fuzzy" || term.kind === "exact";
+      if (nameTerm) {
         // When the match region already starts inside the basename, scoring the basename alone gives the same.
         if (baseStart <= start || lastMatchStart >= baseStart) base = full;
         else if (term.kind !== "fuzzy" || isSubsequence(text, baseStart, end, pattern, q.caseSensitive)) {
           base = fn(text, baseStart, end, pattern, q.caseSensitive, null);
         }
+        nameable++;
+        nameableLength += pattern.length;
+        if (base >= 0 && cleanInBasename(term, base)) inBase++;
+        if (!isDir && term === q.last) named = nameBonus(text, end, fileStart, baseStart, pattern, q.caseSensitive);
+        total += WHOLE_SEGMENT * wholeSegments(text, start, end, fileStart, pattern, isDir, q.caseSensitive);
       }
       pickedTerm = term;
       pickedScore = full > base ? full : base;
@@ -280,5 +341,16 @@ export function scorePath(
       scorers[c.term.kind](text, fromBase ? Math.max(baseStart, start) : start, end, pattern, q.caseSensitive, positions);
     }
   }
-  return total + bestGain;
+  let rules = named;
+  if (nameable >= 2 && inBase === nameable) {
+    rules += ALL_IN_BASENAME;
+    if (nameIsTerms(text, baseStart, end, nameableLength, nameable)) rules += NAME_IS_TERMS;
+  }
+  if (isDir) {
+    const last = q.last && (enc === "utf8" ? q.last.utf8 : q.last.utf16);
+    const folderNamed = last !== null && namesFolder(text, start, end, last, q.caseSensitive);
+    if (folderNamed && q.wantsFolder) rules += STEM_EQUAL;
+    else if (!folderNamed) rules += FOLDER_UNNAMED;
+  }
+  return Math.max(0, total + bestGain + rules);
 }

@@ -178,15 +178,23 @@ export class RootIndex {
       : (p: Uint8Array, dir: boolean) => this.table.add(p, dir);
     // Per listing: a cache left over from an earlier listing would skip folders this one never added.
     const parents: ParentCache = { last: null };
-    const git = await listGitFiles(this.root, (paths) => {
-      for (const p of paths) {
-        addParents(p, parents, dirs, addBytes);
-        addBytes(p, false);
-      }
-      if (!sink) this.events.emit("grow");
-    });
+    // The initial load streams tracked files as git prints them, then takes out the deleted ones;
+    // a rescan (diffed against the table) waits for git to subtract them.
+    const git = await listGitFiles(
+      this.root,
+      (paths) => {
+        for (const p of paths) {
+          addParents(p, parents, dirs, addBytes);
+          addBytes(p, false);
+        }
+        if (!sink) this.events.emit("grow");
+      },
+      undefined,
+      { streamTracked: !sink },
+    );
     if (git.isRepo) {
       this.source = "git";
+      if (git.deleted && git.deleted.length > 0) this.removeDeleted(git.deleted.map((p) => p.toString("utf8")));
       return;
     }
     if (!sink && this.table.count > 0) throw new Error(`git listing of ${this.root} failed midway: ${git.reason ?? "unknown"}`);
@@ -239,6 +247,26 @@ export class RootIndex {
       await new Promise<void>((resolve) => setImmediate(resolve));
     } finally {
       for (const p of ports) p.close();
+    }
+  }
+
+  /** Takes out tracked files missing from disk, and the folders that were listed only for them. */
+  private removeDeleted(deleted: string[]): void {
+    const folders = new Set<string>();
+    for (const p of deleted) {
+      this.table.remove(p);
+      for (let at = p.lastIndexOf("/"); at > 0; at = p.lastIndexOf("/", at - 1)) folders.add(p.slice(0, at));
+    }
+    const live = new Set<string>();
+    for (const p of this.paths()) {
+      for (let at = p.lastIndexOf("/"); at > 0; at = p.lastIndexOf("/", at - 1)) {
+        const folder = p.slice(0, at);
+        if (folders.has(folder)) live.add(folder);
+      }
+    }
+    for (const f of folders) {
+      if (live.has(f)) continue;
+      this.table.remove(f);
     }
   }
 

@@ -15,8 +15,8 @@
 //   interface PathMatch, FindSnapshot, SessionOptions
 // Created by FileFinder.startSession.
 import { EventEmitter } from "node:events";
-import type { MatchChunkResult, MatchTask } from "./match-chunk.js";
-import { extendsQuery, parseQuery, scorePath, type ParsedQuery } from "./query.js";
+import { scoreOfKey, type MatchChunkResult, type MatchTask } from "./match-chunk.js";
+import { extendsQuery, normalizedCodes, parseQuery, scorePath, type ParsedQuery } from "./query.js";
 import type { RootIndex } from "./root-index.js";
 import type { FilesPool } from "./worker-pool.js";
 import { DEFAULT_LIMIT } from "../workspace/limits.js";
@@ -260,18 +260,18 @@ export class FindSession extends EventEmitter<FindSessionEvents> {
 
 function toMatch(q: ParsedQuery, ix: RootIndex, c: Candidate): PathMatch {
   const path = ix.table.pathAt(c.index);
-  const codes = new Uint16Array(path.length);
-  for (let i = 0; i < path.length; i++) codes[i] = path.charCodeAt(i);
+  const codes = normalizedCodes(path, q);
   const slash = path.lastIndexOf("/");
   const positions: number[] = [];
-  if (!q.empty) scorePath(q, "utf16", codes, 0, path.length, slash + 1, positions);
+  const isDir = ix.table.isDir(c.index);
+  if (!q.empty) scorePath(q, "utf16", codes, 0, path.length, slash + 1, isDir, positions);
   positions.sort((a, b) => a - b);
   return {
     root: ix.root,
     path,
     fileName: path.slice(slash + 1),
-    matchType: ix.table.isDir(c.index) ? "directory" : "file",
-    score: Math.floor(c.key / 65536),
+    matchType: isDir ? "directory" : "file",
+    score: scoreOfKey(c.key),
     indices: [...new Set(positions)],
   };
 }

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileFinder, FinderError } from "../../src/files/finder.js";
+import { tieBreak } from "../../src/files/path-rules.js";
 import { parseQuery, scorePath } from "../../src/files/query.js";
 import { git, gitRepo, makeTree, removeTree } from "./helpers.js";
 
@@ -125,16 +126,16 @@ describe("top-N pruning", () => {
     }
     const root = makeTree(files);
     trees.push(root);
-    const all = (await finder.find("", [root], { limit: 100_000 })).results.map((r) => r.path);
+    const all = (await finder.find("", [root], { limit: 100_000 })).results.map((r) => ({ p: r.path, dir: r.matchType === "directory" }));
     for (const query of ["fie", "fi re", "readme", "x", "conf idx", "^fi", "lib !md"]) {
       const q = parseQuery(query);
       const expected = all
-        .map((p) => {
+        .map(({ p, dir }) => {
           const bytes = new TextEncoder().encode(p);
-          return { p, s: scorePath(q, "utf8", bytes, 0, bytes.length, p.lastIndexOf("/") + 1, null) };
+          return { p, s: scorePath(q, "utf8", bytes, 0, bytes.length, p.lastIndexOf("/") + 1, dir, null), tie: tieBreak(bytes, 0, bytes.length) };
         })
         .filter((x) => x.s >= 0)
-        .sort((a, b) => b.s - a.s || a.p.length - b.p.length || (a.p < b.p ? -1 : 1));
+        .sort((a, b) => b.s - a.s || a.p.length - b.p.length || b.tie - a.tie || (a.p < b.p ? -1 : 1));
       const found = await finder.find(query, [root], { limit: 25 });
       expect(found.matched, query).toBe(expected.length);
       expect(found.results.map((r) => r.path), query).toEqual(expected.slice(0, 25).map((x) => x.p));

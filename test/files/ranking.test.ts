@@ -1,11 +1,26 @@
-import { Fzf } from "fzf";
-import { describe, expect, it } from "vitest";
-import { fuzzyScore } from "../../src/files/fuzzy-score.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FileFinder } from "../../src/files/finder.js";
+import {
+  BONUS_BOUNDARY,
+  BONUS_CAMEL_123,
+  BONUS_CONSECUTIVE,
+  BONUS_FIRST_CHAR_MULTIPLIER as MULT,
+  BONUS_NON_WORD,
+  fuzzyScore,
+  prefixScore,
+  SCORE_GAP_EXTENSION as GAP_EXT,
+  SCORE_GAP_START as GAP_START,
+  SCORE_MATCH as MATCH,
+  suffixScore,
+  equalScore,
+  useScheme,
+} from "../../src/files/fuzzy-score.js";
 import { extendsQuery, parseQuery, scorePath } from "../../src/files/query.js";
+import { makeTree, removeTree } from "./helpers.js";
 
-function score(query: string, path: string, positions: number[] | null = null): number {
+function score(query: string, path: string, positions: number[] | null = null, isDir = false): number {
   const bytes = new TextEncoder().encode(path);
-  return scorePath(parseQuery(query), "utf8", bytes, 0, bytes.length, path.lastIndexOf("/") + 1, positions);
+  return scorePath(parseQuery(query), "utf8", bytes, 0, bytes.length, path.lastIndexOf("/") + 1, isDir, positions);
 }
 
 /** The ranking the finder applies: score, then shorter path, then path. */
@@ -17,32 +32,124 @@ function rank(query: string, paths: string[]): string[] {
     .map((x) => x.p);
 }
 
-describe("fzf v2 scoring", () => {
-  it("gives the npm fzf package's scores and positions for single fuzzy terms", () => {
-    const paths = [
-      "src/files/fuzzy-score.ts", "Documentation/ABI/README", "README", "drivers/net/ethernet/intel/e1000/e1000_main.c",
-      "arch/x86/Kconfig", "fs/ext4/inode.c", "include/linux/kconfig.h", "tools/perf/util/fzf_like.c", "camelCaseFile.ts",
-      "a_b-c.d/e", "src/main/java/Main.java", "kernel/configs/tiny.config",
-    ];
-    for (const query of ["readme", "kconfig", "main", "fzf", "ccf", "abcde", "x86k", "src", "e1000m", "c"]) {
-      const fzf = new Fzf(paths, { casing: "case-insensitive", fuzzy: "v2", sort: false });
-      const expected = new Map<string, { score: number; positions: number[] }>(
-        fzf.find(query).map((e: { item: string; score: number; positions: Set<number> }) => [e.item, { score: e.score, positions: [...e.positions].sort((a, b) => a - b) }]),
-      );
-      for (const path of paths) {
-        const text = new TextEncoder().encode(path);
-        const q = new TextEncoder().encode(query);
-        const positions: number[] = [];
-        const s = fuzzyScore(text, 0, text.length, q, false, positions);
-        const want = expected.get(path);
-        if (!want) {
-          expect(s, `${query} / ${path}`).toBe(-1);
-          continue;
-        }
-        expect(s, `${query} / ${path}`).toBe(want.score);
-        expect(positions.sort((a, b) => a - b), `${query} / ${path}`).toEqual(want.positions);
-      }
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+/** fzf's FuzzyMatchV2 on one text: score and the matched span [start, end). */
+function fuzzy(text: string, pattern: string, caseSensitive = false): { score: number; start: number; end: number } {
+  const positions: number[] = [];
+  const t = utf8(text);
+  const s = fuzzyScore(t, 0, t.length, utf8(caseSensitive ? pattern : pattern.toLowerCase()), caseSensitive, positions);
+  return { score: s, start: s < 0 ? -1 : Math.min(...positions), end: s < 0 ? -1 : Math.max(...positions) + 1 };
+}
+
+describe("fzf 0.32+ scoring (the expectations of fzf's algo_test.go)", () => {
+  const WHITE = BONUS_BOUNDARY + 2;
+  const DELIMITER = BONUS_BOUNDARY + 1;
+
+  it("scores by character class in the default scheme: after whitespace, after a delimiter, camelCase, digits", () => {
+    useScheme("default");
+    try {
+      const cases: Array<[string, string, number, number, number]> = [
+        ["fooBarbaz1", "oBZ", 2, 9, MATCH * 3 + BONUS_CAMEL_123 + GAP_START + GAP_EXT * 3],
+        ["foo bar baz", "fbb", 0, 9, MATCH * 3 + WHITE * MULT + WHITE * 2 + 2 * GAP_START + 4 * GAP_EXT],
+        ["/AutomatorDocument.icns", "rdoc", 9, 13, MATCH * 4 + BONUS_CAMEL_123 + BONUS_CONSECUTIVE * 2],
+        ["/man1/zshcompctl.1", "zshc", 6, 10, MATCH * 4 + DELIMITER * MULT + DELIMITER * 3],
+        ["/.oh-my-zsh/cache", "zshc", 8, 13, MATCH * 4 + BONUS_BOUNDARY * MULT + BONUS_BOUNDARY * 2 + GAP_START + DELIMITER],
+        ["ab0123 456", "12356", 3, 10, MATCH * 5 + BONUS_CONSECUTIVE * 3 + GAP_START + GAP_EXT],
+        ["abc123 456", "12356", 3, 10, MATCH * 5 + BONUS_CAMEL_123 * MULT + BONUS_CAMEL_123 * 2 + BONUS_CONSECUTIVE + GAP_START + GAP_EXT],
+        ["foo/bar/baz", "fbb", 0, 9, MATCH * 3 + WHITE * MULT + DELIMITER * 2 + 2 * GAP_START + 4 * GAP_EXT],
+        ["fooBarBaz", "fbb", 0, 7, MATCH * 3 + WHITE * MULT + BONUS_CAMEL_123 * 2 + 2 * GAP_START + 2 * GAP_EXT],
+        ["foo barbaz", "fbb", 0, 8, MATCH * 3 + WHITE * MULT + WHITE + GAP_START * 2 + GAP_EXT * 3],
+        ["fooBar Baz", "foob", 0, 4, MATCH * 4 + WHITE * MULT + WHITE * 3],
+        ["xFoo-Bar Baz", "foo-b", 1, 6, MATCH * 5 + BONUS_CAMEL_123 * MULT + BONUS_CAMEL_123 * 2 + BONUS_NON_WORD + BONUS_BOUNDARY],
+      ];
+      for (const [text, pattern, start, end, want] of cases) expect(fuzzy(text, pattern), `${pattern} / ${text}`).toEqual({ score: want, start, end });
+      expect(fuzzy("fooBarbaz1", "oBZ", true).score).toBe(-1);
+      expect(fuzzy("fooBarbaz1", "oBz", true)).toEqual({ score: MATCH * 3 + BONUS_CAMEL_123 + GAP_START + GAP_EXT * 3, start: 2, end: 9 });
+    } finally {
+      useScheme("path");
     }
+  });
+
+  it("uses the path scheme for paths: `/` the only delimiter, the start of a path counts as after one", () => {
+    expect(fuzzy("foo/bar/baz", "fbb").score).toBe(MATCH * 3 + DELIMITER * MULT + DELIMITER * 2 + 2 * GAP_START + 4 * GAP_EXT);
+    // Whitespace and other punctuation are plain word boundaries here.
+    expect(fuzzy("foo bar", "fb").score).toBe(MATCH * 2 + DELIMITER * MULT + BONUS_BOUNDARY + GAP_START + 2 * GAP_EXT);
+    expect(fuzzy("a:b", "b").score).toBe(MATCH + BONUS_BOUNDARY * MULT);
+  });
+
+  it("lets ^ and $ skip leading and trailing whitespace, as fzf does, unless the pattern has it", () => {
+    const t = utf8("  notes.txt  ");
+    expect(prefixScore(t, 0, t.length, utf8("notes"), false, null)).toBeGreaterThan(0);
+    expect(suffixScore(t, 0, t.length, utf8(".txt"), false, null)).toBeGreaterThan(0);
+    expect(equalScore(t, 0, t.length, utf8("notes.txt"), false, null)).toBeGreaterThan(0);
+    expect(prefixScore(t, 0, t.length, utf8(" notes"), false, null)).toBe(-1);
+    expect(score("^notes .txt$", "  notes.txt  ")).toBeGreaterThan(0);
+  });
+
+});
+
+describe("the finder on real trees", () => {
+  let finder: FileFinder;
+  const trees: string[] = [];
+  beforeAll(() => {
+    finder = new FileFinder({ watch: false, threads: 2 });
+  });
+  afterAll(async () => {
+    await finder.close();
+    for (const t of trees) removeTree(t);
+  });
+  const tree = (paths: string[]) => {
+    const root = makeTree(Object.fromEntries(paths.map((p) => [p, ""])));
+    trees.push(root);
+    return root;
+  };
+  const find = async (root: string, query: string) => (await finder.find(query, [root], { limit: 10 })).results.map((r) => (r.matchType === "directory" ? `${r.path}/` : r.path));
+
+  it("matches accented Latin letters by their base letter (naive finds naïve), both ways", async () => {
+    const root = tree(["docs/naïve-bayes.md", "menu/CAFÉ.txt", "docs/other.md"]);
+    expect((await find(root, "naive"))[0]).toBe("docs/naïve-bayes.md");
+    expect((await find(root, "CAFE"))[0]).toBe("menu/CAFÉ.txt");
+    const hit = (await finder.find("bayes naive", [root])).results[0]!;
+    expect(hit.indices.map((i) => hit.path[i]).join("")).toBe("naïvebayes");
+  });
+
+  it("puts a file named by the last term before the folder of that name", async () => {
+    const root = tree(["src/parser/parser.ts", "src/parser/lexer.ts", "src/parser/nodes.ts", "test/parser/cases.test.ts"]);
+    const got = await find(root, "parser");
+    expect(got[0]).toBe("src/parser/parser.ts");
+    expect(got.indexOf("src/parser/")).toBeLessThan(got.indexOf("src/parser/lexer.ts"));
+    // An index file is named by its folder.
+    const pkg = tree(["hono/middleware/cors/index.js", "hono/middleware/cors/README.md", "hono/cors-helpers.js"]);
+    expect((await find(pkg, "hono cors"))[0]).toBe("hono/middleware/cors/index.js");
+  });
+
+  it("ranks folders as files only when the query names them or ends with /", async () => {
+    const root = tree(["drivers/net/ethernet/intel/e100.c", "drivers/net/ethernet/intel/Kconfig", "fs/ext4/acl.c", "fs/ext4/inode.c"]);
+    expect((await find(root, "drivers/net/ethernet/intel/"))[0]).toBe("drivers/net/ethernet/intel/");
+    expect((await find(root, "fs/ext4"))[0]).toBe("fs/ext4/");
+    // Not named (the query's last word is deeper than the folder): files first.
+    const got = await find(root, "ethernet kconfig");
+    expect(got[0]).toBe("drivers/net/ethernet/intel/Kconfig");
+    expect(got.filter((p) => p.endsWith("/"))).toEqual([]);
+  });
+
+  it("puts a name made of all the terms before terms spread over folders", async () => {
+    const root = tree(["lib/http/client.c", "lib/http/http_client.c", "lib/http/server.c"]);
+    expect((await find(root, "http client"))[0]).toBe("lib/http/http_client.c");
+  });
+
+  it("puts a term that is a whole segment before a prefix of a longer one, even on a longer path", async () => {
+    const root = tree(["src/fs/vfs/inode.c", "fs/vfsx/inode.c"]);
+    expect((await find(root, "vfs inode"))[0]).toBe("src/fs/vfs/inode.c");
+  });
+
+  it("breaks ties by shorter path, then fewer folders, then source over test, own over vendored, visible over hidden", async () => {
+    const root = tree(["lib/x/util.c", "libxx/util.c", "test/util.c", "uart/util.c", "vendor/lru.c", "widget/lru.c", ".cache/io.c", "zzzzzz/io.c", "src/lru_cache.c"]);
+    expect(await find(root, "util")).toEqual(["uart/util.c", "test/util.c", "libxx/util.c", "lib/x/util.c"]);
+    expect(await find(root, "io.c")).toEqual(["zzzzzz/io.c", ".cache/io.c"]);
+    // Only tie-breaks: the vendored file named `lru` still beats the project's lru_cache.c.
+    expect(await find(root, "lru")).toEqual(["widget/lru.c", "vendor/lru.c", "src/lru_cache.c"]);
   });
 });
 

@@ -1,0 +1,168 @@
+// What a path's shape says beyond fzf's character score: the rules that pick the file a person
+// means among paths fzf scores alike. Run only on paths that matched (never in the scan's hot loop).
+//
+//   a file named by the query's last term (`inode` → inode.c; an index.* / __init__.* file is
+//     named by its folder) beats a folder of that name; a name starting with it comes next;
+//   every term in the basename beats terms spread over folders (`http client` → http_client.c),
+//     the more so when the name is nothing but the terms;
+//   a term that is a whole path segment beats a prefix of a longer one (`vfs` → vfs/, not vfsx/),
+//     one that is two (a folder's main file, printk/printk.c) more so;
+//   a folder ranks as a file only when the query names it (its last segments are the last term)
+//     or asks for folders (ends with `/`); otherwise it goes below the files;
+//   ties: shorter path, then fewer folders, then source over test, own over vendored, visible
+//     over hidden (tieBreak), never over a better match.
+//
+// Public surface:
+//   STEM_EQUAL, STEM_PREFIX, ALL_IN_BASENAME, NAME_IS_TERMS, WHOLE_SEGMENT,
+//   FOLDER_UNNAMED (score adjustments)
+//   nameIsTerms(text, nameStart, end, termsLength, terms): boolean
+//   nameStartOf(text, start, end, baseStart, isDir): number   where the basename rules look
+//   nameBonus(text, end, baseStart, nameStart, lastTerm, cs): number
+//   wholeSegments(text, start, end, baseStart, term, isDir, cs): number   0..2
+//   namesFolder(text, start, end, term, cs): boolean
+//   tieBreak(text, start, end): number        0..4095, higher ranks first
+import type { Units } from "./fuzzy-score.js";
+
+export const STEM_EQUAL = 48;
+export const STEM_PREFIX = 16;
+export const ALL_IN_BASENAME = 40;
+/**
+ * The name is the terms and nothing else (`http client` → http_client.c): with ALL_IN_BASENAME
+ * more than STEM_EQUAL + WHOLE_SEGMENT, so it beats http/client.c; onboard_usb_hub.c does not get it.
+ */
+export const NAME_IS_TERMS = 32;
+export const WHOLE_SEGMENT = 16;
+export const FOLDER_UNNAMED = -48;
+
+/** Is the name [nameStart, end) up to its first `.` no longer than the terms and a separator between each? */
+export function nameIsTerms(text: Units, nameStart: number, end: number, termsLength: number, terms: number): boolean {
+  let stemEnd = nameStart;
+  while (stemEnd < end && text[stemEnd] !== DOT) stemEnd++;
+  return stemEnd - nameStart <= termsLength + terms - 1;
+}
+
+const SLASH = 47;
+const DOT = 46;
+
+function fold(c: number, cs: boolean): number {
+  return !cs && c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+function equalAt(text: Units, at: number, term: Units, cs: boolean): boolean {
+  for (let k = 0; k < term.length; k++) if (fold(text[at + k]!, cs) !== term[k]) return false;
+  return true;
+}
+
+function startsWithAt(text: Units, at: number, end: number, word: string): boolean {
+  if (end - at < word.length) return false;
+  for (let k = 0; k < word.length; k++) if (fold(text[at + k]!, false) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** A package's entry file, which stands for its folder (index.js, __init__.py, mod.rs). */
+function isEntryFile(text: Units, baseStart: number, end: number): boolean {
+  for (const name of ENTRY_FILES) if (end - baseStart === name.length && startsWithAt(text, baseStart, end, name)) return true;
+  return false;
+}
+
+const ENTRY_FILES = [
+  ...["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "d.ts"].map((ext) => `index.${ext}`),
+  "__init__.py",
+  "__init__.pyi",
+  "mod.rs",
+];
+
+/** Does `term` name the file in [nameStart, nameEnd): the whole name, or the name less its extensions? */
+function namesFile(text: Units, nameStart: number, nameEnd: number, term: Units, cs: boolean, extensions: boolean): boolean {
+  const m = term.length;
+  if (nameEnd - nameStart < m || !equalAt(text, nameStart, term, cs)) return false;
+  return nameStart + m === nameEnd || (extensions && text[nameStart + m] === DOT);
+}
+
+/** STEM_EQUAL, STEM_PREFIX or 0: how a file's name holds the query's last term (nameStart: see nameStartOf). */
+export function nameBonus(text: Units, end: number, baseStart: number, nameStart: number, term: Units, cs: boolean): number {
+  if (namesFile(text, baseStart, end, term, cs, true)) return STEM_EQUAL;
+  if (nameStart < baseStart && namesFile(text, nameStart, baseStart - 1, term, cs, false)) return STEM_EQUAL;
+  if (end - baseStart > term.length && equalAt(text, baseStart, term, cs)) return STEM_PREFIX;
+  return 0;
+}
+
+/**
+ * How many times (0..2) `term` occurs as whole segments: after the start or a `/`, before a `/`,
+ * the end, or (in a file's basename) a `.`; `dev` is whole in `net/dev/x.c` and `core/dev.c`, not
+ * in `devices/`. Twice is a folder's main file (`printk/printk.c`, `linter/linter.js`).
+ */
+export function wholeSegments(text: Units, start: number, end: number, baseStart: number, term: Units, isDir: boolean, cs: boolean): number {
+  const m = term.length;
+  let found = 0;
+  for (let at = start; at + m <= end && found < 2; at++) {
+    if (at > start && text[at - 1] !== SLASH) continue;
+    const after = at + m;
+    const next = after === end ? SLASH : text[after];
+    if (next !== SLASH && !(next === DOT && !isDir && at >= baseStart)) continue;
+    if (equalAt(text, at, term, cs)) found++;
+  }
+  return found;
+}
+
+/**
+ * Where a file's name begins for the basename rules: at its folder for a package's entry file
+ * (index.js, __init__.py, mod.rs stand for their folder), else at its basename.
+ */
+export function nameStartOf(text: Units, start: number, end: number, baseStart: number, isDir: boolean): number {
+  if (isDir || baseStart <= start + 1 || !isEntryFile(text, baseStart, end)) return baseStart;
+  let folderStart = baseStart - 1;
+  while (folderStart > start && text[folderStart - 1] !== SLASH) folderStart--;
+  return folderStart;
+}
+
+/** Is the folder [start, end) named by `term`: its last segments are the term? */
+export function namesFolder(text: Units, start: number, end: number, term: Units, cs: boolean): boolean {
+  const at = end - term.length;
+  return at >= start && (at === start || text[at - 1] === SLASH) && equalAt(text, at, term, cs);
+}
+
+const TEST_SEGMENTS = ["test", "tests", "__tests__", "spec", "specs", "testing", "testdata", "fixtures"];
+const VENDOR_SEGMENTS = ["vendor", "_vendor", "node_modules", "third_party", "thirdparty", "external", "deps"];
+
+/**
+ * The tie-break between equally scored paths of equal length: fewer folders, then source over
+ * test, own over vendored, visible over hidden. 0..4095, higher first.
+ */
+export function tieBreak(text: Units, start: number, end: number): number {
+  let depth = 0;
+  let test = false;
+  let vendored = false;
+  let hidden = false;
+  let segStart = start;
+  for (let i = start; i <= end; i++) {
+    if (i < end && text[i] !== SLASH) continue;
+    const isBase = i === end;
+    if (!isBase) depth++;
+    if (text[segStart] === DOT && i - segStart > 1) hidden = true;
+    if (!isBase) {
+      if (!test && segmentIn(text, segStart, i, TEST_SEGMENTS)) test = true;
+      if (!vendored && segmentIn(text, segStart, i, VENDOR_SEGMENTS)) vendored = true;
+    } else if (!test && isTestFileName(text, segStart, end)) {
+      test = true;
+    }
+    segStart = i + 1;
+  }
+  const conventions = (hidden ? 0 : 4) + (vendored ? 0 : 2) + (test ? 0 : 1);
+  return ((255 - Math.min(depth, 255)) << 4) | conventions;
+}
+
+function segmentIn(text: Units, from: number, to: number, words: string[]): boolean {
+  for (const w of words) if (to - from === w.length && startsWithAt(text, from, to, w)) return true;
+  return false;
+}
+
+/** foo_test.go, foo.test.ts, foo.spec.js, test_foo.py. */
+function isTestFileName(text: Units, from: number, to: number): boolean {
+  if (startsWithAt(text, from, to, "test_")) return true;
+  for (let i = from; i + 5 <= to; i++) {
+    const c = text[i]!;
+    if ((c === 95 || c === DOT) && (startsWithAt(text, i + 1, to, "test.") || startsWithAt(text, i + 1, to, "spec."))) return true;
+  }
+  return false;
+}
