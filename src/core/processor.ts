@@ -55,6 +55,9 @@ export const FUZZY_METHODS = {
   sessionCompleted: "fuzzyFileSearch/sessionCompleted",
 } as const;
 
+/** The application-level heartbeat for transports without WebSocket ping frames (Unix socket, stdio): answered `{}`. */
+export const PING_METHOD = "$/ping";
+
 interface SessionState {
   handle: SearchSessionHandle;
   stopped: boolean;
@@ -201,6 +204,11 @@ export class MessageProcessor {
       return;
     }
     const params = rawParams ?? {};
+    if (method === PING_METHOD) {
+      // Liveness only: answered before initialize and never admitted, so a busy server still proves it is alive.
+      this.send(conn, resultMessage(id, {}));
+      return;
+    }
     if (method === "initialize") {
       if (conn.initializeAnswered) {
         this.send(conn, errorMessage(id, new RpcError(ErrorCodes.invalidRequest, "already initialized")));
