@@ -36,7 +36,16 @@ export function socketLink(path: string): LinkFactory {
       socket.on("data", (chunk) => splitter.push(chunk));
       socket.once("connect", () => {
         open = true;
-        resolve({ label, send: (text) => void socket.write(text + "\n"), close: () => void socket.destroy() });
+        resolve({
+          label,
+          send: (text) => void socket.write(text + "\n"),
+          close: () => {
+            if (socket.closed) return;
+            const closed = new Promise<void>((r) => socket.once("close", () => r()));
+            socket.destroy();
+            return closed;
+          },
+        });
       });
       socket.on("error", (err) => {
         if (!open) reject(err);
