@@ -207,9 +207,11 @@ async function runAppServer(args: ServeArgs): Promise<number> {
 }
 
 /** How one transport shuts down; every step is optional. */
-interface Served {
+export interface Served {
   /** Resolves when the client closed stdin: nobody is left to answer, so shut down at once. */
   ended?: Promise<unknown>;
+  /** Resolves with a reason to shut down gracefully (the daemon's idle exit). */
+  until?: Promise<string>;
   /** Stops taking connections; resolves once the listener is closed. */
   stopAccepting?(): Promise<void>;
   /** Writes out the answers already produced (bounded to 2 s). */
@@ -223,7 +225,7 @@ interface Served {
  * are still read and answered "shutting down"), let in-flight ones finish within drainMs (not
  * when stdin closed: the client is gone), flush, close the transport, then the engines.
  */
-function serveUntilShutdown(ci: CodeIntel, drainMs: number, served: Served): Promise<number> {
+export function serveUntilShutdown(ci: CodeIntel, drainMs: number, served: Served): Promise<number> {
   const guard = guardSignals({
     log,
     graceful: async (reason) => {
@@ -238,6 +240,7 @@ function serveUntilShutdown(ci: CodeIntel, drainMs: number, served: Served): Pro
     },
   });
   if (served.ended) void served.ended.then(() => guard.shutdown("stdin closed"));
+  if (served.until) void served.until.then((reason) => guard.shutdown(reason));
   return guard.finished;
 }
 

@@ -2,7 +2,7 @@
 // typed calls, progress, cancellation, search sessions, and surviving the server: a killed
 // and restarted server is reconnected to with the session going on, a stopped one (SIGSTOP)
 // is dropped by the heartbeat, and close() leaves nothing that keeps a process alive.
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { cpSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ cpSync(join(repoRoot, "test/fixtures/ts"), fixture, { recursive: true });
 const runtime = mkdtempSync(join(tmpdir(), "ci-sdk-rt-"));
 const servers: Array<{ child: ChildProcessWithoutNullStreams; marker: string }> = [];
 const clients: CodeIntelClient[] = [];
+const scripts: ChildProcess[] = [];
 
 function startServer(listen: string): { child: ChildProcessWithoutNullStreams; marker: string } {
   const s = spawnCodeintel(["app-server", "--listen", listen, "--symbol-index", "off", fixture], { CODEINTEL_DEBUG_TOOLS: "1" });
@@ -45,6 +46,8 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  // A script that did not exit on its own (the failure this file tests for) is not left behind.
+  for (const run of scripts) if (run.exitCode === null) run.kill("SIGKILL");
   for (const s of servers) {
     if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill("SIGCONT");
     await stop(s.child);
@@ -178,6 +181,7 @@ console.log(JSON.stringify({ before, after: process.getActiveResourcesInfo() }))
 `,
     );
     const run = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "pipe"] });
+    scripts.push(run);
     let out = "";
     run.stdout.on("data", (c: Buffer) => (out += c.toString()));
     const code = await new Promise<number | null>((r) => run.on("exit", r));
