@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     maxWorkers: 2,
+    // CLI runs in tests answer in-process unless a test (test/daemon.test.ts) asks for the daemon:
+    // no test leaves a background server behind or touches the user's runtime folder.
+    env: { CODEINTEL_NO_DAEMON: "1" },
   },
 });

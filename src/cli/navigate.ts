@@ -4,8 +4,9 @@
 
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { createCodeIntel, type CodeIntel } from "../codeintel.js";
-import { ToolError } from "../core/tool.js";
+import type { CodeIntel } from "../codeintel.js";
+import { ClientError } from "../client/errors.js";
+import { ToolError, type ToolResult } from "../core/tool.js";
 import { isInside } from "../workspace/paths.js";
 import { defineCommand, integer, UsageError, type Command, type OptionSpec, type Values } from "./command.js";
 
@@ -28,6 +29,7 @@ const common = {
   root: { type: "string", short: "r", multiple: true, value: "DIR", help: "project root (repeatable; default: the git work tree holding FILE, else the current folder)" },
   config: { type: "string", value: "PATH", help: "codeintel.json to use (default: the one at the root, if any)" },
   json: { type: "boolean", short: "j", help: "print the structured result as JSON" },
+  "no-daemon": { type: "boolean", help: "answer in this process instead of through the project's background daemon\n(also CODEINTEL_NO_DAEMON=1; see codeintel daemon)" },
 } as const satisfies Record<string, OptionSpec>;
 const symbol = { symbol: { type: "string", value: "NAME", help: "target a symbol declared in FILE instead of a position" } } as const satisfies Record<string, OptionSpec>;
 const paging = {
@@ -115,8 +117,14 @@ function onePositional(positionals: string[], what: string): string {
   return positionals[0]!;
 }
 
-/** Runs one tool of the catalog (answering from the symbol cache for `symbols`) and prints its answer. */
-async function query(command: string, toolName: string, input: Record<string, unknown>, values: Values<typeof common & typeof paging> & { "cache-dir"?: string }, file: string | undefined): Promise<number> {
+type QueryValues = Values<typeof common & typeof paging> & { "cache-dir"?: string };
+
+/**
+ * Runs one tool of the catalog (answering from the symbol cache for `symbols`) and prints its
+ * answer: through the project's daemon (warm after the first call), or in this process with
+ * --no-daemon. Both print the same bytes and exit with the same code.
+ */
+async function query(command: string, toolName: string, input: Record<string, unknown>, values: QueryValues, file: string | undefined): Promise<number> {
   for (const key of ["limit", "offset"] as const) {
     const n = integer(values[key], key, 0);
     if (n !== undefined) input[key] = n;
@@ -125,35 +133,78 @@ async function query(command: string, toolName: string, input: Record<string, un
   const onSignal = () => controller.abort();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  let ci: CodeIntel | undefined;
+  const existing = file !== undefined && existsSync(file) && statSync(file).isFile() ? file : undefined;
+  const roots = values.root?.length ? values.root : [defaultRoot(existing)];
+  const run = useDaemon(values, roots) ? viaDaemon : inProcess;
   try {
-    const existing = file !== undefined && existsSync(file) && statSync(file).isFile() ? file : undefined;
-    try {
-      ci = await createCodeIntel({
-        roots: values.root?.length ? values.root : [defaultRoot(existing)],
-        configPath: values.config,
-        cacheDir: values["cache-dir"],
-        watch: false,
-        // `symbols` answers from the symbol cache `codeintel index` built, if any, else live; it never indexes.
-        symbolIndex: command === "symbols" ? "manual" : "off",
-      });
-    } catch (e) {
-      process.stderr.write(`codeintel ${command}: ${e instanceof Error ? e.message : String(e)}\n`);
-      return 1;
-    }
-    const result = await ci.call(toolName, input, { signal: controller.signal });
+    const result = await run(command, toolName, input, { roots, values, signal: controller.signal });
+    if (result === undefined) return 1;
     process.stdout.write((values.json ? JSON.stringify(result.structured, null, 2) : result.text) + "\n");
     return 0;
   } catch (e) {
-    const code = e instanceof ToolError ? e.code : "error";
+    // The daemon's answer carries the tool's error code, so both ways print the same line.
+    const code = e instanceof ToolError || e instanceof ClientError ? e.code : "error";
     process.stderr.write(`codeintel ${command}: ${code === "error" ? "" : `[${code}] `}${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    await ci?.close();
   }
 }
+
+interface RunContext {
+  roots: string[];
+  values: QueryValues;
+  signal: AbortSignal;
+}
+
+/** undefined: it failed and said so on stderr. */
+type Runner = (command: string, toolName: string, input: Record<string, unknown>, ctx: RunContext) => Promise<ToolResult | undefined>;
+
+/** A daemon serves existing folders; a bad --root goes in-process, whose error says what is wrong. */
+function useDaemon(values: QueryValues, roots: string[]): boolean {
+  if (values["no-daemon"] || process.env.CODEINTEL_NO_DAEMON === "1") return false;
+  return roots.every((r) => existsSync(r) && statSync(r).isDirectory());
+}
+
+const viaDaemon: Runner = async (command, toolName, input, ctx) => {
+  const { ensureDaemon } = await import("../daemon/ensure.js");
+  let client;
+  try {
+    client = await ensureDaemon({ roots: ctx.roots, configPath: ctx.values.config, cacheDir: ctx.values["cache-dir"] });
+  } catch (e) {
+    process.stderr.write(`codeintel ${command}: the daemon is unavailable (${e instanceof Error ? e.message : String(e)}); answering in-process\n`);
+    return inProcess(command, toolName, input, ctx);
+  }
+  try {
+    return await client.call(toolName, input, { signal: ctx.signal });
+  } finally {
+    await client.close();
+  }
+};
+
+const inProcess: Runner = async (command, toolName, input, ctx) => {
+  const { createCodeIntel } = await import("../codeintel.js");
+  let ci: CodeIntel;
+  try {
+    ci = await createCodeIntel({
+      roots: ctx.roots,
+      configPath: ctx.values.config,
+      cacheDir: ctx.values["cache-dir"],
+      watch: false,
+      // `symbols` answers from the symbol cache `codeintel index` built, if any, else live; it never indexes.
+      symbolIndex: command === "symbols" ? "manual" : "off",
+    });
+  } catch (e) {
+    process.stderr.write(`codeintel ${command}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return undefined;
+  }
+  try {
+    return await ci.call(toolName, input, { signal: ctx.signal });
+  } finally {
+    await ci.close();
+  }
+};
 
 /** FILE:LINE:COL → parts; only trailing all-digit segments count, so odd file names survive. */
 export function splitPosition(arg: string): { file: string; line?: number; column?: number } {

@@ -3,6 +3,7 @@
 // serve until the client goes away or a signal comes, then shut down cleanly.
 import { createCodeIntel, type CodeIntel } from "../codeintel.js";
 import { MessageProcessor } from "../core/processor.js";
+import { startAppServerSocket } from "../transports/app-server-socket.js";
 import { serveAppServerStdio } from "../transports/app-server-stdio.js";
 import { startAppServerWebSocket } from "../transports/app-server-websocket.js";
 import { assertSafeBinding } from "../transports/http-security.js";
@@ -52,12 +53,13 @@ http://HOST:PORT/mcp (PORT 0 picks a free port; the URL is printed on stderr).`,
 export const appServer = defineCommand(
   {
     name: "app-server",
-    usage: ["app-server [--listen stdio:// | ws://HOST:PORT] [options] [ROOT...]"],
-    description: `JSON-RPC 2.0 app-server: newline-delimited over stdio (default), or one message per
-WebSocket text frame, with GET /healthz, /readyz and the file picker page at /.`,
+    usage: ["app-server [--listen stdio:// | ws://HOST:PORT | unix://PATH] [options] [ROOT...]"],
+    description: `JSON-RPC 2.0 app-server: newline-delimited over stdio (default) or a Unix socket (in a
+0700 folder), or one message per WebSocket text frame, with GET /healthz, /readyz and the file
+picker page at /.`,
     positionals: "ROOT...",
     options: {
-      listen: { type: "string", value: "URL", help: "stdio:// (default) or ws://HOST:PORT (port 0 picks a free one)" },
+      listen: { type: "string", value: "URL", help: "stdio:// (default), ws://HOST:PORT (port 0 picks a free one) or unix://PATH" },
       "stall-ms": { type: "string", value: "MS", help: "drop a WebSocket client that reads nothing this long (default 30000)" },
       "ping-ms": { type: "string", value: "MS", help: "WebSocket heartbeat period (default 20000)" },
       ...shared,
@@ -164,13 +166,19 @@ async function mcpServe(args: ServeArgs): Promise<number> {
 async function runAppServer(args: ServeArgs): Promise<number> {
   const listen = args.listen ?? "stdio://";
   let wsTarget: { host: string; port: number } | undefined;
-  if (listen !== "stdio://" && listen !== "stdio") {
+  const socketPath = listen.startsWith("unix://") ? listen.slice("unix://".length) : undefined;
+  if (listen !== "stdio://" && listen !== "stdio" && socketPath === undefined) {
     const url = parseListen(listen);
     wsTarget = url;
     assertSafeBinding({ host: url.host, port: url.port, token: args.token });
   }
   const ci = await open(args);
   const processor = new MessageProcessor({ dispatch: ci.dispatch, fileSearch: ci.fileSearch, serverInfo: ci.serverInfo, home: ci.home });
+  if (socketPath !== undefined) {
+    const server = await startAppServerSocket(processor, { path: socketPath, stallMs: args.stallMs, onDrop: (label, reason) => log(`codeintel: dropped ${label}: ${reason}`) });
+    log(`codeintel: app-server listening on unix://${server.path}`);
+    return serveUntilShutdown(ci, args.drainMs, { stopAccepting: () => server.stopAccepting(), flush: () => processor.flushAll(), close: () => server.closeAll("server shutting down") });
+  }
   if (!wsTarget) {
     const stdio = serveAppServerStdio(processor, {
       input: process.stdin,
@@ -200,9 +208,11 @@ async function runAppServer(args: ServeArgs): Promise<number> {
 }
 
 /** How one transport shuts down; every step is optional. */
-interface Served {
+export interface Served {
   /** Resolves when the client closed stdin: nobody is left to answer, so shut down at once. */
   ended?: Promise<unknown>;
+  /** Resolves with a reason to shut down gracefully (the daemon's idle exit). */
+  until?: Promise<string>;
   /** Stops taking connections; resolves once the listener is closed. */
   stopAccepting?(): Promise<void>;
   /** Writes out the answers already produced (bounded to 2 s). */
@@ -216,7 +226,7 @@ interface Served {
  * are still read and answered "shutting down"), let in-flight ones finish within drainMs (not
  * when stdin closed: the client is gone), flush, close the transport, then the engines.
  */
-function serveUntilShutdown(ci: CodeIntel, drainMs: number, served: Served): Promise<number> {
+export function serveUntilShutdown(ci: CodeIntel, drainMs: number, served: Served): Promise<number> {
   const guard = guardSignals({
     log,
     graceful: async (reason) => {
@@ -231,6 +241,7 @@ function serveUntilShutdown(ci: CodeIntel, drainMs: number, served: Served): Pro
     },
   });
   if (served.ended) void served.ended.then(() => guard.shutdown("stdin closed"));
+  if (served.until) void served.until.then((reason) => guard.shutdown(reason));
   return guard.finished;
 }
 
@@ -243,9 +254,9 @@ function parseListen(listen: string): { host: string; port: number } {
   try {
     url = new URL(listen);
   } catch {
-    throw new Error(`--listen: '${listen}' is not stdio:// or ws://HOST:PORT`);
+    throw new Error(`--listen: '${listen}' is not stdio://, ws://HOST:PORT or unix://PATH`);
   }
-  if (url.protocol !== "ws:") throw new Error(`--listen: '${listen}' is not stdio:// or ws://HOST:PORT`);
+  if (url.protocol !== "ws:") throw new Error(`--listen: '${listen}' is not stdio://, ws://HOST:PORT or unix://PATH`);
   const port = url.port === "" ? 80 : Number(url.port);
   return { host: url.hostname.replace(/^\[|\]$/g, ""), port };
 }

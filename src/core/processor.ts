@@ -71,6 +71,9 @@ export const FUZZY_METHODS = {
   sessionCompleted: "fuzzyFileSearch/sessionCompleted",
 } as const;
 
+/** The application-level heartbeat for transports without WebSocket ping frames (Unix socket, stdio): answered `{}`. */
+export const PING_METHOD = "$/ping";
+
 interface SessionState {
   handle: SearchSessionHandle;
   stopped: boolean;
@@ -229,6 +232,11 @@ export class MessageProcessor {
       return;
     }
     const params = rawParams ?? {};
+    if (method === PING_METHOD) {
+      // Liveness only: answered before initialize and never admitted, so a busy server still proves it is alive.
+      this.send(conn, resultMessage(id, {}));
+      return;
+    }
     if (method === "initialize") {
       this.initialize(conn, id, params);
       return;

@@ -17,23 +17,60 @@ let selected = 0;
 let currentQuery = "";
 let multiRoot = false;
 
+// Like codeintel/client: a dropped connection fails what is pending at once and is made again
+// with capped exponential backoff and jitter, re-opening the search session with the current
+// query; a server that stops answering $/ping is dropped.
+const BACKOFF_BASE_MS = 200;
+const BACKOFF_CAP_MS = 5000;
+const HEARTBEAT_MS = 20000;
+let attempts = 0;
+let heartbeat;
+
 function connect() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const url = `${scheme}://${location.host}/${token ? `?token=${encodeURIComponent(token)}` : ""}`;
-  socket = new WebSocket(url);
-  socket.addEventListener("open", async () => {
-    const init = await request("initialize", { clientInfo: { name: "codeintel-picker", version: "1" } });
-    notify("initialized");
-    multiRoot = false;
-    await request("fuzzyFileSearch/sessionStart", { sessionId, roots: [] });
-    setStatus(`ready — ${init.serverInfo.name} ${init.serverInfo.version}`);
-    if (queryBox.value) search(queryBox.value);
+  const ws = new WebSocket(url);
+  socket = ws;
+  ws.addEventListener("open", async () => {
+    try {
+      const init = await request("initialize", { clientInfo: { name: "codeintel-picker", version: "1" } });
+      notify("initialized");
+      multiRoot = false;
+      await request("fuzzyFileSearch/sessionStart", { sessionId, roots: [] });
+      attempts = 0;
+      startHeartbeat(ws);
+      setStatus(`ready — ${init.serverInfo.name} ${init.serverInfo.version}`);
+      if (queryBox.value) search(queryBox.value);
+    } catch (err) {
+      setStatus(`failed to start: ${err.message}`);
+      ws.close();
+    }
   });
-  socket.addEventListener("message", (event) => onMessage(JSON.parse(event.data)));
-  socket.addEventListener("close", (event) => setStatus(`disconnected${event.reason ? `: ${event.reason}` : ""}`));
+  ws.addEventListener("message", (event) => onMessage(JSON.parse(event.data)));
+  ws.addEventListener("close", (event) => {
+    if (socket !== ws) return;
+    window.clearInterval(heartbeat);
+    for (const { reject } of pending.values()) reject(new Error("disconnected; retrying"));
+    pending.clear();
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempts++);
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    setStatus(`disconnected${event.reason ? `: ${event.reason}` : ""}; reconnecting in ${(delay / 1000).toFixed(1)} s`);
+    window.setTimeout(connect, delay);
+  });
+}
+
+function startHeartbeat(ws) {
+  let waiting = false;
+  window.clearInterval(heartbeat);
+  heartbeat = window.setInterval(() => {
+    if (waiting) return ws.close(4000, "no answer to $/ping");
+    waiting = true;
+    request("$/ping", {}).then(() => (waiting = false), () => undefined);
+  }, HEARTBEAT_MS);
 }
 
 function request(method, params) {
+  if (socket.readyState !== WebSocket.OPEN) return Promise.reject(new Error("disconnected; retrying"));
   const id = nextId++;
   socket.send(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
   return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));

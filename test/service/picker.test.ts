@@ -14,11 +14,13 @@ const fixture = mkdtempSync(join(tmpdir(), "ci-picker-"));
 cpSync(join(repoRoot, "test/fixtures/ts"), fixture, { recursive: true });
 let child: ReturnType<typeof spawnCodeintel>["child"];
 let marker: string;
+const markers: string[] = [];
 let base: string;
 let browser: BrowserContext;
 
 beforeAll(async () => {
   ({ child, marker } = spawnCodeintel(["app-server", "--listen", "ws://127.0.0.1:0", "--token", TOKEN, fixture]));
+  markers.push(marker);
   const url = (await stderrLine(child, /listening on (ws:\/\/\S+)/))[1];
   base = url.replace("ws://", "http://");
   // A fresh profile per run: launchPersistentContext is playwright's way to pass --user-data-dir.
@@ -44,7 +46,7 @@ afterAll(async () => {
     child.kill("SIGTERM");
     await exited;
   }
-  await eventually(() => processesWithMarker(marker).length === 0, "no server process left");
+  await eventually(() => markers.every((m) => processesWithMarker(m).length === 0), "no server process left");
 });
 
 describe("picker page", () => {
@@ -95,6 +97,30 @@ describe("picker page", () => {
     mkdirSync(join(repoRoot, "test/artifacts"), { recursive: true });
     await page.screenshot({ path: join(repoRoot, "test/artifacts/picker.png") });
     expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("reconnects after the server restarts and re-opens its search with the current query", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/?token=${TOKEN}`);
+    await page.locator("#status", { hasText: /^ready/ }).waitFor();
+    await page.locator("#query").pressSequentially("shap", { delay: 30 });
+    await page.waitForSelector('#results[data-complete="true"] li');
+
+    const exited = new Promise((r) => child.on("exit", r));
+    child.kill("SIGTERM");
+    await exited;
+    await page.locator("#status", { hasText: /^disconnected.*reconnecting/ }).waitFor();
+    const port = new URL(base).port;
+    ({ child, marker } = spawnCodeintel(["app-server", "--listen", `ws://127.0.0.1:${port}`, "--token", TOKEN, fixture]));
+    markers.push(marker);
+    await stderrLine(child, /listening on/);
+
+    // Back by itself, and the query typed before the restart is answered by the new server.
+    await page.locator("#status", { hasText: /^\d+ results?$/ }).waitFor({ timeout: 60_000 });
+    expect(await page.locator("#results li").first().getAttribute("data-path")).toBe("src/shapes.ts");
+    await page.locator("#query").fill("main");
+    await eventually(async () => (await page.locator("#results li").first().getAttribute("data-path")) === "src/main.ts", "a new query is answered after the restart");
     await page.close();
   }, 120_000);
 });

@@ -1,0 +1,115 @@
+// A fuzzy file search session over the app-server, as an async iterable of snapshots (the
+// in-process searchSession's shape). It outlives its connection: after a reconnect the client
+// re-opens it (sessionStart with the same id, then the latest query) and iteration goes on.
+import type { FileMatch } from "../core/file-search.js";
+import type { SearchEvent } from "../core/search-events.js";
+import type { ClientError } from "./errors.js";
+
+/** What a session needs of its client. */
+export interface SessionWire {
+  readonly connected: boolean;
+  request(method: string, params: Record<string, unknown>): Promise<unknown>;
+  forgetSession(id: string): void;
+}
+
+let nextSession = 1;
+
+export class ClientSearchSession implements AsyncIterable<SearchEvent> {
+  readonly id = `client-${process.pid}-${nextSession++}-${Math.random().toString(36).slice(2, 8)}`;
+  private query: string | undefined;
+  private readonly pending: SearchEvent[] = [];
+  private waiter: { resolve(r: IteratorResult<SearchEvent>): void; reject(e: Error): void } | undefined;
+  private failure: Error | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly wire: SessionWire,
+    private readonly roots: string[],
+  ) {}
+
+  /** Searches for `query`; snapshots for it follow. While reconnecting it is sent once the session is back. */
+  update(query: string): void {
+    if (this.ended) return;
+    this.query = query;
+    if (this.wire.connected) this.send("fuzzyFileSearch/sessionUpdate", { sessionId: this.id, query });
+  }
+
+  /** Ends the session: iteration finishes, nothing follows. */
+  stop(): void {
+    if (this.ended) return;
+    if (this.wire.connected) this.send("fuzzyFileSearch/sessionStop", { sessionId: this.id });
+    this.end();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<SearchEvent> {
+    return {
+      next: () => {
+        const event = this.pending.shift();
+        if (event) return Promise.resolve({ value: event, done: false });
+        if (this.failure) return Promise.reject(this.failure);
+        if (this.ended) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+      },
+      return: () => {
+        this.stop();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  }
+
+  /** (client) The connection is (back) up: start the session there and repeat the latest query. */
+  reopen(): void {
+    if (this.ended) return;
+    this.send("fuzzyFileSearch/sessionStart", { sessionId: this.id, roots: this.roots });
+    if (this.query !== undefined) this.send("fuzzyFileSearch/sessionUpdate", { sessionId: this.id, query: this.query });
+  }
+
+  /** (client) The connection dropped: the snapshot in hand is stale, the query will be repeated. */
+  connectionLost(): void {
+    this.pending.length = 0;
+  }
+
+  /** (client) A notification for this session. */
+  onNotification(method: string, params: Record<string, unknown>): void {
+    if (method === "fuzzyFileSearch/sessionUpdated") {
+      if (params.query !== this.query) return; // an older query's snapshot
+      this.push({ type: "updated", query: params.query as string, files: params.files as FileMatch[] });
+    } else if (method === "fuzzyFileSearch/sessionCompleted") {
+      this.push({ type: "completed", query: this.query ?? "" });
+    }
+  }
+
+  /** (client) Ends iteration, with an error when the session cannot go on. */
+  end(error?: ClientError | Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.wire.forgetSession(this.id);
+    if (error) this.failure = error;
+    const w = this.waiter;
+    this.waiter = undefined;
+    if (!w) return;
+    if (error && this.pending.length === 0) w.reject(error);
+    else w.resolve({ value: undefined, done: true });
+  }
+
+  private send(method: string, params: Record<string, unknown>): void {
+    // A drop fails the request "disconnected": reopen() repeats it. Any other failure ends the session with it.
+    this.wire.request(method, params).catch((err: ClientError) => {
+      if (err.code !== "disconnected" && err.code !== "closed") this.end(err);
+    });
+  }
+
+  private push(event: SearchEvent): void {
+    if (this.ended) return;
+    const w = this.waiter;
+    if (w) {
+      this.waiter = undefined;
+      w.resolve({ value: event, done: false });
+      return;
+    }
+    // A snapshot not yet consumed is superseded by a newer one.
+    const last = this.pending[this.pending.length - 1];
+    if (event.type === "updated" && last?.type === "updated") this.pending[this.pending.length - 1] = event;
+    else this.pending.push(event);
+  }
+}
