@@ -121,7 +121,7 @@ export class SymbolCache {
         const key = `${path}\0${r.start.line}\0${h.name}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        answer.hits.push({ id: -1, name: h.name, kind: h.kind, container: h.containerName ?? null, detail: null, path, server: h.serverId ?? null, range: r, selectionRange: r, tier: "fuzzy", score: 0 });
+        answer.hits.push({ id: -1, name: h.name, kind: h.kind, container: h.containerName ?? null, detail: null, path, server: h.serverId ?? null, source: h.serverId ?? "lsp", range: r, selectionRange: r, tier: "fuzzy", score: 0 });
         answer.liveHits++;
       }
     } catch (err) {
