@@ -24,6 +24,7 @@ import { createNavigationTools } from "./tools/navigation.js";
 import { createRestartTool, type RestartInput } from "./tools/restart.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
 import { SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
+import { createSyntaxPool } from "./syntax/syntax-pool.js";
 import { defineTool, ToolError, type Tool, type ToolProgress, type ToolResult } from "./core/tool.js";
 import { loadPlugins, withPluginServers } from "./plugins/load-plugins.js";
 import { ConfigError, loadConfig, watchConfig } from "./workspace/config.js";
@@ -205,9 +206,13 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   const tools: Tool[] = [defineTool(createFindFilesTool({ search: fileSearch })), ...createNavigationTools({ pool, roots }), defineTool(createRestartTool({ pool }))];
   const symbolIndex = options.symbolIndex ?? "eager";
   if (symbolIndex !== "off") {
-    // Each root's indexer follows the finder's file list and its watcher events itself.
+    // Each root's indexer follows the finder's file list and its watcher events itself. The
+    // syntax pool's threads start with the first parse and stop after the caches close.
+    const syntax = createSyntaxPool();
+    closers.push(() => syntax.destroy());
     const caches = new SymbolCacheRegistry({
       source: pool,
+      syntax,
       filesFor: (root) => finder.openRoot(root),
       cacheDir: options.cacheDir ?? config.cacheDir,
       concurrencyPerServer: options.indexConcurrency,

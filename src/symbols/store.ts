@@ -26,10 +26,10 @@ export type FileWrite =
   /** The file's symbols from one tier, replacing whatever it held (default tier: lsp). */
   | { type: "symbols"; record: Omit<FileRecord, "symbolCount" | "status" | "attempts" | "error" | "indexedAt" | "tier">; symbols: FlatSymbol[]; tier?: SymbolTier }
   /**
-   * No symbols from the server. `keepSyntax`: the file holds syntax symbols of this very content,
+   * No symbols (from the server, or the parser when `tier` is syntax). `keepSyntax`: the file holds syntax symbols of this very content,
    * and they stay (the failure is recorded beside them); otherwise its symbols go.
    */
-  | { type: "failure"; record: Omit<FileRecord, "symbolCount" | "status" | "attempts" | "indexedAt" | "tier">; status: Exclude<FileStatus, "ok">; keepSyntax?: boolean }
+  | { type: "failure"; record: Omit<FileRecord, "symbolCount" | "status" | "attempts" | "indexedAt" | "tier">; status: Exclude<FileStatus, "ok">; keepSyntax?: boolean; tier?: SymbolTier }
   | { type: "remove"; path: string }
   /** Every file under a folder went away (`dir` without a trailing slash). */
   | { type: "removeDir"; dir: string }
@@ -275,7 +275,7 @@ export class SymbolStore {
         }
         const error = w.type === "failure" ? w.record.error : status === "empty" ? "the server returned no symbols" : null;
         const count = w.type === "symbols" ? w.symbols.length : 0;
-        const tier: SymbolTier = w.type === "symbols" ? (w.tier ?? "lsp") : "lsp";
+        const tier: SymbolTier = w.tier ?? "lsp";
         const fileId = Number(
           (s.upsertFile.get(r.path, r.language, r.size, r.mtimeMs, r.hash, serverOf(r.fingerprint), r.fingerprint, tier, status, attempts, error, count, now) as { id: number }).id,
         );

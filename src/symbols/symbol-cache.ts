@@ -12,13 +12,15 @@ import { join, relative, sep } from "node:path";
 import { type IndexProgress, type IndexSummary, SymbolIndexer } from "./indexer.js";
 import { SymbolStore } from "./store.js";
 import { matchesPathFilter } from "./query.js";
-import { fingerprintKey, type FileListSource, type SymbolSource } from "./symbol-source.js";
+import { fingerprintKey, type FileListSource, type SymbolSource, type SyntaxSource } from "./symbol-source.js";
 import type { FileStatus, FlatSymbol, SymbolHit, SymbolQuery } from "./types.js";
 import { DEFAULT_LIMIT } from "../workspace/limits.js";
 
 export interface SymbolCacheOptions {
   root: string;
   source: SymbolSource;
+  /** The syntactic tier (tree-sitter); without it only the language servers fill the cache. */
+  syntax?: SyntaxSource;
   files: FileListSource;
   cacheDir?: string;
   dbPath?: string;
@@ -64,6 +66,7 @@ export class SymbolCache {
     this.indexer = new SymbolIndexer({
       store: this.store,
       source: options.source,
+      syntax: options.syntax,
       files: options.files,
       concurrencyPerServer: options.concurrencyPerServer,
       verify: options.verify,
