@@ -1,7 +1,7 @@
 // One root's symbol cache as the rest of codeintel uses it: the store, its indexer, the
 // watcher binding, and answers that say how complete they are. While the cache is cold (no
-// full pass ever finished), a workspace search also asks the live servers and says so, until
-// the syntactic pass has given every file it reads its (approximate) symbols.
+// full pass ever finished), a workspace search also asks the live servers and says so, unless
+// a syntactic tier fills the cache (then its approximate symbols answer at once).
 //
 //   const cache = SymbolCache.open({ root, source: pool, files: rootIndex });
 //   cache.start();                                       // background pass + watcher
@@ -114,9 +114,9 @@ export class SymbolCache {
     const progress = this.indexer.progress.phase === "indexing" ? this.indexer.progress : null;
     const syntaxComplete = this.indexer.syntaxComplete;
     const answer: SymbolSearchAnswer = { ...cached, complete, syntaxComplete, progress, liveHits: 0 };
-    // Once every file has its syntax symbols, the cache answers at once (approximate, and
-    // labelled so) rather than waiting on servers that are still loading.
-    if (complete || syntaxComplete || !this.#source.workspaceSymbols || query.query.trim() === "") return answer;
+    // With a syntactic tier the cache answers at once (approximate, and labelled so): it covers
+    // the root in seconds, while a cold server can take far longer just to load its project.
+    if (complete || this.indexer.hasSyntax || !this.#source.workspaceSymbols || query.query.trim() === "") return answer;
     const limit = query.limit ?? DEFAULT_LIMIT;
     try {
       const live = await this.#source.workspaceSymbols(query.query.trim(), this.root, signal);

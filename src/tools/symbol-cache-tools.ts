@@ -93,7 +93,7 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
             const r = await live.run({ ...input }, ctx);
             return { structured: { ...r.structured, index: { source: "live", complete: false }, precision: "exact" }, text: r.text };
           }
-          if (!cache.complete && !cache.indexer.syntaxComplete) report?.(`the symbol index is still being built (${passText(cache.indexer.progress)}); asking the language servers too`);
+          if (!cache.complete && !cache.indexer.hasSyntax) report?.(`the symbol index is still being built (${passText(cache.indexer.progress)}); asking the language servers too`);
           const prefix = scope.relPath ? scope.relPath.replace(/\/?$/, "/") : undefined;
           const path = input.path ? (prefix && !input.path.startsWith(prefix) ? prefix + input.path.replace(/^\.\//, "") : input.path) : prefix;
           const answer = await cache.search({ query: input.query, kinds, path, container: input.container, limit: Math.min(offset + limit + 1, MAX_LIMIT) }, ctx.signal);
@@ -103,8 +103,8 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
             note.source = answer.liveHits > 0 ? "cache+live" : note.source;
             if (answer.progress) note.progress = { done: answer.progress.done, total: answer.progress.total, etaMs: answer.progress.etaMs };
             building ??= answer.progress ?? undefined;
-            // Every file has its syntax symbols: the servers were not asked live.
-            if (answer.syntaxComplete) liveError ??= "not asked: every file has its syntax symbols (source `syntax`)";
+            // The syntactic tier answers: the servers were not asked live.
+            if (cache.indexer.hasSyntax) liveError ??= answer.syntaxComplete ? "not asked: every file has its syntax symbols (source `syntax`)" : "not asked: the syntactic pass is filling the cache";
             liveError ??= answer.liveError;
           }
           for (const h of answer.hits) entries.push(toEntry(h, scope.root, sources));
