@@ -27,7 +27,7 @@ import { createServersTool, type ServersInput, type ServersOutput } from "./tool
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
 import { defaultCacheDir, SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
 import { ApproximateNavigator } from "./syntax/approximate-navigation.js";
-import { createSyntaxPool, type SyntaxPool } from "./syntax/syntax-pool.js";
+import { createSyntaxPool } from "./syntax/syntax-pool.js";
 import { defineTool, ToolError, type Tool, type ToolProgress, type ToolResult } from "./core/tool.js";
 import { loadPlugins, withPluginServers } from "./plugins/load-plugins.js";
 import { ConfigError, loadConfig, watchConfig } from "./workspace/config.js";
@@ -227,10 +227,11 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   }
 
   const fileSearch: FileSearchProvider = finderSearchProvider(finder, roots, { onError: (err) => log(`codeintel: file search failed: ${err.message}`) });
-  // The syntax workers start on the first approximate answer (no server for the file, or it is still loading).
-  let syntaxPool: SyntaxPool | undefined;
-  closers.push(() => syntaxPool?.destroy());
-  const syntax = new ApproximateNavigator({ files: finder, syntax: () => (syntaxPool ??= createSyntaxPool()) });
+  // One syntax pool for the symbol cache's syntax pass and approximate answers; its threads
+  // start with the first parse or scan and stop after the caches close (closers run in reverse).
+  const syntaxPool = createSyntaxPool();
+  closers.push(() => syntaxPool.destroy());
+  const syntax = new ApproximateNavigator({ files: finder, syntax: () => syntaxPool });
   const tools: Tool[] = [
     defineTool(createFindFilesTool({ search: fileSearch })),
     ...createNavigationTools({ pool, roots, syntax }),
@@ -242,6 +243,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     // Each root's indexer follows the finder's file list and its watcher events itself.
     const caches = new SymbolCacheRegistry({
       source: pool,
+      syntax: syntaxPool,
       filesFor: (root) => finder.openRoot(root),
       cacheDir: options.cacheDir ?? config.cacheDir,
       concurrencyPerServer: options.indexConcurrency,

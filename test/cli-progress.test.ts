@@ -14,8 +14,10 @@ import { bin, compiled } from "./support/compiled.js";
 import { tempDir } from "./support/tree.js";
 
 const CLEAR_LINE = "\r\x1b[2K";
-const sample: IndexProgress = { phase: "indexing", done: 1234, total: 5678, indexed: 1000, skipped: 234, failed: 3, empty: 0, excluded: 0, symbols: 123456, rate: 12.34, etaMs: 65_000, elapsedMs: 1 };
-const wholeField = [/^(\[[#-]+\] )?\d+\/\d+( files)?$/, /^ETA (\?|\d+s|\d+m\d\ds)$/, /^\d+ symbols$/, /^\d+ failed$/, /^\d+\.\d files\/s$/, /^\d+ skipped$/];
+const noSyntax = { done: 0, total: 0, parsed: 0, skipped: 0, failed: 0, excluded: 0, symbols: 0, elapsedMs: 0, rate: 0 };
+const sample: IndexProgress = { phase: "indexing", tier: "lsp", files: 5678, syntax: noSyntax, done: 1234, total: 5678, indexed: 1000, skipped: 234, failed: 3, empty: 0, excluded: 0, symbols: 123456, rate: 12.34, etaMs: 65_000, elapsedMs: 1 };
+const parsing: IndexProgress = { ...sample, tier: "syntax", done: 0, skipped: 0, failed: 0, symbols: 0, rate: 0, etaMs: null, syntax: { ...noSyntax, done: 1200, total: 2399, parsed: 1200, symbols: 66_000, rate: 400, elapsedMs: 3000 } };
+const wholeField = [/^(\[[#-]+\] )?(syntax \d+\/\d+ · lsp )?\d+\/\d+( files)?$/, /^ETA (\?|\d+s|\d+m\d\ds)$/, /^\d+ symbols$/, /^\d+ failed$/, /^\d+\.\d files\/s$/, /^\d+ skipped$/];
 
 /** Every field of a drawn line is whole (fields are two spaces apart): nothing was cut mid-token. */
 function wholeTokens(line: string): boolean {
@@ -37,6 +39,22 @@ describe("renderProgress", () => {
     expect(renderProgress(sample, 200)).toBe("[######----------------------] 1234/5678 files  ETA 1m05s  123456 symbols  3 failed  12.3 files/s  234 skipped");
     expect(renderProgress(sample, 12)).toBe("1234/5678");
     expect(renderProgress(sample, 3)).toBe("");
+  });
+
+  it.each([0, 20, 40, 80, 200])("shows both passes, fitted to %i columns: the syntax count, then the servers'", (columns) => {
+    const line = renderProgress(parsing, columns);
+    expect(line.length).toBeLessThanOrEqual((columns || 80) - 1);
+    expect(wholeTokens(line)).toBe(true);
+    expect(line).toContain("0/5678 files");
+  });
+
+  it("follows the pass running now: the bar, ETA, symbols and rate of the syntactic pass while it parses", () => {
+    expect(renderProgress(parsing, 100)).toBe("[############-----------] syntax 1200/2399 · lsp 0/5678 files  ETA 3s  66000 symbols  400.0 files/s");
+    expect(renderProgress(parsing, 80)).toBe("[#########---------] syntax 1200/2399 · lsp 0/5678 files  ETA 3s  66000 symbols");
+    expect(renderProgress(parsing, 40)).toBe("syntax 1200/2399 · lsp 0/5678 files");
+    expect(renderProgress(parsing, 30)).toBe("0/5678 files");
+    const serving = { ...sample, syntax: { ...parsing.syntax, done: 2399 } };
+    expect(renderProgress(serving, 100)).toBe("[#####----------------] syntax 2399/2399 · lsp 1234/5678 files  ETA 1m05s  123456 symbols  3 failed");
   });
 });
 

@@ -10,10 +10,11 @@ export const index = defineCommand(
   {
     name: "index",
     usage: ["index [-r DIR] [options]"],
-    description: `Build or refresh the symbol cache of a project root: asks each file's language server for
-its symbols (documentSymbol) and stores them in a SQLite cache so \`codeintel symbols QUERY\`
-and the workspace_symbols tool answer in milliseconds. Unchanged files are skipped; a stopped
-run resumes where it left off.`,
+    description: `Build or refresh the symbol cache of a project root: parses every file with tree-sitter
+(symbols in seconds, approximate, any language), then asks each file's language server for its
+symbols (documentSymbol), which replace the syntactic ones, and stores them in a SQLite cache so
+\`codeintel symbols QUERY\` and the workspace_symbols tool answer in milliseconds. Unchanged
+files are skipped; a stopped run resumes where it left off.`,
     options: {
       root: { type: "string", short: "r", value: "DIR", help: "project root (default: the current folder); one per run" },
       "cache-dir": { type: "string", value: "DIR", help: "where cache databases live (default: $CODEINTEL_CACHE_DIR, else the user cache folder)" },

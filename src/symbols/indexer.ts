@@ -1,8 +1,14 @@
-// Fills and refreshes one root's symbol cache from the language servers.
+// Fills and refreshes one root's symbol cache: tree-sitter first, then the language servers.
 //
-//   const indexer = new SymbolIndexer({ store, source: pool, files: rootIndex, onProgress });
+//   const indexer = new SymbolIndexer({ store, source: pool, syntax: syntaxPool, files: rootIndex, onProgress });
 //   const summary = await indexer.run(signal);   // a full pass: resumable, skips what is unchanged
 //   const stop = indexer.watch();                // re-index changed files, drop deleted ones
+//
+// Two tiers. The syntactic pass parses every file a grammar reads (any language, server or
+// not) in the syntax pool's workers, batch by batch, so search answers seconds after start;
+// then the LSP pass asks each file's server, whose answer replaces the file's syntax symbols
+// (the server is the precise one; its failure leaves them in place). The same order holds for
+// a file edited on disk: a new parse at once, the server after.
 //
 // A full pass asks a server only for files whose content changed: size and mtime unchanged →
 // skipped without reading; hash unchanged → skipped without asking. Answers are written in
@@ -18,12 +24,15 @@ import { extname, join } from "node:path";
 import { readSourceText } from "../workspace/source-text.js";
 import { flattenSymbols } from "./flatten.js";
 import type { FileWrite, SymbolStore } from "./store.js";
-import { fingerprintKey, type FileListChange, type FileListSource, type SymbolSource } from "./symbol-source.js";
-import type { FileRecord } from "./types.js";
+import { fingerprintKey, type FileListChange, type FileListSource, type SymbolSource, type SyntaxSource } from "./symbol-source.js";
+import type { FileRecord, SymbolTier } from "./types.js";
+import type { SyntaxFileResult } from "../syntax/parse-files.js";
 
 export interface IndexerOptions {
   store: SymbolStore;
   source: SymbolSource;
+  /** The syntactic tier; without it only the language servers fill the cache. */
+  syntax?: SyntaxSource;
   files: FileListSource;
   /** documentSymbol requests in flight per server (default 3). */
   concurrencyPerServer?: number;
@@ -48,6 +57,11 @@ export interface IndexerOptions {
 
 export interface IndexProgress {
   phase: "planning" | "indexing" | "done";
+  /** The tier working now: the syntactic pass comes first. The fields below `syntax` are the LSP pass's. */
+  tier: SymbolTier;
+  /** Files of the root that either tier reads. */
+  files: number;
+  syntax: SyntaxProgress;
   /** Files settled this pass (indexed, skipped or failed) out of total. */
   done: number;
   total: number;
@@ -66,16 +80,36 @@ export interface IndexProgress {
   elapsedMs: number;
 }
 
+/** The syntactic pass of a run (all zero without a syntax tier). */
+export interface SyntaxProgress {
+  /** Files a grammar reads, settled (parsed, skipped, excluded or failed) out of total. */
+  done: number;
+  total: number;
+  parsed: number;
+  /** Unchanged since the cache last saw them. */
+  skipped: number;
+  failed: number;
+  excluded: number;
+  symbols: number;
+  elapsedMs: number;
+  /** Files per second parsed so far. */
+  rate: number;
+}
+
 export type IndexSummary = IndexProgress & { cancelled: boolean; removed: number; invalidated: number };
 
 export class SymbolIndexer {
   readonly store: SymbolStore;
   readonly #source: SymbolSource;
+  readonly #syntax: SyntaxSource | undefined;
   readonly #files: FileListSource;
   readonly #options: Required<Pick<IndexerOptions, "concurrencyPerServer" | "batchSize" | "flushMs" | "maxAttempts" | "debounceMs" | "progressIntervalMs">>;
   #progress: IndexProgress = emptyProgress("planning");
   /** The store generation a full pass last finished in (a rebuilt database is not complete). */
   #completeGeneration: number | undefined;
+  /** The store generation a pass's syntactic stage last finished in. */
+  #syntaxGeneration: number | undefined;
+  #lspStarted = 0;
   #running: Promise<IndexSummary> | undefined;
   #pendingChanges = new Map<string, FileListChange["kind"]>();
   #changeTimer: NodeJS.Timeout | undefined;
@@ -86,6 +120,7 @@ export class SymbolIndexer {
   constructor(private readonly options: IndexerOptions) {
     this.store = options.store;
     this.#source = options.source;
+    this.#syntax = options.syntax;
     this.#files = options.files;
     this.#options = {
       concurrencyPerServer: options.concurrencyPerServer ?? 3,
@@ -102,8 +137,21 @@ export class SymbolIndexer {
     return this.#completeGeneration === this.store.generation;
   }
 
+  /**
+   * True once the syntactic stage of a pass finished into the database as it is now: every file
+   * a grammar reads has symbols, approximate where no server has answered yet.
+   */
+  get syntaxComplete(): boolean {
+    return this.#syntax !== undefined && this.#syntaxGeneration === this.store.generation;
+  }
+
+  /** Whether this indexer has a syntactic tier. */
+  get hasSyntax(): boolean {
+    return this.#syntax !== undefined;
+  }
+
   get progress(): IndexProgress {
-    return { ...this.#progress };
+    return { ...this.#progress, syntax: { ...this.#progress.syntax } };
   }
 
   /** True while a full pass runs (a run() now joins it, and stops only with the signal it started with). */
@@ -188,25 +236,40 @@ export class SymbolIndexer {
     const listed = this.#files.paths();
     const fingerprints = new FingerprintCache(this.#source);
     const indexable: { path: string; abs: string; serverId: string; fingerprint: string }[] = [];
+    const parseable: SyntaxTarget[] = [];
+    const wanted = new Set<string>();
     let invalidated = 0;
     for (const path of listed) {
       if (isNoise(path)) continue;
       const abs = join(root, path);
       const fp = fingerprints.get(abs);
-      if (!fp) continue;
-      invalidated += this.#checkFingerprint(fp.serverId, fp.key);
-      indexable.push({ path, abs, serverId: fp.serverId, fingerprint: fp.key });
+      if (this.#syntax?.languageOf(path)) parseable.push({ path, abs, fingerprint: fp?.key ?? null });
+      if (fp) {
+        invalidated += this.#checkFingerprint(fp.serverId, fp.key);
+        indexable.push({ path, abs, serverId: fp.serverId, fingerprint: fp.key });
+      }
+      if (fp || this.#syntax?.languageOf(path)) wanted.add(path);
     }
-    const known = this.store.allFiles();
     // Files the cache knows that are gone from the list (deleted or now ignored while we were away).
-    const wanted = new Set(indexable.map((f) => f.path));
     const gone: FileWrite[] = [];
-    for (const path of known.keys()) if (!wanted.has(path)) gone.push({ type: "remove", path });
+    for (const path of this.store.allFiles().keys()) if (!wanted.has(path)) gone.push({ type: "remove", path });
     this.store.write(gone);
 
     const progress = this.#progress;
     progress.phase = "indexing";
     progress.total = indexable.length;
+    progress.syntax.total = parseable.length;
+    progress.files = wanted.size;
+    const report = throttle(() => this.options.onProgress?.(this.#snapshot(started)), this.#options.progressIntervalMs);
+    if (this.#syntax) {
+      const generation = this.store.generation;
+      await this.#syntaxPass(parseable, signal, report);
+      if (!signal.aborted && this.store.generation === generation) this.#syntaxGeneration = generation;
+    }
+    progress.tier = "lsp";
+    this.#lspStarted = Date.now();
+    // Read after the syntactic pass: the LSP pass compares against what it just wrote.
+    const known = this.store.allFiles();
     // The cheap check for every file first, many stats in flight: an unchanged root costs one
     // stat per file and no read, no hash, no server.
     const todo: typeof indexable = [];
@@ -223,7 +286,6 @@ export class SymbolIndexer {
     });
     progress.done = progress.skipped;
     const writer = new BatchWriter(this.store, this.#options.batchSize, this.#options.flushMs);
-    const report = throttle(() => this.options.onProgress?.(this.#snapshot(started)), this.#options.progressIntervalMs);
     report();
 
     const byServer = new Map<string, typeof indexable>();
@@ -277,11 +339,76 @@ export class SymbolIndexer {
 
   #snapshot(started: number): IndexProgress {
     const p = this.#progress;
-    const elapsedMs = Date.now() - started;
+    const now = Date.now();
+    const elapsedMs = now - started;
+    const lspMs = p.tier === "lsp" ? now - this.#lspStarted : 0;
     const asked = p.indexed + p.failed;
-    const rate = elapsedMs > 0 ? (asked * 1000) / elapsedMs : 0;
+    const rate = lspMs > 0 ? (asked * 1000) / lspMs : 0;
     const left = p.total - p.done;
-    return { ...p, elapsedMs, rate, etaMs: rate > 0 ? Math.round((left / rate) * 1000) : left === 0 ? 0 : null };
+    return { ...p, syntax: { ...p.syntax }, elapsedMs, rate, etaMs: rate > 0 ? Math.round((left / rate) * 1000) : left === 0 ? 0 : null };
+  }
+
+  // ---- syntactic tier ---------------------------------------------------------------
+
+  /**
+   * Parses the files whose stat differs from what the cache holds, in the syntax pool, writing
+   * each batch as it completes (search answers from the first one on). A failure of the pool
+   * is a warning: the LSP pass still runs.
+   */
+  async #syntaxPass(targets: SyntaxTarget[], signal: AbortSignal, report: () => void): Promise<void> {
+    const p = this.#progress.syntax;
+    const started = Date.now();
+    const known = this.store.allFiles();
+    const todo: SyntaxTarget[] = [];
+    await forEachLimited(targets, 32, async (t) => {
+      const record = known.get(t.path);
+      if (record && holdsSyntaxOrBetter(record)) {
+        const st = await stat(t.abs).catch(() => undefined);
+        if (st && st.size === record.size && st.mtimeMs === record.mtimeMs) {
+          p.skipped++;
+          p.done++;
+          return;
+        }
+      }
+      todo.push(t);
+    });
+    report();
+    await this.#parse(todo, (path) => known.get(path), signal, () => {
+      p.elapsedMs = Date.now() - started;
+      p.rate = p.elapsedMs > 0 ? (p.parsed * 1000) / p.elapsedMs : 0;
+      report();
+    });
+    p.elapsedMs = Date.now() - started;
+  }
+
+  /** Parses `targets` and writes each batch at once; counts into this pass's syntax progress. */
+  async #parse(targets: SyntaxTarget[], knownOf: (path: string) => FileRecord | undefined, signal: AbortSignal, onBatch: () => void): Promise<void> {
+    if (!this.#syntax || targets.length === 0) return;
+    const p = this.#progress.syntax;
+    const byPath = new Map(targets.map((t) => [t.path, t]));
+    let stopped = false;
+    try {
+      await this.#syntax.parse(this.store.root, targets.map((t) => t.path), {
+        signal,
+        onBatch: (results) => {
+          if (stopped) return;
+          const batch: FileWrite[] = [];
+          for (const r of results) {
+            const w = syntaxWrite(r, knownOf(r.path), byPath.get(r.path)?.fingerprint ?? null);
+            if (w.write) batch.push(w.write);
+            p[w.counts]++;
+            p.done++;
+            if (w.counts === "parsed") p.symbols += w.symbols;
+          }
+          this.store.write(batch);
+          onBatch();
+        },
+      });
+    } catch (err) {
+      if (!signal.aborted) this.#warn(`the syntactic pass stopped (the language servers still run): ${(err as Error).message}`);
+    } finally {
+      stopped = true;
+    }
   }
 
   /** A server's version or configuration changed since its rows were written: drop them (once per key). */
@@ -329,6 +456,8 @@ export class SymbolIndexer {
       } catch (err) {
         if (signal.aborted) return { kind: "cancelled" };
         const failure = this.#failure(path, before, hash, fingerprint, (err as Error).message ?? String(err));
+        // The file's syntax symbols describe this very content: they stay until the server answers.
+        if (known?.tier === "syntax" && known.hash === hash && failure.write.type === "failure") failure.write.keepSyntax = true;
         return { ...failure, retryable: (err as { code?: unknown }).code === "indexing" };
       }
       const after = await stat(abs).catch(() => undefined);
@@ -361,11 +490,13 @@ export class SymbolIndexer {
     const root = this.store.root;
     const removals: FileWrite[] = [];
     const targets: { path: string; abs: string; serverId: string; fingerprint: string }[] = [];
+    const parseable: SyntaxTarget[] = [];
     const fingerprints = new FingerprintCache(this.#source);
     const addTarget = (path: string) => {
       if (isNoise(path)) return;
       const abs = join(root, path);
       const fp = fingerprints.get(abs);
+      if (this.#syntax?.languageOf(path)) parseable.push({ path, abs, fingerprint: fp?.key ?? null });
       if (!fp) return;
       this.#checkFingerprint(fp.serverId, fp.key);
       targets.push({ path, abs, serverId: fp.serverId, fingerprint: fp.key });
@@ -380,8 +511,10 @@ export class SymbolIndexer {
         for (const p of listed) if (p.startsWith(prefix) && !changes.has(p)) addTarget(p);
       } else addTarget(path);
     }
+    this.store.write(removals);
+    // The new parse first and written at once (milliseconds); the server's answer follows.
+    await this.#parse(parseable, (path) => this.store.getFile(path), this.#closed.signal, () => {});
     const writer = new BatchWriter(this.store, this.#options.batchSize, this.#options.flushMs);
-    for (const r of removals) writer.add(r);
     const byServer = new Map<string, typeof targets>();
     for (const t of targets) byServer.set(t.serverId, [...(byServer.get(t.serverId) ?? []), t]);
     const signal = this.#closed.signal;
@@ -405,6 +538,42 @@ export class SymbolIndexer {
   #warn(message: string): void {
     (this.options.onWarning ?? ((m: string) => process.stderr.write(`codeintel: ${m}\n`)))(message);
   }
+}
+
+/** A file for the syntactic tier, with its server's fingerprint (null: no server reads it). */
+interface SyntaxTarget {
+  path: string;
+  abs: string;
+  fingerprint: string | null;
+}
+
+/**
+ * Whether a record's symbols need no new parse while the file's stat is unchanged: it holds the
+ * syntax tier's answer (or the parser's failure), the server's, or an exclusion. A server's
+ * failure without syntax symbols is parsed again.
+ */
+function holdsSyntaxOrBetter(record: FileRecord): boolean {
+  return record.tier === "syntax" || record.status !== "failed";
+}
+
+/**
+ * What one parse result writes. A file whose server already answered for this very content
+ * (same hash, same server fingerprint) keeps the server's symbols: only its stat is updated.
+ */
+function syntaxWrite(r: SyntaxFileResult, known: FileRecord | undefined, fingerprint: string | null): { write?: FileWrite; counts: "parsed" | "skipped" | "failed" | "excluded"; symbols: number } {
+  const language = languageOf(r.path);
+  if (r.status === "unsupported") return { counts: "skipped", symbols: 0 };
+  if (r.status === "ok") {
+    if (known && known.tier === "lsp" && known.hash === r.hash && known.fingerprint === fingerprint && fingerprint !== null && (known.status === "ok" || known.status === "empty")) {
+      return { write: { type: "touch", path: r.path, size: r.size, mtimeMs: r.mtimeMs }, counts: "skipped", symbols: 0 };
+    }
+    const record = { path: r.path, language, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, fingerprint: null };
+    return { write: { type: "symbols", tier: "syntax", record, symbols: r.symbols }, counts: "parsed", symbols: r.symbols.length };
+  }
+  if (r.status === "excluded" && r.reason === "not_found") return { write: { type: "remove", path: r.path }, counts: "skipped", symbols: 0 };
+  const excluded = r.status === "excluded" && r.reason !== "unreadable";
+  const record = { path: r.path, language, size: (r.status === "excluded" ? r.size : undefined) ?? 0, mtimeMs: (r.status === "excluded" ? r.mtimeMs : undefined) ?? 0, hash: null, fingerprint: null, error: r.error.slice(0, 500) };
+  return { write: { type: "failure", tier: "syntax", status: excluded ? "excluded" : "failed", record }, counts: excluded ? "excluded" : "failed", symbols: 0 };
 }
 
 type FileOutcome =
@@ -467,7 +636,8 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
 }
 
 function emptyProgress(phase: IndexProgress["phase"]): IndexProgress {
-  return { phase, done: 0, total: 0, indexed: 0, skipped: 0, failed: 0, empty: 0, excluded: 0, symbols: 0, rate: 0, etaMs: null, elapsedMs: 0 };
+  const syntax: SyntaxProgress = { done: 0, total: 0, parsed: 0, skipped: 0, failed: 0, excluded: 0, symbols: 0, elapsedMs: 0, rate: 0 };
+  return { phase, tier: "syntax", files: 0, syntax, done: 0, total: 0, indexed: 0, skipped: 0, failed: 0, empty: 0, excluded: 0, symbols: 0, rate: 0, etaMs: null, elapsedMs: 0 };
 }
 
 function throttle(fn: () => void, ms: number): () => void {

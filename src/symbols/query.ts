@@ -193,7 +193,7 @@ function ftsPhrase(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
-const columns = `s.id, s.name, s.kind, s.container, s.detail, f.path, f.server_id, s.start_line, s.start_char, s.end_line, s.end_char,
+const columns = `s.id, s.name, s.kind, s.container, s.detail, f.path, s.source, s.start_line, s.start_char, s.end_line, s.end_char,
   s.sel_start_line, s.sel_start_char, s.sel_end_line, s.sel_end_char`;
 
 interface Row {
@@ -203,7 +203,7 @@ interface Row {
   container: string | null;
   detail: string | null;
   path: string;
-  server_id: string | null;
+  source: string;
   start_line: number; start_char: number; end_line: number; end_char: number;
   sel_start_line: number; sel_start_char: number; sel_end_line: number; sel_end_char: number;
 }
@@ -263,7 +263,7 @@ function spread<T>(items: T[], n: number): T[] {
 
 function toHit(r: Row, tier: MatchTier, score: number): SymbolHit {
   return {
-    id: r.id, name: r.name, kind: r.kind, container: r.container, detail: r.detail, path: r.path, server: r.server_id,
+    id: r.id, name: r.name, kind: r.kind, container: r.container, detail: r.detail, path: r.path, server: r.source === "syntax" ? null : r.source, source: r.source,
     range: range(r.start_line, r.start_char, r.end_line, r.end_char),
     selectionRange: range(r.sel_start_line, r.sel_start_char, r.sel_end_line, r.sel_end_char),
     tier, score,

@@ -10,11 +10,13 @@
 import { existsSync } from "node:fs";
 import { defaultCacheDir, symbolDatabasePath } from "./cache-location.js";
 import { SymbolCache } from "./symbol-cache.js";
-import type { FileListSource, SymbolSource } from "./symbol-source.js";
+import type { FileListSource, SymbolSource, SyntaxSource } from "./symbol-source.js";
 import type { IndexProgress, IndexSummary } from "./indexer.js";
 
 export interface SymbolCacheRegistryOptions {
   source: SymbolSource;
+  /** The syntactic tier, shared by every root's indexer. */
+  syntax?: SyntaxSource;
   /** The file list of a root; a `ready` promise, when present, is awaited before the first pass. */
   filesFor: (root: string) => FileListSource & { ready?: Promise<void> };
   cacheDir?: string;
@@ -112,6 +114,7 @@ export class SymbolCacheRegistry {
       cache = SymbolCache.open({
         root,
         source: this.options.source,
+        syntax: this.options.syntax,
         files,
         cacheDir: this.options.cacheDir,
         concurrencyPerServer: this.options.concurrencyPerServer,

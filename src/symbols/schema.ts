@@ -1,7 +1,7 @@
 // The cache's tables. Bump SCHEMA_VERSION on any change: an older database is set aside and
 // rebuilt (the cache is disposable), never migrated.
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export const schemaSql = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -15,6 +15,9 @@ CREATE TABLE IF NOT EXISTS files (
   hash TEXT,
   server_id TEXT,
   fingerprint TEXT,
+  -- Which tier the file's symbols come from: 'syntax' (tree-sitter, approximate) until its
+  -- language server answers, then 'lsp'. A server's failure leaves the syntax symbols in place.
+  tier TEXT NOT NULL DEFAULT 'lsp' CHECK (tier IN ('syntax', 'lsp')),
   status TEXT NOT NULL CHECK (status IN ('ok', 'empty', 'failed', 'excluded')),
   attempts INTEGER NOT NULL DEFAULT 0,
   error TEXT,
@@ -33,6 +36,8 @@ CREATE TABLE IF NOT EXISTS symbols (
   container TEXT,
   container_lower TEXT,
   detail TEXT,
+  -- 'syntax' or the id of the server that answered.
+  source TEXT NOT NULL,
   parent_id INTEGER,
   start_line INTEGER NOT NULL, start_char INTEGER NOT NULL, end_line INTEGER NOT NULL, end_char INTEGER NOT NULL,
   sel_start_line INTEGER NOT NULL, sel_start_char INTEGER NOT NULL, sel_end_line INTEGER NOT NULL, sel_end_char INTEGER NOT NULL

@@ -8,7 +8,7 @@ import { canonicalRoot, defaultCacheDir, symbolDatabasePath } from "./cache-loca
 import { type Db, isUntrustworthy, openSymbolDatabase, withBusyRetry } from "./database.js";
 import { humps, lowerName } from "./name-forms.js";
 import { type QueryResult, SymbolQueryEngine } from "./query.js";
-import { type FileRecord, type FileStatus, type FlatSymbol, range, type SymbolQuery } from "./types.js";
+import { type FileRecord, type FileStatus, type FlatSymbol, type LspRange, range, type SymbolQuery, type SymbolTier } from "./types.js";
 
 export interface SymbolStoreOptions {
   /** The project root this cache belongs to. */
@@ -23,8 +23,13 @@ export interface SymbolStoreOptions {
 
 /** One change to apply in a batch. */
 export type FileWrite =
-  | { type: "symbols"; record: Omit<FileRecord, "symbolCount" | "status" | "attempts" | "error" | "indexedAt">; symbols: FlatSymbol[] }
-  | { type: "failure"; record: Omit<FileRecord, "symbolCount" | "status" | "attempts" | "indexedAt">; status: Exclude<FileStatus, "ok"> }
+  /** The file's symbols from one tier, replacing whatever it held (default tier: lsp). */
+  | { type: "symbols"; record: Omit<FileRecord, "symbolCount" | "status" | "attempts" | "error" | "indexedAt" | "tier">; symbols: FlatSymbol[]; tier?: SymbolTier }
+  /**
+   * No symbols (from the server, or the parser when `tier` is syntax). `keepSyntax`: the file holds syntax symbols of this very content,
+   * and they stay (the failure is recorded beside them); otherwise its symbols go.
+   */
+  | { type: "failure"; record: Omit<FileRecord, "symbolCount" | "status" | "attempts" | "indexedAt" | "tier">; status: Exclude<FileStatus, "ok">; keepSyntax?: boolean; tier?: SymbolTier }
   | { type: "remove"; path: string }
   /** Every file under a folder went away (`dir` without a trailing slash). */
   | { type: "removeDir"; dir: string }
@@ -112,6 +117,23 @@ export class SymbolStore {
     const out = new Map<string, FileRecord>();
     for (const row of rows) out.set(row.path, toRecord(row));
     return out;
+  }
+
+  /**
+   * Declarations named exactly `name` (case-sensitive), from either tier, by path then line: what
+   * approximate navigation starts from. Each with its file's record.
+   */
+  declarationsNamed(name: string, options: { limit?: number } = {}): Declaration[] {
+    const limit = Math.max(1, Math.min(options.limit ?? 100, 10_000));
+    const rows = this.guard(() => withBusyRetry(() => this.#statements.declarationsNamed.all(name.toLowerCase(), name, limit))) as (SymbolRow & FileRow & { file_path: string })[];
+    return rows.map((r) => ({
+      file: toRecord({ ...r, path: r.file_path }),
+      symbol: {
+        name: r.name, kind: r.kind, container: r.container, detail: r.detail, source: r.source,
+        range: range(r.start_line, r.start_char, r.end_line, r.end_char),
+        selectionRange: range(r.sel_start_line, r.sel_start_char, r.sel_end_line, r.sel_end_char),
+      },
+    }));
   }
 
   /** Symbols of one file in document order, with their parent links resolved to indexes. */
@@ -239,26 +261,32 @@ export class SymbolStore {
           continue;
         }
         const r = w.record;
-        const existing = s.fileId.get(r.path) as { id: number; attempts: number } | undefined;
-        if (existing) {
+        const existing = s.fileId.get(r.path) as { id: number; attempts: number; tier: SymbolTier } | undefined;
+        if (existing && !(w.type === "failure" && w.keepSyntax && existing.tier === "syntax")) {
           s.deleteSymbols.run(existing.id);
           s.deleteInnerHumps.run(existing.id);
         }
         const status: FileStatus = w.type === "symbols" ? (w.symbols.length > 0 ? "ok" : "empty") : w.status;
         // Consecutive failures: the indexer stops retrying a file after a few until it changes.
         const attempts = status === "failed" ? (existing?.attempts ?? 0) + 1 : 0;
+        if (w.type === "failure" && w.keepSyntax && existing?.tier === "syntax") {
+          s.failBesideSyntax.run(serverOf(r.fingerprint), r.fingerprint, status, attempts, w.record.error, now, existing.id);
+          continue;
+        }
         const error = w.type === "failure" ? w.record.error : status === "empty" ? "the server returned no symbols" : null;
         const count = w.type === "symbols" ? w.symbols.length : 0;
+        const tier: SymbolTier = w.tier ?? "lsp";
         const fileId = Number(
-          (s.upsertFile.get(r.path, r.language, r.size, r.mtimeMs, r.hash, serverOf(r.fingerprint), r.fingerprint, status, attempts, error, count, now) as { id: number }).id,
+          (s.upsertFile.get(r.path, r.language, r.size, r.mtimeMs, r.hash, serverOf(r.fingerprint), r.fingerprint, tier, status, attempts, error, count, now) as { id: number }).id,
         );
         if (w.type !== "symbols") continue;
+        const source = tier === "syntax" ? "syntax" : (serverOf(r.fingerprint) ?? "lsp");
         const ids: number[] = [];
         for (const sym of w.symbols) {
           const parentId = sym.parent === null ? null : (ids[sym.parent] ?? null);
           const h = humps(sym.name);
           const info = s.insertSymbol.run(
-            fileId, sym.name, lowerName(sym.name), h, sym.kind, sym.container, sym.container === null ? null : sym.container.toLowerCase(), sym.detail, parentId,
+            fileId, sym.name, lowerName(sym.name), h, sym.kind, sym.container, sym.container === null ? null : sym.container.toLowerCase(), sym.detail, source, parentId,
             sym.range.start.line, sym.range.start.character, sym.range.end.line, sym.range.end.character,
             sym.selectionRange.start.line, sym.selectionRange.start.character, sym.selectionRange.end.line, sym.selectionRange.end.character,
           );
@@ -299,6 +327,12 @@ function serverOf(fingerprint: string | null): string | null {
   return at < 0 ? fingerprint : fingerprint.slice(0, at);
 }
 
+/** One declaration found by name, with its file's record. */
+export interface Declaration {
+  file: FileRecord;
+  symbol: { name: string; kind: number; container: string | null; detail: string | null; source: string; range: LspRange; selectionRange: LspRange };
+}
+
 interface FileRow {
   path: string;
   language: string | null;
@@ -306,6 +340,7 @@ interface FileRow {
   mtime_ms: number;
   hash: string | null;
   fingerprint: string | null;
+  tier: SymbolTier;
   status: FileStatus;
   attempts: number;
   error: string | null;
@@ -319,6 +354,7 @@ interface SymbolRow {
   kind: number;
   container: string | null;
   detail: string | null;
+  source: string;
   parent_id: number | null;
   start_line: number; start_char: number; end_line: number; end_char: number;
   sel_start_line: number; sel_start_char: number; sel_end_line: number; sel_end_char: number;
@@ -326,7 +362,7 @@ interface SymbolRow {
 
 function toRecord(row: FileRow): FileRecord {
   return {
-    path: row.path, language: row.language, size: row.size, mtimeMs: row.mtime_ms, hash: row.hash, fingerprint: row.fingerprint,
+    path: row.path, language: row.language, size: row.size, mtimeMs: row.mtime_ms, hash: row.hash, fingerprint: row.fingerprint, tier: row.tier,
     status: row.status, attempts: row.attempts, error: row.error, symbolCount: row.symbol_count, indexedAt: row.indexed_at,
   };
 }
@@ -334,8 +370,8 @@ function toRecord(row: FileRow): FileRecord {
 function prepareStatements(db: Db): Record<string, Statement> {
   return {
     getFile: db.prepare("SELECT * FROM files WHERE path = ?"),
-    allFiles: db.prepare("SELECT path, language, size, mtime_ms, hash, fingerprint, status, attempts, error, symbol_count, indexed_at FROM files"),
-    fileId: db.prepare("SELECT id, attempts FROM files WHERE path = ?"),
+    allFiles: db.prepare("SELECT path, language, size, mtime_ms, hash, fingerprint, tier, status, attempts, error, symbol_count, indexed_at FROM files"),
+    fileId: db.prepare("SELECT id, attempts, tier FROM files WHERE path = ?"),
     filesWithStatus: db.prepare("SELECT path, error FROM files WHERE status = ? ORDER BY path LIMIT ?"),
     deleteSymbols: db.prepare("DELETE FROM symbols WHERE file_id = ?"),
     deleteInnerHumps: db.prepare("DELETE FROM inner_humps WHERE file_id = ?"),
@@ -343,17 +379,22 @@ function prepareStatements(db: Db): Record<string, Statement> {
     deleteFile: db.prepare("DELETE FROM files WHERE id = ?"),
     touchFile: db.prepare("UPDATE files SET size = ?, mtime_ms = ? WHERE path = ?"),
     filesUnder: db.prepare("SELECT id FROM files WHERE substr(path, 1, ?) = ?"),
-    upsertFile: db.prepare(`INSERT INTO files (path, language, size, mtime_ms, hash, server_id, fingerprint, status, attempts, error, symbol_count, indexed_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    upsertFile: db.prepare(`INSERT INTO files (path, language, size, mtime_ms, hash, server_id, fingerprint, tier, status, attempts, error, symbol_count, indexed_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (path) DO UPDATE SET language = excluded.language, size = excluded.size, mtime_ms = excluded.mtime_ms, hash = excluded.hash,
-        server_id = excluded.server_id, fingerprint = excluded.fingerprint, status = excluded.status, attempts = excluded.attempts,
+        server_id = excluded.server_id, fingerprint = excluded.fingerprint, tier = excluded.tier, status = excluded.status, attempts = excluded.attempts,
         error = excluded.error, symbol_count = excluded.symbol_count, indexed_at = excluded.indexed_at
       RETURNING id`),
-    insertSymbol: db.prepare(`INSERT INTO symbols (file_id, name, name_lower, humps, kind, container, container_lower, detail, parent_id,
+    // The server failed on content the file's syntax symbols describe: they stay, with the failure beside them.
+    failBesideSyntax: db.prepare("UPDATE files SET server_id = ?, fingerprint = ?, status = ?, attempts = ?, error = ?, indexed_at = ? WHERE id = ?"),
+    insertSymbol: db.prepare(`INSERT INTO symbols (file_id, name, name_lower, humps, kind, container, container_lower, detail, source, parent_id,
       start_line, start_char, end_line, end_char, sel_start_line, sel_start_char, sel_end_line, sel_end_char)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     fileSymbols: db.prepare(`SELECT s.id, s.name, s.kind, s.container, s.detail, s.parent_id, s.start_line, s.start_char, s.end_line, s.end_char,
       s.sel_start_line, s.sel_start_char, s.sel_end_line, s.sel_end_char
       FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ? ORDER BY s.id`),
+    declarationsNamed: db.prepare(`SELECT s.*, f.path AS file_path, f.language, f.size, f.mtime_ms, f.hash, f.fingerprint, f.tier, f.status, f.attempts, f.error,
+      f.symbol_count, f.indexed_at
+      FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name_lower = ? AND s.name = ? ORDER BY f.path, s.start_line LIMIT ?`),
   };
 }

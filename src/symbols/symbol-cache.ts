@@ -1,6 +1,7 @@
 // One root's symbol cache as the rest of codeintel uses it: the store, its indexer, the
 // watcher binding, and answers that say how complete they are. While the cache is cold (no
-// full pass ever finished), a workspace search also asks the live servers and says so.
+// full pass ever finished), a workspace search also asks the live servers and says so, unless
+// a syntactic tier fills the cache (then its approximate symbols answer at once).
 //
 //   const cache = SymbolCache.open({ root, source: pool, files: rootIndex });
 //   cache.start();                                       // background pass + watcher
@@ -12,13 +13,15 @@ import { join, relative, sep } from "node:path";
 import { type IndexProgress, type IndexSummary, SymbolIndexer } from "./indexer.js";
 import { SymbolStore } from "./store.js";
 import { matchesPathFilter } from "./query.js";
-import { fingerprintKey, type FileListSource, type SymbolSource } from "./symbol-source.js";
+import { fingerprintKey, type FileListSource, type SymbolSource, type SyntaxSource } from "./symbol-source.js";
 import type { FileStatus, FlatSymbol, SymbolHit, SymbolQuery } from "./types.js";
 import { DEFAULT_LIMIT } from "../workspace/limits.js";
 
 export interface SymbolCacheOptions {
   root: string;
   source: SymbolSource;
+  /** The syntactic tier (tree-sitter); without it only the language servers fill the cache. */
+  syntax?: SyntaxSource;
   files: FileListSource;
   cacheDir?: string;
   dbPath?: string;
@@ -34,6 +37,8 @@ export interface SymbolSearchAnswer {
   truncated: boolean;
   /** False while no full indexing pass has ever finished for this root. */
   complete: boolean;
+  /** True once the syntactic pass has covered the root: hits with source "syntax" await their server. */
+  syntaxComplete: boolean;
   /** The pass in flight, if any. */
   progress: IndexProgress | null;
   /** Hits that came from the live servers' workspace/symbol (cold cache only). */
@@ -43,7 +48,12 @@ export interface SymbolSearchAnswer {
 }
 
 export type CachedDocument =
-  | { fresh: true; symbols: FlatSymbol[] }
+  | { fresh: true; tier: "lsp"; symbols: FlatSymbol[] }
+  /**
+   * Syntax symbols of the file as it is on disk: approximate. `server`: a server reads this
+   * file (ask it first); `serverError`: why it has not answered for this content, when it failed.
+   */
+  | { fresh: true; tier: "syntax"; symbols: FlatSymbol[]; server: boolean; serverError: string | null }
   | { fresh: false; reason: "not_indexed" | "changed" | "server_changed" | Exclude<FileStatus, "ok" | "empty"> };
 
 export class SymbolCache {
@@ -64,6 +74,7 @@ export class SymbolCache {
     this.indexer = new SymbolIndexer({
       store: this.store,
       source: options.source,
+      syntax: options.syntax,
       files: options.files,
       concurrencyPerServer: options.concurrencyPerServer,
       verify: options.verify,
@@ -101,8 +112,11 @@ export class SymbolCache {
     if (this.#unwatch) void this.start(); // no-op unless this search found the database damaged
     const complete = this.complete;
     const progress = this.indexer.progress.phase === "indexing" ? this.indexer.progress : null;
-    const answer: SymbolSearchAnswer = { ...cached, complete, progress, liveHits: 0 };
-    if (complete || !this.#source.workspaceSymbols || query.query.trim() === "") return answer;
+    const syntaxComplete = this.indexer.syntaxComplete;
+    const answer: SymbolSearchAnswer = { ...cached, complete, syntaxComplete, progress, liveHits: 0 };
+    // With a syntactic tier the cache answers at once (approximate, and labelled so): it covers
+    // the root in seconds, while a cold server can take far longer just to load its project.
+    if (complete || this.indexer.hasSyntax || !this.#source.workspaceSymbols || query.query.trim() === "") return answer;
     const limit = query.limit ?? DEFAULT_LIMIT;
     try {
       const live = await this.#source.workspaceSymbols(query.query.trim(), this.root, signal);
@@ -121,7 +135,7 @@ export class SymbolCache {
         const key = `${path}\0${r.start.line}\0${h.name}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        answer.hits.push({ id: -1, name: h.name, kind: h.kind, container: h.containerName ?? null, detail: null, path, server: h.serverId ?? null, range: r, selectionRange: r, tier: "fuzzy", score: 0 });
+        answer.hits.push({ id: -1, name: h.name, kind: h.kind, container: h.containerName ?? null, detail: null, path, server: h.serverId ?? null, source: h.serverId ?? "lsp", range: r, selectionRange: r, tier: "fuzzy", score: 0 });
         answer.liveHits++;
       }
     } catch (err) {
@@ -133,13 +147,16 @@ export class SymbolCache {
 
   /**
    * A file's symbols from the cache when they are known to match the file as it is on disk
-   * and the server as it is configured now; otherwise why not, so the caller asks the server.
+   * and the server as it is configured now (or, tier syntax, its syntax symbols: the caller
+   * says they are approximate); otherwise why not, so the caller asks the server.
    */
   documentSymbols(relPath: string): CachedDocument {
     const record = this.store.getFile(relPath);
     if (!record) return { fresh: false, reason: "not_indexed" };
+    // Syntax symbols kept beside a server's failure still describe the file.
+    const keptBesideFailure = record.tier === "syntax" && record.status === "failed" && record.symbolCount > 0;
     // A true empty (the ready server answered no symbols) is as fresh an answer as any.
-    if (record.status !== "ok" && record.status !== "empty") return { fresh: false, reason: record.status };
+    if (record.status !== "ok" && record.status !== "empty" && !keptBesideFailure) return { fresh: false, reason: record.status };
     const abs = join(this.root, relPath);
     let st;
     try {
@@ -149,8 +166,9 @@ export class SymbolCache {
     }
     if (st.size !== record.size || st.mtimeMs !== record.mtimeMs) return { fresh: false, reason: "changed" };
     const fp = this.#source.fingerprint(abs);
+    if (record.tier === "syntax") return { fresh: true, tier: "syntax", symbols: this.store.fileSymbols(relPath), server: fp !== null, serverError: keptBesideFailure ? record.error : null };
     if (!fp || fingerprintKey(fp) !== record.fingerprint) return { fresh: false, reason: "server_changed" };
-    return { fresh: true, symbols: this.store.fileSymbols(relPath) };
+    return { fresh: true, tier: "lsp", symbols: this.store.fileSymbols(relPath) };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,8 @@
 // What the indexer needs from the outside world, as small interfaces: the LSP pool
-// (src/lsp/pool.ts) satisfies SymbolSource and the finder's RootIndex (src/files/root-index.ts)
-// satisfies FileListSource structurally, so this engine imports neither.
+// (src/lsp/pool.ts) satisfies SymbolSource, the syntax pool (src/syntax/syntax-pool.ts)
+// SyntaxSource and the finder's RootIndex (src/files/root-index.ts) FileListSource
+// structurally, so this engine imports none of them.
+import type { SyntaxFileResult } from "../syntax/parse-files.js";
 import type { LspRange } from "./types.js";
 
 /** A documentSymbol answer node (LSP DocumentSymbol). */
@@ -41,6 +43,14 @@ export interface SymbolSource {
   documentSymbols(absPath: string, signal?: AbortSignal): Promise<SourceSymbol[]>;
   /** Live workspace/symbol, used while the cache is cold. */
   workspaceSymbols?(query: string, root: string, signal?: AbortSignal): Promise<SourceWorkspaceHit[]>;
+}
+
+/** The syntactic tier: tree-sitter parses in worker threads, any language it has a grammar for. */
+export interface SyntaxSource {
+  /** The grammar that reads this file, judged by its name alone, or null. */
+  languageOf(path: string): string | null;
+  /** Reads and parses root-relative `paths`: one result per path; `onBatch` as each batch completes. */
+  parse(root: string, paths: readonly string[], options?: { onBatch?: (results: SyntaxFileResult[]) => void; signal?: AbortSignal }): Promise<SyntaxFileResult[]>;
 }
 
 export interface FileListChange {

@@ -26,6 +26,9 @@ export interface FlatSymbol {
  */
 export type FileStatus = "ok" | "empty" | "failed" | "excluded";
 
+/** Where a file's symbols come from: tree-sitter's parse (approximate) or its language server. */
+export type SymbolTier = "syntax" | "lsp";
+
 /** What the cache knows about one file of a root. Paths are relative to the root, with `/`. */
 export interface FileRecord {
   path: string;
@@ -34,6 +37,7 @@ export interface FileRecord {
   mtimeMs: number;
   hash: string | null;
   fingerprint: string | null;
+  tier: SymbolTier;
   status: FileStatus;
   attempts: number;
   error: string | null;
@@ -49,8 +53,10 @@ export interface SymbolHit {
   container: string | null;
   detail: string | null;
   path: string;
-  /** The server that produced it (null for live answers without one). */
+  /** The server that produced it (null for syntax symbols and live answers without one). */
   server: string | null;
+  /** "syntax" (tree-sitter) or the id of the server that answered. */
+  source: string;
   range: LspRange;
   selectionRange: LspRange;
   /** Which tier matched: lower is better. */

@@ -2,12 +2,14 @@
 // workers/syntax-worker.js (compiled to dist/workers, so the build must have run).
 //
 //   const pool = createSyntaxPool(threads?)
+//   pool.languageOf(path)                                        // the grammar that reads it, or null
 //   const results = await pool.parse(root, paths, { onBatch })   // one result per path, in order
 //   const found = await pool.scan(root, paths, name, { limit })  // whole-word occurrences, in path order
 //   await pool.destroy()
 //
 // Paths come from the finder's file list (so ignore rules apply); parse-files.ts applies the
-// size and binary checks as each file is read.
+// size and binary checks as each file is read. The threads start with the first parse or scan (a
+// process that only queries the cache never starts them) and end after a minute idle.
 import { setMaxListeners } from "node:events";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -15,6 +17,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { packageRoot } from "../files/worker-pool.js";
+import { syntaxLanguageOf, type SyntaxLanguage } from "./languages.js";
 import type { SyntaxFileResult, SyntaxTask } from "./parse-files.js";
 import type { ScanFileHit, ScanResult, ScanTask } from "./scan-files.js";
 
@@ -37,6 +40,7 @@ export interface SyntaxScan {
 
 export interface SyntaxPool {
   readonly threads: number;
+  languageOf(path: string): SyntaxLanguage | null;
   parse(root: string, paths: readonly string[], options?: SyntaxParseOptions): Promise<SyntaxFileResult[]>;
   scan(root: string, paths: readonly string[], name: string, options: { limit: number; signal?: AbortSignal }): Promise<SyntaxScan>;
   destroy(): Promise<void>;
@@ -48,11 +52,17 @@ const SCAN_BATCH = 256;
 export function createSyntaxPool(threads = Math.max(1, Math.min(4, availableParallelism()))): SyntaxPool {
   const file = join(packageRoot(), "dist", "workers", "syntax-worker.js");
   if (!existsSync(file)) throw new Error(`worker not built: ${file} (run \`npm run build\`)`);
-  const pool = new Piscina({ filename: pathToFileURL(file).href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, maxQueue: Infinity });
+  let piscina: Piscina | undefined;
   let destroyed = false;
+  const workers = (): Piscina => {
+    if (destroyed) throw new Error("the syntax pool is closed");
+    return (piscina ??= new Piscina({ filename: pathToFileURL(file).href, minThreads: 0, maxThreads: threads, idleTimeout: 60_000, maxQueue: Infinity }));
+  };
   return {
     threads,
+    languageOf: syntaxLanguageOf,
     parse: async (root, paths, options = {}) => {
+      const pool = workers();
       const size = Math.max(1, options.batchSize ?? 64);
       const batches: Promise<SyntaxFileResult[]>[] = [];
       for (let at = 0; at < paths.length; at += size) {
@@ -64,6 +74,7 @@ export function createSyntaxPool(threads = Math.max(1, Math.min(4, availablePara
     },
     scan: async (root, paths, name, { limit, signal }) => {
       // Batches run in parallel; once the ones before a batch have found `limit`, it is not needed.
+      const pool = workers();
       const enough = new AbortController();
       setMaxListeners(0, enough.signal); // one listener per batch
       const stop = () => enough.abort();
@@ -105,7 +116,7 @@ export function createSyntaxPool(threads = Math.max(1, Math.min(4, availablePara
     destroy: async () => {
       if (destroyed) return;
       destroyed = true;
-      await pool.destroy();
+      await piscina?.destroy();
     },
   };
 }

@@ -1,7 +1,7 @@
-// index: builds or refreshes a root's symbol cache from its language servers, the one way
-// whichever transport asks (`codeintel index`, an MCP agent, an app-server client). Progress
-// goes to the caller while it runs; cancelling stops the pass early and answers with what got
-// done (the next run resumes from there).
+// index: builds or refreshes a root's symbol cache, the one way whichever transport asks
+// (`codeintel index`, an MCP agent, an app-server client): the syntactic pass (tree-sitter),
+// then the language servers. Progress goes to the caller while it runs; cancelling stops the
+// pass early and answers with what got done (the next run resumes from there).
 import { beyondCall } from "../lsp/call-budget.js";
 import type { IndexProgress, IndexSummary } from "../symbols/indexer.js";
 import type { IndexReport, SymbolCacheRegistry } from "../symbols/registry.js";
@@ -15,16 +15,24 @@ export interface IndexInput {
 
 type Listed = IndexReport["failures"][number];
 
-export type IndexOutput = IndexSummary & { root: string; database: string; failures: Listed[]; excludedFiles: Listed[] };
+/** One tier's share of a run: files it wrote symbols for, those symbols, its seconds. */
+export interface TierTotals {
+  files: number;
+  symbols: number;
+  seconds: number;
+}
+
+export type IndexOutput = IndexSummary & { root: string; database: string; failures: Listed[]; excludedFiles: Listed[]; tiers: { syntax: TierTotals; lsp: TierTotals } };
 
 export function createIndexTool(deps: { roots: readonly string[]; caches: Pick<SymbolCacheRegistry, "index"> }): Tool<IndexInput, IndexOutput> {
   const count = { type: "integer", minimum: 0 };
+  const tierTotals = { type: "object", properties: { files: count, symbols: count, seconds: { type: "number", minimum: 0 } }, required: ["files", "symbols", "seconds"] };
   const listed = { type: "array", items: { type: "object", properties: { path: { type: "string" }, error: { type: ["string", "null"] } }, required: ["path", "error"] } };
   return {
     name: "index",
     title: "Build or refresh the symbol index",
     description:
-      "Build or refresh the symbol index of a project root, which workspace_symbols and document_symbols answer from: asks each file's language server for its symbols and stores them. " +
+      "Build or refresh the symbol index of a project root, which workspace_symbols and document_symbols answer from: parses every file with tree-sitter first (symbols in seconds, approximate, in any language), then asks each file's language server for its symbols, which replace the syntactic ones. " +
       "Unchanged files are skipped, so a refresh is quick; it reports progress while it runs and returns counts (files, symbols, seconds, skipped, failed, excluded) with the failed and excluded files. " +
       "The service keeps the index fresh by itself: use this after large changes made while it was not running, or to wait until the index is complete.",
     inputSchema: {
@@ -51,8 +59,14 @@ export function createIndexTool(deps: { roots: readonly string[]; caches: Pick<S
         cancelled: { type: "boolean", description: "True when the run was stopped early; the next run resumes." },
         failures: listed,
         excludedFiles: listed,
+        tiers: {
+          type: "object",
+          description: "Per tier: files given symbols this run, those symbols, seconds. `syntax` is tree-sitter's pass, `lsp` the language servers'.",
+          properties: { syntax: tierTotals, lsp: tierTotals },
+          required: ["syntax", "lsp"],
+        },
       },
-      required: ["root", "database", "total", "done", "cancelled", "failures", "excludedFiles"],
+      required: ["root", "database", "total", "done", "cancelled", "failures", "excludedFiles", "tiers"],
     },
     // It writes the cache; running it twice leaves the same cache.
     annotations: { readOnlyHint: false, idempotentHint: true, openWorldHint: false },
@@ -62,14 +76,20 @@ export function createIndexTool(deps: { roots: readonly string[]; caches: Pick<S
         const root = rootOf(input.root, deps.roots);
         let reported = -1;
         const onProgress = (p: IndexProgress) => {
-          if (!ctx.progress || p.phase !== "indexing" || p.done <= reported) return;
-          reported = p.done;
-          const eta = p.etaMs === null ? "" : `, about ${Math.ceil(p.etaMs / 1000)} s left`;
-          ctx.progress({ progress: p.done, total: p.total, message: `indexing ${root}: ${p.done}/${p.total} files, ${p.symbols} symbols${eta}` });
+          // Both tiers count: the syntactic pass's files, then the servers'.
+          const done = p.syntax.done + p.done;
+          if (!ctx.progress || p.phase !== "indexing" || done <= reported) return;
+          reported = done;
+          ctx.progress({ progress: done, total: p.syntax.total + p.total, message: `indexing ${root}: ${progressText(p)}` });
         };
         // A pass is many questions to the servers, each with its own timeout, not one call's.
         const report = await beyondCall(() => deps.caches.index(root, ctx.signal, onProgress));
-        return { structured: { root, database: report.database, ...report.summary, failures: report.failures, excludedFiles: report.excludedFiles }, text: renderReport(report) };
+        const s = report.summary;
+        const tiers = {
+          syntax: { files: s.syntax.parsed, symbols: s.syntax.symbols, seconds: seconds(s.syntax.elapsedMs) },
+          lsp: { files: s.indexed, symbols: s.symbols, seconds: seconds(Math.max(0, s.elapsedMs - s.syntax.elapsedMs)) },
+        };
+        return { structured: { root, database: report.database, ...s, failures: report.failures, excludedFiles: report.excludedFiles, tiers }, text: renderReport(report) };
       }),
   };
 }
@@ -80,16 +100,36 @@ function rootOf(input: string | undefined, roots: readonly string[]): string {
   throw new ToolError("invalid_input", `there are ${roots.length} project roots: give \`root\` (one of ${roots.join(", ")})`);
 }
 
+function seconds(ms: number): number {
+  return Math.round(ms / 100) / 10;
+}
+
+/** `syntax 2399/2399 files, 66k symbols · lsp 120/800 files, 3400 symbols, about 40 s left` */
+function progressText(p: IndexProgress): string {
+  const eta = p.etaMs === null || p.tier !== "lsp" ? "" : `, about ${Math.ceil(p.etaMs / 1000)} s left`;
+  const lsp = `${p.done}/${p.total} files, ${p.symbols} symbols${eta}`;
+  return p.syntax.total > 0 ? `syntax ${p.syntax.done}/${p.syntax.total} files, ${p.syntax.symbols} symbols · lsp ${lsp}` : lsp;
+}
+
 function renderReport({ summary: s, database, failures, excludedFiles, excludedTotal }: IndexReport): string {
   const secs = (s.elapsedMs / 1000).toFixed(1);
+  const x = s.syntax;
   const lines = [
     s.cancelled
-      ? `interrupted: ${s.done} of ${s.total} files done, ${s.symbols} new symbols in ${secs} s (run it again to resume)`
-      : `indexed: ${s.total} files, ${s.symbols} new symbols in ${secs} s`,
+      ? s.tier === "syntax"
+        ? `interrupted: syntax ${x.done} of ${x.total} files parsed, language servers not asked yet, in ${secs} s (run it again to resume)`
+        : `interrupted: ${s.done} of ${s.total} files done, ${s.symbols} new symbols in ${secs} s (run it again to resume)`
+      : `indexed: ${s.files} files in ${secs} s`,
+  ];
+  if (x.total > 0) {
+    lines.push(`  syntax (tree-sitter): ${x.parsed} parsed, ${x.symbols} symbols in ${(x.elapsedMs / 1000).toFixed(1)} s; ${x.skipped} unchanged` + (x.failed > 0 ? `; ${x.failed} failed` : ""));
+  }
+  lines.push(
+    `  language servers: ${s.total} files, ${s.symbols} new symbols in ${(Math.max(0, s.elapsedMs - x.elapsedMs) / 1000).toFixed(1)} s`,
     `  asked the servers: ${s.indexed} (${s.empty} with no symbols)`,
     `  skipped (unchanged): ${s.skipped}`,
     `  failed: ${s.failed}${s.failed > 0 ? " (retried on a later run)" : ""}`,
-  ];
+  );
   for (const f of failures) lines.push(`    ${f.path}: ${f.error ?? "failed"}`);
   if (excludedTotal > 0) lines.push(`  not source text, never sent to a server: ${excludedTotal}`);
   for (const f of excludedFiles) lines.push(`    ${f.path}: ${f.error ?? "excluded"}`);

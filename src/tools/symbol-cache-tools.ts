@@ -1,11 +1,14 @@
 // workspace_symbols and document_symbols answered from the SQLite symbol cache, with the same
 // output shape as the live tools (src/tools/navigation/symbol-tools.ts) plus an `index` note.
 // A root without a cache, a file whose cached symbols are not fresh, or a cold cache falls
-// back to (or is filled in by) the live language servers.
+// back to (or is filled in by) the live language servers. Each result says its `source`:
+// `lsp`, or `syntax` (tree-sitter's, where no server has answered: approximate, and the text
+// says so in its first line and marks each such result `[syntax]`).
 //
 //   createSymbolCacheTools({ pool, roots, caches })   → [document_symbols, workspace_symbols]
 //   `caches.get(root)` returns the root's SymbolCache (see src/symbols/registry.ts).
-import { join } from "node:path";
+import { extname, join } from "node:path";
+import type { IndexProgress } from "../symbols/indexer.js";
 import type { SymbolCache } from "../symbols/symbol-cache.js";
 import { kindName } from "../symbols/symbol-kinds.js";
 import type { FlatSymbol, SymbolHit } from "../symbols/types.js";
@@ -22,6 +25,7 @@ import {
   qualify,
   type DocumentSymbolsOutput,
   type OutlineEntry,
+  type SymbolSourceName,
   type WorkspaceSymbolEntry,
   type WorkspaceSymbolsOutput,
 } from "./navigation/symbol-tools.js";
@@ -40,8 +44,13 @@ export interface IndexNote {
   progress?: { done: number; total: number; etaMs: number | null };
 }
 
-export type CachedWorkspaceSymbolsOutput = WorkspaceSymbolsOutput & { index: IndexNote };
-export type CachedDocumentSymbolsOutput = DocumentSymbolsOutput & { index: IndexNote };
+/** `approximate` when any result comes from the syntactic tier rather than a language server. */
+export type Precision = "exact" | "approximate";
+
+export type CachedWorkspaceSymbolsOutput = WorkspaceSymbolsOutput & { index: IndexNote; precision: Precision };
+export type CachedDocumentSymbolsOutput = DocumentSymbolsOutput & { index: IndexNote; precision: Precision };
+
+const precisionProperty = { precision: { enum: ["exact", "approximate"], description: "approximate: some results come from tree-sitter's parse (source `syntax`), not a language server." } };
 
 export function createSymbolCacheTools(deps: SymbolCacheToolDeps): Tool[] {
   return [defineTool(createCachedDocumentSymbolsTool(deps)), defineTool(createCachedWorkspaceSymbolsTool(deps))];
@@ -54,7 +63,7 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
   return {
     ...live,
     description:
-      "Search the project for symbols (classes, functions, methods, ...) by name: exact, prefix, camelCase initials (`gus` finds getUserService), substring, then fuzzy. Answers in milliseconds from the symbol index; while the index is still being built the language servers fill in and the answer says so. Results are grouped by file with 1-based line:column. Optional `root` (a project root or a folder inside one), `path` (a path prefix or glob like `src/**/*.ts`), `kind` (class, function, method, interface, ...) and `container` (the enclosing class or namespace) narrow the search.",
+      "Search the project for symbols (classes, functions, methods, ...) by name: exact, prefix, camelCase initials (`gus` finds getUserService), substring, then fuzzy. Answers in milliseconds from the symbol index; while the index is still being built the language servers fill in and the answer says so. Each result's `source` is `lsp` (a language server) or `syntax` (tree-sitter's parse, approximate: for languages without a server, or files a server has not answered for yet). Results are grouped by file with 1-based line:column. Optional `root` (a project root or a folder inside one), `path` (a path prefix or glob like `src/**/*.ts`), `kind` (class, function, method, interface, ...) and `container` (the enclosing class or namespace) narrow the search.",
     inputSchema: {
       ...live.inputSchema,
       properties: {
@@ -63,7 +72,7 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
         container: { type: "string", maxLength: MAX_NAME_CHARS, description: "Only symbols declared directly inside this class, namespace or module (case-insensitive)." },
       },
     },
-    outputSchema: { ...live.outputSchema, properties: { ...live.outputSchema.properties, ...completenessProperties, index: { type: "object" } } },
+    outputSchema: { ...live.outputSchema, properties: { ...live.outputSchema.properties, ...completenessProperties, ...precisionProperty, index: { type: "object" } } },
     run: (input, ctx) =>
       guarded(async () => {
         if (typeof input.query !== "string") throw new ToolError("invalid_input", "`query` must be a string");
@@ -74,6 +83,7 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
         const sources = new SourceCache(deps.roots);
         const entries: WorkspaceSymbolEntry[] = [];
         const note: IndexNote = { source: "cache", complete: true };
+        let building: IndexProgress | undefined;
         let liveError: string | undefined;
         let more = false;
         for (const scope of scopes) {
@@ -81,10 +91,9 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
           if (!cache) {
             // No cache for this root: the live tool answers the whole call.
             const r = await live.run({ ...input }, ctx);
-            return { structured: { ...r.structured, index: { source: "live", complete: false } }, text: r.text };
+            return { structured: { ...r.structured, index: { source: "live", complete: false }, precision: "exact" }, text: r.text };
           }
-          const building = cache.complete ? null : cache.indexer.progress;
-          if (building) report?.(`the symbol index is still being built (${building.done}/${building.total} files); asking the language servers too`);
+          if (!cache.complete && !cache.indexer.hasSyntax) report?.(`the symbol index is still being built (${passText(cache.indexer.progress)}); asking the language servers too`);
           const prefix = scope.relPath ? scope.relPath.replace(/\/?$/, "/") : undefined;
           const path = input.path ? (prefix && !input.path.startsWith(prefix) ? prefix + input.path.replace(/^\.\//, "") : input.path) : prefix;
           const answer = await cache.search({ query: input.query, kinds, path, container: input.container, limit: Math.min(offset + limit + 1, MAX_LIMIT) }, ctx.signal);
@@ -93,6 +102,9 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
             note.complete = false;
             note.source = answer.liveHits > 0 ? "cache+live" : note.source;
             if (answer.progress) note.progress = { done: answer.progress.done, total: answer.progress.total, etaMs: answer.progress.etaMs };
+            building ??= answer.progress ?? undefined;
+            // The syntactic tier answers: the servers were not asked live.
+            if (cache.indexer.hasSyntax) liveError ??= answer.syntaxComplete ? "not asked: every file has its syntax symbols (source `syntax`)" : "not asked: the syntactic pass is filling the cache";
             liveError ??= answer.liveError;
           }
           for (const h of answer.hits) entries.push(toEntry(h, scope.root, sources));
@@ -103,18 +115,19 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
         const page = { total: ordered.length, offset, results, omitted };
         const head = page.total === 0 ? `no symbols match '${input.query}'` : `${plural(page.total, "symbol")}${more ? "+" : ""} match '${input.query}'`;
         const lines = [head];
-        const p = note.progress;
-        const building = `the symbol index is still being built${p ? ` (${p.done}/${p.total} files${p.etaMs !== null ? `, about ${Math.ceil(p.etaMs / 1000)} s left` : ""})` : ""}`;
+        const stillBuilding = `the symbol index is still being built${building ? ` (${passText(building)})` : ""}`;
         const completeness = note.complete
           ? { complete: true }
-          : { complete: false, reason: `${building}; ${note.source === "cache+live" ? "live language-server results are included" : `live search: ${liveError ?? "no hits"}`}` };
+          : { complete: false, reason: `${stillBuilding}; ${note.source === "cache+live" ? "live language-server results are included" : `live search: ${liveError ?? "no hits"}`}` };
+        const fromSyntax = page.results.filter((e) => e.source === "syntax").length;
+        if (fromSyntax > 0) lines.unshift(approximateLine(fromSyntax, page.results.length, note.complete));
         const partial = partialLine(completeness);
         if (partial) lines.unshift(partial);
-        lines.push(...groupedByFile(page.results, (e) => `${e.line}:${e.column} ${e.kind} ${e.container ? e.container + "." : ""}${e.name}`));
+        lines.push(...groupedByFile(page.results, (e) => `${e.line}:${e.column} ${e.kind} ${e.container ? e.container + "." : ""}${e.name}${marker(e.source)}`));
         const cut = truncationNote(page, limit);
         if (cut) lines.push(cut);
         else if (more) lines.push("(more matches exist: narrow the query, or use kind/path filters)");
-        return { structured: { query: input.query, ...page, ...completeness, index: note }, text: lines.join("\n") };
+        return { structured: { query: input.query, ...page, ...completeness, index: note, precision: fromSyntax > 0 ? "approximate" : "exact" }, text: lines.join("\n") };
       }),
   };
 }
@@ -123,25 +136,42 @@ function createCachedDocumentSymbolsTool(deps: SymbolCacheToolDeps): Tool<{ file
   const live = createDocumentSymbolsTool(deps);
   return {
     ...live,
-    outputSchema: { ...live.outputSchema, properties: { ...live.outputSchema.properties, index: { type: "object" } } },
+    outputSchema: { ...live.outputSchema, properties: { ...live.outputSchema.properties, ...precisionProperty, index: { type: "object" } } },
     run: (input, ctx) =>
       guarded(async () => {
         const file = resolveSourceFile(deps, input.file);
         const cached = deps.caches.get(file.root)?.documentSymbols(file.relPath);
-        if (!cached?.fresh) {
+        const fromServer = async () => {
           const r = await live.run(input, ctx);
-          return { structured: { ...r.structured, index: { source: "live", complete: false } }, text: r.text };
+          return { structured: { ...r.structured, index: { source: "live" as const, complete: false }, precision: "exact" as const }, text: r.text };
+        };
+        if (!cached?.fresh) return fromServer();
+        // Syntax symbols are the answer only where no server answers: a server that reads the
+        // file is asked first, and its failure is named beside the approximate outline.
+        let why: string | undefined;
+        if (cached.tier === "syntax") {
+          if (!cached.server) why = `no language server reads ${extname(file.relPath) || file.relPath} files`;
+          else {
+            try {
+              return await fromServer();
+            } catch (err) {
+              if (ctx.signal.aborted) throw err;
+              why = `its language server did not answer (${(err as Error).message})`;
+            }
+          }
         }
         const { limit, offset } = paging({ limit: input.limit ?? 200, offset: input.offset });
         const sources = new SourceCache(deps.roots);
-        const outline = outlineOf(cached.symbols, sources, file.absPath);
+        const outline = outlineOf(cached.symbols, sources, file.absPath, cached.tier === "syntax" ? "syntax" : "lsp");
         const results = outline.slice(offset, offset + limit);
         const page = { total: outline.length, offset, results, omitted: Math.max(0, outline.length - offset - results.length) };
         const lines = [`${plural(page.total, "symbol")} in ${file.relPath}`];
+        if (why) lines.unshift(`approximate: symbols from syntax (tree-sitter), not a language server: ${why}`);
         for (const s of page.results) lines.push(`${"  ".repeat(s.depth)}${s.line}: ${s.kind} ${s.name}${s.detail ? ` — ${s.detail}` : ""}`);
         const cut = truncationNote(page, limit);
         if (cut) lines.push(cut);
-        return { structured: { path: file.relPath, ...page, index: { source: "cache", complete: true } }, text: lines.join("\n") };
+        const precision: Precision = why ? "approximate" : "exact";
+        return { structured: { path: file.relPath, ...page, index: { source: "cache", complete: true }, precision }, text: lines.join("\n") };
       }),
   };
 }
@@ -158,7 +188,25 @@ function toEntry(h: SymbolHit, root: string, sources: SourceCache): WorkspaceSym
     column: pos.column,
     snippet: sources.snippet(abs, h.selectionRange.start.line),
     server: h.server ?? "",
+    source: h.source === "syntax" ? "syntax" : "lsp",
   };
+}
+
+function marker(source: SymbolSourceName): string {
+  return source === "syntax" ? "  [syntax]" : "";
+}
+
+/** The first line of an answer some of whose results no server has confirmed. */
+function approximateLine(fromSyntax: number, shown: number, complete: boolean): string {
+  const which = fromSyntax === shown ? (shown === 1 ? "the result is" : `all ${shown} results are`) : `${fromSyntax} of ${shown} results are`;
+  const why = complete ? "no language server reads their files, or it failed on them" : "their language servers have not answered yet";
+  return `approximate: ${which} from syntax (tree-sitter, marked [syntax]): ${why}`;
+}
+
+/** `syntax 2399/2399 · lsp 120/800 files, about 40 s left`, or the LSP count alone without a syntax tier. */
+function passText(p: IndexProgress): string {
+  const lsp = `${p.done}/${p.total} files${p.etaMs !== null && p.tier === "lsp" ? `, about ${Math.ceil(p.etaMs / 1000)} s left` : ""}`;
+  return p.syntax.total > 0 ? `syntax ${p.syntax.done}/${p.syntax.total} · lsp ${lsp}` : lsp;
 }
 
 /** Keeps relevance order between files (a file sits where its best hit ranked) but groups each file's hits. */
@@ -171,7 +219,7 @@ function groupByBestFile(entries: WorkspaceSymbolEntry[]): WorkspaceSymbolEntry[
 }
 
 /** The same outline the live tool renders: siblings in source order, depth-first, dotted containers. */
-function outlineOf(symbols: FlatSymbol[], sources: SourceCache, absPath: string): OutlineEntry[] {
+function outlineOf(symbols: FlatSymbol[], sources: SourceCache, absPath: string, source: SymbolSourceName): OutlineEntry[] {
   const children = new Map<number | null, number[]>();
   symbols.forEach((s, i) => {
     const list = children.get(s.parent) ?? [];
@@ -183,7 +231,7 @@ function outlineOf(symbols: FlatSymbol[], sources: SourceCache, absPath: string)
     const ids = [...(children.get(parent) ?? [])].sort((a, b) => bySourceOrder(symbols[a]!, symbols[b]!));
     for (const i of ids) {
       const s = symbols[i]!;
-      out.push(outlineEntry(s, sources, absPath, depth, container));
+      out.push(outlineEntry(s, sources, absPath, depth, container, source));
       visit(i, depth + 1, qualify(container, s.name));
     }
   };

@@ -33,10 +33,11 @@ beforeAll(() => {
 });
 afterAll(() => cleanup());
 
+/** Files the language servers have answered (or failed on): the syntactic pass leaves no fingerprint. */
 const filesInCache = (cacheDir: string) => {
   const db = new Database(symbolDatabasePath(root, cacheDir), { readonly: true });
   try {
-    return (db.prepare("SELECT count(*) AS n FROM files").get() as { n: number }).n;
+    return (db.prepare("SELECT count(*) AS n FROM files WHERE fingerprint IS NOT NULL").get() as { n: number }).n;
   } finally {
     db.close();
   }
@@ -51,9 +52,13 @@ describe("the index tool", () => {
       const first = await ci.call<IndexOutput>("index", {}, { onProgress: (p) => seen.push(p) });
       expect(first.structured).toMatchObject({ root, total: TOTAL, done: TOTAL, failed: 0, cancelled: false });
       expect(first.structured.symbols).toBeGreaterThanOrEqual(FILES * 2);
-      expect(first.text).toMatch(new RegExp(`^indexed: ${TOTAL} files, \\d+ new symbols in [\\d.]+ s`));
+      expect(first.text).toMatch(new RegExp(`^indexed: ${TOTAL} files in [\\d.]+ s`));
       expect(seen.length).toBeGreaterThan(0);
-      expect(seen.every((p) => p.total === TOTAL && /^indexing .*: \d+\/62 files, \d+ symbols/.test(p.message ?? ""))).toBe(true);
+      // Both tiers count: the TypeScript files' syntactic pass, then every file's server.
+      expect(seen.every((p) => p.total === FILES + TOTAL && /^indexing .*: syntax \d+\/60 files, \d+ symbols · lsp \d+\/62 files, \d+ symbols/.test(p.message ?? ""))).toBe(true);
+      expect(first.structured.tiers.syntax).toMatchObject({ files: FILES });
+      expect(first.structured.tiers.syntax.symbols).toBeGreaterThanOrEqual(FILES * 2);
+      expect(first.structured.tiers.lsp).toMatchObject({ files: TOTAL, symbols: first.structured.symbols });
       expect(seen.map((p) => p.progress)).toEqual([...seen.map((p) => p.progress)].sort((a, b) => a - b));
       const again = await ci.index();
       expect(again).toMatchObject({ total: TOTAL, skipped: TOTAL, indexed: 0, failed: 0 });
@@ -70,7 +75,7 @@ describe("the index tool", () => {
     const ci = await createCodeIntel({ roots: [root], cacheDir, watch: false, symbolIndex: "manual", indexConcurrency: 1 });
     try {
       const controller = new AbortController();
-      const stopped = await ci.call<IndexOutput>("index", {}, { signal: controller.signal, onProgress: (p) => p.progress >= 5 && controller.abort() });
+      const stopped = await ci.call<IndexOutput>("index", {}, { signal: controller.signal, onProgress: (p) => Number(/lsp (\d+)\//.exec(p.message ?? "")?.[1] ?? 0) >= 5 && controller.abort() });
       expect(stopped.structured.cancelled).toBe(true);
       expect(stopped.structured.done).toBeLessThan(TOTAL);
       expect(stopped.text).toMatch(/^interrupted: \d+ of 62 files done/);

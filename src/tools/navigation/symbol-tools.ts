@@ -35,7 +35,12 @@ export interface OutlineEntry {
   line: number;
   column: number;
   endLine: number;
+  /** Where the symbol comes from: a language server, or tree-sitter's parse (approximate). */
+  source: SymbolSourceName;
 }
+
+/** A result's origin, as the tools name it: `lsp` (a language server) or `syntax` (tree-sitter, approximate). */
+export type SymbolSourceName = "lsp" | "syntax";
 
 export interface DocumentSymbolsOutput extends Page<OutlineEntry> {
   path: string;
@@ -49,7 +54,9 @@ export interface WorkspaceSymbolEntry {
   line: number;
   column: number;
   snippet: string;
+  /** The server that answered ("" for a syntax result). */
   server: string;
+  source: SymbolSourceName;
 }
 
 export interface WorkspaceSymbolsOutput extends Page<WorkspaceSymbolEntry>, Completeness {
@@ -111,7 +118,7 @@ export function qualify(container: string | undefined, name: string): string {
 }
 
 /** One outline row, live or cached: 1-based user position of the symbol's name. */
-export function outlineEntry(s: OutlineSymbol, sources: SourceCache, absPath: string, depth: number, container: string | undefined): OutlineEntry {
+export function outlineEntry(s: OutlineSymbol, sources: SourceCache, absPath: string, depth: number, container: string | undefined, source: SymbolSourceName = "lsp"): OutlineEntry {
   const pos = sources.userPosition(absPath, s.selectionRange.start);
   return {
     name: s.name,
@@ -122,6 +129,7 @@ export function outlineEntry(s: OutlineSymbol, sources: SourceCache, absPath: st
     line: pos.line,
     column: pos.column,
     endLine: s.range.end.line + 1,
+    source,
   };
 }
 
@@ -182,6 +190,7 @@ export function createWorkspaceSymbolsTool(deps: NavigationDeps): Tool<{ query: 
               column: pos.column,
               snippet: h.range ? sources.snippet(h.absPath, h.range.start.line) : "",
               server: h.serverId,
+              source: "lsp",
             });
           }
         }
