@@ -15,7 +15,7 @@ export interface IndexInput {
 
 type Listed = IndexReport["failures"][number];
 
-export type IndexOutput = IndexSummary & { root: string; database: string; failures: Listed[]; excludedFiles: Listed[] };
+export type IndexOutput = IndexSummary & { root: string; database: string; failures: Listed[]; excludedFiles: Listed[]; cacheSymbols: number; symbolChange: number };
 
 export function createIndexTool(deps: { roots: readonly string[]; caches: Pick<SymbolCacheRegistry, "index"> }): Tool<IndexInput, IndexOutput> {
   const count = { type: "integer", minimum: 0 };
@@ -44,7 +44,9 @@ export function createIndexTool(deps: { roots: readonly string[]; caches: Pick<S
         skipped: count,
         failed: count,
         excluded: count,
-        symbols: count,
+        symbols: { ...count, description: "Symbols the servers answered for the files asked (a re-read file counts all of its symbols)." },
+        cacheSymbols: { ...count, description: "Symbols in the cache after the run." },
+        symbolChange: { type: "integer", description: "cacheSymbols minus the count before the run." },
         removed: count,
         invalidated: count,
         elapsedMs: count,
@@ -69,7 +71,10 @@ export function createIndexTool(deps: { roots: readonly string[]; caches: Pick<S
         };
         // A pass is many questions to the servers, each with its own timeout, not one call's.
         const report = await beyondCall(() => deps.caches.index(root, ctx.signal, onProgress));
-        return { structured: { root, database: report.database, ...report.summary, failures: report.failures, excludedFiles: report.excludedFiles }, text: renderReport(report) };
+        return {
+          structured: { root, database: report.database, ...report.summary, cacheSymbols: report.cacheSymbols, symbolChange: report.symbolChange, failures: report.failures, excludedFiles: report.excludedFiles },
+          text: renderReport(report),
+        };
       }),
   };
 }
@@ -80,13 +85,15 @@ function rootOf(input: string | undefined, roots: readonly string[]): string {
   throw new ToolError("invalid_input", `there are ${roots.length} project roots: give \`root\` (one of ${roots.join(", ")})`);
 }
 
-function renderReport({ summary: s, database, failures, excludedFiles, excludedTotal }: IndexReport): string {
+function renderReport({ summary: s, database, failures, excludedFiles, excludedTotal, cacheSymbols, symbolChange }: IndexReport): string {
   const secs = (s.elapsedMs / 1000).toFixed(1);
+  // What changed in the cache, not what the servers sent: re-reading a file of 75 symbols to add one is "+1".
+  const change = `${cacheSymbols} symbols in the cache (${symbolChange >= 0 ? "+" : ""}${symbolChange})`;
   const lines = [
     s.cancelled
-      ? `interrupted: ${s.done} of ${s.total} files done, ${s.symbols} new symbols in ${secs} s (run it again to resume)`
-      : `indexed: ${s.total} files, ${s.symbols} new symbols in ${secs} s`,
-    `  asked the servers: ${s.indexed} (${s.empty} with no symbols)`,
+      ? `interrupted: ${s.done} of ${s.total} files done in ${secs} s, ${change} (run it again to resume)`
+      : `indexed: ${s.total} files in ${secs} s, ${change}`,
+    `  asked the servers: ${s.indexed} (${s.empty} with no symbols), ${s.symbols} symbols read`,
     `  skipped (unchanged): ${s.skipped}`,
     `  failed: ${s.failed}${s.failed > 0 ? " (retried on a later run)" : ""}`,
   ];
