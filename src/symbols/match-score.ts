@@ -27,11 +27,17 @@ export interface Scored {
 // and initials are 100 apart, so a top-level `PrettyOptions` for `po` ranks beside a member `port`.
 const BAND: Record<MatchTier, number> = { exact: 5000, prefix: 4000, humps: 3900, substring: 2500, fuzzy: 1000 };
 const PLACE_BONUS = [400, 200, 0, 0];
+// A test file's declarations are helpers of the tests: one step down (a top-level `lint` in a
+// test stands like the `lint` member of the source's Linter, and loses the tie to it).
+const TEST_PLACE_BONUS = [200, 100, 0, 0];
 
 export class MatchScorer {
   readonly #text: string;
   readonly #lower: string;
   readonly #initials: boolean;
+  readonly #cased: boolean;
+  /** The query's words run together: a word-prefix match needs them as a subsequence of the name. */
+  readonly #letters: string;
   readonly #chunks: string[];
   #fuzzy: FuzzyMatcher | undefined;
 
@@ -40,6 +46,8 @@ export class MatchScorer {
     this.#lower = query.toLowerCase();
     this.#initials = this.#lower.length >= 2 && /^[\p{L}\p{N}]+$/u.test(this.#lower);
     this.#chunks = queryWords(query);
+    this.#cased = /\p{Lu}/u.test(query);
+    this.#letters = this.#chunks.join("");
   }
 
   /** The name's match and rank, or undefined when it does not match the query at all. */
@@ -47,25 +55,32 @@ export class MatchScorer {
     const match = this.#match(name);
     if (!match) return undefined;
     const place = placeIn(standing);
+    const test = inTestFile(standing);
+    const band = match.caseMismatch ? BAND.substring : BAND[match.tier];
     return {
       tier: match.tier,
-      score: BAND[match.tier] + Math.max(0, Math.min(match.tier === "fuzzy" ? 900 : 90, match.quality)) + PLACE_BONUS[place]! + kindWeight(kind) * 10,
+      score: band + Math.max(0, Math.min(match.tier === "fuzzy" ? 900 : 90, match.quality)) + (test ? TEST_PLACE_BONUS : PLACE_BONUS)[place]! + kindWeight(kind) * 10,
       group: place === Place.Noise ? 2 : place === Place.Local ? 1 : 0,
-      test: inTestFile(standing),
+      test,
     };
   }
 
-  #match(name: string): { tier: MatchTier; quality: number } | undefined {
+  #match(name: string): { tier: MatchTier; quality: number; caseMismatch?: boolean } | undefined {
     const text = this.#text;
     const lower = this.#lower;
     const nameLower = name.toLowerCase();
     if (nameLower === lower) return { tier: "exact", quality: name === text ? 90 : 60 };
-    if (nameLower.startsWith(lower)) return { tier: "prefix", quality: (name.startsWith(text) ? 30 : 0) + 60 - (name.length - text.length) };
+    if (nameLower.startsWith(lower)) {
+      // Smart case, as in the file finder: a query with a capital means its case, so `Formatter`
+      // as a prefix of `formatter_class` ranks with substrings (beside HelpFormatter), not above.
+      const sameCase = name.startsWith(text);
+      return { tier: "prefix", quality: (sameCase ? 30 : 0) + 60 - (name.length - text.length), caseMismatch: !sameCase && this.#cased };
+    }
     if (this.#initials) {
       const h = humps(name);
       if (h.startsWith(lower)) return { tier: "humps", quality: 90 - (h.length - lower.length) * 15 };
     }
-    if (this.#chunks.length >= 2) {
+    if (this.#chunks.length >= 2 && isSubsequence(this.#letters, nameLower)) {
       const q = wordPrefixQuality(this.#chunks, name);
       if (q !== undefined) return { tier: "humps", quality: q };
     }
@@ -87,25 +102,22 @@ export function byRank<T extends { s: Scored; name: string; id: number }>(a: T, 
   return a.s.group - b.s.group || b.s.score - a.s.score || Number(a.s.test) - Number(b.s.test) || a.name.length - b.name.length || a.id - b.id;
 }
 
-/** The words of a query as typed (`findOrigDecl` → find, orig, decl; `get_comp_cls` → get, comp, cls), lowercased. */
-function queryWords(query: string): string[] {
-  const starts = wordStarts(query);
+/** The words of a name or query as typed (`findOrigDecl` → find, orig, decl; `get_comp_cls` → get, comp, cls), lowercased. */
+function queryWords(text: string): string[] {
+  const starts = wordStarts(text);
+  const lower = text.toLowerCase();
   const words: string[] = [];
-  let cur = "";
-  for (let i = 0; i < query.length; i++) {
-    const ch = query[i]!;
-    if (!/[\p{L}\p{N}]/u.test(ch)) {
-      if (cur) words.push(cur);
-      cur = "";
-      continue;
+  let from = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 32;
+    // ASCII that is not a letter or digit separates words (as in word-starts.ts); anything else is a letter.
+    const sep = c < 128 && !((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122));
+    if (from >= 0 && (sep || starts[i] === 1)) {
+      words.push(lower.slice(from, i));
+      from = -1;
     }
-    if (starts[i] && cur) {
-      words.push(cur);
-      cur = "";
-    }
-    cur += ch.toLowerCase();
+    if (!sep && from < 0) from = i;
   }
-  if (cur) words.push(cur);
   return words;
 }
 

@@ -2,7 +2,7 @@
 // index lookup capped at a fixed window; every candidate gets one score (match-score.ts: the
 // match's tier and quality, then how much it is a declaration) and one ranking, so a humps match
 // can sit beside prefix matches and a test callback never ties with a declaration. Substring
-// and fuzzy are only looked up while fewer than a page of declarations was found.
+// and fuzzy are only looked up while few declarations were found.
 import type { Statement } from "better-sqlite3";
 import picomatch from "picomatch";
 import type { Db } from "./database.js";
@@ -22,8 +22,10 @@ export interface QueryResult {
 
 /** Candidates read per index lookup. Fixed (unless a caller asks for more), so totals do not move between pages. */
 const WINDOW = 500;
-/** Declarations found by exact, prefix and humps before substring and fuzzy are skipped. */
+/** Declarations found by exact, prefix and humps before substring is skipped. */
 const ENOUGH = DEFAULT_LIMIT;
+/** Fuzzy is the fallback (typos, abbreviations): it runs while the other tiers found fewer declarations than this. */
+const FUZZY_BELOW = 10;
 
 /** Prepared-statement cache and the glob function for one connection. */
 export class SymbolQueryEngine {
@@ -75,12 +77,13 @@ export class SymbolQueryEngine {
       gather(this.#candidates("humps", "s.humps >= ? AND s.humps < ?", filters, "ORDER BY s.humps", [lower, lower + "\u{10FFFF}"], window), window);
     }
     // Substring and fuzzy matches rank below every declaration already found: with a page of
-    // those in hand they are not looked for (the total then says there may be more).
+    // those in hand substrings are not looked for (the total then says there may be more), and
+    // fuzzy ones only while the rest found a handful or fewer.
     if (lastTier >= 3 && lower.length >= 3) {
       if (declarations < ENOUGH) gather(this.#ftsCandidates("substring", ftsPhrase(text), filters, window), window);
       else atLeast = true;
     }
-    if (lastTier >= 4 && declarations < ENOUGH) gather(this.#fuzzyCandidates(lower, filters), Infinity);
+    if (lastTier >= 4 && declarations < FUZZY_BELOW) gather(this.#fuzzyCandidates(lower, filters), Infinity);
 
     const order = [...ranked.values()].sort(byRank);
     const hits = this.#materialise(order.slice(0, limit).map((r) => ({ c: r, tier: r.s.tier, score: r.s.score })));
