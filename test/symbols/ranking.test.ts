@@ -29,7 +29,7 @@ beforeAll(async () => {
   const t = tempDir("ranking");
   cleanup = t.cleanup;
   [root] = resolveRoots([t.dir]) as [string];
-  write("tsconfig.json", JSON.stringify({ compilerOptions: { strict: true, target: "ES2022" }, include: ["src", "test"] }));
+  write("tsconfig.json", JSON.stringify({ compilerOptions: { strict: true, target: "ES2022" }, include: ["src", "test", "lib"] }));
   // `po`: one top-level class whose initials are the query, and members it is a prefix of.
   write("src/pretty.ts", "export class PrettyOptions {\n  width = 80;\n}\n");
   write("src/server.ts", "export class Server {\n  port = 8080;\n  portal = '';\n  post(): void {}\n  pool = 1;\n  poll(): void {}\n}\n");
@@ -39,8 +39,8 @@ beforeAll(async () => {
   write("src/use.ts", "export function useIt(): number {\n  const range = 3;\n  return range;\n}\n");
   write("test/range.test.ts", "declare function describe(n: string, f: () => void): void;\ndescribe('range', () => {\n  const range = 1;\n  void range;\n});\n");
   write("data/settings.json", JSON.stringify({ range: 1, ranges: [1, 2] }, null, 2));
-  // Source before tests: the same declaration in a test helper and in the source.
-  write("test/helpers.ts", "export function parseThing(): number {\n  return 1;\n}\n");
+  // Source before tests: the same declaration in a test helper (indexed first: its path sorts first) and in the source.
+  write("lib/__tests__/helpers.ts", "export function parseThing(): number {\n  return 1;\n}\n");
   write("src/parse.ts", "export function parseThing(): number {\n  return 2;\n}\n");
   // Functions held by constants and variables.
   write("src/debounce.ts", "export const debounce = <F extends (...a: unknown[]) => void>(f: F) => f;\nexport let onceOnly = function (x: number) { return x; };\nexport const notAFunction = { a: 1 };\n");
@@ -87,7 +87,7 @@ describe("symbol ranking on real server output", () => {
   });
 
   it("prefers the source file to a test file when the declarations are otherwise equal", () => {
-    expect(hits({ query: "parseThing" })).toEqual(["parseThing src/parse.ts", "parseThing test/helpers.ts"]);
+    expect(hits({ query: "parseThing" })).toEqual(["parseThing src/parse.ts", "parseThing lib/__tests__/helpers.ts"]);
   });
 
   it("takes a capital in the query as meant: `Formatter` ranks HelpFormatter above the prefix match formatter_class", () => {
