@@ -16,7 +16,7 @@ import { LspPool } from "../src/lsp/pool.js";
 import { SymbolQueryEngine } from "../src/symbols/query.js";
 import { SymbolCache } from "../src/symbols/symbol-cache.js";
 import type { SymbolQuery } from "../src/symbols/types.js";
-import { fmt, median } from "./symbols.bench.js";
+import { buildMillionSymbolCache, fmt, median, p95, seeded } from "./symbols.bench.js";
 
 interface Judged {
   query: string;
@@ -103,6 +103,39 @@ export async function main(): Promise<void> {
   console.log(`| project | symbols | codeintel${baseline ? " | baseline" : ""} |`);
   console.log(`|---|---|---${baseline ? "|---" : ""}|`);
   for (const t of timing) console.log(t);
+  millionSymbols(baseline);
+}
+
+/** Warm medians on the 1,000,000-symbol cache of symbols.bench.ts, by the kind of query, old and new interleaved. */
+function millionSymbols(baseline: (new (db: SymbolQueryEngine["db"]) => Engine) | undefined): void {
+  const { store, names } = buildMillionSymbolCache();
+  const engines: [string, Engine][] = [["codeintel", store]];
+  if (baseline) engines.push(["baseline", new baseline(store.db)]);
+  const rng = seeded(11);
+  const pick = () => names[Math.floor(rng() * names.length)]!;
+  const sets: [string, () => string][] = [
+    ["exact name", pick],
+    ["prefix (3-5 letters)", () => { const n = pick(); return n.slice(0, 3 + Math.floor(rng() * 3)); }],
+    ["substring (4-6 letters)", () => { let n = pick(); while (n.length < 10) n = pick(); return n.slice(3, 7 + Math.floor(rng() * 3)); }],
+    ["typo", () => { let n = pick(); while (n.length < 8) n = pick(); const i = 2 + Math.floor(rng() * (n.length - 3)); return n.slice(0, i) + n[i + 1] + n[i] + n.slice(i + 2); }],
+  ];
+  console.log(`\nWarm full searches (all tiers, limit 50) on the 1,000,000-symbol cache, 150 queries per row: median / p95 ms\n`);
+  console.log(`| query | codeintel${baseline ? " | baseline" : ""} |`);
+  console.log(`|---|---${baseline ? "|---" : ""}|`);
+  for (const [label, make] of sets) {
+    const queries = Array.from({ length: 150 }, make);
+    for (const q of queries.slice(0, 10)) for (const [, e] of engines) e.search({ query: q });
+    const times = new Map<string, number[]>(engines.map(([l]) => [l, []]));
+    for (const q of queries) {
+      for (const [l, e] of engines) {
+        const t0 = process.hrtime.bigint();
+        e.search({ query: q });
+        times.get(l)!.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+    }
+    console.log(`| ${label} | ${[...times.values()].map((t) => `${fmt(median(t))} / ${fmt(p95(t))}`).join(" | ")} |`);
+  }
+  store.close();
 }
 
 /** 1-based rank of the judged symbol among `hits` (name and root-relative file), 0 when absent. */
