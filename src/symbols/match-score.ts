@@ -22,7 +22,7 @@ export interface Scored {
   test: boolean;
 }
 
-// Bands are 1000 apart where the order is strict, and the declaration bonus (at most 430) never
+// Bands are at least 1000 apart where the order is strict, and the declaration bonus (at most 430) never
 // lifts a match over a whole band: a member named exactly `port` beats any prefix match. Prefix
 // and initials are 100 apart, so a top-level `PrettyOptions` for `po` ranks beside a member `port`.
 const BAND: Record<MatchTier, number> = { exact: 5000, prefix: 4000, humps: 3900, substring: 2500, fuzzy: 1000 };

@@ -21,7 +21,7 @@ export interface QueryResult {
 }
 
 /** Candidates read per index lookup. Fixed (unless a caller asks for more), so totals do not move between pages. */
-const WINDOW = 500;
+const WINDOW = 200;
 /** Declarations found by exact, prefix and humps before substring is skipped. */
 const ENOUGH = DEFAULT_LIMIT;
 /** Fuzzy is the fallback (typos, abbreviations): it runs while the other tiers found fewer declarations than this. */
