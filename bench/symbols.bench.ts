@@ -101,7 +101,7 @@ async function queryLatency(): Promise<void> {
   store.close();
 }
 
-function buildMillionSymbolCache(): { store: SymbolStore; names: string[] } {
+export function buildMillionSymbolCache(): { store: SymbolStore; names: string[] } {
   const dbPath = join(tmpdir(), `codeintel-bench-symbols-1m-v${GENERATOR_VERSION}.sqlite`);
   const root = join(tmpdir(), "codeintel-bench-symbols-1m-root");
   let store = SymbolStore.open({ root, dbPath });

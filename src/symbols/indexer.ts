@@ -463,7 +463,7 @@ export class SymbolIndexer {
       const after = await stat(abs).catch(() => undefined);
       if (!after) return { kind: "skipped", write: { type: "remove", path } };
       if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) continue; // edited meanwhile: again
-      const symbols = flattenSymbols(tree);
+      const symbols = flattenSymbols(tree, read.text);
       return {
         kind: symbols.length > 0 ? "indexed" : "empty",
         symbols: symbols.length,

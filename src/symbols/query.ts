@@ -1,20 +1,31 @@
-// Tiered symbol search over one root's cache: exact, prefix, humps, substring, fuzzy. Each
-// tier is an index lookup; the search stops as soon as the limit is filled, so a common
-// query costs one or two index range scans, and only a miss pays for the fuzzy tier.
+// Symbol search over one root's cache. Each tier (exact, prefix, humps, substring, fuzzy) is an
+// index lookup capped at a fixed window; every candidate gets one score (match-score.ts: the
+// match's tier and quality, then how much it is a declaration) and one ranking, so a humps match
+// can sit beside prefix matches and a test callback never ties with a declaration. Substring
+// and fuzzy are only looked up while few declarations were found.
 import type { Statement } from "better-sqlite3";
 import picomatch from "picomatch";
 import type { Db } from "./database.js";
-import { FuzzyMatcher } from "./fuzzy-score.js";
-import { humps as humpsOf } from "./name-forms.js";
-import { kindWeight } from "./symbol-kinds.js";
+import { byRank, MatchScorer, type Scored } from "./match-score.js";
 import { type MatchTier, range, type SymbolHit, type SymbolQuery } from "./types.js";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "../workspace/limits.js";
 
 export interface QueryResult {
   hits: SymbolHit[];
-  /** True when more matches exist past the limit in the tiers searched. */
+  /** True when more matches exist than `hits`, or may exist past a window or a tier not searched. */
   truncated: boolean;
+  /** How many matches were ranked: the same for every page (limit) of one query. */
+  total: number;
+  /** True when `total` is a lower bound: a window filled, or substring matches were not looked for. */
+  totalAtLeast: boolean;
 }
+
+/** Candidates read per index lookup. Fixed (unless a caller asks for more), so totals do not move between pages. */
+const WINDOW = 200;
+/** Declarations found by exact, prefix and humps before substring is skipped. */
+const ENOUGH = DEFAULT_LIMIT;
+/** Fuzzy is the fallback (typos, abbreviations): it runs while the other tiers found fewer declarations than this. */
+const FUZZY_BELOW = 10;
 
 /** Prepared-statement cache and the glob function for one connection. */
 export class SymbolQueryEngine {
@@ -34,58 +45,49 @@ export class SymbolQueryEngine {
     const lower = text.toLowerCase();
     const filters = buildFilters(q);
     const lastTier = tierOrder.indexOf(q.stopAfter ?? "fuzzy");
-    const seen = new Set<number>();
-    const picked: { c: Candidate; tier: MatchTier; score: number }[] = [];
-    let truncated = false;
-    // Ranks one tier's candidates and appends them; true once the limit is filled.
-    const add = (tier: MatchTier, rows: Candidate[], score: (r: Candidate) => number, window = Infinity): boolean => {
-      const ranked: { c: Candidate; s: number }[] = [];
+    const window = Math.max(WINDOW, limit);
+    const scorer = new MatchScorer(text);
+    const ranked = new Map<number, Ranked>();
+    let declarations = 0;
+    let atLeast = false;
+    // Scores a source's candidates into the one ranking; a source that filled its window may have more.
+    const gather = (rows: Candidate[], cap: number) => {
+      if (rows.length >= cap) atLeast = true;
       for (const c of rows) {
-        if (seen.has(c.id)) continue;
-        const s = score(c);
-        if (s > 0) ranked.push({ c, s });
+        if (ranked.has(c.id)) continue;
+        const s = scorer.score(c.name, c.kind, c.standing);
+        if (!s) continue;
+        ranked.set(c.id, { ...c, s });
+        if (s.group === 0) declarations++;
       }
-      ranked.sort((a, b) => b.s - a.s || kindWeight(b.c.kind) - kindWeight(a.c.kind) || a.c.name.length - b.c.name.length || a.c.id - b.c.id);
-      for (const { c, s } of ranked) {
-        if (picked.length >= limit) {
-          truncated = true;
-          break;
-        }
-        seen.add(c.id);
-        picked.push({ c, tier, score: s });
-      }
-      if (rows.length >= window) truncated = true;
-      return picked.length >= limit;
     };
-    const done = (): QueryResult => ({ hits: this.#materialise(picked), truncated });
-    const window = Math.min(Math.max(limit * 4, 100), 4000);
 
     if (lower.length === 0) {
       // An empty query lists symbols (filtered) in name order: the cheapest order there is.
-      add("prefix", this.#candidates("all", "1", filters, "ORDER BY s.name_lower", [], limit + 1), () => 1, limit + 1);
-      return done();
+      const rows = this.#candidates("all", "1", filters, "ORDER BY s.name_lower", [], limit + 1);
+      const hits = this.#materialise(rows.slice(0, limit).map((c) => ({ c, tier: "prefix" as MatchTier, score: 1 })));
+      return { hits, truncated: rows.length > limit, total: hits.length, totalAtLeast: rows.length > limit };
     }
-    // Tier 1: exact, case-insensitive; a case-sensitive match ranks first.
-    if (add("exact", this.#candidates("exact", "s.name_lower = ?", filters, "", [lower], window), (r) => (r.name === text ? 2 : 1)) || lastTier < 1) return done();
-    // Tier 2: prefix, a range scan of the lowercased-name index.
-    const prefix = this.#candidates("prefix", "s.name_lower > ? AND s.name_lower < ?", filters, "ORDER BY s.name_lower", [lower, lower + "\u{10FFFF}"], window);
-    if (add("prefix", prefix, (r) => (r.name.startsWith(text) ? 2000 : 1000) - r.name.length, window) || lastTier < 2) return done();
-    // Tier 3: humps, the query as the initials of the name's words (`gus` = getUserService).
-    if (lower.length >= 2 && /^[\p{L}\p{N}]+$/u.test(lower)) {
-      const rows = this.#candidates("humps", "s.humps >= ? AND s.humps < ?", filters, "ORDER BY s.humps", [lower, lower + "\u{10FFFF}"], window);
-      if (add("humps", rows, (r) => 1000 - (humpsOf(r.name).length - lower.length) * 10 - r.name.length, window)) return done();
+    // Every tier is an index lookup capped at the same window, whatever the page: the set ranked,
+    // and so the total, is the same for every page of one query.
+    gather(this.#candidates("exact", "s.name_lower = ?", filters, "", [lower], window), window);
+    if (lastTier >= 1) gather(this.#candidates("prefix", "s.name_lower > ? AND s.name_lower < ?", filters, "ORDER BY s.name_lower", [lower, lower + "\u{10FFFF}"], window), window);
+    // The query as the initials of the name's words (`gus` = getUserService).
+    if (lastTier >= 2 && lower.length >= 2 && /^[\p{L}\p{N}]+$/u.test(lower)) {
+      gather(this.#candidates("humps", "s.humps >= ? AND s.humps < ?", filters, "ORDER BY s.humps", [lower, lower + "\u{10FFFF}"], window), window);
     }
-    if (lastTier < 3) return done();
-    // Tier 4: substring, through the trigram index (it needs 3 characters).
-    if (lower.length >= 3) {
-      const rows = this.#ftsCandidates("substring", ftsPhrase(text), filters, window);
-      if (add("substring", rows, (r) => substringScore(r.name, lower), window)) return done();
+    // Substring and fuzzy matches rank below every declaration already found: with a page of
+    // those in hand substrings are not looked for (the total then says there may be more), and
+    // fuzzy ones only while the rest found a handful or fewer.
+    if (lastTier >= 3 && lower.length >= 3) {
+      if (declarations < ENOUGH) gather(this.#ftsCandidates("substring", ftsPhrase(text), filters, window), window);
+      else atLeast = true;
     }
-    if (lastTier < 4) return done();
-    // Tier 5: fuzzy, scoring a bounded candidate set gathered from the indexes.
-    const matcher = new FuzzyMatcher(lower);
-    add("fuzzy", this.#fuzzyCandidates(lower, filters), (r) => matcher.score(r.name));
-    return done();
+    if (lastTier >= 4 && declarations < FUZZY_BELOW) gather(this.#fuzzyCandidates(lower, filters), Infinity);
+
+    const order = [...ranked.values()].sort(byRank);
+    const hits = this.#materialise(order.slice(0, limit).map((r) => ({ c: r, tier: r.s.tier, score: r.s.score })));
+    return { hits, truncated: atLeast || order.length > limit, total: order.length, totalAtLeast: atLeast };
   }
 
   /**
@@ -144,17 +146,17 @@ export class SymbolQueryEngine {
 
   #candidates(tier: string, where: string, filters: Filters, order: string, params: unknown[], limit: number): Candidate[] {
     const from = filters.needsFile ? "symbols s JOIN files f ON f.id = s.file_id" : "symbols s";
-    return this.#run(tier, `SELECT s.id, s.name, s.kind FROM ${from} WHERE ${where} ${filters.sql} ${order} LIMIT ?`, [...params, ...filters.params, limit]) as Candidate[];
+    return this.#run(tier, `SELECT s.id, s.name, s.kind, s.standing FROM ${from} WHERE ${where} ${filters.sql} ${order} LIMIT ?`, [...params, ...filters.params, limit]) as Candidate[];
   }
 
   #innerHumpsCandidates(prefix: string, filters: Filters, limit: number): Candidate[] {
     const join = filters.needsFile ? "JOIN files f ON f.id = s.file_id" : "";
-    return this.#run("fz-inner", `SELECT s.id, s.name, s.kind FROM inner_humps h JOIN symbols s ON s.id = h.symbol_id ${join} WHERE h.humps >= ? AND h.humps < ? ${filters.sql} ORDER BY h.humps LIMIT ?`, [prefix, prefix + "\u{10FFFF}", ...filters.params, limit]) as Candidate[];
+    return this.#run("fz-inner", `SELECT s.id, s.name, s.kind, s.standing FROM inner_humps h JOIN symbols s ON s.id = h.symbol_id ${join} WHERE h.humps >= ? AND h.humps < ? ${filters.sql} ORDER BY h.humps LIMIT ?`, [prefix, prefix + "\u{10FFFF}", ...filters.params, limit]) as Candidate[];
   }
 
   #ftsCandidates(tier: string, match: string, filters: Filters, limit: number): Candidate[] {
     const join = filters.needsFile ? "JOIN files f ON f.id = s.file_id" : "";
-    return this.#run(tier, `SELECT s.id, s.name, s.kind FROM symbols_fts JOIN symbols s ON s.id = symbols_fts.rowid ${join} WHERE symbols_fts MATCH ? ${filters.sql} LIMIT ?`, [match, ...filters.params, limit]) as Candidate[];
+    return this.#run(tier, `SELECT s.id, s.name, s.kind, s.standing FROM symbols_fts JOIN symbols s ON s.id = symbols_fts.rowid ${join} WHERE symbols_fts MATCH ? ${filters.sql} LIMIT ?`, [match, ...filters.params, limit]) as Candidate[];
   }
 
   /** Full rows only for the symbols that made the cut. */
@@ -187,7 +189,10 @@ interface Candidate {
   id: number;
   name: string;
   kind: number;
+  standing: number;
 }
+
+type Ranked = Candidate & { s: Scored };
 
 function ftsPhrase(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
@@ -244,14 +249,6 @@ function clampLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
   if (!Number.isFinite(limit) || limit < 1) return 1;
   return Math.min(Math.floor(limit), MAX_LIMIT);
-}
-
-/** Earlier and on a word start is better; a shorter name is more specific. */
-function substringScore(name: string, lower: string): number {
-  const at = name.toLowerCase().indexOf(lower);
-  if (at < 0) return 0;
-  const boundary = at === 0 || !/[\p{L}\p{N}]/u.test(name[at - 1]!) || (/\p{Lu}/u.test(name[at]!) && /\p{Ll}/u.test(name[at - 1]!));
-  return (boundary ? 2000 : 1000) - at * 4 - name.length;
 }
 
 function spread<T>(items: T[], n: number): T[] {

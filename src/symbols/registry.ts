@@ -42,6 +42,9 @@ export interface IndexReport {
   /** The first 20 files that are not source text, and the number of them in the cache. */
   excludedFiles: { path: string; error: string | null }[];
   excludedTotal: number;
+  /** Symbols in the cache after the pass, and how many more (or fewer) than before it. */
+  cacheSymbols: number;
+  symbolChange: number;
 }
 
 const LISTED = 20;
@@ -87,15 +90,19 @@ export class SymbolCacheRegistry {
       try {
         await this.options.filesFor(root).ready;
         const stop = AbortSignal.any([signal, this.#closing.signal]);
+        const before = cache.store.stats().symbols;
         const summary = cache.indexer.running ? await joined(cache, stop) : await cache.indexer.run(stop);
         // Read at once, before close() can close the store the report comes from.
+        const stats = cache.store.stats();
         return {
           root: cache.root,
           database: cache.store.dbPath,
           summary,
           failures: cache.store.filesWithStatus("failed", LISTED),
           excludedFiles: cache.store.filesWithStatus("excluded", LISTED),
-          excludedTotal: cache.store.stats().excluded,
+          excludedTotal: stats.excluded,
+          cacheSymbols: stats.symbols,
+          symbolChange: stats.symbols - before,
         };
       } finally {
         if (onProgress) listeners.delete(onProgress);

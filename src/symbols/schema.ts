@@ -1,7 +1,7 @@
 // The cache's tables. Bump SCHEMA_VERSION on any change: an older database is set aside and
 // rebuilt (the cache is disposable), never migrated.
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export const schemaSql = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -39,13 +39,15 @@ CREATE TABLE IF NOT EXISTS symbols (
   -- 'syntax' or the id of the server that answered.
   source TEXT NOT NULL,
   parent_id INTEGER,
+  -- standing.ts: place (top-level, member, local, noise) * 2 + whether the file is a test; ranking reads it.
+  standing INTEGER NOT NULL DEFAULT 0,
   start_line INTEGER NOT NULL, start_char INTEGER NOT NULL, end_line INTEGER NOT NULL, end_char INTEGER NOT NULL,
   sel_start_line INTEGER NOT NULL, sel_start_char INTEGER NOT NULL, sel_end_line INTEGER NOT NULL, sel_end_char INTEGER NOT NULL
 );
--- Covering indexes: the exact, prefix and humps tiers read candidates (id, name, kind) from
+-- Covering indexes: the exact, prefix and humps tiers read candidates (id, name, kind, standing) from
 -- the index alone, without a table lookup per row (about 3x faster at 1M symbols).
-CREATE INDEX IF NOT EXISTS symbols_name_lower ON symbols (name_lower, kind, name);
-CREATE INDEX IF NOT EXISTS symbols_humps ON symbols (humps, kind, name);
+CREATE INDEX IF NOT EXISTS symbols_name_lower ON symbols (name_lower, kind, name, standing);
+CREATE INDEX IF NOT EXISTS symbols_humps ON symbols (humps, kind, name, standing);
 CREATE INDEX IF NOT EXISTS symbols_file ON symbols (file_id);
 
 -- The humps of a name from its second word on (\`us\` for getUserService): fuzzy candidates for

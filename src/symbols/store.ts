@@ -8,6 +8,7 @@ import { canonicalRoot, defaultCacheDir, symbolDatabasePath } from "./cache-loca
 import { type Db, isUntrustworthy, openSymbolDatabase, withBusyRetry } from "./database.js";
 import { humps, lowerName } from "./name-forms.js";
 import { type QueryResult, SymbolQueryEngine } from "./query.js";
+import { isDataFile, isTestFile, placeOfSymbol, type Place, standing } from "./standing.js";
 import { type FileRecord, type FileStatus, type FlatSymbol, type LspRange, range, type SymbolQuery, type SymbolTier } from "./types.js";
 
 export interface SymbolStoreOptions {
@@ -282,11 +283,17 @@ export class SymbolStore {
         if (w.type !== "symbols") continue;
         const source = tier === "syntax" ? "syntax" : (serverOf(r.fingerprint) ?? "lsp");
         const ids: number[] = [];
+        const places: Place[] = [];
+        const dataFile = isDataFile(r.path);
+        const testFile = isTestFile(r.path);
         for (const sym of w.symbols) {
           const parentId = sym.parent === null ? null : (ids[sym.parent] ?? null);
           const h = humps(sym.name);
+          const parent = sym.parent === null ? null : { place: places[sym.parent]!, kind: w.symbols[sym.parent]!.kind };
+          const place = placeOfSymbol(sym.name, parent, dataFile);
+          places.push(place);
           const info = s.insertSymbol.run(
-            fileId, sym.name, lowerName(sym.name), h, sym.kind, sym.container, sym.container === null ? null : sym.container.toLowerCase(), sym.detail, source, parentId,
+            fileId, sym.name, lowerName(sym.name), h, sym.kind, sym.container, sym.container === null ? null : sym.container.toLowerCase(), sym.detail, source, parentId, standing(place, testFile),
             sym.range.start.line, sym.range.start.character, sym.range.end.line, sym.range.end.character,
             sym.selectionRange.start.line, sym.selectionRange.start.character, sym.selectionRange.end.line, sym.selectionRange.end.character,
           );
@@ -387,9 +394,9 @@ function prepareStatements(db: Db): Record<string, Statement> {
       RETURNING id`),
     // The server failed on content the file's syntax symbols describe: they stay, with the failure beside them.
     failBesideSyntax: db.prepare("UPDATE files SET server_id = ?, fingerprint = ?, status = ?, attempts = ?, error = ?, indexed_at = ? WHERE id = ?"),
-    insertSymbol: db.prepare(`INSERT INTO symbols (file_id, name, name_lower, humps, kind, container, container_lower, detail, source, parent_id,
+    insertSymbol: db.prepare(`INSERT INTO symbols (file_id, name, name_lower, humps, kind, container, container_lower, detail, source, parent_id, standing,
       start_line, start_char, end_line, end_char, sel_start_line, sel_start_char, sel_end_line, sel_end_char)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     fileSymbols: db.prepare(`SELECT s.id, s.name, s.kind, s.container, s.detail, s.parent_id, s.start_line, s.start_char, s.end_line, s.end_char,
       s.sel_start_line, s.sel_start_char, s.sel_end_line, s.sel_end_char
       FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ? ORDER BY s.id`),

@@ -35,6 +35,10 @@ export interface SymbolCacheOptions {
 export interface SymbolSearchAnswer {
   hits: SymbolHit[];
   truncated: boolean;
+  /** Matches ranked (query.ts), live hits included: the same for every page of a complete cache. */
+  total: number;
+  /** `total` is a lower bound. */
+  totalAtLeast: boolean;
   /** False while no full indexing pass has ever finished for this root. */
   complete: boolean;
   /** True once the syntactic pass has covered the root: hits with source "syntax" await their server. */
@@ -123,7 +127,7 @@ export class SymbolCache {
       const seen = new Set(answer.hits.map((h) => `${h.path}\0${h.selectionRange.start.line}\0${h.name}`));
       for (const h of live) {
         if (answer.hits.length >= limit) {
-          answer.truncated = true;
+          answer.truncated = answer.totalAtLeast = true;
           break;
         }
         const path = relative(this.root, h.absPath).split(sep).join("/");
@@ -137,6 +141,7 @@ export class SymbolCache {
         seen.add(key);
         answer.hits.push({ id: -1, name: h.name, kind: h.kind, container: h.containerName ?? null, detail: null, path, server: h.serverId ?? null, source: h.serverId ?? "lsp", range: r, selectionRange: r, tier: "fuzzy", score: 0 });
         answer.liveHits++;
+        answer.total++;
       }
     } catch (err) {
       if (signal?.aborted) throw err;

@@ -22,7 +22,8 @@ export interface TierTotals {
   seconds: number;
 }
 
-export type IndexOutput = IndexSummary & { root: string; database: string; failures: Listed[]; excludedFiles: Listed[]; tiers: { syntax: TierTotals; lsp: TierTotals } };
+export type IndexOutput = IndexSummary & { root: string; database: string; failures: Listed[]; excludedFiles: Listed[]; tiers: { syntax: TierTotals; lsp: TierTotals }; cacheSymbols: number; symbolChange: number };
+
 
 export function createIndexTool(deps: { roots: readonly string[]; caches: Pick<SymbolCacheRegistry, "index"> }): Tool<IndexInput, IndexOutput> {
   const count = { type: "integer", minimum: 0 };
@@ -52,7 +53,9 @@ export function createIndexTool(deps: { roots: readonly string[]; caches: Pick<S
         skipped: count,
         failed: count,
         excluded: count,
-        symbols: count,
+        symbols: { ...count, description: "Symbols the servers answered for the files asked (a re-read file counts all of its symbols)." },
+        cacheSymbols: { ...count, description: "Symbols in the cache after the run." },
+        symbolChange: { type: "integer", description: "cacheSymbols minus the count before the run." },
         removed: count,
         invalidated: count,
         elapsedMs: count,
@@ -89,7 +92,8 @@ export function createIndexTool(deps: { roots: readonly string[]; caches: Pick<S
           syntax: { files: s.syntax.parsed, symbols: s.syntax.symbols, seconds: seconds(s.syntax.elapsedMs) },
           lsp: { files: s.indexed, symbols: s.symbols, seconds: seconds(Math.max(0, s.elapsedMs - s.syntax.elapsedMs)) },
         };
-        return { structured: { root, database: report.database, ...s, failures: report.failures, excludedFiles: report.excludedFiles, tiers }, text: renderReport(report) };
+        return { structured: { root, database: report.database, ...s, cacheSymbols: report.cacheSymbols, symbolChange: report.symbolChange, failures: report.failures, excludedFiles: report.excludedFiles, tiers }, text: renderReport(report) };
+
       }),
   };
 }
@@ -111,21 +115,23 @@ function progressText(p: IndexProgress): string {
   return p.syntax.total > 0 ? `syntax ${p.syntax.done}/${p.syntax.total} files, ${p.syntax.symbols} symbols · lsp ${lsp}` : lsp;
 }
 
-function renderReport({ summary: s, database, failures, excludedFiles, excludedTotal }: IndexReport): string {
+function renderReport({ summary: s, database, failures, excludedFiles, excludedTotal, cacheSymbols, symbolChange }: IndexReport): string {
   const secs = (s.elapsedMs / 1000).toFixed(1);
+  // What changed in the cache, not what the servers sent: re-reading a file of 75 symbols to add one is "+1".
+  const change = `${cacheSymbols} symbols in the cache (${symbolChange >= 0 ? "+" : ""}${symbolChange})`;
   const x = s.syntax;
   const lines = [
     s.cancelled
       ? s.tier === "syntax"
         ? `interrupted: syntax ${x.done} of ${x.total} files parsed, language servers not asked yet, in ${secs} s (run it again to resume)`
-        : `interrupted: ${s.done} of ${s.total} files done, ${s.symbols} new symbols in ${secs} s (run it again to resume)`
-      : `indexed: ${s.files} files in ${secs} s`,
+        : `interrupted: ${s.done} of ${s.total} files done in ${secs} s, ${change} (run it again to resume)`
+      : `indexed: ${s.files} files in ${secs} s, ${change}`,
   ];
   if (x.total > 0) {
     lines.push(`  syntax (tree-sitter): ${x.parsed} parsed, ${x.symbols} symbols in ${(x.elapsedMs / 1000).toFixed(1)} s; ${x.skipped} unchanged` + (x.failed > 0 ? `; ${x.failed} failed` : ""));
   }
   lines.push(
-    `  language servers: ${s.total} files, ${s.symbols} new symbols in ${(Math.max(0, s.elapsedMs - x.elapsedMs) / 1000).toFixed(1)} s`,
+    `  language servers: ${s.total} files, ${s.symbols} symbols read in ${(Math.max(0, s.elapsedMs - x.elapsedMs) / 1000).toFixed(1)} s`,
     `  asked the servers: ${s.indexed} (${s.empty} with no symbols)`,
     `  skipped (unchanged): ${s.skipped}`,
     `  failed: ${s.failed}${s.failed > 0 ? " (retried on a later run)" : ""}`,

@@ -32,6 +32,9 @@ import {
 import { resolveSourceFile } from "./navigation/target.js";
 import { defineTool, ToolError, type Tool } from "../core/tool.js";
 
+/** Hits fetched per root whatever the page, so the file grouping and the page boundaries hold from page to page. */
+const PAGING_POOL = 200;
+
 export interface SymbolCacheToolDeps extends NavigationDeps {
   caches: { get(root: string): SymbolCache | undefined };
 }
@@ -81,11 +84,12 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
         const report = progressOf(ctx);
         const scopes = input.root ? [confinePath(input.root, deps.roots)] : deps.roots.map((root) => ({ root, relPath: "", absPath: root }));
         const sources = new SourceCache(deps.roots);
-        const entries: WorkspaceSymbolEntry[] = [];
+        const found: { hit: SymbolHit; root: string }[] = [];
         const note: IndexNote = { source: "cache", complete: true };
         let building: IndexProgress | undefined;
         let liveError: string | undefined;
         let more = false;
+        let total = 0;
         for (const scope of scopes) {
           const cache = deps.caches.get(scope.root);
           if (!cache) {
@@ -96,8 +100,11 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
           if (!cache.complete && !cache.indexer.hasSyntax) report?.(`the symbol index is still being built (${passText(cache.indexer.progress)}); asking the language servers too`);
           const prefix = scope.relPath ? scope.relPath.replace(/\/?$/, "/") : undefined;
           const path = input.path ? (prefix && !input.path.startsWith(prefix) ? prefix + input.path.replace(/^\.\//, "") : input.path) : prefix;
-          const answer = await cache.search({ query: input.query, kinds, path, container: input.container, limit: Math.min(offset + limit + 1, MAX_LIMIT) }, ctx.signal);
-          more ||= answer.truncated;
+          // The same pool of hits for every page (grouping by file reorders within it), so pages neither repeat nor skip.
+          const pool = Math.min(Math.max(offset + limit + 1, PAGING_POOL), MAX_LIMIT);
+          const answer = await cache.search({ query: input.query, kinds, path, container: input.container, limit: pool }, ctx.signal);
+          more ||= answer.totalAtLeast;
+          total += answer.total;
           if (!answer.complete) {
             note.complete = false;
             note.source = answer.liveHits > 0 ? "cache+live" : note.source;
@@ -107,12 +114,13 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
             if (cache.indexer.hasSyntax) liveError ??= answer.syntaxComplete ? "not asked: every file has its syntax symbols (source `syntax`)" : "not asked: the syntactic pass is filling the cache";
             liveError ??= answer.liveError;
           }
-          for (const h of answer.hits) entries.push(toEntry(h, scope.root, sources));
+          for (const hit of answer.hits) found.push({ hit, root: scope.root });
         }
-        const ordered = groupByBestFile(entries);
-        const results = ordered.slice(offset, offset + limit);
-        const omitted = Math.max(0, ordered.length - offset - results.length);
-        const page = { total: ordered.length, offset, results, omitted };
+        const ordered = groupByBestFile(found);
+        const results = ordered.slice(offset, offset + limit).map((f) => toEntry(f.hit, f.root, sources));
+        const pageTotal = Math.max(total, ordered.length);
+        const omitted = Math.max(0, pageTotal - offset - results.length);
+        const page = { total: pageTotal, offset, results, omitted };
         const head = page.total === 0 ? `no symbols match '${input.query}'` : `${plural(page.total, "symbol")}${more ? "+" : ""} match '${input.query}'`;
         const lines = [head];
         const stillBuilding = `the symbol index is still being built${building ? ` (${passText(building)})` : ""}`;
@@ -210,12 +218,13 @@ function passText(p: IndexProgress): string {
 }
 
 /** Keeps relevance order between files (a file sits where its best hit ranked) but groups each file's hits. */
-function groupByBestFile(entries: WorkspaceSymbolEntry[]): WorkspaceSymbolEntry[] {
+function groupByBestFile<T extends { hit: SymbolHit; root: string }>(found: T[]): T[] {
+  const key = (f: T) => f.root + "\0" + f.hit.path;
   const firstSeen = new Map<string, number>();
-  entries.forEach((e, i) => {
-    if (!firstSeen.has(e.path)) firstSeen.set(e.path, i);
+  found.forEach((f, i) => {
+    if (!firstSeen.has(key(f))) firstSeen.set(key(f), i);
   });
-  return entries.map((e, i) => ({ e, i })).sort((a, b) => firstSeen.get(a.e.path)! - firstSeen.get(b.e.path)! || a.i - b.i).map((x) => x.e);
+  return found.map((f, i) => ({ f, i })).sort((a, b) => firstSeen.get(key(a.f))! - firstSeen.get(key(b.f))! || a.i - b.i).map((x) => x.f);
 }
 
 /** The same outline the live tool renders: siblings in source order, depth-first, dotted containers. */

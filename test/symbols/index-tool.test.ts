@@ -52,7 +52,8 @@ describe("the index tool", () => {
       const first = await ci.call<IndexOutput>("index", {}, { onProgress: (p) => seen.push(p) });
       expect(first.structured).toMatchObject({ root, total: TOTAL, done: TOTAL, failed: 0, cancelled: false });
       expect(first.structured.symbols).toBeGreaterThanOrEqual(FILES * 2);
-      expect(first.text).toMatch(new RegExp(`^indexed: ${TOTAL} files in [\\d.]+ s`));
+      expect(first.text).toMatch(new RegExp(`^indexed: ${TOTAL} files in [\\d.]+ s, ${first.structured.cacheSymbols} symbols in the cache \\(\\+${first.structured.cacheSymbols}\\)`));
+
       expect(seen.length).toBeGreaterThan(0);
       // Both tiers count: the TypeScript files' syntactic pass, then every file's server.
       expect(seen.every((p) => p.total === FILES + TOTAL && /^indexing .*: syntax \d+\/60 files, \d+ symbols · lsp \d+\/62 files, \d+ symbols/.test(p.message ?? ""))).toBe(true);
@@ -62,6 +63,11 @@ describe("the index tool", () => {
       expect(seen.map((p) => p.progress)).toEqual([...seen.map((p) => p.progress)].sort((a, b) => a - b));
       const again = await ci.index();
       expect(again).toMatchObject({ total: TOTAL, skipped: TOTAL, indexed: 0, failed: 0 });
+      // One function added to a file of two symbols: the servers send three, the cache gains one.
+      writeFileSync(join(root, "src", "part7.ts"), `export class Part7 {\n  weigh7(): number {\n    return 7;\n  }\n}\nexport function addedLater(): number {\n  return 1;\n}\n`);
+      const added = await ci.call<IndexOutput>("index", {});
+      expect(added.structured).toMatchObject({ indexed: 1, symbols: 3, symbolChange: 1, cacheSymbols: first.structured.cacheSymbols + 1 });
+      expect(added.text).toMatch(/^indexed: 62 files in [\d.]+ s, \d+ symbols in the cache \(\+1\)\n {2}asked the servers: 1 \(0 with no symbols\), 3 symbols read/);
       // The cache it built answers queries.
       const found = await ci.workspaceSymbols({ query: "weigh42" });
       expect(found.results.map((r) => r.path)).toContain("src/part42.ts");

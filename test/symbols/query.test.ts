@@ -128,6 +128,13 @@ describe("tiered symbol query on a real SQLite file", () => {
     expect(store.stats()).toMatchObject({ files: 5, ok: 3, empty: 1, failed: 1 });
   });
 
+  it("breaks a tie between equal declarations in favour of the source file, whichever was stored first", () => {
+    store.write([{ type: "symbols", record: record("src/__tests__/parse.test.ts"), symbols: [sym("parseConfigFile", 12, 1)] }]);
+    store.write([{ type: "symbols", record: record("src/parse.ts"), symbols: [sym("parseConfigFile", 12, 1)] }]);
+    expect(engine.search({ query: "parseConfigFile" }).hits.map((h) => h.path)).toEqual(["src/parse.ts", "src/__tests__/parse.test.ts"]);
+    expect(engine.search({ query: "parseconf" }).hits.map((h) => h.path)).toEqual(["src/parse.ts", "src/__tests__/parse.test.ts"]);
+  });
+
   it("invalidates the rows of a server whose fingerprint changed", () => {
     store.write([{ type: "symbols", record: { ...record("a.py"), fingerprint: "pyright@1#x" }, symbols: [sym("snake_case_fn", 12, 0)] }]);
     expect(store.invalidateFingerprint("tsls", "tsls@2#c")).toBe(4);
