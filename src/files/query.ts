@@ -103,7 +103,9 @@ export function parseQuery(raw: string): ParsedQuery {
 
 /** A path's UTF-16 units as the scorer sees them: accented Latin letters as their base letter. */
 export function normalizedCodes(path: string, q: ParsedQuery): Uint16Array {
-  const codes = Uint16Array.from(path, (c) => c.charCodeAt(0));
+  // By UTF-16 unit, not by code point (a string's iterator): indices are UTF-16 offsets.
+  const codes = new Uint16Array(path.length);
+  for (let i = 0; i < path.length; i++) codes[i] = path.charCodeAt(i);
   normalizeLatin(codes, !q.caseSensitive);
   return codes;
 }

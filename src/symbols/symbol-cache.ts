@@ -45,7 +45,9 @@ export interface SymbolSearchAnswer {
   syntaxComplete: boolean;
   /** The pass in flight, if any. */
   progress: IndexProgress | null;
-  /** Hits that came from the live servers' workspace/symbol (cold cache only). */
+  /** Whether the live servers' workspace/symbol was asked (cold cache only). */
+  liveAsked: boolean;
+  /** Hits that came from the live servers' workspace/symbol. */
   liveHits: number;
   /** Why the live servers could not fill in, when they were asked and failed. */
   liveError?: string;
@@ -117,11 +119,14 @@ export class SymbolCache {
     const complete = this.complete;
     const progress = this.indexer.progress.phase === "indexing" ? this.indexer.progress : null;
     const syntaxComplete = this.indexer.syntaxComplete;
-    const answer: SymbolSearchAnswer = { ...cached, complete, syntaxComplete, progress, liveHits: 0 };
+    const answer: SymbolSearchAnswer = { ...cached, complete, syntaxComplete, progress, liveAsked: false, liveHits: 0 };
     // With a syntactic tier the cache answers at once (approximate, and labelled so): it covers
     // the root in seconds, while a cold server can take far longer just to load its project.
-    if (complete || this.indexer.hasSyntax || !this.#source.workspaceSymbols || query.query.trim() === "") return answer;
+    // Only a miss while the syntactic pass is still filling the cache asks the servers live.
+    const syntaxAnswers = this.indexer.hasSyntax && (syntaxComplete || cached.hits.length > 0);
+    if (complete || syntaxAnswers || !this.#source.workspaceSymbols || query.query.trim() === "") return answer;
     const limit = query.limit ?? DEFAULT_LIMIT;
+    answer.liveAsked = true;
     try {
       const live = await this.#source.workspaceSymbols(query.query.trim(), this.root, signal);
       const seen = new Set(answer.hits.map((h) => `${h.path}\0${h.selectionRange.start.line}\0${h.name}`));

@@ -111,7 +111,9 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
             if (answer.progress) note.progress = { done: answer.progress.done, total: answer.progress.total, etaMs: answer.progress.etaMs };
             building ??= answer.progress ?? undefined;
             // The syntactic tier answers: the servers were not asked live.
-            if (cache.indexer.hasSyntax) liveError ??= answer.syntaxComplete ? "not asked: every file has its syntax symbols (source `syntax`)" : "not asked: the syntactic pass is filling the cache";
+            if (cache.indexer.hasSyntax && !answer.liveAsked) {
+              liveError ??= answer.syntaxComplete ? "not asked: every file has its syntax symbols (source `syntax`)" : "not asked: the syntactic pass is filling the cache";
+            }
             liveError ??= answer.liveError;
           }
           for (const hit of answer.hits) found.push({ hit, root: scope.root });

@@ -108,7 +108,7 @@ describe("indexing a real project", () => {
     expect(store.getFile("src/util/strings.ts")).toMatchObject({ status: "failed", error: "server crashed", attempts: 1 });
     const cache = SymbolCache.open({ root, source: flaky, files, dbPath: store.dbPath });
     expect(cache.documentSymbols("src/util/strings.ts")).toEqual({ fresh: false, reason: "failed" });
-    expect(cache.documentSymbols("src/empty.ts")).toEqual({ fresh: true, symbols: [] });
+    expect(cache.documentSymbols("src/empty.ts")).toEqual({ fresh: true, tier: "lsp", symbols: [] });
     expect(cache.documentSymbols("src/user-service.ts")).toMatchObject({ fresh: true });
     failing = false;
     const second = await cache.indexer.run();

@@ -27,8 +27,9 @@ const misc = join(base, "misc");
 cpSync(join(fixturesDir, "approx/rust"), rust, { recursive: true });
 cpSync(join(fixturesDir, "approx/go"), go, { recursive: true });
 mkdirSync(misc);
-// A server configured for .rb but not installed; .xyz has neither a server nor a grammar.
-writeFileSync(join(misc, "codeintel.json"), JSON.stringify({ servers: { rubyls: { command: ["no-such-ruby-language-server"], extensions: [".rb"], languageId: "ruby", install: "gem install nope" } } }));
+// A server configured for .rb but not installed; .xyz has neither a server nor a grammar. The
+// registry knows gopls and rust-analyzer (installed on some machines): off, so .go and .rs have none.
+writeFileSync(join(misc, "codeintel.json"), JSON.stringify({ servers: { gopls: false, "rust-analyzer": false, rubyls: { command: ["no-such-ruby-language-server"], extensions: [".rb"], languageId: "ruby", install: "gem install nope" } } }));
 writeFileSync(join(misc, "greeter.rb"), "# Says hello.\ndef greet(name)\n  puts name\nend\n\ngreet('you')\n");
 writeFileSync(join(misc, "notes.xyz"), "hello\n");
 
