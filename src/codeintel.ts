@@ -4,6 +4,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cachedDeclarations } from "./adapters/cached-declarations.js";
 import { finderSearchProvider } from "./adapters/finder-file-search.js";
 import { ToolCatalog, type ToolDescription } from "./core/catalog.js";
 import { createSleepTool } from "./core/diagnostic-tools.js";
@@ -231,7 +232,9 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   // start with the first parse or scan and stop after the caches close (closers run in reverse).
   const syntaxPool = createSyntaxPool();
   closers.push(() => syntaxPool.destroy());
-  const syntax = new ApproximateNavigator({ files: finder, syntax: () => syntaxPool });
+  // Set below when there is a symbol cache: approximate definitions then read its declarations.
+  let symbolCaches: SymbolCacheRegistry | undefined;
+  const syntax = new ApproximateNavigator({ files: finder, syntax: () => syntaxPool, declarations: cachedDeclarations((root) => symbolCaches?.get(root)) });
   const tools: Tool[] = [
     defineTool(createFindFilesTool({ search: fileSearch })),
     ...createNavigationTools({ pool, roots, syntax }),
@@ -256,6 +259,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     });
     // Closed before the pool and the finder it reads from (closers run in reverse).
     closers.push(() => caches.close());
+    symbolCaches = caches;
     if (symbolIndex === "eager") for (const root of roots) caches.get(root);
     // Later entries replace the live document_symbols and workspace_symbols.
     tools.push(...createSymbolCacheTools({ pool, roots, caches }), defineTool(createIndexTool({ roots, caches })));

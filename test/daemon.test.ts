@@ -15,7 +15,8 @@ const bin = new URL("../bin/codeintel.js", import.meta.url).pathname;
 const dir = copyFixtures("ts");
 const project = join(dir, "ts");
 // Generous load waits, read by both ways of answering: a cold server on a busy machine must not turn into "still indexing".
-writeFileSync(join(project, "codeintel.json"), JSON.stringify({ lsp: { readyTimeoutMs: 120_000 } }));
+// Exact answers both ways: a cold server past approximateAfterMs would answer from syntax in one run only.
+writeFileSync(join(project, "codeintel.json"), JSON.stringify({ lsp: { readyTimeoutMs: 120_000, approximateAfterMs: 120_000 } }));
 const cache = mkdtempSync(join(tmpdir(), "ci-daemon-cache-"));
 const marker = `codeintel-daemon-test-${process.pid}-${Date.now()}`;
 const runtimes: string[] = [];

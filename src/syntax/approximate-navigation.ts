@@ -48,7 +48,8 @@ export interface DeclarationQuery {
 
 /** Where declarations by name come from: scan and parse (here), or the symbol cache's syntactic tier. */
 export interface DeclarationLookup {
-  declarationsNamed(root: string, name: string, query: DeclarationQuery): Promise<Bounded & { declarations: DeclarationHit[] }>;
+  /** null: this lookup cannot answer for the root now (the navigator then scans and parses). */
+  declarationsNamed(root: string, name: string, query: DeclarationQuery): Promise<(Bounded & { declarations: DeclarationHit[] }) | null>;
 }
 
 export interface ApproximateLimits {
@@ -80,17 +81,18 @@ export interface ApproximateNavigatorOptions {
   files: RootFiles;
   /** The syntax worker pool, created on first use. */
   syntax: () => SyntaxPool;
+  /** Asked first (the symbol cache's syntactic tier); where it answers null, scan and parse. */
   declarations?: DeclarationLookup;
   limits?: Partial<ApproximateLimits>;
 }
 
 export class ApproximateNavigator {
   private readonly limits: ApproximateLimits;
-  private readonly lookup: DeclarationLookup;
+  private readonly scanThenParse: ScanThenParse;
 
   constructor(private readonly options: ApproximateNavigatorOptions) {
     this.limits = { ...DEFAULT_APPROXIMATE_LIMITS, ...options.limits };
-    this.lookup = options.declarations ?? new ScanThenParse(options.files, options.syntax, this.limits);
+    this.scanThenParse = new ScanThenParse(options.files, options.syntax, this.limits);
   }
 
   async outline(root: string, path: string, signal?: AbortSignal): Promise<{ symbols: FlatSymbol[]; partial: boolean }> {
@@ -121,7 +123,8 @@ export class ApproximateNavigator {
     const language = requireLanguage(path);
     const modules = importedModules(text, language);
     const qualified = (d: DeclarationHit) => qualifier !== undefined && (d.symbol.container === qualifier || isImported(d.path, new Set([qualifier])));
-    const found = await this.lookup.declarationsNamed(root, name, { near: path, language, preferred: (p) => isImported(p, modules), signal });
+    const query: DeclarationQuery = { near: path, language, preferred: (p) => isImported(p, modules), signal };
+    const found = (await this.options.declarations?.declarationsNamed(root, name, query)) ?? (await this.scanThenParse.declarationsNamed(root, name, query));
     const rankOf = (d: DeclarationHit): DeclarationRank =>
       qualified(d) ? "qualified" : d.path === path ? "same file" : isImported(d.path, modules) ? "imported" : "elsewhere";
     const order: Record<DeclarationRank, number> = { qualified: 0, "same file": 1, imported: 2, elsewhere: 3 };

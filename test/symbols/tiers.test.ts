@@ -13,6 +13,8 @@ import { SymbolCache } from "../../src/symbols/symbol-cache.js";
 import { SymbolStore } from "../../src/symbols/store.js";
 import type { SymbolSource } from "../../src/symbols/symbol-source.js";
 import { createSyntaxPool, type SyntaxPool } from "../../src/syntax/syntax-pool.js";
+import { ApproximateNavigator } from "../../src/syntax/approximate-navigation.js";
+import { cachedDeclarations } from "../../src/adapters/cached-declarations.js";
 import { eventually } from "../support/eventually.js";
 import { tempDir } from "./helpers.js";
 
@@ -158,6 +160,31 @@ describe("the syntactic tier in the symbol cache", () => {
       rmSync(join(root, "go", "more.go"));
       await eventually(() => cache.store.getFile("go/more.go") === undefined, "the deleted file's rows gone");
       expect(cache.store.search({ query: "FreshlyAddedGoFunc", stopAfter: "exact" }).hits).toEqual([]);
+    } finally {
+      await cache.close();
+    }
+  });
+
+  it("approximate definitions read the cache's declarations once the syntactic pass covered the root", async () => {
+    const cache = SymbolCache.open({ root, source: withoutServerFor(/\.(go|rs)$/), syntax, files, dbPath: join(caches.dir, `tiers-${run++}.sqlite`), onWarning: () => {} });
+    // A navigator that may not scan: every file list it asks for fails the call.
+    let scans = 0;
+    const nav = new ApproximateNavigator({
+      files: { listFiles: async () => (scans++, Promise.reject(new Error("scanned instead of reading the cache"))) },
+      syntax: () => syntax,
+      declarations: cachedDeclarations(() => cache),
+    });
+    try {
+      // Before the pass, the cache cannot answer: the navigator falls back to its scan.
+      await expect(nav.definitions(root, "go/shapes.go", "", "NewCircle")).rejects.toThrow(/scanned instead/);
+      expect(scans).toBe(1);
+      await cache.start();
+      const found = await nav.definitions(root, "go/shapes.go", "", "NewCircle");
+      expect(found).toMatchObject({ complete: true });
+      expect(found.declarations.map((d) => [d.path, d.symbol.name, d.rank])).toEqual([["go/shapes.go", "NewCircle", "same file"]]);
+      // Declarations of another language family are not offered (widget.ts's Widget for a Go file).
+      expect((await nav.definitions(root, "go/shapes.go", "", "Widget")).declarations).toEqual([]);
+      expect(scans).toBe(1);
     } finally {
       await cache.close();
     }
