@@ -202,7 +202,8 @@ export class ServerSupervisor {
       await startPromise;
     } catch (e) {
       await client.stop().catch(() => undefined);
-      const reason = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+      // The first line, less a crash's own "its last output:" lead-in (the tail is added below, once).
+      const reason = (e instanceof Error ? e.message : String(e)).split("\n")[0]!.replace(/; its last output:$/, "");
       const failure = this.recordFailure(spec.id, root, `failed to start: ${reason}`);
       if (failure.broken) throw brokenError(spec, root, failure);
       const tail = client.logTail();

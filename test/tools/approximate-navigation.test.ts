@@ -54,6 +54,9 @@ describe("Rust, no server installed", () => {
       ["src/old.rs", 3, "function"],
     ]);
     expect(firstLine(r.text)).toBe("approximate (syntax): no language server for .rs");
+    // A position names no symbol until the syntax tier reads the identifier there.
+    expect(r.structured).toMatchObject({ target: { path: "src/main.rs", line: 8, column: 20, symbol: "total_area" } });
+    expect(r.text.split("\n")[1]).toBe("2 definitions for `total_area` (src/main.rs:8:20) in 2 files");
   });
 
   it("references: whole-word occurrences in every file, not inside longer names", async () => {

@@ -109,7 +109,8 @@ export function locationOf(root: string, path: string, line: number, character: 
 }
 
 function firstSentence(message: string): string {
-  const line = message.split("\n")[0]!;
+  // A server's output follows its error on later lines: the reason line keeps none of its lead-in.
+  const line = message.split("\n")[0]!.replace(/; its last output:$/, "");
   const end = line.search(/\.\s/);
   return end > 0 ? line.slice(0, end) : line.replace(/\.$/, "");
 }

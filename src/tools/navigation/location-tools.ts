@@ -42,6 +42,8 @@ export interface LocationsOutput extends Page<LocationEntry>, Completeness, Prov
 /** A syntax-tier answer before paging: its entries in the order to show them. */
 interface ApproximateLocations extends Completeness {
   target: ResolvedTarget;
+  /** The identifier looked up (a position names none until the syntax tier reads it). */
+  name?: string;
   entries: LocationEntry[];
   /** Said instead of "no X found" when there was nothing to look up. */
   empty?: string;
@@ -108,7 +110,7 @@ function locationTool(deps: NavigationDeps, spec: LocationToolSpec): Tool<Target
           report?.(`answering from syntax: ${why}`);
           const found = await approximate(deps, nav, input, ctx.signal);
           const page = paginate(found.entries, limit, offset);
-          const targetOut = targetOutput(found.target);
+          const targetOut = { ...targetOutput(found.target), ...(found.name && !found.target.symbol ? { symbol: found.name } : {}) };
           const completeness: Completeness = found.complete ? { complete: true } : { complete: false, reason: found.reason };
           const lines = [approximateLine(why)];
           if (!found.complete) lines.push(`partial answer: ${found.reason}`);
@@ -189,7 +191,7 @@ async function approximateDefinitions(deps: NavigationDeps, nav: ApproximateNavi
     const [entry] = toEntries([locationOf(target.root, d.path, start.line, start.character, d.symbol.name.length)], sources);
     return { ...entry!, kind: kindName(d.symbol.kind), name: d.symbol.container ? `${d.symbol.container}.${d.symbol.name}` : d.symbol.name };
   });
-  return { target, entries, complete: found.complete, reason: found.reason, empty: `no declaration named '${name}' found` };
+  return { target, name, entries, complete: found.complete, reason: found.reason, empty: `no declaration named '${name}' found` };
 }
 
 /** Whole-word occurrences of the identifier at the target, nearest files first (bounded). */
@@ -209,5 +211,5 @@ async function approximateReferences(deps: NavigationDeps, nav: ApproximateNavig
   const sources = new SourceCache(deps.roots);
   sources.seed(target.absPath, target.text);
   const entries = toEntries(occurrences.map((o) => locationOf(target.root, o.path, o.line, o.character, name.length)), sources);
-  return { target, entries, complete: found.complete, reason: found.reason };
+  return { target, name, entries, complete: found.complete, reason: found.reason };
 }
