@@ -1,7 +1,9 @@
 // Lists a folder tree the way `git ls-files -co --exclude-standard` would (for trees that are not
 // in a git work tree): ignore files at every level with git's semantics, hidden files included,
-// symlinks listed but never followed (so symlink cycles cannot loop), `.git` skipped, and folders
-// that cannot be read reported and skipped rather than failing the walk. Folders are listed too.
+// `.git` skipped, and folders that cannot be read reported and skipped rather than failing the
+// walk. Folders are listed too. A symlink to a folder inside the root is followed and listed as a
+// folder; one that leads outside the root, to a folder above it (a cycle), to a folder already
+// followed, or to a file is listed as git lists it (an entry of its own) and not followed.
 //
 // Public surface:
 //   walkTree(root, options?): WalkResult            synchronous, whole tree
@@ -13,7 +15,7 @@
 //
 // Names that are not valid UTF-8 come back decoded lossily (U+FFFD), the way Node's fs decodes
 // them; such folders are still descended into, through their raw byte names.
-import { readdirSync, type Dirent } from "node:fs";
+import { readdirSync, realpathSync, statSync, type Dirent } from "node:fs";
 import { ALWAYS_SKIPPED, DEFAULT_IGNORE_FILES, IgnoreStack, parseIgnoreFile, readIgnoreFile, type IgnoreRule } from "./ignore.js";
 
 export interface WalkEntry {
@@ -93,6 +95,7 @@ export function walkFolders(root: string, start: PendingFolder[], options: Inter
 
   // Raw byte paths, so folders whose names are not UTF-8 can still be read.
   const rootBuf = Buffer.from(root.endsWith("/") ? root : `${root}/`);
+  const follow = symlinkFollower(root);
   type Frame = { rel: string; abs: Buffer; ignore: IgnoreStack; chain: IgnoreRule[][] | null };
   const stack: Frame[] = start.map((f) => ({
     rel: f.rel,
@@ -129,7 +132,8 @@ export function walkFolders(root: string, start: PendingFolder[], options: Inter
       const d = dirents[k]!;
       const name = names[k]!;
       if (!hidden && name.startsWith(".")) continue;
-      const isDir = d.isDirectory();
+      const linkAbs = d.isSymbolicLink() ? Buffer.concat([folder.abs, d.name]) : null;
+      const isDir = d.isDirectory() || (linkAbs !== null && follow(linkAbs, folder.abs));
       if (isDir && ALWAYS_SKIPPED.has(name)) continue;
       const rel = prefix + name;
       if (ignore.ignores(rel, isDir)) continue;
@@ -156,3 +160,26 @@ export function walkFolders(root: string, start: PendingFolder[], options: Inter
 }
 
 const SLASH = Buffer.from("/");
+
+/**
+ * Whether to follow the symlink at `linkAbs` (in folder `parentAbs`): its target is a folder
+ * inside the root, not the root or a folder above the link (a cycle), and not one already
+ * followed in this walk. Links are rare: the realpath calls are paid only for them.
+ */
+function symlinkFollower(root: string): (linkAbs: Buffer, parentAbs: Buffer) => boolean {
+  let realRoot: string | null = null;
+  const followed = new Set<string>();
+  return (linkAbs, parentAbs) => {
+    try {
+      realRoot ??= realpathSync(root);
+      const target = realpathSync(linkAbs).toString();
+      if (!target.startsWith(realRoot + "/") || followed.has(target) || !statSync(target).isDirectory()) return false;
+      const parent = realpathSync(parentAbs).toString();
+      if (parent === target || parent.startsWith(target + "/")) return false;
+      followed.add(target);
+      return true;
+    } catch {
+      return false; // a dangling or unreadable link stays a plain entry
+    }
+  };
+}

@@ -67,6 +67,21 @@ describe("walkTree", () => {
     expect(result.errors).toEqual([]);
   });
 
+  it("follows a symlinked folder inside the root as a folder; not one outside, above it, or followed already", () => {
+    const root = makeTree({ "src/lib/util.ts": "", "docs/a.md": "" });
+    const outside = makeTree({ "secret.txt": "" });
+    roots.push(root, outside);
+    symlinkSync("src/lib", join(root, "lib"));
+    symlinkSync("../src/lib", join(root, "docs", "lib-again")); // the same target: followed once
+    symlinkSync(outside, join(root, "out"));
+    symlinkSync("../..", join(root, "src", "lib", "up")); // the root, from inside: a cycle
+    const entries = walkTree(root).entries;
+    const dirs = entries.filter((e) => e.dir).map((e) => e.path).sort();
+    const files = entries.filter((e) => !e.dir).map((e) => e.path).sort();
+    expect(dirs).toEqual(["docs", "lib", "src", "src/lib"]);
+    expect(files).toEqual(["docs/a.md", "docs/lib-again", "lib/up", "lib/util.ts", "out", "src/lib/up", "src/lib/util.ts"]);
+  });
+
   it("honours .ignore files by default and can skip hidden entries", () => {
     const root = makeTree({ ".ignore": "secret/\n", "secret/x": "", "open/y": "", ".dot/z": "" });
     roots.push(root);
