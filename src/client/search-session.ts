@@ -17,6 +17,8 @@ let nextSession = 1;
 export class ClientSearchSession implements AsyncIterable<SearchEvent> {
   readonly id = `client-${process.pid}-${nextSession++}-${Math.random().toString(36).slice(2, 8)}`;
   private query: string | undefined;
+  /** The query of the last snapshot the server sent (sessionCompleted belongs to it). */
+  private snapshotQuery: string | undefined;
   private readonly pending: SearchEvent[] = [];
   private waiter: { resolve(r: IteratorResult<SearchEvent>): void; reject(e: Error): void } | undefined;
   private failure: Error | undefined;
@@ -72,9 +74,14 @@ export class ClientSearchSession implements AsyncIterable<SearchEvent> {
   /** (client) A notification for this session. */
   onNotification(method: string, params: Record<string, unknown>): void {
     if (method === "fuzzyFileSearch/sessionUpdated") {
+      this.snapshotQuery = params.query as string;
       if (params.query !== this.query) return; // an older query's snapshot
       this.push({ type: "updated", query: params.query as string, files: params.files as FileMatch[] });
     } else if (method === "fuzzyFileSearch/sessionCompleted") {
+      // The notification names no query: it completes the query of the snapshot just before it
+      // (the server sends the final snapshot first). An older query's completion, which crossed
+      // a newer update on the wire, is not this query's.
+      if (this.snapshotQuery !== this.query) return;
       this.push({ type: "completed", query: this.query ?? "" });
     }
   }

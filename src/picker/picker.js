@@ -15,6 +15,8 @@ const pending = new Map();
 let files = [];
 let selected = 0;
 let currentQuery = "";
+/** The query of the last snapshot the server sent: sessionCompleted belongs to it. */
+let snapshotQuery;
 let multiRoot = false;
 
 // Like codeintel/client: a dropped connection fails what is pending at once and is made again
@@ -89,6 +91,7 @@ function onMessage(message) {
     return;
   }
   if (message.method === "fuzzyFileSearch/sessionUpdated" && message.params.sessionId === sessionId) {
+    snapshotQuery = message.params.query;
     if (message.params.query !== currentQuery) return;
     files = message.params.files;
     multiRoot = new Set(files.map((f) => f.root)).size > 1;
@@ -96,6 +99,8 @@ function onMessage(message) {
     setStatus(`searching… ${files.length} so far`);
     renderResults();
   } else if (message.method === "fuzzyFileSearch/sessionCompleted" && message.params.sessionId === sessionId) {
+    // It names no query: it completes the last snapshot's, which may be an older query's.
+    if (snapshotQuery !== currentQuery) return;
     setStatus(`${files.length} result${files.length === 1 ? "" : "s"}`);
     resultList.dataset.complete = "true";
   }
