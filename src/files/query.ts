@@ -103,12 +103,18 @@ export function parseQuery(raw: string): ParsedQuery {
 
 /** A path's UTF-16 units as the scorer sees them: accented Latin letters as their base letter. */
 export function normalizedCodes(path: string, q: ParsedQuery): Uint16Array {
-  // By UTF-16 unit, not by code point (a string's iterator): indices are UTF-16 offsets.
-  const codes = new Uint16Array(path.length);
-  for (let i = 0; i < path.length; i++) codes[i] = path.charCodeAt(i);
-  normalizeLatin(codes, !q.caseSensitive);
+  return latinCodes(path, !q.caseSensitive);
+}
+
+/** By UTF-16 unit, not by code point (a string's iterator): indices are UTF-16 offsets. */
+function latinCodes(text: string, foldCase: boolean): Uint16Array {
+  const codes = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  normalizeLatin(codes, foldCase);
   return codes;
 }
+
+const utf8 = new TextDecoder();
 
 export function extendsQuery(prev: ParsedQuery, next: ParsedQuery): boolean {
   if (prev.empty) return true;
@@ -211,8 +217,7 @@ export function charMask(bytes: Units, start: number, end: number): number {
   }
   // A non-ASCII path is matched in its Latin-normalised form: `naïve` has the bits of `naive`.
   if (mask & (1 << 31) && bytes instanceof Uint8Array) {
-    const codes = Uint16Array.from(new TextDecoder().decode(bytes.subarray(start, end)), (ch) => ch.charCodeAt(0));
-    normalizeLatin(codes, true);
+    const codes = latinCodes(utf8.decode(bytes.subarray(start, end)), true);
     mask |= charMask(codes, 0, codes.length);
   }
   return mask;

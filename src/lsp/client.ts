@@ -12,7 +12,7 @@ import type { Diagnostic, InitializeResult, PublishDiagnosticsParams, ServerCapa
 import { clientCapabilities, ServerCapabilitySet } from "./capabilities.js";
 import { DiagnosticsStore } from "./diagnostics-store.js";
 import { DocumentSet, type OpenDocument } from "./documents.js";
-import { LspError } from "./errors.js";
+import { LspError, withServerOutput } from "./errors.js";
 import { Readiness } from "./readiness.js";
 import type { Launch, ServerSpec } from "./registry.js";
 import { Requests } from "./requests.js";
@@ -245,7 +245,7 @@ export class LanguageServerClient {
 
   private crashError(what: string): LspError {
     const tail = this.logTail();
-    return new LspError("unavailable", `language server '${this.id}' ${what}${tail ? `; its last output:\n${tail}` : ""}`, { crashed: true, serverId: this.id });
+    return new LspError("unavailable", withServerOutput(`language server '${this.id}' ${what}`, tail), { crashed: true, serverId: this.id });
   }
 
   private handleExit(exitReason: string): void {

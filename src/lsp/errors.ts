@@ -14,3 +14,17 @@ export class LspError extends Error {
     this.name = "LspError";
   }
 }
+
+/** How a server's error message introduces the server's own last output (on the lines after it). */
+const OUTPUT_LEAD_IN = "; its last output:";
+
+/** `message` with the server's last output after it, when there is any. */
+export function withServerOutput(message: string, tail: string): string {
+  return tail ? `${message}${OUTPUT_LEAD_IN}\n${tail}` : message;
+}
+
+/** The first line of such a message, without the lead-in to the output that follows it. */
+export function firstLineOf(message: string): string {
+  const line = message.split("\n")[0]!;
+  return line.endsWith(OUTPUT_LEAD_IN) ? line.slice(0, -OUTPUT_LEAD_IN.length) : line;
+}

@@ -18,7 +18,7 @@
 import type { Diagnostic } from "vscode-languageserver-protocol";
 import { startCallClock, timeLeftInCall } from "./call-budget.js";
 import { LanguageServerClient } from "./client.js";
-import { LspError } from "./errors.js";
+import { firstLineOf, LspError, withServerOutput } from "./errors.js";
 import { guardGroup, guardIdle, releaseGroup } from "./orphan-guard.js";
 import type { PoolSettings } from "./pool-settings.js";
 import { killTreeSync } from "./process-tree.js";
@@ -202,12 +202,12 @@ export class ServerSupervisor {
       await startPromise;
     } catch (e) {
       await client.stop().catch(() => undefined);
-      // The first line, less a crash's own "its last output:" lead-in (the tail is added below, once).
-      const reason = (e instanceof Error ? e.message : String(e)).split("\n")[0]!.replace(/; its last output:$/, "");
+      // The first line only: the output is added below, once.
+      const reason = firstLineOf(e instanceof Error ? e.message : String(e));
       const failure = this.recordFailure(spec.id, root, `failed to start: ${reason}`);
       if (failure.broken) throw brokenError(spec, root, failure);
       const tail = client.logTail();
-      throw new LspError("unavailable", `language server '${spec.id}' failed to start (${reason})${tail ? `; its last output:\n${tail}` : ""}`, { serverId: spec.id });
+      throw new LspError("unavailable", withServerOutput(`language server '${spec.id}' failed to start (${reason})`, tail), { serverId: spec.id });
     }
     if (this.disposed) {
       await client.stop();

@@ -10,7 +10,7 @@ import { basename, extname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Location } from "vscode-languageserver-protocol";
 import { ToolError } from "../../core/tool.js";
-import { LspError } from "../../lsp/errors.js";
+import { firstLineOf, LspError } from "../../lsp/errors.js";
 import { lineAt } from "../../lsp/positions.js";
 import type { ApproximateNavigator } from "../../syntax/approximate-navigation.js";
 import { identifierAt } from "../../syntax/identifiers.js";
@@ -109,8 +109,7 @@ export function locationOf(root: string, path: string, line: number, character: 
 }
 
 function firstSentence(message: string): string {
-  // A server's output follows its error on later lines: the reason line keeps none of its lead-in.
-  const line = message.split("\n")[0]!.replace(/; its last output:$/, "");
+  const line = firstLineOf(message);
   const end = line.search(/\.\s/);
   return end > 0 ? line.slice(0, end) : line.replace(/\.$/, "");
 }
