@@ -157,6 +157,8 @@ export function isSubsequence(text: Units, start: number, end: number, pattern: 
 let H0 = new Int16Array(1024);
 let C0 = new Int16Array(1024);
 let B = new Int16Array(1024);
+/** The text's code units as matched (case-folded), so the alignment rows need not fold again. */
+let T = new Uint16Array(1024);
 let F = new Int32Array(64);
 let H = new Int16Array(16384);
 let C = new Int16Array(16384);
@@ -167,6 +169,7 @@ function ensureScratch(n: number, m: number, cells: number): void {
     H0 = new Int16Array(size);
     C0 = new Int16Array(size);
     B = new Int16Array(size);
+    T = new Uint16Array(size);
   }
   if (F.length < m) F = new Int32Array(Math.max(m, F.length * 2));
   if (H.length < cells) {
@@ -201,6 +204,14 @@ export function fuzzyScore(
     if (first < 0) return -1;
     lastMatchStart = first;
   }
+  // With two or more chars, nothing after the last occurrence of the last one can be aligned:
+  // fzf's backward scan; the first pass then stops there.
+  let scanEnd = end;
+  if (M > 1) {
+    const pLast = pattern[M - 1]!;
+    while (scanEnd > first && fold(text[scanEnd - 1]!, caseSensitive) !== pLast) scanEnd--;
+    if (scanEnd === first) return -1;
+  }
   ensureScratch(N, M, 0);
   let maxScore = 0;
   let maxScorePos = 0;
@@ -211,13 +222,14 @@ export function fuzzyScore(
   let prevH0 = 0;
   let inGap = false;
   let prevClass = first > start ? charClass(text[first - 1]!) : initialClass;
-  for (let i = first; i < end; i++) {
+  for (let i = first; i < scanEnd; i++) {
     const raw = text[i]!;
     const cls = charClass(raw);
     const c = !caseSensitive && cls === CLASS_UPPER ? raw + 32 : raw;
     const k = i - start;
     const bonus = bonusFor(prevClass, cls);
     B[k] = bonus;
+    T[k] = c;
     prevClass = cls;
     if (c === pchar) {
       if (pidx < M) {
@@ -264,7 +276,7 @@ export function fuzzyScore(
     let inGap2 = false;
     H[row + f - f0 - 1] = 0;
     for (let col = f; col <= lastIdx; col++) {
-      const c = fold(text[start + col]!, caseSensitive);
+      const c = T[col]!;
       const cell = row + col - f0;
       let s1 = 0;
       let consecutive = 0;

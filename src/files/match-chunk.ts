@@ -27,6 +27,12 @@ export interface MatchTask {
   generation: number;
   /** Skip folders (files only). */
   filesOnly?: boolean;
+  /**
+   * Shared by every chunk of one query: [0] is a score some chunk already holds `limit` paths at
+   * or above, so no path below it can make the final top N. Each chunk raises it as its own top
+   * fills and prunes with it: later chunks start with the bar the first ones set.
+   */
+  floor?: Int32Array;
 }
 
 export interface MatchChunkResult {
@@ -50,6 +56,23 @@ export function rankKey(score: number, pathLength: number, tie: number): number 
 
 export function scoreOfKey(key: number): number {
   return Math.floor(key / (65536 * TIE_BITS));
+}
+
+/** No floor yet: every score can enter. */
+export const FLOOR_NONE = -0x80000000;
+
+/** Raises the shared floor to `score` unless it is higher already; returns the floor. */
+function raiseFloor(shared: Int32Array, score: number): number {
+  for (;;) {
+    const current = Atomics.load(shared, 0);
+    if (score <= current) return current;
+    if (Atomics.compareExchange(shared, 0, current, score) === current) return score;
+  }
+}
+
+/** The least score with which a path of this length, best tie-break, reaches `key`. */
+function scoreToEnter(key: number, pathLength: number): number {
+  return Math.ceil((Math.ceil((key - TIE_BEST) / TIE_BITS) - (65535 - pathLength)) / 65536);
 }
 
 const NON_ASCII = 1 << 31;
@@ -76,11 +99,14 @@ export function matchChunk(task: MatchTask): MatchChunkResult {
   let matchCount = 0;
   const heap = new TopHeap(task.limit, v);
   const bound = scoreBound(q);
+  const sharedFloor = task.floor;
+  let floor = sharedFloor ? Atomics.load(sharedFloor, 0) : FLOOR_NONE;
   let scanned = 0;
 
   for (let n = 0; n < total; n++) {
-    if ((n & (CANCEL_CHECK_EVERY - 1)) === 0 && n > 0 && Atomics.load(task.cancel, 0) !== task.generation) {
-      return { cancelled: true, ...empty, scanned };
+    if ((n & (CANCEL_CHECK_EVERY - 1)) === 0 && n > 0) {
+      if (Atomics.load(task.cancel, 0) !== task.generation) return { cancelled: true, ...empty, scanned };
+      if (sharedFloor) floor = raiseFloor(sharedFloor, heap.full ? scoreOfKey(heap.worstKey) : FLOOR_NONE);
     }
     scanned++;
     const i = list ? list[n]! : task.from + n;
@@ -98,12 +124,13 @@ export function matchChunk(task: MatchTask): MatchChunkResult {
       continue;
     }
     if (!couldMatch(q, "utf8", bytes, start, start + len)) continue;
-    if (bound && heap.full) {
+    if (bound && (heap.full || floor !== FLOOR_NONE)) {
       // Plain fuzzy terms: passing couldMatch means it matches. Score it only if it could still
       // enter the top N, judged by fzf's best possible score plus what the path rules could add.
       // (The exact rule bound only when the coarse one does not already rule the path out.)
-      const coarse = rankKey(bound.maxScore + bound.maxRules, len, TIE_BEST) < heap.worstKey;
-      if (coarse || rankKey(bound.maxScore + ruleBound(q, bytes, start, start + len, start + baseStarts[i]!, (flags[i]! & FLAG_DIR) !== 0), len, TIE_BEST) < heap.worstKey) {
+      const local = heap.full ? scoreToEnter(heap.worstKey, len) : FLOOR_NONE;
+      const need = (local > floor ? local : floor) - bound.maxScore;
+      if (need > bound.maxRules || ruleBound(q, bytes, start, start + len, start + baseStarts[i]!, (flags[i]! & FLAG_DIR) !== 0, need) < need) {
         matched[matchCount++] = i;
         continue;
       }
@@ -113,9 +140,10 @@ export function matchChunk(task: MatchTask): MatchChunkResult {
     if (score < 0) continue;
     matched[matchCount++] = i;
     // The tie-break reads the whole path: only for paths that can enter the top N.
-    if (heap.full && rankKey(score, len, TIE_BEST) < heap.worstKey) continue;
+    if (score < floor || (heap.full && rankKey(score, len, TIE_BEST) < heap.worstKey)) continue;
     heap.offer(i, rankKey(score, len, tieBreak(bytes, start, start + len)));
   }
+  if (sharedFloor && heap.full) raiseFloor(sharedFloor, scoreOfKey(heap.worstKey));
   const top = heap.sorted();
   return { cancelled: false, scanned, matched: matched.slice(0, matchCount), topIndex: top.index, topKey: top.key };
 }
@@ -143,25 +171,27 @@ function scoreBound(q: ParsedQuery): { maxScore: number; maxRules: number } | nu
 /**
  * The most the basename bonus and the path rules can add to a path's fzf score: the name and
  * segment rules exactly (cheap: no alignment), the basename ones from which terms fit the name.
+ * Returns early once the sum reaches `enough` (the path gets scored then anyway).
  */
-function ruleBound(q: ParsedQuery, bytes: Uint8Array, start: number, end: number, baseStart: number, isDir: boolean): number {
+function ruleBound(q: ParsedQuery, bytes: Uint8Array, start: number, end: number, baseStart: number, isDir: boolean, enough: number): number {
   const nameStart = nameStartOf(bytes, start, end, baseStart, isDir);
   const cs = q.caseSensitive;
-  const terms = q.required;
+  const last = q.last;
   let extra = 0;
+  if (last && !isDir) extra += nameBonus(bytes, end, baseStart, nameStart, last.utf8, cs);
+  if (isDir && q.wantsFolder) extra += STEM_EQUAL;
+  const terms = q.required;
   let fitAny = false;
   let fitAll = true;
   for (const t of terms) {
+    if (extra >= enough) return extra;
     const fits = isSubsequence(bytes, nameStart, end, t.utf8, cs);
+    if (fits && !fitAny) extra += BASENAME_BONUS;
     fitAny ||= fits;
     fitAll &&= fits;
     extra += WHOLE_SEGMENT * wholeSegments(bytes, start, end, baseStart, t.utf8, isDir, cs);
   }
-  if (fitAny) extra += BASENAME_BONUS;
   if (fitAll && terms.length >= 2) extra += ALL_IN_BASENAME + NAME_IS_TERMS;
-  const last = q.last;
-  if (last && !isDir) extra += nameBonus(bytes, end, baseStart, nameStart, last.utf8, cs);
-  if (isDir && q.wantsFolder) extra += STEM_EQUAL;
   return extra;
 }
 

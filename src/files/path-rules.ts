@@ -61,7 +61,12 @@ function startsWithAt(text: Units, at: number, end: number, word: string): boole
 
 /** A package's entry file, which stands for its folder (index.js, __init__.py, mod.rs). */
 function isEntryFile(text: Units, baseStart: number, end: number): boolean {
-  for (const name of ENTRY_FILES) if (end - baseStart === name.length && startsWithAt(text, baseStart, end, name)) return true;
+  // Runs for every scored path: rule out almost all names by length and first letter first.
+  const length = end - baseStart;
+  if (length < ENTRY_MIN_LENGTH || length > ENTRY_MAX_LENGTH) return false;
+  const first = fold(text[baseStart]!, false);
+  if (first !== 105 && first !== 95 && first !== 109) return false; // i _ m
+  for (const name of ENTRY_FILES) if (length === name.length && startsWithAt(text, baseStart, end, name)) return true;
   return false;
 }
 
@@ -71,6 +76,8 @@ const ENTRY_FILES = [
   "__init__.pyi",
   "mod.rs",
 ];
+const ENTRY_MIN_LENGTH = Math.min(...ENTRY_FILES.map((n) => n.length));
+const ENTRY_MAX_LENGTH = Math.max(...ENTRY_FILES.map((n) => n.length));
 
 /** Does `term` name the file in [nameStart, nameEnd): the whole name, or the name less its extensions? */
 function namesFile(text: Units, nameStart: number, nameEnd: number, term: Units, cs: boolean, extensions: boolean): boolean {
@@ -94,15 +101,23 @@ export function nameBonus(text: Units, end: number, baseStart: number, nameStart
  */
 export function wholeSegments(text: Units, start: number, end: number, baseStart: number, term: Units, isDir: boolean, cs: boolean): number {
   const m = term.length;
+  const first = term[0]!;
   let found = 0;
-  for (let at = start; at + m <= end && found < 2; at++) {
-    if (at > start && text[at - 1] !== SLASH) continue;
+  // Only segment starts can begin a whole segment: hop from one `/` to the next.
+  for (let at = start; at + m <= end && found < 2; at = nextSegment(text, at, end)) {
+    if (fold(text[at]!, cs) !== first) continue;
     const after = at + m;
     const next = after === end ? SLASH : text[after];
     if (next !== SLASH && !(next === DOT && !isDir && at >= baseStart)) continue;
     if (equalAt(text, at, term, cs)) found++;
   }
   return found;
+}
+
+/** The start of the segment after the one at `at` (past `end` when there is none). */
+function nextSegment(text: Units, at: number, end: number): number {
+  while (at < end && text[at] !== SLASH) at++;
+  return at + 1;
 }
 
 /**

@@ -15,7 +15,7 @@
 //   interface PathMatch, FindSnapshot, SessionOptions
 // Created by FileFinder.startSession.
 import { EventEmitter } from "node:events";
-import { scoreOfKey, type MatchChunkResult, type MatchTask } from "./match-chunk.js";
+import { FLOOR_NONE, scoreOfKey, type MatchChunkResult, type MatchTask } from "./match-chunk.js";
 import { extendsQuery, normalizedCodes, parseQuery, scorePath, type ParsedQuery } from "./query.js";
 import type { RootIndex } from "./root-index.js";
 import type { FilesPool } from "./worker-pool.js";
@@ -150,6 +150,9 @@ export class FindSession extends EventEmitter<FindSessionEvents> {
     let matched = 0;
     let lastEmit = -Infinity;
     const parts = this.pool.threads * 2;
+    // One bar for every chunk of this query (match-chunk.ts): later chunks prune with what earlier ones found.
+    const floor = new Int32Array(new SharedArrayBuffer(4));
+    floor[0] = FLOOR_NONE;
 
     for (;;) {
       if (!current()) return;
@@ -165,8 +168,9 @@ export class FindSession extends EventEmitter<FindSessionEvents> {
             matched += res.matched.length;
             perRoot[r]!.matched.push(res.matched);
             top = mergeTop(top, res, r, this.limit, this.indexes);
+            // A snapshot costs highlight positions on this thread: only for someone listening (find() is not).
             const now = performance.now();
-            if (now - lastEmit >= this.throttleMs) {
+            if (this.listenerCount("updated") > 0 && now - lastEmit >= this.throttleMs) {
               lastEmit = now;
               this.emit("updated", this.snapshot(parsed, top, scanned, matched, false));
             }
@@ -183,6 +187,7 @@ export class FindSession extends EventEmitter<FindSessionEvents> {
           cancel: this.cancel,
           generation,
           filesOnly: this.filesOnly,
+          floor,
         };
         if (state.pendingLists.length > 0) {
           const all = concat(state.pendingLists);
