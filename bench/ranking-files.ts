@@ -143,25 +143,39 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** Median and 90th percentile of warm finds of every judged Linux query, through a real FileFinder. */
-async function warmLatency(dist: string, root: string, queries: string[]): Promise<{ median: number; p90: number }> {
-  const { FileFinder } = (await import(pathToFileURL(join(dist, "src", "files", "finder.js")).href)) as typeof import("../src/files/finder.js");
-  const finder = new FileFinder({ watch: false, threads: 2 });
+/**
+ * Median and 90th percentile of warm finds of every judged Linux query, through a real FileFinder
+ * per build. The builds take turns query by query (the first one alternating each round), so a
+ * change in the machine's load falls on all of them alike.
+ */
+async function warmLatencies(dists: string[], root: string, queries: string[]): Promise<Array<{ median: number; p90: number }>> {
+  type Finder = import("../src/files/finder.js").FileFinder;
+  const finders: Finder[] = [];
   try {
-    await finder.openRoot(root).ready;
-    await finder.find("warm up", [root]);
-    const times: number[] = [];
+    for (const dist of dists) {
+      const { FileFinder } = (await import(pathToFileURL(join(dist, "src", "files", "finder.js")).href)) as typeof import("../src/files/finder.js");
+      const finder = new FileFinder({ watch: false, threads: 2 });
+      finders.push(finder);
+      await finder.openRoot(root).ready;
+      await finder.find("warm up", [root]);
+    }
+    const times: number[][] = finders.map(() => []);
     for (let round = 0; round < 7; round++) {
       for (const q of queries) {
-        const t0 = performance.now();
-        await finder.find(q, [root], { limit: 50 });
-        times.push(performance.now() - t0);
+        for (let k = 0; k < finders.length; k++) {
+          const b = (k + round) % finders.length;
+          const t0 = performance.now();
+          await finders[b]!.find(q, [root], { limit: 50 });
+          times[b]!.push(performance.now() - t0);
+        }
       }
     }
-    const sorted = times.sort((a, b) => a - b);
-    return { median: median(sorted), p90: sorted[Math.floor(sorted.length * 0.9)]! };
+    return times.map((t) => {
+      const sorted = t.sort((x, y) => x - y);
+      return { median: median(sorted), p90: sorted[Math.floor(sorted.length * 0.9)]! };
+    });
   } finally {
-    await finder.close();
+    await Promise.all(finders.map((f) => f.close()));
   }
 }
 
@@ -196,12 +210,11 @@ export async function main(): Promise<void> {
   const linux = trees.find((t) => t.name === "linux")!;
   const root = await materialiseTree();
   const queries = linux.judged.map((j) => j.query);
-  console.log(`\nwarm find, ${queries.length} judged Linux queries x 7, limit 50, 2 threads:`);
+  console.log(`\nwarm find, ${queries.length} judged Linux queries x 7, limit 50, 2 threads, builds taking turns:`);
   console.log("| scorer | median | p90 |\n|---|---|---|");
   const builds: Array<[string, string]> = [["codeintel", ownDist]];
   if (baseDist) builds.push(["baseline", resolve(baseDist)]);
-  for (const [name, dist] of builds) {
-    const r = await warmLatency(dist, root, queries);
-    console.log(`| ${name} | ${r.median.toFixed(1)} ms | ${r.p90.toFixed(1)} ms |`);
-  }
+  const latencies = await warmLatencies(builds.map(([, dist]) => dist), root, queries);
+  builds.forEach(([name], k) => console.log(`| ${name} | ${latencies[k]!.median.toFixed(1)} ms | ${latencies[k]!.p90.toFixed(1)} ms |`));
+  if (latencies.length === 2) console.log(`\nmedian ratio codeintel / baseline: ${(latencies[0]!.median / latencies[1]!.median).toFixed(2)}`);
 }

@@ -11,7 +11,7 @@
 // A path with non-ASCII characters is scored on its Latin-normalised UTF-16 form (normalizedCodes).
 import { attachTable, FLAG_DELETED, FLAG_DIR, type SharedPathTable, type TableViews } from "./path-table.js";
 import { BONUS_FIRST_CHAR_MULTIPLIER, isSubsequence, maxBonus, SCORE_MATCH } from "./fuzzy-score.js";
-import { ALL_IN_BASENAME, NAME_IS_TERMS, nameBonus, nameStartOf, STEM_EQUAL, tieBreak, WHOLE_SEGMENT, wholeSegments } from "./path-rules.js";
+import { ALL_IN_BASENAME, endsWithTerms, NAME_IS_TERMS, nameBonus, nameStartOf, PATH_TAIL, STEM_EQUAL, tieBreak, WHOLE_SEGMENT, wholeSegments } from "./path-rules.js";
 import { BASENAME_BONUS, couldMatch, normalizedCodes, parseQuery, scorePath, type ParsedQuery } from "./query.js";
 
 export interface MatchTask {
@@ -164,7 +164,7 @@ function scoreBound(q: ParsedQuery): { maxScore: number; maxRules: number } | nu
     const m = t.utf8.length;
     maxScore += m * (SCORE_MATCH + bonus) + (BONUS_FIRST_CHAR_MULTIPLIER - 1) * bonus;
   }
-  const maxRules = BASENAME_BONUS + ALL_IN_BASENAME + NAME_IS_TERMS + STEM_EQUAL + 2 * WHOLE_SEGMENT * q.groups.length;
+  const maxRules = BASENAME_BONUS + ALL_IN_BASENAME + NAME_IS_TERMS + STEM_EQUAL + PATH_TAIL + 2 * WHOLE_SEGMENT * q.groups.length;
   return { maxScore, maxRules };
 }
 
@@ -178,7 +178,11 @@ function ruleBound(q: ParsedQuery, bytes: Uint8Array, start: number, end: number
   const cs = q.caseSensitive;
   const last = q.last;
   let extra = 0;
-  if (last && !isDir) extra += nameBonus(bytes, end, baseStart, nameStart, last.utf8, cs);
+  if (last && !isDir) {
+    const named = nameBonus(bytes, end, baseStart, nameStart, last.utf8, cs);
+    extra += named;
+    if (named === STEM_EQUAL && q.pathTerms && endsWithTerms(bytes, start, end, baseStart, nameStart, q.pathTerms.utf8, cs)) extra += PATH_TAIL;
+  }
   if (isDir && q.wantsFolder) extra += STEM_EQUAL;
   const terms = q.required;
   let fitAny = false;

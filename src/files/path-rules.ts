@@ -9,17 +9,21 @@
 //     one that is two (a folder's main file, printk/printk.c) more so;
 //   a folder ranks as a file only when the query names it (its last segments are the last term)
 //     or asks for folders (ends with `/`); otherwise it goes below the files;
+//   a file whose path ends in the terms, segment by segment (`net core dev` → net/core/dev.c), beats
+//     the terms spread over a longer path (…/mlx5/core/sf/dev/dev.c): the query spells its tail
+//     (three terms or more; two only when they are the whole path, `mm page_alloc`);
 //   ties: shorter path, then fewer folders, then source over test, own over vendored, visible
 //     over hidden (tieBreak), never over a better match.
 //
 // Public surface:
-//   STEM_EQUAL, STEM_PREFIX, ALL_IN_BASENAME, NAME_IS_TERMS, WHOLE_SEGMENT,
+//   STEM_EQUAL, STEM_PREFIX, ALL_IN_BASENAME, NAME_IS_TERMS, WHOLE_SEGMENT, PATH_TAIL,
 //   FOLDER_UNNAMED (score adjustments)
 //   nameIsTerms(text, nameStart, end, termsLength, terms): boolean
 //   nameStartOf(text, start, end, baseStart, isDir): number   where the basename rules look
 //   nameBonus(text, end, baseStart, nameStart, lastTerm, cs): number
 //   wholeSegments(text, start, end, baseStart, term, isDir, cs): number   0..2
 //   namesFolder(text, start, end, term, cs): boolean
+//   endsWithTerms(text, start, end, baseStart, nameStart, terms, cs): boolean   the PATH_TAIL rule
 //   tieBreak(text, start, end): number        0..4095, higher ranks first
 import type { Units } from "./fuzzy-score.js";
 
@@ -32,6 +36,8 @@ export const ALL_IN_BASENAME = 40;
  */
 export const NAME_IS_TERMS = 32;
 export const WHOLE_SEGMENT = 16;
+/** More than a second whole segment (a folder's main file), so the spelled tail wins over it. */
+export const PATH_TAIL = 24;
 export const FOLDER_UNNAMED = -48;
 
 /** Is the name [nameStart, end) up to its first `.` no longer than the terms and a separator between each? */
@@ -135,6 +141,33 @@ export function nameStartOf(text: Units, start: number, end: number, baseStart: 
 export function namesFolder(text: Units, start: number, end: number, term: Units, cs: boolean): boolean {
   const at = end - term.length;
   return at >= start && (at === start || text[at - 1] === SLASH) && equalAt(text, at, term, cs);
+}
+
+/**
+ * Do the path's last segments spell `terms` in order: the last term the file's name (its stem, or
+ * for an entry file its folder: nameStart), each term before it the whole segment before that?
+ * Two terms count only when they spell the whole path (arch/x86/entry/entry_64.S is what
+ * `x86 entry_64` wants, not Documentation/x86/entry_64.rst); three or more in a row are the
+ * path's tail whatever comes before.
+ */
+export function endsWithTerms(text: Units, start: number, end: number, baseStart: number, nameStart: number, terms: Units[], cs: boolean): boolean {
+  // The name's segment: the basename less its extensions, or an entry file's folder.
+  let segEnd = nameStart < baseStart ? baseStart - 1 : end;
+  let segStart = nameStart;
+  for (let k = terms.length - 1; k >= 0; k--) {
+    const term = terms[k]!;
+    if (segStart < start || segEnd - segStart < term.length || !equalAt(text, segStart, term, cs)) return false;
+    const after = segStart + term.length;
+    const whole = after === segEnd || (k === terms.length - 1 && segEnd === end && nameStart === baseStart && text[after] === DOT);
+    if (!whole) return false;
+    if (k === 0) return terms.length >= 3 || segStart === start;
+    // Step to the segment before.
+    segEnd = segStart - 1;
+    if (segEnd <= start) return false;
+    segStart = segEnd;
+    while (segStart > start && text[segStart - 1] !== SLASH) segStart--;
+  }
+  return true;
 }
 
 const TEST_SEGMENTS = ["test", "tests", "__tests__", "spec", "specs", "testing", "testdata", "fixtures"];

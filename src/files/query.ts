@@ -32,6 +32,8 @@ import {
   nameIsTerms,
   nameStartOf,
   namesFolder,
+  endsWithTerms,
+  PATH_TAIL,
   STEM_EQUAL,
   WHOLE_SEGMENT,
   wholeSegments,
@@ -59,6 +61,8 @@ export interface ParsedQuery {
   required: Term[];
   /** The last positive fuzzy or exact term (the one that names the file), if any. */
   last: Term | null;
+  /** Two or more terms, each a group of its own, positive fuzzy or exact: what could spell a path's tail (PATH_TAIL). */
+  pathTerms: { utf8: Uint8Array[]; utf16: Uint16Array[] } | null;
   /** The query ended in `/`: folders named by it are what is wanted. */
   wantsFolder: boolean;
   empty: boolean;
@@ -98,7 +102,8 @@ export function parseQuery(raw: string): ParsedQuery {
   }
   const required = groups.filter((g) => g.length === 1 && !g[0]!.inverse).map((g) => g[0]!);
   const named = required.filter((t) => t.kind === "fuzzy" || t.kind === "exact");
-  return { raw, caseSensitive, groups, requiredMask, required, last: named.at(-1) ?? null, wantsFolder, empty: groups.length === 0 };
+  const pathTerms = groups.length >= 2 && named.length === groups.length ? { utf8: named.map((t) => t.utf8), utf16: named.map((t) => t.utf16) } : null;
+  return { raw, caseSensitive, groups, requiredMask, required, last: named.at(-1) ?? null, pathTerms, wantsFolder, empty: groups.length === 0 };
 }
 
 /** A path's UTF-16 units as the scorer sees them: accented Latin letters as their base letter. */
@@ -349,6 +354,9 @@ export function scorePath(
     }
   }
   let rules = named;
+  if (named === STEM_EQUAL && q.pathTerms && endsWithTerms(text, start, end, fileStart, baseStart, enc === "utf8" ? q.pathTerms.utf8 : q.pathTerms.utf16, q.caseSensitive)) {
+    rules += PATH_TAIL;
+  }
   if (nameable >= 2 && inBase === nameable) {
     rules += ALL_IN_BASENAME;
     if (nameIsTerms(text, baseStart, end, nameableLength, nameable)) rules += NAME_IS_TERMS;

@@ -16,7 +16,7 @@ const judged = readFileSync(new URL("../../bench/judged/files-node-modules.tsv",
   .filter((l) => l.includes("\t"))
   .map((l) => l.split("\t")[0]!);
 // Broad queries: thousands of matches, where pruning skips the most.
-const broad = ["a", "index", "e s", "lib util", "d.ts", "src index.ts", "^type", "json$", "test | spec", "!node_modules js"];
+const broad = ["a", "index", "e s", "lib util", "d.ts", "src index.ts", "dist lib index", "node_modules lib index", "^type", "json$", "test | spec", "!node_modules js"];
 
 describe("pruned scan", () => {
   let root: string;

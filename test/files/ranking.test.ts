@@ -144,6 +144,24 @@ describe("the finder on real trees", () => {
     expect((await find(root, "vfs inode"))[0]).toBe("src/fs/vfs/inode.c");
   });
 
+  it("puts a path whose tail the terms spell before the terms spread over a longer path", async () => {
+    // Linux 6.1 paths: mlx5's sf/dev/dev.c is a folder's main file (two whole `dev` segments), yet
+    // `net core dev` spells net/core/dev.c. Two terms count only as the whole path: `x86 entry_64`
+    // still wants arch/x86/entry/entry_64.S, not the shorter-tailed Documentation/x86/entry_64.rst.
+    const root = tree([
+      "net/core/dev.c",
+      "net/core/dev_ioctl.c",
+      "drivers/net/ethernet/mellanox/mlx5/core/sf/dev/dev.c",
+      "arch/x86/entry/entry_64.S",
+      "Documentation/x86/entry_64.rst",
+      "mm/page_alloc.c",
+      "tools/testing/selftests/mm/page_alloc.c",
+    ]);
+    expect((await find(root, "net core dev"))[0]).toBe("net/core/dev.c");
+    expect((await find(root, "x86 entry_64"))[0]).toBe("arch/x86/entry/entry_64.S");
+    expect((await find(root, "mm page_alloc"))[0]).toBe("mm/page_alloc.c");
+  });
+
   it("breaks ties by shorter path, then fewer folders, then source over test, own over vendored, visible over hidden", async () => {
     const root = tree(["lib/x/util.c", "libxx/util.c", "test/util.c", "uart/util.c", "vendor/lru.c", "widget/lru.c", ".cache/io.c", "zzzzzz/io.c", "src/lru_cache.c"]);
     expect(await find(root, "util")).toEqual(["uart/util.c", "test/util.c", "libxx/util.c", "lib/x/util.c"]);
