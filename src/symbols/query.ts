@@ -24,8 +24,12 @@ export interface QueryResult {
 const WINDOW = 200;
 /** Declarations found by exact, prefix and humps before substring is skipped. */
 const ENOUGH = DEFAULT_LIMIT;
-/** Fuzzy is the fallback (typos, abbreviations): it runs while the other tiers found fewer declarations than this. */
-const FUZZY_BELOW = 10;
+/**
+ * Fuzzy is the fallback (typos, abbreviations): it runs only when the other tiers found no
+ * declaration. Its matches rank below every one they found, and on a large cache it costs tens
+ * of milliseconds (30 ms of a 1M-symbol exact-name search when it ran below 10 declarations).
+ */
+const FUZZY_BELOW = 1;
 
 /** Prepared-statement cache and the glob function for one connection. */
 export class SymbolQueryEngine {

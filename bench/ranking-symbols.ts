@@ -1,4 +1,4 @@
-// Symbol ranking on judged queries (bench/judged/symbols-*.tsv: query, wanted name, wanted file,
+// Symbol ranking (part of `npm run bench ranking`) on judged queries (bench/judged/symbols-*.tsv: query, wanted name, wanted file,
 // category, written before any search was run) over two real projects: bash-language-server's
 // TypeScript sources and Debian's click. Each project is indexed by its real language server;
 // then every query is answered by codeintel's cache and by the server's own workspace/symbol,
