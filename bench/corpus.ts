@@ -5,6 +5,9 @@
 //   loadCorpusPaths(): string[]                      the paths, in corpus order
 //   materialiseTree(): Promise<string>               a plain (non-git) folder of empty files
 //   materialiseGitRepo(): Promise<string>            the same tree, committed in a git repo
+//   materialiseLargeGitRepo(copies = 16): Promise<string>
+//                                                    a git repo whose index lists the corpus under copy00/
+//                                                    ... copyNN/ (1.25M paths for 16), with no files written
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, closeSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -79,4 +82,35 @@ function packageRoot(): string {
     if (up === dir) throw new Error("codeintel package root not found");
     dir = up;
   }
+}
+
+/**
+ * A git repo whose index holds `copies` copies of the corpus (copy00/..., copy01/..., ...), all
+ * the empty blob, and whose work tree holds none of them: `git ls-files` lists them without
+ * 1.25M files on disk. They are marked skip-worktree so git does not report them as deleted
+ * (`git ls-files --deleted`), which the finder would take out.
+ */
+export async function materialiseLargeGitRepo(copies = 16): Promise<string> {
+  const target = join(tmpdir(), `codeintel-bench-${corpusName}-x${copies}-git`);
+  if (existsSync(join(target, ".git", "codeintel-complete"))) return target;
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  const git = (args: string[], input?: Buffer) =>
+    execFileSync("git", args, { cwd: target, input, stdio: [input ? "pipe" : "ignore", "pipe", "inherit"], maxBuffer: 1 << 30 });
+  git(["init", "-q"]);
+  const blob = git(["hash-object", "-w", "--stdin"], Buffer.alloc(0)).toString("utf8").trim();
+  const paths = loadCorpusPaths();
+  const records: string[] = [];
+  const names: string[] = [];
+  for (let c = 0; c < copies; c++) {
+    const prefix = `copy${String(c).padStart(2, "0")}/`;
+    for (const p of paths) {
+      records.push(`100644 ${blob}\t${prefix}${p}\0`);
+      names.push(`${prefix}${p}\0`);
+    }
+  }
+  git(["update-index", "-z", "--add", "--index-info"], Buffer.from(records.join("")));
+  git(["update-index", "-z", "--skip-worktree", "--stdin"], Buffer.from(names.join("")));
+  writeFileSync(join(target, ".git", "codeintel-complete"), "");
+  return target;
 }

@@ -68,7 +68,15 @@ function withFolders(files: string[]): string[] {
 }
 
 interface ScorerModules {
-  PathTable: new () => { add(path: string, dir: boolean): number; shared(): unknown; count: number; pathAt(i: number): string; isDir(i: number): boolean };
+  PathTable: new () => {
+    add(path: string, dir: boolean): number;
+    count: number;
+    pathAt(i: number): string;
+    isDir(i: number): boolean;
+    /** A segmented table (a task's pieces lie in one segment each); older builds have one set of buffers, shared(). */
+    segments?(): ReadonlyArray<{ shared: unknown; base: number; length: number }>;
+    shared?(): unknown;
+  };
   matchChunk: (task: Record<string, unknown>) => { topIndex: Int32Array };
 }
 
@@ -89,8 +97,11 @@ function codeintelRanker(mod: ScorerModules): Ranker {
       for (const c of tree.candidates) table.add(c.endsWith("/") ? c.slice(0, -1) : c, c.endsWith("/"));
       tables.set(tree.name, table);
     }
-    const res = mod.matchChunk({ table: table.shared(), from: 0, to: table.count, query, limit: 5, cancel, generation: 0 });
-    return [...res.topIndex].map((i) => table.pathAt(i) + (table.isDir(i) ? "/" : ""));
+    const t = table;
+    // One task over the whole table: every segment a piece (older builds: the one set of buffers).
+    const whole = t.segments ? { pieces: t.segments().map((s) => ({ segment: s.shared, base: s.base, from: 0, to: s.length })) } : { table: t.shared!(), from: 0, to: t.count };
+    const res = mod.matchChunk({ ...whole, query, limit: 5, cancel, generation: 0 });
+    return [...res.topIndex].map((i) => t.pathAt(i) + (t.isDir(i) ? "/" : ""));
   };
 }
 

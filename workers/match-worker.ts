@@ -7,7 +7,7 @@ import { matchChunk, type MatchChunkResult, type MatchTask } from "../src/files/
 export default function match(task: MatchTask): MatchChunkResult {
   const result = matchChunk(task);
   const movable = {
-    [Piscina.transferableSymbol]: [result.matched.buffer, result.topIndex.buffer, result.topKey.buffer],
+    [Piscina.transferableSymbol]: [...result.matched.map((m) => m.buffer), result.topIndex.buffer, result.topKey.buffer],
     [Piscina.valueSymbol]: result,
   };
   // (Piscina unwraps it: the caller receives `result`.)

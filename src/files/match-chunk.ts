@@ -1,25 +1,35 @@
 // Scores one slice of a path table against a query: the body of a match worker task, kept free of
-// worker plumbing so it can also run in-process. Scores every entry of a range (or of an explicit
-// index list, when a query extends the previous one), keeps the local top N, and stops early
-// when the shared cancellation flag no longer holds this task's generation.
+// worker plumbing so it can also run in-process. A task is a few pieces, each within one segment
+// of the table (see path-table.ts), and the loop over a piece reads that segment's arrays by
+// slot: it scores every entry of a slot range (or of an explicit slot list, when a query extends
+// the previous one), keeps the task's top N over all its pieces, and stops early when the shared
+// cancellation flag no longer holds this task's generation.
 //
 // Public surface:
 //   matchChunk(task: MatchTask): MatchChunkResult
-//   interface MatchTask, interface MatchChunkResult
+//   interface MatchTask, interface MatchPiece, interface MatchChunkResult
 //   rankKey(score, pathLength, tie): number    higher ranks first; ties then break on path bytes
 //   scoreOfKey(key): number
 // A path with non-ASCII characters is scored on its Latin-normalised UTF-16 form (normalizedCodes).
-import { attachTable, FLAG_DELETED, FLAG_DIR, type SharedPathTable, type TableViews } from "./path-table.js";
+import { attachSegment, FLAG_DELETED, FLAG_DIR, type SegmentViews, type SharedSegment } from "./path-table.js";
 import { BONUS_FIRST_CHAR_MULTIPLIER, isSubsequence, maxBonus, SCORE_MATCH } from "./fuzzy-score.js";
 import { ALL_IN_BASENAME, endsWithTerms, NAME_IS_TERMS, nameBonus, nameStartOf, PATH_TAIL, STEM_EQUAL, tieBreak, WHOLE_SEGMENT, wholeSegments } from "./path-rules.js";
 import { BASENAME_BONUS, couldMatch, normalizedCodes, parseQuery, scorePath, type ParsedQuery } from "./query.js";
 
-export interface MatchTask {
-  table: SharedPathTable;
-  /** Entries [from, to) of the table, unless `list` is given. */
+/** Slots of one segment. */
+export interface MatchPiece {
+  /** The segment's buffers (TableSegment.shared). */
+  segment: SharedSegment;
+  /** The table index of the segment's slot 0 (TableSegment.base): topIndex is given as table indices. */
+  base: number;
+  /** Slots [from, to) of the segment, unless `list` (slots) is given. */
   from: number;
   to: number;
   list?: Int32Array;
+}
+
+export interface MatchTask {
+  pieces: MatchPiece[];
   query: string;
   limit: number;
   /** Cancelled as soon as cancel[0] !== generation. */
@@ -38,8 +48,9 @@ export interface MatchTask {
 export interface MatchChunkResult {
   cancelled: boolean;
   scanned: number;
-  /** Every matching index, so a query extending this one re-scores only these. */
-  matched: Int32Array;
+  /** Per piece, every matching slot, so a query extending this one re-scores only these. */
+  matched: Int32Array[];
+  /** The local top N as table indices, best first. */
   topIndex: Int32Array;
   topKey: Float64Array;
 }
@@ -79,37 +90,53 @@ const NON_ASCII = 1 << 31;
 const decoder = new TextDecoder();
 
 let cachedQuery: ParsedQuery | null = null;
-const viewCache = new WeakMap<SharedArrayBuffer, TableViews>();
+
+type Bound = ReturnType<typeof scoreBound>;
 
 export function matchChunk(task: MatchTask): MatchChunkResult {
-  const empty = { scanned: 0, matched: new Int32Array(0), topIndex: new Int32Array(0), topKey: new Float64Array(0) };
+  const empty = { scanned: 0, matched: [], topIndex: new Int32Array(0), topKey: new Float64Array(0) };
   if (Atomics.load(task.cancel, 0) !== task.generation) return { cancelled: true, ...empty };
   const q = cachedQuery && cachedQuery.raw === task.query ? cachedQuery : (cachedQuery = parseQuery(task.query));
-  let v = viewCache.get(task.table.bytes);
-  if (!v) {
-    v = attachTable(task.table);
-    viewCache.set(task.table.bytes, v);
+  // No cache of views: in a worker each task brings new SharedArrayBuffer objects (structured
+  // clone), so a cache keyed by them never hits and would only keep them alive. Six views per
+  // piece cost microseconds.
+  const views = task.pieces.map((p) => attachSegment(p.segment));
+  const heap = new TopHeap(task.limit, task.pieces, views);
+  const bound = scoreBound(q);
+  const matched: Int32Array[] = [];
+  let scanned = 0;
+  for (let k = 0; k < task.pieces.length; k++) {
+    const r = scanPiece(task, task.pieces[k]!, views[k]!, q, heap, bound);
+    scanned += r.scanned;
+    if (!r.matched) return { cancelled: true, ...empty, scanned };
+    matched.push(r.matched);
   }
+  if (task.floor && heap.full) raiseFloor(task.floor, scoreOfKey(heap.worstKey));
+  const top = heap.sorted();
+  return { cancelled: false, scanned, matched, topIndex: top.index, topKey: top.key };
+}
+
+/** One piece into the task's heap (table indices); its matching slots, or null once cancelled. */
+function scanPiece(task: MatchTask, piece: MatchPiece, v: SegmentViews, q: ParsedQuery, heap: TopHeap, bound: Bound): { scanned: number; matched: Int32Array | null } {
   const { bytes, starts, lengths, baseStarts, masks, flags } = v;
   const required = q.requiredMask;
   const skipFlags = task.filesOnly ? FLAG_DELETED | FLAG_DIR : FLAG_DELETED;
-  const list = task.list;
-  const total = list ? list.length : task.to - task.from;
+  const list = piece.list;
+  const total = list ? list.length : piece.to - piece.from;
   const matched = new Int32Array(total);
   let matchCount = 0;
-  const heap = new TopHeap(task.limit, v);
-  const bound = scoreBound(q);
+  const base = piece.base;
   const sharedFloor = task.floor;
   let floor = sharedFloor ? Atomics.load(sharedFloor, 0) : FLOOR_NONE;
   let scanned = 0;
 
   for (let n = 0; n < total; n++) {
     if ((n & (CANCEL_CHECK_EVERY - 1)) === 0 && n > 0) {
-      if (Atomics.load(task.cancel, 0) !== task.generation) return { cancelled: true, ...empty, scanned };
+      if (Atomics.load(task.cancel, 0) !== task.generation) return { scanned, matched: null };
       if (sharedFloor) floor = raiseFloor(sharedFloor, heap.full ? scoreOfKey(heap.worstKey) : FLOOR_NONE);
     }
     scanned++;
-    const i = list ? list[n]! : task.from + n;
+    const i = list ? list[n]! : piece.from + n;
     if (flags[i]! & skipFlags) continue;
     if ((masks[i]! & required) !== required) continue;
     const start = starts[i]!;
@@ -120,7 +147,7 @@ export function matchChunk(task: MatchTask): MatchChunkResult {
       const score = q.empty ? 0 : scorePath(q, "utf16", codes, 0, codes.length, codes.lastIndexOf(47) + 1, (flags[i]! & FLAG_DIR) !== 0, null);
       if (score < 0) continue;
       matched[matchCount++] = i;
-      heap.offer(i, rankKey(score, len, tieBreak(codes, 0, codes.length)));
+      heap.offer(base + i, rankKey(score, len, tieBreak(codes, 0, codes.length)));
       continue;
     }
     if (!couldMatch(q, "utf8", bytes, start, start + len)) continue;
@@ -141,11 +168,9 @@ export function matchChunk(task: MatchTask): MatchChunkResult {
     matched[matchCount++] = i;
     // The tie-break reads the whole path: only for paths that can enter the top N.
     if (score < floor || (heap.full && rankKey(score, len, TIE_BEST) < heap.worstKey)) continue;
-    heap.offer(i, rankKey(score, len, tieBreak(bytes, start, start + len)));
+    heap.offer(base + i, rankKey(score, len, tieBreak(bytes, start, start + len)));
   }
-  if (sharedFloor && heap.full) raiseFloor(sharedFloor, scoreOfKey(heap.worstKey));
-  const top = heap.sorted();
-  return { cancelled: false, scanned, matched: matched.slice(0, matchCount), topIndex: top.index, topKey: top.key };
+  return { scanned, matched: matched.slice(0, matchCount) };
 }
 
 /**
@@ -199,7 +224,7 @@ function ruleBound(q: ParsedQuery, bytes: Uint8Array, start: number, end: number
   return extra;
 }
 
-/** Bounded min-heap on (key, then path bytes descending) so the root is the worst kept entry. */
+/** Bounded min-heap on (key, then path bytes descending) so the root is the worst kept entry; by table index. */
 class TopHeap {
   private readonly index: Int32Array;
   private readonly key: Float64Array;
@@ -207,7 +232,8 @@ class TopHeap {
 
   constructor(
     private readonly limit: number,
-    private readonly v: TableViews,
+    private readonly pieces: MatchPiece[],
+    private readonly views: SegmentViews[],
   ) {
     this.index = new Int32Array(Math.max(limit, 1));
     this.key = new Float64Array(Math.max(limit, 1));
@@ -248,7 +274,18 @@ class TopHeap {
   /** Is (a) ranked after (b)? */
   private worse(ai: number, ak: number, bi: number, bk: number): boolean {
     if (ak !== bk) return ak < bk;
-    return comparePathBytes(this.v, ai, bi) > 0;
+    const pa = this.pieceOf(ai);
+    const pb = this.pieceOf(bi);
+    return comparePathBytes(this.views[pa]!, ai - this.pieces[pa]!.base, this.views[pb]!, bi - this.pieces[pb]!.base) > 0;
+  }
+
+  /** The piece holding a kept entry (for equal keys only: rare, and a task has few pieces). */
+  private pieceOf(i: number): number {
+    for (let k = 0; k < this.pieces.length; k++) {
+      const base = this.pieces[k]!.base;
+      if (i >= base && i - base < this.views[k]!.starts.length) return k;
+    }
+    throw new Error(`index ${i} is in none of the task's segments`);
   }
 
   private up(k: number): void {
@@ -283,14 +320,15 @@ class TopHeap {
   }
 }
 
-function comparePathBytes(v: TableViews, a: number, b: number): number {
-  const sa = v.starts[a]!;
-  const sb = v.starts[b]!;
-  const la = v.lengths[a]!;
-  const lb = v.lengths[b]!;
+/** Compares two entries' paths by bytes, each by its segment's views and slot. */
+function comparePathBytes(va: SegmentViews, a: number, vb: SegmentViews, b: number): number {
+  const sa = va.starts[a]!;
+  const sb = vb.starts[b]!;
+  const la = va.lengths[a]!;
+  const lb = vb.lengths[b]!;
   const n = Math.min(la, lb);
   for (let k = 0; k < n; k++) {
-    const d = v.bytes[sa + k]! - v.bytes[sb + k]!;
+    const d = va.bytes[sa + k]! - vb.bytes[sb + k]!;
     if (d !== 0) return d;
   }
   return la - lb;

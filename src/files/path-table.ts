@@ -2,22 +2,36 @@
 // without a copy per query: UTF-8 bytes back to back, per-entry start/length/basename offset,
 // a character mask (prefilter) and flags. Append-only with tombstones, so an entry's index never
 // changes while the table lives: a query in progress keeps valid indices while the watcher adds
-// and removes entries. Growing swaps in bigger buffers (indices preserved).
+// and removes entries.
+//
+// Entries live in segments of at most SEGMENT_ENTRIES, each with its own buffers, allocated once
+// and never grown, copied or replaced: a segment closes when its entries or its bytes are full and
+// the next one opens (entry capacity doubling from the first segment's up to SEGMENT_ENTRIES,
+// bytes sized from the average path so far). So no buffer is ever superseded: a worker holding a
+// segment holds live memory only. (Idle worker isolates do not collect garbage, and each task
+// deserialises new SharedArrayBuffer objects, so a buffer a table dropped would stay allocated
+// for as long as any worker that saw it sits idle.) Segment k covers the indices
+// [base, base + length); a match task covers one segment and reads its arrays by slot.
 //
 // Public surface:
 //   class PathTable
 //     add(bytes | string, isDir): number          index of the new entry, or the live one with that path
 //     remove(path): boolean                        tombstones it (and, for a folder, everything below)
 //     count / liveCount                            entries ever added / not removed
-//     pathAt(i), isDir(i), isDeleted(i), indexOf(path)
-//     shared(): SharedPathTable                    the buffers, to post to a worker
-//   FLAG_DIR, FLAG_DELETED; interface SharedPathTable; attachTable(shared): TableViews (worker side)
+//     pathAt(i), isDir(i), isDeleted(i), pathLength(i), indexOf(path)
+//     segments(): readonly TableSegment[]          the segments so far (the last one may still fill)
+//   SEGMENT_ENTRIES, FLAG_DIR, FLAG_DELETED
+//   interface TableSegment { shared, base, length }, interface SharedSegment (its buffers, to post)
+//   attachSegment(shared): SegmentViews (worker side)
 import { charMask } from "./query.js";
 
 export const FLAG_DIR = 1;
 export const FLAG_DELETED = 2;
 
-export interface SharedPathTable {
+/** The most entries one segment holds (one match task's range at most). */
+export const SEGMENT_ENTRIES = 1 << 16;
+
+export interface SharedSegment {
   bytes: SharedArrayBuffer;
   starts: SharedArrayBuffer;
   lengths: SharedArrayBuffer;
@@ -26,8 +40,9 @@ export interface SharedPathTable {
   flags: SharedArrayBuffer;
 }
 
-export interface TableViews {
+export interface SegmentViews {
   bytes: Uint8Array;
+  /** Offsets into this segment's bytes. */
   starts: Int32Array;
   lengths: Uint16Array;
   baseStarts: Uint16Array;
@@ -35,7 +50,15 @@ export interface TableViews {
   flags: Uint8Array;
 }
 
-export function attachTable(shared: SharedPathTable): TableViews {
+export interface TableSegment {
+  readonly shared: SharedSegment;
+  /** The table index of this segment's slot 0. */
+  readonly base: number;
+  /** Entries (slots) filled so far; grows only while this is the last segment. */
+  readonly length: number;
+}
+
+export function attachSegment(shared: SharedSegment): SegmentViews {
   return {
     bytes: new Uint8Array(shared.bytes),
     starts: new Int32Array(shared.starts),
@@ -47,6 +70,9 @@ export function attachTable(shared: SharedPathTable): TableViews {
 }
 
 const MAX_PATH_BYTES = 65535;
+/** Bytes for a segment: the average path so far times its entries, with this much to spare. */
+const BYTES_HEADROOM = 1.125;
+const BYTES_ROUNDING = 4096;
 let scratch = new Uint8Array(4096);
 
 /** UTF-8 of `s` in a reused buffer: adding a path must not allocate one array per path. */
@@ -57,18 +83,40 @@ function encodeScratch(s: string): Uint8Array {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8");
 
+class Segment implements TableSegment {
+  readonly views: SegmentViews;
+  length = 0;
+  bytesUsed = 0;
+
+  constructor(
+    readonly shared: SharedSegment,
+    readonly base: number,
+  ) {
+    this.views = attachSegment(shared);
+  }
+
+  fits(len: number): boolean {
+    return this.length < this.views.starts.length && this.bytesUsed + len <= this.views.bytes.length;
+  }
+}
+
 export class PathTable {
-  private buffers: SharedPathTable;
-  private views: TableViews;
+  private readonly segs: Segment[] = [];
+  private open: Segment;
+  /** The segment the last lookup by index landed in: loops over the table mostly stay in one. */
+  private hit: Segment;
   private entries = 0;
   private byteLength = 0;
   private deleted = 0;
   // path -> index, built on first lookup: cold loads never pay for it.
   private index: Map<string, number> | null = null;
 
-  constructor(initialEntries = 4096, initialBytes = initialEntries * 48) {
-    this.buffers = allocate(initialEntries, initialBytes);
-    this.views = attachTable(this.buffers);
+  constructor(
+    private readonly initialEntries = 4096,
+    private readonly initialBytes = initialEntries * 48,
+  ) {
+    this.initialEntries = Math.max(1, Math.min(SEGMENT_ENTRIES, Math.floor(initialEntries)));
+    this.open = this.hit = this.openSegment(0);
   }
 
   get count(): number {
@@ -79,8 +127,8 @@ export class PathTable {
     return this.entries - this.deleted;
   }
 
-  shared(): SharedPathTable {
-    return this.buffers;
+  segments(): readonly TableSegment[] {
+    return this.segs;
   }
 
   add(path: Uint8Array | string, isDir: boolean): number {
@@ -91,13 +139,14 @@ export class PathTable {
     }
     const bytes = typeof path === "string" ? encodeScratch(path) : path;
     const len = Math.min(bytes.length, MAX_PATH_BYTES);
-    this.reserve(1, len);
-    const v = this.views;
-    const i = this.entries;
-    const at = this.byteLength;
+    if (!this.open.fits(len)) this.open = this.openSegment(len);
+    const seg = this.open;
+    const v = seg.views;
+    const slot = seg.length;
+    const at = seg.bytesUsed;
     v.bytes.set(len === bytes.length ? bytes : bytes.subarray(0, len), at);
-    v.starts[i] = at;
-    v.lengths[i] = len;
+    v.starts[slot] = at;
+    v.lengths[slot] = len;
     let base = 0;
     for (let k = len - 1; k >= 0; k--) {
       if (bytes[k] === 47) {
@@ -105,11 +154,13 @@ export class PathTable {
         break;
       }
     }
-    v.baseStarts[i] = base;
-    v.masks[i] = charMask(bytes, 0, len);
-    v.flags[i] = isDir ? FLAG_DIR : 0;
+    v.baseStarts[slot] = base;
+    v.masks[slot] = charMask(bytes, 0, len);
+    v.flags[slot] = isDir ? FLAG_DIR : 0;
+    seg.bytesUsed += len;
+    seg.length++;
     this.byteLength += len;
-    this.entries++;
+    const i = this.entries++;
     if (this.index) this.index.set(typeof path === "string" ? path : decoder.decode(bytes), i);
     // (bytes may be the shared scratch buffer: it has been copied into the table by now.)
     return i;
@@ -121,7 +172,7 @@ export class PathTable {
     const i = index.get(path);
     if (i === undefined) return false;
     this.tombstone(i, path, index);
-    if (this.views.flags[i]! & FLAG_DIR) {
+    if (this.isDir(i)) {
       const prefix = `${path}/`;
       for (const [p, j] of index) if (p.startsWith(prefix)) this.tombstone(j, p, index);
     }
@@ -133,25 +184,34 @@ export class PathTable {
   }
 
   pathAt(i: number): string {
-    const start = this.views.starts[i]!;
-    return decoder.decode(this.views.bytes.subarray(start, start + this.views.lengths[i]!));
+    const seg = this.locate(i);
+    const v = seg.views;
+    const slot = i - seg.base;
+    const start = v.starts[slot]!;
+    return decoder.decode(v.bytes.subarray(start, start + v.lengths[slot]!));
   }
 
   isDir(i: number): boolean {
-    return (this.views.flags[i]! & FLAG_DIR) !== 0;
+    const seg = this.locate(i);
+    return (seg.views.flags[i - seg.base]! & FLAG_DIR) !== 0;
   }
 
   isDeleted(i: number): boolean {
-    return (this.views.flags[i]! & FLAG_DELETED) !== 0;
+    const seg = this.locate(i);
+    return (seg.views.flags[i - seg.base]! & FLAG_DELETED) !== 0;
   }
 
   pathLength(i: number): number {
-    return this.views.lengths[i]!;
+    const seg = this.locate(i);
+    return seg.views.lengths[i - seg.base]!;
   }
 
   private tombstone(i: number, path: string, index: Map<string, number>): void {
-    if (this.views.flags[i]! & FLAG_DELETED) return;
-    this.views.flags[i]! |= FLAG_DELETED;
+    const seg = this.locate(i);
+    const flags = seg.views.flags;
+    const slot = i - seg.base;
+    if (flags[slot]! & FLAG_DELETED) return;
+    flags[slot]! |= FLAG_DELETED;
     this.deleted++;
     index.delete(path);
   }
@@ -165,27 +225,34 @@ export class PathTable {
     return this.index;
   }
 
-  private reserve(entries: number, bytes: number): void {
-    const v = this.views;
-    const needEntries = this.entries + entries > v.starts.length;
-    const needBytes = this.byteLength + bytes > v.bytes.length;
-    if (!needEntries && !needBytes) return;
-    const nextEntries = needEntries ? Math.max(v.starts.length * 2, this.entries + entries) : v.starts.length;
-    const nextBytes = needBytes ? Math.max(v.bytes.length * 2, this.byteLength + bytes) : v.bytes.length;
-    const shared = allocate(nextEntries, nextBytes);
-    const next = attachTable(shared);
-    next.bytes.set(v.bytes.subarray(0, this.byteLength));
-    next.starts.set(v.starts.subarray(0, this.entries));
-    next.lengths.set(v.lengths.subarray(0, this.entries));
-    next.baseStarts.set(v.baseStarts.subarray(0, this.entries));
-    next.masks.set(v.masks.subarray(0, this.entries));
-    next.flags.set(v.flags.subarray(0, this.entries));
-    this.buffers = shared;
-    this.views = next;
+  /** The segment holding index i (0 <= i < count). */
+  private locate(i: number): Segment {
+    const hit = this.hit;
+    if (i >= hit.base && i < hit.base + hit.length) return hit;
+    const segs = this.segs;
+    let lo = 0;
+    let hi = segs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (segs[mid]!.base <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return (this.hit = segs[lo]!);
+  }
+
+  /** Opens the next segment, with room for at least one path of `minBytes`. */
+  private openSegment(minBytes: number): Segment {
+    const k = this.segs.length;
+    const entries = Math.min(SEGMENT_ENTRIES, this.initialEntries * 2 ** Math.min(k, 16));
+    const perEntry = this.entries > 0 ? this.byteLength / this.entries : this.initialBytes / this.initialEntries;
+    const estimate = k === 0 ? this.initialBytes : Math.ceil((perEntry * entries * BYTES_HEADROOM) / BYTES_ROUNDING) * BYTES_ROUNDING;
+    const seg = new Segment(allocate(entries, Math.max(minBytes, estimate, 1)), this.entries);
+    this.segs.push(seg);
+    return seg;
   }
 }
 
-function allocate(entries: number, bytes: number): SharedPathTable {
+function allocate(entries: number, bytes: number): SharedSegment {
   return {
     bytes: new SharedArrayBuffer(bytes),
     starts: new SharedArrayBuffer(entries * 4),

@@ -16,6 +16,7 @@
 // Created by FileFinder.startSession.
 import { EventEmitter } from "node:events";
 import { FLOOR_NONE, scoreOfKey, type MatchChunkResult, type MatchTask } from "./match-chunk.js";
+import { listTasks, rangeTasks, type SegmentSlots, type TaskPiece } from "./match-tasks.js";
 import { extendsQuery, normalizedCodes, parseQuery, scorePath, type ParsedQuery } from "./query.js";
 import type { RootIndex } from "./root-index.js";
 import type { FilesPool } from "./worker-pool.js";
@@ -72,8 +73,8 @@ interface Candidate {
 
 interface CompletedQuery {
   parsed: ParsedQuery;
-  /** Per root: matching indices and how far into the table the query looked. */
-  perRoot: Array<{ matched: Int32Array[]; scannedTo: number }>;
+  /** Per root: matching slots by segment and how far into the table (an index) the query looked. */
+  perRoot: Array<{ matched: SegmentSlots[]; scannedTo: number }>;
 }
 
 export class FindSession extends EventEmitter<FindSessionEvents> {
@@ -141,9 +142,9 @@ export class FindSession extends EventEmitter<FindSessionEvents> {
     const prev = this.last;
     const reuse = prev !== null && extendsQuery(prev.parsed, parsed);
     const perRoot = this.indexes.map((_, r) => ({
-      matched: [] as Int32Array[],
+      matched: [] as SegmentSlots[],
       scannedTo: reuse ? prev!.perRoot[r]!.scannedTo : 0,
-      pendingLists: reuse ? prev!.perRoot[r]!.matched : ([] as Int32Array[]),
+      pendingLists: reuse ? prev!.perRoot[r]!.matched : ([] as SegmentSlots[]),
     }));
     let top: Candidate[] = [];
     let scanned = 0;
@@ -158,15 +159,17 @@ export class FindSession extends EventEmitter<FindSessionEvents> {
       if (!current()) return;
       const allLoadedBefore = this.indexes.every((ix) => ix.loaded);
       const tasks: Array<Promise<void>> = [];
-      const dispatch = (r: number, task: MatchTask) => {
+      const dispatch = (r: number, segments: number[], task: MatchTask) => {
         this.inFlight++;
         const job = this.pool.match(task).finally(() => this.taskDone());
         tasks.push(
           job.then((res: MatchChunkResult) => {
             if (!current() || res.cancelled) return;
             scanned += res.scanned;
-            matched += res.matched.length;
-            perRoot[r]!.matched.push(res.matched);
+            res.matched.forEach((slots, k) => {
+              matched += slots.length;
+              perRoot[r]!.matched.push({ segment: segments[k]!, slots });
+            });
             top = mergeTop(top, res, r, this.limit, this.indexes);
             // A snapshot costs highlight positions on this thread: only for someone listening (find() is not).
             const now = performance.now();
@@ -180,25 +183,29 @@ export class FindSession extends EventEmitter<FindSessionEvents> {
       for (let r = 0; r < this.indexes.length; r++) {
         const table = this.indexes[r]!.table;
         const state = perRoot[r]!;
-        const base: Omit<MatchTask, "from" | "to"> = {
-          table: table.shared(),
-          query,
-          limit: this.limit,
-          cancel: this.cancel,
-          generation,
-          filesOnly: this.filesOnly,
-          floor,
+        // Each piece of a task lies in one segment: the worker's loop reads that segment's arrays.
+        const segments = table.segments();
+        const send = (pieces: TaskPiece[]) => {
+          dispatch(r, pieces.map((p) => p.segment), {
+            pieces: pieces.map((p) => ({ segment: segments[p.segment]!.shared, base: segments[p.segment]!.base, from: p.from, to: p.to, list: p.list })),
+            query,
+            limit: this.limit,
+            cancel: this.cancel,
+            generation,
+            filesOnly: this.filesOnly,
+            floor,
+          });
         };
         if (state.pendingLists.length > 0) {
-          const all = concat(state.pendingLists);
+          let total = 0;
+          for (const l of state.pendingLists) total += l.slots.length;
+          for (const task of listTasks(state.pendingLists, Math.max(2048, Math.ceil(total / parts)))) send(task);
           state.pendingLists = [];
-          const size = Math.max(2048, Math.ceil(all.length / parts));
-          for (let at = 0; at < all.length; at += size) dispatch(r, { ...base, from: 0, to: 0, list: all.slice(at, at + size) });
         }
         const count = table.count;
         if (state.scannedTo < count) {
           const size = Math.max(4096, Math.ceil((count - state.scannedTo) / parts));
-          for (let from = state.scannedTo; from < count; from += size) dispatch(r, { ...base, from, to: Math.min(count, from + size) });
+          for (const task of rangeTasks(segments, state.scannedTo, count, size)) send(task);
           state.scannedTo = count;
         }
       }
@@ -302,17 +309,4 @@ function mergeTop(top: Candidate[], res: MatchChunkResult, root: number, limit: 
     return a.root - b.root;
   });
   return merged.slice(0, limit);
-}
-
-function concat(lists: Int32Array[]): Int32Array {
-  if (lists.length === 1) return lists[0]!;
-  let n = 0;
-  for (const l of lists) n += l.length;
-  const out = new Int32Array(n);
-  let at = 0;
-  for (const l of lists) {
-    out.set(l, at);
-    at += l.length;
-  }
-  return out;
 }

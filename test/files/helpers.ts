@@ -14,3 +14,16 @@ export function gitRepo(files: Record<string, string>): string {
   git(root, "init", "-q");
   return root;
 }
+
+/**
+ * A git repo whose index lists `paths` (all the empty blob) with none of them on disk: big lists
+ * made in a moment. They are marked skip-worktree, so git does not report them as deleted.
+ */
+export function indexOnlyRepo(paths: string[]): string {
+  const root = gitRepo({});
+  const blob = execFileSync("git", ["hash-object", "-w", "--stdin"], { cwd: root, input: "", encoding: "utf8" }).trim();
+  const run = (args: string[], input: string) => execFileSync("git", args, { cwd: root, input, maxBuffer: 1 << 28 });
+  run(["update-index", "-z", "--add", "--index-info"], paths.map((p) => `100644 ${blob}\t${p}\0`).join(""));
+  run(["update-index", "-z", "--skip-worktree", "--stdin"], paths.map((p) => `${p}\0`).join(""));
+  return root;
+}

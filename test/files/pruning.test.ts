@@ -38,7 +38,8 @@ describe("pruned scan", () => {
     expect(table.count).toBeGreaterThan(3 * 4096); // several chunks per query
     const cancel = new Int32Array(new SharedArrayBuffer(4));
     for (const query of [...judged, ...broad]) {
-      const reference = matchChunk({ table: table.shared(), from: 0, to: table.count, query, limit: 50, cancel, generation: 0 });
+      const pieces = table.segments().map((seg) => ({ segment: seg.shared, base: seg.base, from: 0, to: seg.length }));
+      const reference = matchChunk({ pieces, query, limit: 50, cancel, generation: 0 });
       const expected = [...reference.topIndex].map((i) => table.pathAt(i));
       const { results } = await finder.find(query, [root], { limit: 50 });
       expect(results.map((r) => r.path), query).toEqual(expected);

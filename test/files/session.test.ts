@@ -107,13 +107,14 @@ describe("FindSession", () => {
 
 describe("match workers", () => {
   it("stop mid-chunk when the shared cancellation flag changes", () => {
-    const table = new PathTable();
+    const table = new PathTable(20_000);
     for (let i = 0; i < 20_000; i++) table.add(`src/module_${i}/index_file_${i}.tsx`, false);
+    const [segment] = table.segments();
     const cancel = new Int32Array(new SharedArrayBuffer(4));
     // The chunk reads its generation at every cancellation check: the third read changes the
     // flag, as a newer query would while the chunk is being scanned.
     let reads = 0;
-    const task = { table: table.shared(), from: 0, to: table.count, query: "index", limit: 50, cancel } as MatchTask;
+    const task = { pieces: [{ segment: segment!.shared, base: 0, from: 0, to: segment!.length }], query: "index", limit: 50, cancel } as unknown as MatchTask;
     Object.defineProperty(task, "generation", {
       get: () => {
         if (++reads === 3) Atomics.store(cancel, 0, 1);
@@ -132,7 +133,8 @@ describe("match workers", () => {
     const pool = createFilesPool(1);
     try {
       const cancel = new Int32Array(new SharedArrayBuffer(4));
-      const task = { table: table.shared(), from: 0, to: table.count, query: "file", limit: 5, cancel, generation: 0 };
+      const segment = table.segments()[0]!;
+      const task = { pieces: [{ segment: segment.shared, base: 0, from: 0, to: segment.length }], query: "file", limit: 5, cancel, generation: 0 };
       expect(await pool.match(task)).toMatchObject({ cancelled: false, scanned: 1000 });
       Atomics.store(cancel, 0, 1); // this thread supersedes generation 0
       expect(await pool.match(task)).toMatchObject({ cancelled: true, scanned: 0 });
