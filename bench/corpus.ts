@@ -5,6 +5,9 @@
 //   loadCorpusPaths(): string[]                      the paths, in corpus order
 //   materialiseTree(): Promise<string>               a plain (non-git) folder of empty files
 //   materialiseGitRepo(): Promise<string>            the same tree, committed in a git repo
+//   materialiseLargeGitRepo(copies = 16): Promise<string>
+//                                                    a git repo whose index lists the corpus under
+//                                                    copy00/ ... (1.25M paths for 16), no files written
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, closeSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,6 +54,46 @@ export async function materialiseGitRepo(): Promise<string> {
   git("add", "-f", "-A");
   git("commit", "-q", "-m", "corpus");
   writeFileSync(join(target, ".git", "codeintel-complete"), "");
+  return target;
+}
+
+/**
+ * A git repo whose index lists the corpus `copies` times, under copy00/, copy01/, ...: built with
+ * `git update-index --index-info` (every entry the empty blob), so no file is written and a 1.25M-path
+ * repo takes seconds. The entries are marked skip-worktree: `git ls-files --deleted` then skips them
+ * (they are not on disk), so a listing keeps them all, as in a sparse checkout.
+ */
+export async function materialiseLargeGitRepo(copies = 16): Promise<string> {
+  const target = join(tmpdir(), `codeintel-bench-${corpusName}-x${copies}-git`);
+  if (existsSync(join(target, ".git", "codeintel-complete"))) return target;
+  const staging = `${target}.staging-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const git = (args: string[], input?: Buffer | string) =>
+    execFileSync("git", args, { cwd: staging, input, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "inherit"], maxBuffer: 1 << 30 });
+  git(["init", "-q"]);
+  const blob = git(["hash-object", "-w", "--stdin"], "").toString("utf8").trim();
+  const paths = loadCorpusPaths();
+  const entries: string[] = [];
+  const names: string[] = [];
+  for (let c = 0; c < copies; c++) {
+    const prefix = `copy${String(c).padStart(2, "0")}/`;
+    for (const p of paths) {
+      entries.push(`100644 ${blob}\t${prefix}${p}\0`);
+      names.push(`${prefix}${p}\0`);
+    }
+  }
+  git(["update-index", "--add", "-z", "--index-info"], entries.join(""));
+  git(["update-index", "--skip-worktree", "-z", "--stdin"], names.join(""));
+  writeFileSync(join(staging, ".git", "codeintel-complete"), "");
+  try {
+    rmSync(target, { recursive: true, force: true });
+    renameSync(staging, target);
+  } catch (err) {
+    // Another bench process built it at the same time: keep theirs.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(join(target, ".git", "codeintel-complete"))) throw err;
+  }
   return target;
 }
 

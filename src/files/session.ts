@@ -2,7 +2,9 @@
 // Each query is scored in the worker pool, chunk by chunk, as the roots' lists stream in.
 // Listeners get throttled `updated` snapshots for the latest query only, then exactly one
 // `completed` per query that ran to the end (its final results are also sent as a last
-// `updated`, since app-server clients read results from updates). A newer query, stop() or the
+// `updated`, since app-server clients read results from updates). While a root is still
+// listing, the first snapshot waits until its shallow paths are in and scored (RootIndex.previewed):
+// git lists in path order, and a snapshot of `arch/` alone would rank a poor match first. A newer query, stop() or the
 // AbortSignal cancels the running one: a shared Int32Array flag tells busy workers to stop
 // mid-chunk, and nothing more is emitted for the superseded query. A query that extends the
 // previous completed one (`foo` → `foob`, `foo` → `foo bar`) re-scores only its matches.
@@ -149,60 +151,81 @@ export class FindSession extends EventEmitter<FindSessionEvents> {
     let scanned = 0;
     let matched = 0;
     let lastEmit = -Infinity;
+    // No partial snapshot before a round that began with every root previewed has been scored;
+    // meanwhile the roots' deep listings wait for that first snapshot (released however run ends).
+    let mayEmit = false;
+    let releaseDeep = () => {};
+    if (this.throttleMs !== Infinity && this.indexes.some((ix) => !ix.previewed)) {
+      const firstSent = new Promise<void>((resolve) => (releaseDeep = resolve));
+      for (const ix of this.indexes) ix.deferDeepListing(firstSent);
+    }
     const parts = this.pool.threads * 2;
 
-    for (;;) {
-      if (!current()) return;
-      const allLoadedBefore = this.indexes.every((ix) => ix.loaded);
-      const tasks: Array<Promise<void>> = [];
-      const dispatch = (r: number, task: MatchTask) => {
-        this.inFlight++;
-        const job = this.pool.match(task).finally(() => this.taskDone());
-        tasks.push(
-          job.then((res: MatchChunkResult) => {
-            if (!current() || res.cancelled) return;
-            scanned += res.scanned;
-            matched += res.matched.length;
-            perRoot[r]!.matched.push(res.matched);
-            top = mergeTop(top, res, r, this.limit, this.indexes);
-            const now = performance.now();
-            if (now - lastEmit >= this.throttleMs) {
-              lastEmit = now;
-              this.emit("updated", this.snapshot(parsed, top, scanned, matched, false));
-            }
-          }),
-        );
-      };
-      for (let r = 0; r < this.indexes.length; r++) {
-        const table = this.indexes[r]!.table;
-        const state = perRoot[r]!;
-        const base: Omit<MatchTask, "from" | "to"> = {
-          table: table.shared(),
-          query,
-          limit: this.limit,
-          cancel: this.cancel,
-          generation,
-          filesOnly: this.filesOnly,
+    try {
+      for (;;) {
+        if (!current()) return;
+        const allLoadedBefore = this.indexes.every((ix) => ix.loaded);
+        const previewedBefore = this.indexes.every((ix) => ix.previewed);
+        const tasks: Array<Promise<void>> = [];
+        const dispatch = (r: number, task: MatchTask) => {
+          this.inFlight++;
+          const job = this.pool.match(task).finally(() => this.taskDone());
+          tasks.push(
+            job.then((res: MatchChunkResult) => {
+              if (!current() || res.cancelled) return;
+              scanned += res.scanned;
+              matched += res.matched.length;
+              perRoot[r]!.matched.push(res.matched);
+              top = mergeTop(top, res, r, this.limit, this.indexes);
+              const now = performance.now();
+              if (mayEmit && now - lastEmit >= this.throttleMs) {
+                lastEmit = now;
+                this.emit("updated", this.snapshot(parsed, top, scanned, matched, false));
+              }
+            }),
+          );
         };
-        if (state.pendingLists.length > 0) {
-          const all = concat(state.pendingLists);
-          state.pendingLists = [];
-          const size = Math.max(2048, Math.ceil(all.length / parts));
-          for (let at = 0; at < all.length; at += size) dispatch(r, { ...base, from: 0, to: 0, list: all.slice(at, at + size) });
+        for (let r = 0; r < this.indexes.length; r++) {
+          const table = this.indexes[r]!.table;
+          const state = perRoot[r]!;
+          const base: Omit<MatchTask, "from" | "to"> = {
+            table: table.shared(),
+            query,
+            limit: this.limit,
+            cancel: this.cancel,
+            generation,
+            filesOnly: this.filesOnly,
+          };
+          if (state.pendingLists.length > 0) {
+            const all = concat(state.pendingLists);
+            state.pendingLists = [];
+            const size = Math.max(2048, Math.ceil(all.length / parts));
+            for (let at = 0; at < all.length; at += size) dispatch(r, { ...base, from: 0, to: 0, list: all.slice(at, at + size) });
+          }
+          const count = table.count;
+          if (state.scannedTo < count) {
+            const size = Math.max(4096, Math.ceil((count - state.scannedTo) / parts));
+            for (let from = state.scannedTo; from < count; from += size) dispatch(r, { ...base, from, to: Math.min(count, from + size) });
+            state.scannedTo = count;
+          }
         }
-        const count = table.count;
-        if (state.scannedTo < count) {
-          const size = Math.max(4096, Math.ceil((count - state.scannedTo) / parts));
-          for (let from = state.scannedTo; from < count; from += size) dispatch(r, { ...base, from, to: Math.min(count, from + size) });
-          state.scannedTo = count;
+        if (tasks.length > 0) await Promise.all(tasks);
+        if (!current()) return;
+        if (previewedBefore && !mayEmit) {
+          mayEmit = true;
+          // The first snapshot: every shallow path scored. (A loaded root gets its final one below.)
+          if (!allLoadedBefore && scanned > 0 && this.throttleMs !== Infinity) {
+            lastEmit = performance.now();
+            this.emit("updated", this.snapshot(parsed, top, scanned, matched, false));
+          }
+          releaseDeep();
         }
+        if (tasks.length > 0) continue;
+        if (allLoadedBefore) break;
+        await this.nextGrowth();
       }
-      if (tasks.length > 0) {
-        await Promise.all(tasks);
-        continue;
-      }
-      if (allLoadedBefore) break;
-      await this.nextGrowth();
+    } finally {
+      releaseDeep();
     }
     if (!current()) return;
     for (const ix of this.indexes) if (ix.loadError) this.fail(new Error(`listing ${ix.root} failed: ${ix.loadError.message}`));
