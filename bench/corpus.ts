@@ -57,6 +57,46 @@ export async function materialiseGitRepo(): Promise<string> {
   return target;
 }
 
+/**
+ * A git repo whose index lists the corpus `copies` times, under copy00/, copy01/, ...: built with
+ * `git update-index --index-info` (every entry the empty blob), so no file is written and a 1.25M-path
+ * repo takes seconds. The entries are marked skip-worktree: `git ls-files --deleted` then skips them
+ * (they are not on disk), so a listing keeps them all, as in a sparse checkout.
+ */
+export async function materialiseLargeGitRepo(copies = 16): Promise<string> {
+  const target = join(tmpdir(), `codeintel-bench-${corpusName}-x${copies}-git`);
+  if (existsSync(join(target, ".git", "codeintel-complete"))) return target;
+  const staging = `${target}.staging-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const git = (args: string[], input?: Buffer | string) =>
+    execFileSync("git", args, { cwd: staging, input, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "inherit"], maxBuffer: 1 << 30 });
+  git(["init", "-q"]);
+  const blob = git(["hash-object", "-w", "--stdin"], "").toString("utf8").trim();
+  const paths = loadCorpusPaths();
+  const entries: string[] = [];
+  const names: string[] = [];
+  for (let c = 0; c < copies; c++) {
+    const prefix = `copy${String(c).padStart(2, "0")}/`;
+    for (const p of paths) {
+      entries.push(`100644 ${blob}\t${prefix}${p}\0`);
+      names.push(`${prefix}${p}\0`);
+    }
+  }
+  git(["update-index", "--add", "-z", "--index-info"], entries.join(""));
+  git(["update-index", "--skip-worktree", "-z", "--stdin"], names.join(""));
+  writeFileSync(join(staging, ".git", "codeintel-complete"), "");
+  try {
+    rmSync(target, { recursive: true, force: true });
+    renameSync(staging, target);
+  } catch (err) {
+    // Another bench process built it at the same time: keep theirs.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(join(target, ".git", "codeintel-complete"))) throw err;
+  }
+  return target;
+}
+
 function buildTree(target: string, paths: string[]): void {
   const staging = `${target}.staging-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
@@ -82,35 +122,4 @@ function packageRoot(): string {
     if (up === dir) throw new Error("codeintel package root not found");
     dir = up;
   }
-}
-
-/**
- * A git repo whose index holds `copies` copies of the corpus (copy00/..., copy01/..., ...), all
- * the empty blob, and whose work tree holds none of them: `git ls-files` lists them without
- * 1.25M files on disk. They are marked skip-worktree so git does not report them as deleted
- * (`git ls-files --deleted`), which the finder would take out.
- */
-export async function materialiseLargeGitRepo(copies = 16): Promise<string> {
-  const target = join(tmpdir(), `codeintel-bench-${corpusName}-x${copies}-git`);
-  if (existsSync(join(target, ".git", "codeintel-complete"))) return target;
-  rmSync(target, { recursive: true, force: true });
-  mkdirSync(target, { recursive: true });
-  const git = (args: string[], input?: Buffer) =>
-    execFileSync("git", args, { cwd: target, input, stdio: [input ? "pipe" : "ignore", "pipe", "inherit"], maxBuffer: 1 << 30 });
-  git(["init", "-q"]);
-  const blob = git(["hash-object", "-w", "--stdin"], Buffer.alloc(0)).toString("utf8").trim();
-  const paths = loadCorpusPaths();
-  const records: string[] = [];
-  const names: string[] = [];
-  for (let c = 0; c < copies; c++) {
-    const prefix = `copy${String(c).padStart(2, "0")}/`;
-    for (const p of paths) {
-      records.push(`100644 ${blob}\t${prefix}${p}\0`);
-      names.push(`${prefix}${p}\0`);
-    }
-  }
-  git(["update-index", "-z", "--add", "--index-info"], Buffer.from(records.join("")));
-  git(["update-index", "-z", "--skip-worktree", "--stdin"], Buffer.from(names.join("")));
-  writeFileSync(join(target, ".git", "codeintel-complete"), "");
-  return target;
 }

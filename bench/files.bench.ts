@@ -1,10 +1,11 @@
 // Fuzzy file finder benchmarks on the Linux 6.1 path corpus (78,311 paths), each figure a median
 // over several runs beside a baseline measured in the same run. `npm run bench files`.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as fzfModule from "fzf";
 import { FileFinder, type FindSession, type FindSnapshot } from "../src/files/finder.js";
-import { loadCorpusPaths, materialiseGitRepo, materialiseTree } from "./corpus.js";
+import { loadCorpusPaths, materialiseGitRepo, materialiseLargeGitRepo, materialiseTree } from "./corpus.js";
 
 interface Row {
   what: string;
@@ -74,12 +75,95 @@ function completion(session: FindSession, query: string): Promise<{ first: numbe
   });
 }
 
+interface ColdRun {
+  /** First partial snapshot (NaN when the query completed first). */
+  first: number;
+  done: number;
+  /** The first snapshot's top-1 is the final top-1. */
+  sameTop: boolean;
+  /** Snapshots sent while the listing was incomplete. */
+  early: number;
+}
+
+/** One query on a cold finder (workers up, nothing listed): when its first snapshot came and whether it was right. */
+async function coldRun(repo: string, query: string, shallowFirst?: number): Promise<ColdRun> {
+  const cold = new FileFinder({ watch: false, threads: 2, shallowFirst });
+  await cold.find("warm", [fileURLToPath(new URL(".", import.meta.url))]);
+  const t0 = performance.now();
+  const session = cold.startSession([repo]);
+  let first: { t: number; top: string | undefined } | null = null;
+  let early = 0;
+  const final = await new Promise<FindSnapshot>((resolve) => {
+    session.on("updated", (snap) => {
+      if (!snap.complete && !first) first = { t: performance.now() - t0, top: snap.results[0]?.path };
+      if (!snap.walkComplete) early++;
+    });
+    session.once("completed", resolve);
+    session.update(query);
+  });
+  const done = performance.now() - t0;
+  session.stop();
+  await cold.close();
+  const f = first as { t: number; top: string | undefined } | null;
+  return { first: f ? f.t : NaN, done, sameTop: f !== null && f.top === final.results[0]?.path, early };
+}
+
+/**
+ * The first snapshot on a cold git repo, shallow paths first (the default) beside git's path order
+ * (shallowFirst: 0), query by query in turn so both see the same machine: its time, whether its
+ * top-1 is the final one (judged Linux queries), the final time; beside git ls-files.
+ */
+async function coldFirstSnapshotRows(label: string, repo: string, queries: string[]): Promise<void> {
+  const variants = { shallow: [] as ColdRun[], pathOrder: [] as ColdRun[] };
+  for (const q of queries) {
+    variants.shallow.push(await coldRun(repo, q));
+    variants.pathOrder.push(await coldRun(repo, q, 0));
+  }
+  const gitTracked = await timeRuns(5, () => timeProcess("git", ["ls-files", "-z"], repo));
+  const git = await timeRuns(3, () => timeProcess("git", ["ls-files", "-co", "--exclude-standard", "-z"], repo));
+  const sum = (runs: ColdRun[]) => {
+    const firsts = runs.map((r) => r.first).filter((t) => !Number.isNaN(t));
+    return {
+      first: firsts.length > 0 ? median(firsts) : NaN,
+      done: median(runs.map((r) => r.done)),
+      right: `${runs.filter((r) => r.sameTop).length}/${runs.length}`,
+      early: median(runs.map((r) => r.early)),
+    };
+  };
+  const ours = sum(variants.shallow);
+  const base = sum(variants.pathOrder);
+  const budget = 1.2 * git;
+  rows.push({
+    what: `${label}, ${queries.length} judged queries: first snapshot (its top-1 = the final top-1; snapshots before the listing completed)`,
+    ours: `${ms(ours.first)}; ${ours.right} right; ${ours.early} early`,
+    baseline: `git path order ${ms(base.first)}, ${base.right} right, ${base.early} early; git ls-files -z ${ms(gitTracked)}`,
+    budget: `<= 1.2x git ls-files -co (${ms(budget)})`,
+    verdict: verdict(ours.first, budget),
+  });
+  rows.push({
+    what: `${label}: completed`,
+    ours: ms(ours.done),
+    baseline: `git path order ${ms(base.done)}; git ls-files -co --exclude-standard ${ms(git)}`,
+    budget: `<= 1.2x git ls-files -co (${ms(budget)})`,
+    verdict: verdict(ours.done, budget),
+  });
+}
+
+function judgedLinuxQueries(): string[] {
+  const tsv = readFileSync(fileURLToPath(new URL("../../bench/judged/files-linux.tsv", import.meta.url)), "utf8");
+  return tsv
+    .split("\n")
+    .filter((line) => line.length > 0)
+    .map((line) => line.split("\t")[0]!);
+}
+
 export async function main(): Promise<void> {
   const paths = loadCorpusPaths();
   const list = Buffer.from(paths.join("\n") + "\n");
   console.log(`corpus: ${paths.length} paths; materialising trees (cached under the OS temp dir)...`);
   const tree = await materialiseTree();
   const repo = await materialiseGitRepo();
+  const largeRepo = await materialiseLargeGitRepo();
   const haveFzf = hasCommand("fzf");
   const haveFd = hasCommand("fdfind");
 
@@ -114,6 +198,14 @@ export async function main(): Promise<void> {
       budget: "<= 120 ms",
       verdict: verdict(median(dones), 120),
     });
+  }
+
+  // Cold git repos, first snapshot quality: on Linux (78k) and 16 copies of it (1.25M paths,
+  // an index-only repo). Every 4th judged query on 78k, the first 6 on 1.25M (seconds each).
+  {
+    const judged = judgedLinuxQueries();
+    await coldFirstSnapshotRows("cold git repo, 78k paths", repo, judged.filter((_, i) => i % 4 === 0));
+    await coldFirstSnapshotRows("cold git repo, 1.25M paths (16 copies)", largeRepo, judged.slice(0, 6));
   }
 
   // Cold non-git tree: the walk alone, into the index. Default: main thread in slices; also timed

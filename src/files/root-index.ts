@@ -8,6 +8,8 @@
 //     readonly ready: Promise<void>                 the initial listing is complete (rejects on a listing failure)
 //     readonly watching: Promise<void>              the watcher delivers events (resolves at once when not watching)
 //     loaded: boolean; source: "git" | "walk" | undefined; degraded: boolean (watcher replaced by rescans)
+//     previewed: boolean                            the shallow entries are in (a first answer is worth showing)
+//     deferDeepListing(until: Promise<unknown>)     (sessions) the rest of the git listing waits for their first answer
 //     walkErrors: WalkError[]                       folders the walker could not read
 //     loadError: Error | undefined                  why the initial listing failed
 //     paths({ directories? }): string[]             root-relative, '/'-separated; files only unless directories: true
@@ -16,10 +18,10 @@
 //     close(): Promise<void>
 //   interface FileIndexChange { kind: "add" | "change" | "unlink" | "addDir" | "unlinkDir"; path: string }
 //     (an unlinkDir means everything below it is gone too; each change is reported once)
-//   interface RootIndexOptions { watch?, rescanIntervalMs?, hidden?, walkInWorkers?, onWarning? }
+//   interface RootIndexOptions { watch?, rescanIntervalMs?, hidden?, walkInWorkers?, shallowFirst?, onWarning? }
 // Created through FileFinder.openRoot (one index per root, shared by sessions).
 import { EventEmitter } from "node:events";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { listGitFiles } from "../workspace/git.js";
 import { DEFAULT_IGNORE_FILES, IgnoreMatcher, readGitExcludes } from "../workspace/ignore.js";
@@ -49,15 +51,36 @@ export interface RootIndexOptions {
   hidden?: boolean;
   /** Walk non-git trees in the worker pool instead of in slices on this thread (default false: measured slower here). */
   walkInWorkers?: boolean;
+  /**
+   * In a git work tree, list tracked paths at most this many segments deep first, then the rest
+   * (0: git's path order only). Sessions hold their first snapshot until these are in. Default: 3,
+   * one more per 8x beyond 100k index entries (the tree's paths are likely deeper; 4 for 1.25M).
+   */
+  shallowFirst?: number;
+  /**
+   * @internal Tests: the initial git listing reads the full tracked listing (all but the shallow
+   * paths) only once this settles too, as a slow reader would: git blocks on the full pipe meanwhile.
+   */
+  holdDeepListing?: Promise<unknown>;
   /** Degradations worth telling the user about (default: process.emitWarning). */
   onWarning?: (message: string) => void;
 }
+
+const DEFAULT_SHALLOW_FIRST = 3;
+/** Bytes per entry of a git index (v2: 62 + the path, padded; 106-113 measured on Linux trees). */
+const INDEX_BYTES_PER_ENTRY = 100;
 
 export class RootIndex {
   readonly table = new PathTable(8192);
   readonly ready: Promise<void>;
   readonly watching: Promise<void>;
   loaded = false;
+  /**
+   * The shallow part of the tree is in the table: in a git tree the tracked paths at most
+   * `shallowFirst` segments deep, in a walk the top two levels; true once loaded. A partial answer
+   * before that has seen one corner of the tree only (git lists in path order).
+   */
+  previewed: boolean;
   source: "git" | "walk" | undefined;
   degraded = false;
   walkErrors: WalkError[] = [];
@@ -79,10 +102,12 @@ export class RootIndex {
     private readonly options: RootIndexOptions = {},
   ) {
     this.events.setMaxListeners(0);
+    this.previewed = this.shallowDepth() === 0;
     this.ready = this.load().catch((err: unknown) => {
       // A failed listing still ends the load: sessions answer from what was listed and report it.
       this.loadError = err instanceof Error ? err : new Error(String(err));
       this.loaded = true;
+      this.previewed = true;
       this.events.emit("grow");
       throw this.loadError;
     });
@@ -160,6 +185,7 @@ export class RootIndex {
   private async load(): Promise<void> {
     await this.list();
     this.loaded = true;
+    this.previewed = true;
     this.knownDirs.clear();
     const queued = this.pending ?? [];
     this.pending = null;
@@ -190,7 +216,17 @@ export class RootIndex {
         if (!sink) this.events.emit("grow");
       },
       undefined,
-      { streamTracked: !sink },
+      sink
+        ? {}
+        : {
+            streamTracked: true,
+            shallowFirst: this.shallowDepth(),
+            holdDeep: () => Promise.allSettled([this.options.holdDeepListing, ...this.deepHolds.splice(0)]),
+            onShallowDone: () => {
+              this.previewed = true;
+              this.events.emit("grow");
+            },
+          },
     );
     if (git.isRepo) {
       this.source = "git";
@@ -203,7 +239,10 @@ export class RootIndex {
     const plan = planWalk(this.root, 2, { hidden: this.options.hidden });
     const addPath = sink ?? ((path: string, dir: boolean) => this.table.add(path, dir));
     for (const e of plan.entries) addPath(e.path, e.dir);
-    if (!sink) this.events.emit("grow");
+    if (!sink) {
+      this.previewed = true;
+      this.events.emit("grow");
+    }
     if (!this.options.walkInWorkers) {
       // Measured faster than the worker walk on 2 cores (bench/files.bench.ts): walk here, in
       // slices of a few milliseconds, so the event loop keeps serving while the walk goes on.
@@ -248,6 +287,35 @@ export class RootIndex {
     } finally {
       for (const p of ports) p.close();
     }
+  }
+
+  private shallowDepthMemo: number | undefined;
+  private readonly deepHolds: Array<Promise<unknown>> = [];
+
+  /**
+   * @internal A session that will send a first snapshot once the shallow entries are scored asks
+   * the rest of the git listing to wait for it: that listing floods this thread, and the
+   * snapshot's worker results would queue behind it. `until` must settle (sent, superseded, stopped).
+   */
+  deferDeepListing(until: Promise<unknown>): void {
+    if (!this.previewed) this.deepHolds.push(until);
+  }
+
+  private shallowDepth(): number {
+    if (this.options.shallowFirst !== undefined) return Math.max(0, Math.floor(this.options.shallowFirst));
+    if (this.shallowDepthMemo === undefined) {
+      // The index's size tells its entries without a git call (a root below the top or a linked
+      // work tree keeps the default). On Linux (78k) depth 3 holds 19% of the paths; on 16 copies
+      // of it under copyNN/ depth 4 does.
+      let entries = 0;
+      try {
+        entries = statSync(join(this.root, ".git", "index")).size / INDEX_BYTES_PER_ENTRY;
+      } catch {
+        // Not the top of a plain work tree.
+      }
+      this.shallowDepthMemo = DEFAULT_SHALLOW_FIRST + (entries > 100_000 ? Math.floor(Math.log(entries / 100_000) / Math.log(8)) : 0);
+    }
+    return this.shallowDepthMemo;
   }
 
   /** Takes out tracked files missing from disk, and the folders that were listed only for them. */

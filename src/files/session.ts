@@ -2,7 +2,9 @@
 // Each query is scored in the worker pool, chunk by chunk, as the roots' lists stream in.
 // Listeners get throttled `updated` snapshots for the latest query only, then exactly one
 // `completed` per query that ran to the end (its final results are also sent as a last
-// `updated`, since app-server clients read results from updates). A newer query, stop() or the
+// `updated`, since app-server clients read results from updates). While a root is still
+// listing, the first snapshot waits until its shallow paths are in and scored (RootIndex.previewed):
+// git lists in path order, and a snapshot of `arch/` alone would rank a poor match first. A newer query, stop() or the
 // AbortSignal cancels the running one: a shared Int32Array flag tells busy workers to stop
 // mid-chunk, and nothing more is emitted for the superseded query. A query that extends the
 // previous completed one (`foo` → `foob`, `foo` → `foo bar`) re-scores only its matches.
@@ -150,71 +152,92 @@ export class FindSession extends EventEmitter<FindSessionEvents> {
     let scanned = 0;
     let matched = 0;
     let lastEmit = -Infinity;
+    // No partial snapshot before a round that began with every root previewed has been scored;
+    // meanwhile the roots' deep listings wait for that first snapshot (released however run ends).
+    let mayEmit = false;
+    let releaseDeep = () => {};
+    if (this.throttleMs !== Infinity && this.indexes.some((ix) => !ix.previewed)) {
+      const firstSent = new Promise<void>((resolve) => (releaseDeep = resolve));
+      for (const ix of this.indexes) ix.deferDeepListing(firstSent);
+    }
     const parts = this.pool.threads * 2;
     // One bar for every chunk of this query (match-chunk.ts): later chunks prune with what earlier ones found.
     const floor = new Int32Array(new SharedArrayBuffer(4));
     floor[0] = FLOOR_NONE;
 
-    for (;;) {
-      if (!current()) return;
-      const allLoadedBefore = this.indexes.every((ix) => ix.loaded);
-      const tasks: Array<Promise<void>> = [];
-      const dispatch = (r: number, segments: number[], task: MatchTask) => {
-        this.inFlight++;
-        const job = this.pool.match(task).finally(() => this.taskDone());
-        tasks.push(
-          job.then((res: MatchChunkResult) => {
-            if (!current() || res.cancelled) return;
-            scanned += res.scanned;
-            res.matched.forEach((slots, k) => {
-              matched += slots.length;
-              perRoot[r]!.matched.push({ segment: segments[k]!, slots });
-            });
-            top = mergeTop(top, res, r, this.limit, this.indexes);
-            // A snapshot costs highlight positions on this thread: only for someone listening (find() is not).
-            const now = performance.now();
-            if (this.listenerCount("updated") > 0 && now - lastEmit >= this.throttleMs) {
-              lastEmit = now;
-              this.emit("updated", this.snapshot(parsed, top, scanned, matched, false));
-            }
-          }),
-        );
-      };
-      for (let r = 0; r < this.indexes.length; r++) {
-        const table = this.indexes[r]!.table;
-        const state = perRoot[r]!;
-        // Each piece of a task lies in one segment: the worker's loop reads that segment's arrays.
-        const segments = table.segments();
-        const send = (pieces: TaskPiece[]) => {
-          dispatch(r, pieces.map((p) => p.segment), {
-            pieces: pieces.map((p) => ({ segment: segments[p.segment]!.shared, base: segments[p.segment]!.base, from: p.from, to: p.to, list: p.list })),
-            query,
-            limit: this.limit,
-            cancel: this.cancel,
-            generation,
-            filesOnly: this.filesOnly,
-            floor,
-          });
+    try {
+      for (;;) {
+        if (!current()) return;
+        const allLoadedBefore = this.indexes.every((ix) => ix.loaded);
+        const previewedBefore = this.indexes.every((ix) => ix.previewed);
+        const tasks: Array<Promise<void>> = [];
+        const dispatch = (r: number, segments: number[], task: MatchTask) => {
+          this.inFlight++;
+          const job = this.pool.match(task).finally(() => this.taskDone());
+          tasks.push(
+            job.then((res: MatchChunkResult) => {
+              if (!current() || res.cancelled) return;
+              scanned += res.scanned;
+              res.matched.forEach((slots, k) => {
+                matched += slots.length;
+                perRoot[r]!.matched.push({ segment: segments[k]!, slots });
+              });
+              top = mergeTop(top, res, r, this.limit, this.indexes);
+              // A snapshot costs highlight positions on this thread: only for someone listening (find() is not).
+              const now = performance.now();
+              if (mayEmit && this.listenerCount("updated") > 0 && now - lastEmit >= this.throttleMs) {
+                lastEmit = now;
+                this.emit("updated", this.snapshot(parsed, top, scanned, matched, false));
+              }
+            }),
+          );
         };
-        if (state.pendingLists.length > 0) {
-          let total = 0;
-          for (const l of state.pendingLists) total += l.slots.length;
-          for (const task of listTasks(state.pendingLists, Math.max(2048, Math.ceil(total / parts)))) send(task);
-          state.pendingLists = [];
+        for (let r = 0; r < this.indexes.length; r++) {
+          const table = this.indexes[r]!.table;
+          const state = perRoot[r]!;
+          // Each piece of a task lies in one segment: the worker's loop reads that segment's arrays.
+          const segments = table.segments();
+          const send = (pieces: TaskPiece[]) => {
+            dispatch(r, pieces.map((p) => p.segment), {
+              pieces: pieces.map((p) => ({ segment: segments[p.segment]!.shared, base: segments[p.segment]!.base, from: p.from, to: p.to, list: p.list })),
+              query,
+              limit: this.limit,
+              cancel: this.cancel,
+              generation,
+              filesOnly: this.filesOnly,
+              floor,
+            });
+          };
+          if (state.pendingLists.length > 0) {
+            let total = 0;
+            for (const l of state.pendingLists) total += l.slots.length;
+            for (const task of listTasks(state.pendingLists, Math.max(2048, Math.ceil(total / parts)))) send(task);
+            state.pendingLists = [];
+          }
+          const count = table.count;
+          if (state.scannedTo < count) {
+            const size = Math.max(4096, Math.ceil((count - state.scannedTo) / parts));
+            for (const task of rangeTasks(segments, state.scannedTo, count, size)) send(task);
+            state.scannedTo = count;
+          }
         }
-        const count = table.count;
-        if (state.scannedTo < count) {
-          const size = Math.max(4096, Math.ceil((count - state.scannedTo) / parts));
-          for (const task of rangeTasks(segments, state.scannedTo, count, size)) send(task);
-          state.scannedTo = count;
+        if (tasks.length > 0) await Promise.all(tasks);
+        if (!current()) return;
+        if (previewedBefore && !mayEmit) {
+          mayEmit = true;
+          // The first snapshot: every shallow path scored. (A loaded root gets its final one below.)
+          if (!allLoadedBefore && scanned > 0 && this.throttleMs !== Infinity && this.listenerCount("updated") > 0) {
+            lastEmit = performance.now();
+            this.emit("updated", this.snapshot(parsed, top, scanned, matched, false));
+          }
+          releaseDeep();
         }
+        if (tasks.length > 0) continue;
+        if (allLoadedBefore) break;
+        await this.nextGrowth();
       }
-      if (tasks.length > 0) {
-        await Promise.all(tasks);
-        continue;
-      }
-      if (allLoadedBefore) break;
-      await this.nextGrowth();
+    } finally {
+      releaseDeep();
     }
     if (!current()) return;
     for (const ix of this.indexes) if (ix.loadError) this.fail(new Error(`listing ${ix.root} failed: ${ix.loadError.message}`));

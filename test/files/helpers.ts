@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { makeTree } from "../support/tree.js";
 
-export { eventually } from "../support/eventually.js";
+export { eventually, latch } from "../support/eventually.js";
 export { makeTree, removeTree } from "../support/tree.js";
 
 export function git(cwd: string, ...args: string[]): string {
