@@ -20,13 +20,6 @@
 
 export type Units = Uint8Array | Uint16Array;
 
-/**
- * Where the last successful fuzzyScore/exactScore call's candidate region began (the first
- * occurrence of the pattern's first char, or the chosen exact occurrence). A caller scoring the
- * same text again from a later start at or before this point would get the same score.
- */
-export let lastMatchStart = -1;
-
 export const SCORE_MATCH = 16;
 export const SCORE_GAP_START = -3;
 export const SCORE_GAP_EXTENSION = -1;
@@ -57,6 +50,12 @@ const BONUS_TABLE = new Int8Array(64);
 /** The largest bonus any position can get in the current scheme. */
 export function maxBonus(): number {
   return Math.max(bonusBoundaryWhite, bonusBoundaryDelimiter, BONUS_NON_WORD);
+}
+
+/** The most a pattern of `m` units can score: a run at the best word start (every char at the top bonus, the first doubled). */
+export function maxScoreOf(m: number): number {
+  const bonus = maxBonus();
+  return m * (SCORE_MATCH + bonus) + (BONUS_FIRST_CHAR_MULTIPLIER - 1) * bonus;
 }
 
 export function useScheme(scheme: Scheme): void {
@@ -202,7 +201,6 @@ export function fuzzyScore(
       }
     }
     if (first < 0) return -1;
-    lastMatchStart = first;
   }
   // With two or more chars, nothing after the last occurrence of the last one can be aligned:
   // fzf's backward scan; the first pass then stops there.
@@ -389,7 +387,6 @@ export function exactScore(
     }
   }
   if (best < 0) return -1;
-  lastMatchStart = best;
   return calculateScore(text, start, best, best + M, positions);
 }
 

@@ -12,7 +12,7 @@
 //   scoreOfKey(key): number
 // A path with non-ASCII characters is scored on its Latin-normalised UTF-16 form (normalizedCodes).
 import { attachSegment, FLAG_DELETED, FLAG_DIR, type SegmentViews, type SharedSegment } from "./path-table.js";
-import { BONUS_FIRST_CHAR_MULTIPLIER, isSubsequence, maxBonus, SCORE_MATCH } from "./fuzzy-score.js";
+import { isSubsequence, maxScoreOf } from "./fuzzy-score.js";
 import { ALL_IN_BASENAME, endsWithTerms, NAME_IS_TERMS, nameBonus, nameStartOf, PATH_TAIL, STEM_EQUAL, tieBreak, WHOLE_SEGMENT, wholeSegments } from "./path-rules.js";
 import { BASENAME_BONUS, couldMatch, normalizedCodes, parseQuery, scorePath, type ParsedQuery } from "./query.js";
 
@@ -181,13 +181,11 @@ function scanPiece(task: MatchTask, piece: MatchPiece, v: SegmentViews, q: Parse
 function scoreBound(q: ParsedQuery): { maxScore: number; maxRules: number } | null {
   if (q.empty) return null;
   let maxScore = 0;
-  const bonus = maxBonus();
   for (const group of q.groups) {
     if (group.length !== 1) return null;
     const t = group[0]!;
     if (t.inverse || t.kind !== "fuzzy") return null;
-    const m = t.utf8.length;
-    maxScore += m * (SCORE_MATCH + bonus) + (BONUS_FIRST_CHAR_MULTIPLIER - 1) * bonus;
+    maxScore += maxScoreOf(t.utf8.length);
   }
   const maxRules = BASENAME_BONUS + ALL_IN_BASENAME + NAME_IS_TERMS + STEM_EQUAL + PATH_TAIL + 2 * WHOLE_SEGMENT * q.groups.length;
   return { maxScore, maxRules };

@@ -17,7 +17,7 @@ import {
   exactScore,
   fuzzyScore,
   isSubsequence,
-  lastMatchStart,
+  maxScoreOf,
   prefixScore,
   normalizeLatin,
   suffixScore,
@@ -309,16 +309,26 @@ export function scorePath(
       const fn = scorers[term.kind];
       // (fuzzyScore itself rejects a non-subsequence; this only skips its setup for OR-groups.)
       if (term.kind === "fuzzy" && group.length > 1 && !isSubsequence(text, start, end, pattern, q.caseSensitive)) continue;
-      const full = fn(text, start, end, pattern, q.caseSensitive, null);
-      if (full < 0) continue;
-      let base = -1;
       const nameTerm = term.kind === "fuzzy" || term.kind === "exact";
-      if (nameTerm) {
-        // When the match region already starts inside the basename, scoring the basename alone gives the same.
-        if (baseStart <= start || lastMatchStart >= baseStart) base = full;
-        else if (term.kind !== "fuzzy" || isSubsequence(text, baseStart, end, pattern, q.caseSensitive)) {
+      let base = -1;
+      let full: number;
+      if (nameTerm && baseStart > start) {
+        if (term.kind !== "fuzzy" || isSubsequence(text, baseStart, end, pattern, q.caseSensitive)) {
           base = fn(text, baseStart, end, pattern, q.caseSensitive, null);
         }
+        // A perfect match in the basename is the most the term can score: the whole path cannot
+        // beat it, so its (longer) alignment is not needed. The best candidates are such paths.
+        if (base === maxScoreOf(pattern.length)) full = base;
+        else {
+          full = fn(text, start, end, pattern, q.caseSensitive, null);
+          if (full < 0) continue;
+        }
+      } else {
+        full = fn(text, start, end, pattern, q.caseSensitive, null);
+        if (full < 0) continue;
+        if (nameTerm) base = full;
+      }
+      if (nameTerm) {
         nameable++;
         nameableLength += pattern.length;
         if (base >= 0 && cleanInBasename(term, base)) inBase++;

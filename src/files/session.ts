@@ -160,7 +160,9 @@ export class FindSession extends EventEmitter<FindSessionEvents> {
       const firstSent = new Promise<void>((resolve) => (releaseDeep = resolve));
       for (const ix of this.indexes) ix.deferDeepListing(firstSent);
     }
-    const parts = this.pool.threads * 2;
+    // One task per worker: a task costs about a quarter of a millisecond to post and wake, which
+    // is most of a narrow query's time (twice as many tasks measured 10% slower on warm finds).
+    const parts = this.pool.threads;
     // One bar for every chunk of this query (match-chunk.ts): later chunks prune with what earlier ones found.
     const floor = new Int32Array(new SharedArrayBuffer(4));
     floor[0] = FLOOR_NONE;
