@@ -464,9 +464,14 @@ function addParents(p: Buffer, cache: ParentCache, dirs: Set<string>, add: (p: U
   if (last && last.length === slash && last.compare(p, 0, slash) === 0) return;
   // A copy: a view would pin git's whole output chunk in memory.
   cache.last = Buffer.from(p.subarray(0, slash));
-  const key = p.toString("latin1", 0, slash);
-  if (dirs.has(key)) return;
-  addParents(p.subarray(0, slash), cache, dirs, add);
-  dirs.add(key);
-  add(p.subarray(0, slash), true);
+  // Up to the nearest folder already listed, then down adding the new ones parent first. A loop,
+  // not recursion: a path may have thousands of segments.
+  const missing: number[] = [];
+  for (let end = slash; end > 0; end = p.lastIndexOf(47, end - 1)) {
+    const key = p.toString("latin1", 0, end);
+    if (dirs.has(key)) break;
+    dirs.add(key);
+    missing.push(end);
+  }
+  for (let k = missing.length - 1; k >= 0; k--) add(p.subarray(0, missing[k]), true);
 }

@@ -1,28 +1,19 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FileFinder, type FindSnapshot } from "../../src/files/finder.js";
-import { git, gitRepo, latch, removeTree } from "./helpers.js";
+import { git, gitRepo, indexOnlyRepo as sharedIndexOnlyRepo, latch, removeTree } from "./helpers.js";
 
 const trees: string[] = [];
 afterAll(() => {
   for (const t of trees) removeTree(t);
 });
 
-/**
- * A git repo whose index lists `paths` (each the empty blob) without writing them: cheap to make
- * big. Marked skip-worktree, so `git ls-files --deleted` leaves them listed.
- */
+/** helpers.ts's index-only repo (big and cheap: no files written), removed after the tests. */
 function indexOnlyRepo(paths: string[]): string {
-  const repo = mkdtempSync(join(tmpdir(), "codeintel-git-index-"));
+  const repo = sharedIndexOnlyRepo(paths);
   trees.push(repo);
-  git(repo, "init", "-q");
-  const blob = execFileSync("git", ["hash-object", "-w", "--stdin"], { cwd: repo, input: "" }).toString().trim();
-  const run = (args: string[], input: string) => execFileSync("git", args, { cwd: repo, input, maxBuffer: 1 << 28 });
-  run(["update-index", "--add", "-z", "--index-info"], paths.map((p) => `100644 ${blob}\t${p}\0`).join(""));
-  run(["update-index", "--skip-worktree", "-z", "--stdin"], paths.map((p) => `${p}\0`).join(""));
   return repo;
 }
 
@@ -118,5 +109,22 @@ describe("a git tree's listing", () => {
     expect(inOrder.sort()).toEqual(
       ["README.md", "lib", "lib/x", "lib/x/y", "lib/x/y/z", "lib/x/y/z/c.ts", "new", "new/a", "new/a/b", "new/a/b/f.ts", "src", "src/a.ts", "src/deep", "src/deep/er", "src/deep/er/b.ts", "top.txt"].sort(),
     );
+  });
+
+  it("lists the folders of a path thousands of segments deep", async () => {
+    // Folders are derived from git's file list; each level once, without recursing per level.
+    const depth = 20_000;
+    const deep = `${Array(depth).fill("d").join("/")}/leaf.txt`;
+    const repo = indexOnlyRepo([deep, "top.txt"]);
+    const finder = new FileFinder({ watch: false, threads: 1 });
+    try {
+      const index = finder.openRoot(repo);
+      await index.ready;
+      const folders = index.paths({ directories: true }).filter((p) => !p.endsWith(".txt"));
+      expect(folders.length).toBe(depth);
+      expect(index.paths().sort()).toEqual([deep, "top.txt"]);
+    } finally {
+      await finder.close();
+    }
   });
 });
