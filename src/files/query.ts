@@ -318,7 +318,10 @@ export function scorePath(
         }
         // A perfect match in the basename is the most the term can score: the whole path cannot
         // beat it, so its (longer) alignment is not needed. The best candidates are such paths.
-        if (base === maxScoreOf(pattern.length)) full = base;
+        // With one term the path scores max(full, base + BASENAME_BONUS): full is not needed
+        // either once that bonus already reaches the term's best score.
+        const best = maxScoreOf(pattern.length);
+        if (base === best || (groups.length === 1 && base >= 0 && base + BASENAME_BONUS >= best)) full = base;
         else {
           full = fn(text, start, end, pattern, q.caseSensitive, null);
           if (full < 0) continue;
