@@ -187,7 +187,9 @@ function scoreBound(q: ParsedQuery): { maxScore: number; maxRules: number } | nu
     if (t.inverse || t.kind !== "fuzzy") return null;
     maxScore += maxScoreOf(t.utf8.length);
   }
-  const maxRules = BASENAME_BONUS + ALL_IN_BASENAME + NAME_IS_TERMS + STEM_EQUAL + PATH_TAIL + 2 * WHOLE_SEGMENT * q.groups.length;
+  // Only what this query's shape allows: the all-in-basename and tail rules need two terms or more.
+  const several = q.groups.length >= 2;
+  const maxRules = BASENAME_BONUS + STEM_EQUAL + (several ? ALL_IN_BASENAME + NAME_IS_TERMS + PATH_TAIL : 0) + 2 * WHOLE_SEGMENT * q.groups.length;
   return { maxScore, maxRules };
 }
 
