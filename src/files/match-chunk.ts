@@ -13,7 +13,7 @@
 // A path with non-ASCII characters is scored on its Latin-normalised UTF-16 form (normalizedCodes).
 import { attachSegment, FLAG_DELETED, FLAG_DIR, type SegmentViews, type SharedSegment } from "./path-table.js";
 import { isSubsequence, maxScoreOf } from "./fuzzy-score.js";
-import { ALL_IN_BASENAME, endsWithTerms, NAME_IS_TERMS, nameBonus, nameStartOf, PATH_TAIL, STEM_EQUAL, tieBreak, WHOLE_SEGMENT, wholeSegments } from "./path-rules.js";
+import { ALL_IN_BASENAME, NAME_IS_TERMS, nameBonus, nameStartOf, PATH_TAIL, pathTailBonus, STEM_EQUAL, tieBreak, WHOLE_SEGMENT, wholeSegments } from "./path-rules.js";
 import { BASENAME_BONUS, couldMatch, normalizedCodes, parseQuery, scorePath, type ParsedQuery } from "./query.js";
 
 /** Slots of one segment. */
@@ -205,8 +205,7 @@ function ruleBound(q: ParsedQuery, bytes: Uint8Array, start: number, end: number
   let extra = 0;
   if (last && !isDir) {
     const named = nameBonus(bytes, end, baseStart, nameStart, last.utf8, cs);
-    extra += named;
-    if (named === STEM_EQUAL && q.pathTerms && endsWithTerms(bytes, start, end, baseStart, nameStart, q.pathTerms.utf8, cs)) extra += PATH_TAIL;
+    extra += named + pathTailBonus(named, bytes, start, end, baseStart, nameStart, q.pathTerms && q.pathTerms.utf8, cs);
   }
   if (isDir && q.wantsFolder) extra += STEM_EQUAL;
   const terms = q.required;

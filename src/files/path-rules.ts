@@ -23,7 +23,7 @@
 //   nameBonus(text, end, baseStart, nameStart, lastTerm, cs): number
 //   wholeSegments(text, start, end, baseStart, term, isDir, cs): number   0..2
 //   namesFolder(text, start, end, term, cs): boolean
-//   endsWithTerms(text, start, end, baseStart, nameStart, terms, cs): boolean   the PATH_TAIL rule
+//   pathTailBonus(named, text, start, end, baseStart, nameStart, terms, cs): number   PATH_TAIL or 0
 //   tieBreak(text, start, end): number        0..4095, higher ranks first
 import type { Units } from "./fuzzy-score.js";
 
@@ -150,7 +150,7 @@ export function namesFolder(text: Units, start: number, end: number, term: Units
  * `x86 entry_64` wants, not Documentation/x86/entry_64.rst); three or more in a row are the
  * path's tail whatever comes before.
  */
-export function endsWithTerms(text: Units, start: number, end: number, baseStart: number, nameStart: number, terms: Units[], cs: boolean): boolean {
+function endsWithTerms(text: Units, start: number, end: number, baseStart: number, nameStart: number, terms: Units[], cs: boolean): boolean {
   // The name's segment: the basename less its extensions, or an entry file's folder.
   let segEnd = nameStart < baseStart ? baseStart - 1 : end;
   let segStart = nameStart;
@@ -168,6 +168,15 @@ export function endsWithTerms(text: Units, start: number, end: number, baseStart
     while (segStart > start && text[segStart - 1] !== SLASH) segStart--;
   }
   return true;
+}
+
+/**
+ * PATH_TAIL when the path's tail spells the query's terms (`terms`: null unless the query has two
+ * or more plain terms), else 0. Only a file its last term names (`named`, nameBonus's answer, is
+ * STEM_EQUAL) can have such a tail, which keeps the check off most paths.
+ */
+export function pathTailBonus(named: number, text: Units, start: number, end: number, baseStart: number, nameStart: number, terms: Units[] | null, cs: boolean): number {
+  return named === STEM_EQUAL && terms !== null && endsWithTerms(text, start, end, baseStart, nameStart, terms, cs) ? PATH_TAIL : 0;
 }
 
 const TEST_SEGMENTS = ["test", "tests", "__tests__", "spec", "specs", "testing", "testdata", "fixtures"];

@@ -32,8 +32,7 @@ import {
   nameIsTerms,
   nameStartOf,
   namesFolder,
-  endsWithTerms,
-  PATH_TAIL,
+  pathTailBonus,
   STEM_EQUAL,
   WHOLE_SEGMENT,
   wholeSegments,
@@ -367,9 +366,8 @@ export function scorePath(
     }
   }
   let rules = named;
-  if (named === STEM_EQUAL && q.pathTerms && endsWithTerms(text, start, end, fileStart, baseStart, enc === "utf8" ? q.pathTerms.utf8 : q.pathTerms.utf16, q.caseSensitive)) {
-    rules += PATH_TAIL;
-  }
+  const tailTerms = q.pathTerms && (enc === "utf8" ? q.pathTerms.utf8 : q.pathTerms.utf16);
+  rules += pathTailBonus(named, text, start, end, fileStart, baseStart, tailTerms, q.caseSensitive);
   if (nameable >= 2 && inBase === nameable) {
     rules += ALL_IN_BASENAME;
     if (nameIsTerms(text, baseStart, end, nameableLength, nameable)) rules += NAME_IS_TERMS;

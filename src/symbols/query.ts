@@ -24,12 +24,6 @@ export interface QueryResult {
 const WINDOW = 200;
 /** Declarations found by exact, prefix and humps before substring is skipped. */
 const ENOUGH = DEFAULT_LIMIT;
-/**
- * Fuzzy is the fallback (typos, abbreviations): it runs only when the other tiers found no
- * declaration. Its matches rank below every one they found, and on a large cache it costs tens
- * of milliseconds (30 ms of a 1M-symbol exact-name search when it ran below 10 declarations).
- */
-const FUZZY_BELOW = 1;
 
 /** Prepared-statement cache and the glob function for one connection. */
 export class SymbolQueryEngine {
@@ -87,7 +81,10 @@ export class SymbolQueryEngine {
       if (declarations < ENOUGH) gather(this.#ftsCandidates("substring", ftsPhrase(text), filters, window), window);
       else atLeast = true;
     }
-    if (lastTier >= 4 && declarations < FUZZY_BELOW) gather(this.#fuzzyCandidates(lower, filters), Infinity);
+    // Fuzzy is the fallback (typos, abbreviations): only when the other tiers found no declaration.
+    // Its matches rank below every one they found, and on a large cache it costs tens of
+    // milliseconds (30 ms of a 1M-symbol exact-name search when it ran below 10 declarations).
+    if (lastTier >= 4 && declarations === 0) gather(this.#fuzzyCandidates(lower, filters), Infinity);
 
     const order = [...ranked.values()].sort(byRank);
     const hits = this.#materialise(order.slice(0, limit).map((r) => ({ c: r, tier: r.s.tier, score: r.s.score })));
