@@ -24,6 +24,12 @@ export interface ReconnectOptions {
 export interface ClientOptions {
   /** Ping period; a ping unanswered at the next one drops the connection (default 20000; 0: no heartbeat). */
   heartbeatMs?: number;
+  /**
+   * How long a connection attempt waits for the server's initialize answer (default 30000; 0: no limit).
+   * Separate from the heartbeat: a server that is starting on a busy machine answers slowly but is
+   * not dead, and a short heartbeat (tests, eager dead-peer detection) must not shorten it.
+   */
+  initializeTimeoutMs?: number;
   /** Reconnect after a drop (default true). */
   reconnect?: boolean | ReconnectOptions;
   clientInfo?: { name: string; version: string };
@@ -69,6 +75,9 @@ export class CodeIntelClient implements TypedTools, SessionWire {
   private attempts = 0;
   private info: ServerInfo | undefined;
   private readonly heartbeatMs: number;
+  private readonly initializeTimeoutMs: number;
+  /** Ends a connection attempt in progress (its link and its initialize timer): close() calls it. */
+  private abortAttach: (() => void) | undefined;
   private readonly reconnect: Required<Omit<ReconnectOptions, "maxAttempts">> & { maxAttempts?: number } | undefined;
 
   /** Use connect() (client/index.ts). */
@@ -77,6 +86,7 @@ export class CodeIntelClient implements TypedTools, SessionWire {
     private readonly options: ClientOptions = {},
   ) {
     this.heartbeatMs = options.heartbeatMs ?? 20_000;
+    this.initializeTimeoutMs = options.initializeTimeoutMs ?? 30_000;
     const r = options.reconnect ?? true;
     this.reconnect = r === false ? undefined : { baseMs: 100, capMs: 5000, ...(r === true ? {} : r) };
   }
@@ -173,6 +183,7 @@ export class CodeIntelClient implements TypedTools, SessionWire {
     this.failPending((m) => new ClientError("closed", `${m}: the client was closed`));
     for (const s of this.sessions.values()) s.end();
     this.sessions.clear();
+    this.abortAttach?.();
     const link = this.link;
     this.link = undefined;
     await link?.close();
@@ -222,7 +233,9 @@ export class CodeIntelClient implements TypedTools, SessionWire {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       // A server that accepts but never answers (stopped, wedged) must not hold the handshake forever.
-      if (this.heartbeatMs > 0) timer = setTimeout(() => reject(new Error(`no answer to initialize within ${this.heartbeatMs} ms`)), this.heartbeatMs);
+      const limit = this.initializeTimeoutMs;
+      if (limit > 0) timer = setTimeout(() => reject(new Error(`no answer to initialize within ${limit} ms`)), limit);
+      this.abortAttach = () => reject(new Error("the client was closed while connecting"));
     });
     try {
       const l = await Promise.race([linked, closedEarly, timeout]);
@@ -242,6 +255,7 @@ export class CodeIntelClient implements TypedTools, SessionWire {
       throw err;
     } finally {
       clearTimeout(timer);
+      this.abortAttach = undefined;
     }
   }
 
