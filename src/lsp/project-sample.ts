@@ -38,7 +38,7 @@ export function sampleFilesBySpec(root: string, projectRoot: string, registry: S
     const takenByProject = !readsProjectConfig(spec) || projects.takes(abs);
     // Only a file that would be kept is read: a sample the server would refuse (binary,
     // huge, a pipe) cannot give it project context.
-    if ((takenByProject || !first.has(spec.id)) && !readSourceTextSync(abs).ok) continue;
+    if ((takenByProject || !first.has(spec.id)) && !readSourceTextSync(abs, [root]).ok) continue;
     if (!first.has(spec.id)) first.set(spec.id, abs);
     if (takenByProject) inProject.set(spec.id, abs);
   }
