@@ -39,7 +39,8 @@ export interface ConfinedPath {
 export function resolveRoots(dirs: readonly string[]): string[] {
   if (dirs.length === 0) throw new PathError("invalid_input", "no project root configured");
   const out: string[] = [];
-  for (const dir of dirs) {
+  // Each distinct entry is resolved once (a realpath on the calling thread).
+  for (const dir of new Set(dirs)) {
     let real: string;
     try {
       real = realpathSync(resolve(dir));
