@@ -8,6 +8,7 @@
 import type { FileMatch, FileSearchProvider, SearchSessionHandle, SearchSessionListener } from "../core/file-search.js";
 import { ToolError } from "../core/tool.js";
 import { FinderError, type FileFinder, type PathMatch } from "../files/finder.js";
+import { MAX_SEARCH_ROOTS, tooManyRootsMessage } from "../workspace/limits.js";
 import { confinePath, PathError } from "../workspace/paths.js";
 
 export interface FinderSearchOptions {
@@ -20,7 +21,11 @@ const MAX_RETRIES = 3;
 export function finderSearchProvider(finder: FileFinder, projectRoots: readonly string[], options: FinderSearchOptions = {}): FileSearchProvider {
   const confine = (roots: string[]): string[] => {
     if (roots.length === 0) return [...projectRoots];
-    return roots.map((r) => {
+    // Duplicates are resolved once; past the cap nothing is resolved (the port's guard, for the
+    // in-process API too; the wire schemas refuse long arrays before they get here).
+    const unique = [...new Set(roots)];
+    if (unique.length > MAX_SEARCH_ROOTS) throw new ToolError("invalid_input", tooManyRootsMessage(unique.length));
+    return unique.map((r) => {
       try {
         return confinePath(r, projectRoots, { mustExist: true }).absPath;
       } catch (err) {

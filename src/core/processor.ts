@@ -25,6 +25,7 @@ import {
   type RpcOutgoing,
 } from "./jsonrpc.js";
 import { DEFAULT_QUEUE_CAPACITY, OutboundQueue, type OutboundWriter } from "./outbound-queue.js";
+import { MAX_SEARCH_ROOTS, tooManyRootsMessage } from "../workspace/limits.js";
 import { isPlainObject } from "./schema-check.js";
 
 export interface ProcessorOptions {
@@ -447,5 +448,7 @@ function optionalRoots(params: Record<string, unknown>, method: string): string[
   if (!Array.isArray(roots) || !roots.every((r) => typeof r === "string")) {
     throw new RpcError(ErrorCodes.invalidParams, `${method}: params.roots must be an array of paths`);
   }
+  // Refused before any is resolved (each costs a realpath on the event loop).
+  if (roots.length > MAX_SEARCH_ROOTS) throw new RpcError(ErrorCodes.invalidParams, `${method}: params.${tooManyRootsMessage(roots.length)}`);
   return roots.length === 0 ? undefined : roots;
 }

@@ -1,5 +1,5 @@
 // A small JSON Schema check for tool inputs (the subset tool schemas use: type, required,
-// properties, additionalProperties, enum, items, minimum/maximum, minLength/maxLength). It exists so
+// properties, additionalProperties, enum, items, maxItems, minimum/maximum, minLength/maxLength). It exists so
 // every transport answers wrong params with one clear message naming the field (and the field
 // meant, for a mistyped one), before a tool spends any work on oversized input.
 import { closestName } from "../workspace/edit-distance.js";
@@ -25,6 +25,10 @@ export function checkAgainstSchema(value: unknown, schema: Schema, path = "param
   if (typeof value === "string" && typeof schema.maxLength === "number" && value.length > schema.maxLength) {
     return `${path} must have at most ${schema.maxLength} characters (got ${value.length})`;
   }
+  // Before the items: a huge array is refused without looking at each element.
+  if (Array.isArray(value) && typeof schema.maxItems === "number" && value.length > schema.maxItems) {
+    return `${path} must have at most ${schema.maxItems} items (got ${value.length})`;
+  }
   if (Array.isArray(value) && schema.items && typeof schema.items === "object") {
     for (let i = 0; i < value.length; i++) {
       const problem = checkAgainstSchema(value[i], schema.items as Schema, `${path}[${i}]`);
@@ -37,7 +41,9 @@ export function checkAgainstSchema(value: unknown, schema: Schema, path = "param
       if (value[key] === undefined) return `${path}.${key} is required`;
     }
     for (const [key, v] of Object.entries(value)) {
-      const sub = props[key];
+      // Own properties only: `constructor`, `toString` or `__proto__` are not parameters because
+      // every object inherits them.
+      const sub = Object.hasOwn(props, key) ? props[key] : undefined;
       if (sub) {
         if (v === undefined) continue;
         const problem = checkAgainstSchema(v, sub, `${path}.${key}`);

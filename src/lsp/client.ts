@@ -23,6 +23,8 @@ export interface ClientOptions {
   spec: ServerSpec;
   launch: Launch;
   root: string;
+  /** The canonical project roots (the server root is inside one): documents are confined to them. */
+  roots: readonly string[];
   languageIdFor(absPath: string): string;
   maxOpenDocuments: number;
   timeoutFor(method: string): number;
@@ -63,6 +65,7 @@ export class LanguageServerClient {
       },
       options.languageIdFor,
       options.maxOpenDocuments,
+      options.roots,
     );
     this.readiness = new Readiness(options.spec.logReadiness);
     this.diagnostics = new DiagnosticsStore({

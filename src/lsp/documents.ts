@@ -2,8 +2,9 @@
 // Before each query the file is re-checked (mtime and size, then content); a
 // difference becomes a versioned full-text didChange. Past a cap, the least
 // recently used document is closed. The text is read through workspace/source-text.ts, so a
-// pipe, a binary or a file past the size cap is never sent: an open copy of a file that became
-// one is closed in the server instead.
+// pipe, a binary, a file past the size cap or one whose real path leaves the project roots (a
+// symlink leading out) is never sent: an open copy of a file that became one is closed in the
+// server instead.
 
 import { statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -40,6 +41,8 @@ export class DocumentSet {
     private readonly sink: DocumentSink,
     private readonly languageIdFor: (absPath: string) => string,
     private readonly maxOpen: number,
+    /** The canonical project roots: no text from outside them is sent (workspace/paths.ts). */
+    private readonly roots: readonly string[],
   ) {}
 
   get size(): number {
@@ -72,7 +75,7 @@ export class DocumentSet {
       existing.lastUsed = ++this.clock;
       return existing;
     }
-    const read = readSourceTextSync(absPath);
+    const read = readSourceTextSync(absPath, this.roots);
     if (!read.ok) {
       if (existing) this.close(existing);
       throw new LspError(read.reason === "not_found" ? "not_found" : "invalid_input", refusalMessage(read, absPath));

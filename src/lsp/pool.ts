@@ -130,7 +130,7 @@ export class LspPool {
     this.config = options.config ?? emptyConfig();
     this.registry = buildRegistry(this.config);
     this.settings = new PoolSettings(() => this.config);
-    this.supervisor = new ServerSupervisor({ registry: () => this.registry, settings: this.settings, onEvent: options.onEvent });
+    this.supervisor = new ServerSupervisor({ registry: () => this.registry, settings: this.settings, roots: options.roots, onEvent: options.onEvent });
     this.runner = new QueryRunner({ supervisor: this.supervisor, settings: this.settings, locate: (absPath) => this.locate(absPath) });
   }
 

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, extname, join, relative, sep } from "node:path";
 import { parse as parseJsonc } from "jsonc-parser";
 import picomatch from "picomatch";
+import { globProblem } from "../workspace/glob-bounds.js";
 import { isInside } from "../workspace/paths.js";
 import { readSourceTextSync } from "../workspace/source-text.js";
 import type { ServerRegistry, ServerSpec } from "./registry.js";
@@ -38,7 +39,7 @@ export function sampleFilesBySpec(root: string, projectRoot: string, registry: S
     const takenByProject = !readsProjectConfig(spec) || projects.takes(abs);
     // Only a file that would be kept is read: a sample the server would refuse (binary,
     // huge, a pipe) cannot give it project context.
-    if ((takenByProject || !first.has(spec.id)) && !readSourceTextSync(abs).ok) continue;
+    if ((takenByProject || !first.has(spec.id)) && !readSourceTextSync(abs, [root]).ok) continue;
     if (!first.has(spec.id)) first.set(spec.id, abs);
     if (takenByProject) inProject.set(spec.id, abs);
   }
@@ -126,11 +127,15 @@ function normalise(p: string): string {
   return p.replace(/\\/g, "/").replace(/^\.\//, "");
 }
 
+const NOTHING = /(?!)/;
+
 /** A tsconfig include/exclude pattern (globs as picomatch reads them); a plain name also takes what is below it. */
 function patternRegex(pattern: string): RegExp {
   const p = normalise(pattern).replace(/\/$/, "");
   // "src" names a folder (everything below) or a file; "src/*" only what it matches.
   const last = p.split("/").pop() ?? "";
   const globs = /[*?]/.test(last) ? [p] : [p, `${p}/**`];
+  // The project's own file, but no less hostile for it: a glob past the bounds takes nothing.
+  if (globProblem(p)) return NOTHING;
   return picomatch.makeRe(globs.length === 1 ? globs[0]! : `{${globs.join(",")}}`, { dot: true, posix: true });
 }

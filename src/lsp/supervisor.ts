@@ -5,7 +5,7 @@
 // if codeintel itself is SIGKILLed. Every wait for a start is capped by the current tool
 // call's budget (call-budget.ts); the start itself goes on for later callers.
 //
-//   new ServerSupervisor({ registry, settings, onEvent })
+//   new ServerSupervisor({ registry, settings, roots, onEvent })
 //   clientFor(spec, root, signal?) → a running client (starting or restarting it)
 //   running(serverId, root)        → the live client, if any (no start)
 //   current(serverId, root)        → the client starting or running, if any (no start)
@@ -38,6 +38,8 @@ export interface SupervisorOptions {
   /** The current registry (it changes when codeintel.json is reloaded). */
   registry: () => ServerRegistry;
   settings: PoolSettings;
+  /** The canonical project roots, to which every client's documents are confined. */
+  roots: readonly string[];
   onEvent?: (e: PoolEvent) => void;
 }
 
@@ -184,6 +186,7 @@ export class ServerSupervisor {
       spec,
       launch: registry.resolveLaunch(spec, root),
       root,
+      roots: this.options.roots,
       languageIdFor: (p) => registry.languageIdFor(spec, p),
       maxOpenDocuments: settings.get("maxOpenDocuments"),
       timeoutFor: (m) => settings.timeoutFor(m),

@@ -435,7 +435,7 @@ export class SymbolIndexer {
       if (!st) return { kind: "skipped", write: { type: "remove", path } };
       const sameStat = known !== undefined && known.size === st.size && known.mtimeMs === st.mtimeMs && known.fingerprint === fingerprint;
       if (sameStat && this.#upToDate(known)) return { kind: "skipped" };
-      const read = await readSourceText(abs);
+      const read = await readSourceText(abs, [this.store.root]);
       if (!read.ok) {
         if (read.reason === "not_found") return { kind: "skipped", write: { type: "remove", path } };
         const seen = { size: read.size ?? st.size, mtimeMs: read.mtimeMs ?? st.mtimeMs };

@@ -8,7 +8,9 @@ import picomatch from "picomatch";
 import type { Db } from "./database.js";
 import { byRank, MatchScorer, type Scored } from "./match-score.js";
 import { type MatchTier, range, type SymbolHit, type SymbolQuery } from "./types.js";
+import { globProblem } from "../workspace/glob-bounds.js";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "../workspace/limits.js";
+import { PathError } from "../workspace/paths.js";
 
 export interface QueryResult {
   hits: SymbolHit[];
@@ -295,10 +297,17 @@ export function matchesPathFilter(filter: string | undefined, path: string): boo
 /**
  * A `path` filter: a glob when it has glob syntax (`app/(auth)/`, a Next.js route group, stays a
  * prefix), else a plain prefix. In a glob a backslash escapes (`app/\(auth\)/**`); in a prefix it
- * is a Windows separator. None for an empty filter or the root itself.
+ * is a Windows separator. None for an empty filter or the root itself. A glob past the bounds
+ * of workspace/glob-bounds.ts throws PathError (invalid_input).
  */
 function pathFilter(raw: string | undefined): { glob: string; prefix?: never } | { prefix: string; glob?: never } | undefined {
   if (raw === undefined || raw === "" || raw === "." || raw === "./") return undefined;
-  if (/[*?[{]|^!|[@+!]\(/.test(raw)) return { glob: raw.replace(/^\.\//, "") };
+  if (/[*?[{]|^!|[@+!]\(/.test(raw)) {
+    const glob = raw.replace(/^\.\//, "");
+    // Checked before picomatch compiles it (workspace/glob-bounds.ts): refused, never compiled.
+    const problem = globProblem(glob);
+    if (problem) throw new PathError("invalid_input", `${problem} (in \`path\`)`);
+    return { glob };
+  }
   return { prefix: raw.replace(/\\/g, "/").replace(/^\.\//, "") };
 }

@@ -8,13 +8,14 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { FlatSymbol } from "../symbols/types.js";
+import { FolderRealPaths } from "../workspace/paths.js";
 import { readSourceTextSync, type RefusalReason } from "../workspace/source-text.js";
 import { extract } from "./extract.js";
 import { syntaxLanguageOf, type SyntaxLanguage } from "./languages.js";
 
 export type SyntaxFileResult =
   | { path: string; status: "ok"; language: SyntaxLanguage; size: number; mtimeMs: number; hash: string; symbols: FlatSymbol[]; partial: boolean }
-  /** Not source text (workspace/source-text.ts): `error` says why, as the LSP indexer records it. */
+  /** Not source text, or outside the root (workspace/source-text.ts): `error` says why, as the LSP indexer records it. */
   | { path: string; status: "excluded"; language: SyntaxLanguage; reason: RefusalReason; error: string; size?: number; mtimeMs?: number }
   /** No grammar for this kind of file: not read at all. */
   | { path: string; status: "unsupported" }
@@ -30,14 +31,15 @@ export interface SyntaxTask {
 
 export async function parseFiles(root: string, paths: readonly string[]): Promise<SyntaxFileResult[]> {
   const results: SyntaxFileResult[] = [];
-  for (const path of paths) results.push(await parseFile(root, path));
+  const within = new FolderRealPaths([root]);
+  for (const path of paths) results.push(await parseFile(root, path, within));
   return results;
 }
 
-async function parseFile(root: string, path: string): Promise<SyntaxFileResult> {
+async function parseFile(root: string, path: string, within: FolderRealPaths): Promise<SyntaxFileResult> {
   const language = syntaxLanguageOf(path);
   if (!language) return { path, status: "unsupported" };
-  const read = readSourceTextSync(join(root, path));
+  const read = readSourceTextSync(join(root, path), within);
   if (!read.ok) return { path, status: "excluded", language, reason: read.reason, error: `it ${read.detail}`, size: read.size, mtimeMs: read.mtimeMs };
   try {
     const { symbols, partial } = await extract(read.text, language);

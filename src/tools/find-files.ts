@@ -9,7 +9,7 @@
 //           grouped under their root when several roots are searched.
 import type { FileMatch, FileSearchProvider } from "../core/file-search.js";
 import { ToolError, type Tool } from "../core/tool.js";
-import { DEFAULT_LIMIT, MAX_LIMIT } from "../workspace/limits.js";
+import { DEFAULT_LIMIT, MAX_LIMIT, MAX_SEARCH_ROOTS } from "../workspace/limits.js";
 
 export interface FindFilesDeps {
   /** Searches every project root when the caller names none. */
@@ -45,7 +45,12 @@ export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, F
       type: "object",
       properties: {
         query: { type: "string", maxLength: MAX_QUERY, description: "fuzzy query, e.g. 'readme' or 'src button .tsx$'; empty lists the shortest paths" },
-        roots: { type: "array", items: { type: "string", maxLength: 4096 }, description: "folders to search (inside the project roots); default: all project roots" },
+        roots: {
+          type: "array",
+          items: { type: "string", maxLength: 4096 },
+          maxItems: MAX_SEARCH_ROOTS,
+          description: `folders to search (inside the project roots), at most ${MAX_SEARCH_ROOTS}; default: all project roots`,
+        },
         limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
       },
       required: ["query"],

@@ -4,6 +4,12 @@
 //   resolveRoots(dirs)                → canonical (realpath) roots, validated
 //   confinePath(input, roots, opts?)  → { root, absPath, relPath } or a PathError
 //   toRootRelative(absPath, roots)    → { root, relPath } | null (for rendering results)
+//   realPathWithin(path, roots)       → the real path when it is inside a root, else why not:
+//                                       THE rule every reader of file content follows
+//   new FolderRealPaths(roots)        → the same rule for folders, memoised over a batch of reads
+//
+// Readers do not call these directly: they read through workspace/source-text.ts, which applies
+// the rule to a file's folder (once per folder) and to the file itself only when it is a symlink.
 
 import { realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
@@ -33,7 +39,8 @@ export interface ConfinedPath {
 export function resolveRoots(dirs: readonly string[]): string[] {
   if (dirs.length === 0) throw new PathError("invalid_input", "no project root configured");
   const out: string[] = [];
-  for (const dir of dirs) {
+  // Each distinct entry is resolved once (a realpath on the calling thread).
+  for (const dir of new Set(dirs)) {
     let real: string;
     try {
       real = realpathSync(resolve(dir));
@@ -97,6 +104,53 @@ export function toRootRelative(absPath: string, roots: readonly string[]): { roo
   let best: string | undefined;
   for (const r of roots) if (isInside(r, absPath) && (!best || r.length > best.length)) best = r;
   return best ? { root: best, relPath: toSlash(relative(best, absPath)) } : null;
+}
+
+/** Where a path really is, judged by the confinement rule. */
+export type RealPathVerdict =
+  | { ok: true; realPath: string }
+  /** `missing`: the path (or a link's target) does not exist; else it leads outside every root. */
+  | { ok: false; missing: boolean; detail: string };
+
+export const OUTSIDE_ROOTS_DETAIL = "leads outside the project roots (through a symlink, or it is not under one); it is listed, never read";
+
+/**
+ * The confinement rule for reading: a file's content is read only when its real path — every
+ * symlink resolved, in its own name or in any folder above it — is inside one of `roots`
+ * (canonical, as resolveRoots gives them). A link that leaves the roots may be listed by the file
+ * finder, but nothing reads through it: not the syntax tier, the symbol index, the language
+ * servers' document sync, snippets, nor approximate navigation's text search.
+ */
+export function realPathWithin(path: string, roots: readonly string[]): RealPathVerdict {
+  let real: string;
+  try {
+    // The native realpath: one call into libc, not the JS walk that lstats every segment.
+    real = realpathSync.native(path);
+  } catch {
+    return { ok: false, missing: true, detail: "does not exist" };
+  }
+  return roots.some((r) => isInside(r, real)) ? { ok: true, realPath: real } : { ok: false, missing: false, detail: OUTSIDE_ROOTS_DETAIL };
+}
+
+/**
+ * realPathWithin for the folders of a batch of files (a syntax pass or a text scan over a root's
+ * list): each folder's real path is asked once, so a scan of 78k files in 5k folders costs 5k
+ * realpaths, not 78k. Keep one per batch, not for the life of a service: a folder replaced by
+ * a link later must be judged again.
+ */
+export class FolderRealPaths {
+  readonly #known = new Map<string, RealPathVerdict>();
+
+  constructor(readonly roots: readonly string[]) {}
+
+  of(folder: string): RealPathVerdict {
+    let verdict = this.#known.get(folder);
+    if (!verdict) {
+      verdict = realPathWithin(folder, this.roots);
+      this.#known.set(folder, verdict);
+    }
+    return verdict;
+  }
 }
 
 function toSlash(p: string): string {

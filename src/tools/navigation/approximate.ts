@@ -91,7 +91,7 @@ export async function syntaxTarget(deps: NavigationDeps, nav: ApproximateNavigat
   const checked = checkTarget(deps, input);
   const { absPath, relPath, root } = checked.file;
   const language = syntaxLanguageOf(absPath)!;
-  const read = readSourceTextSync(absPath);
+  const read = readSourceTextSync(absPath, deps.roots);
   if (!read.ok) throw new ToolError(read.reason === "not_found" ? "not_found" : "invalid_input", `${relPath} ${read.detail}`);
   const outline = async () => (await nav.outline(root, relPath, signal)).symbols;
   const target = await locateTarget(checked, read.text, checked.symbol !== undefined ? await outline() : outline);

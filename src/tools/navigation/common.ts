@@ -1,10 +1,11 @@
 // Shared pieces of the code-navigation tools: their dependencies, error mapping,
 // schema fragments and cached source-line reading.
 
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { ConfigError } from "../../workspace/config.js";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "../../workspace/limits.js";
-import { PathError, toRootRelative } from "../../workspace/paths.js";
+import { isInside, PathError, toRootRelative } from "../../workspace/paths.js";
+import { readSourceTextSync } from "../../workspace/source-text.js";
 import { inOneCall } from "../../lsp/call-budget.js";
 import { LspError } from "../../lsp/errors.js";
 import type { LspPool, QueryProgress } from "../../lsp/pool.js";
@@ -43,7 +44,6 @@ export const provenanceProperties = {
 export const MAX_PATH_CHARS = 4096;
 export const MAX_NAME_CHARS = 512;
 export const MAX_QUERY_CHARS = 1000;
-const MAX_FILE_BYTES = 10 * 1024 * 1024;
 const SNIPPET_MAX = 200;
 
 /** Forwards engine errors with their code; anything unexpected becomes "internal". */
@@ -166,11 +166,13 @@ interface CachedLines {
 }
 
 // Files read for snippets, shared across calls and revalidated by mtime and size:
-// agents ask about the same files again and again.
+// agents ask about the same files again and again. Read through the safe-read gate, so a
+// location outside the roots (a symlink leading out, a server's library file) gets no snippet.
 const recentFiles = new Map<string, CachedLines>();
 const RECENT_FILES_MAX = 128;
 
-function readLinesCached(absPath: string): string[] | null {
+function readLinesCached(absPath: string, roots: readonly string[]): string[] | null {
+  if (!roots.some((r) => isInside(r, absPath))) return null;
   let st;
   try {
     st = statSync(absPath);
@@ -183,15 +185,11 @@ function readLinesCached(absPath: string): string[] | null {
     recentFiles.set(absPath, hit);
     return hit.lines;
   }
-  if (st.size > MAX_FILE_BYTES || !st.isFile()) return null;
-  let lines: string[];
-  try {
-    lines = splitLines(readFileSync(absPath, "utf8"));
-  } catch {
-    return null;
-  }
+  const read = readSourceTextSync(absPath, roots);
+  if (!read.ok) return null;
+  const lines = splitLines(read.text);
   recentFiles.delete(absPath);
-  recentFiles.set(absPath, { mtimeMs: st.mtimeMs, size: st.size, lines });
+  recentFiles.set(absPath, { mtimeMs: read.mtimeMs, size: read.size, lines });
   if (recentFiles.size > RECENT_FILES_MAX) recentFiles.delete(recentFiles.keys().next().value!);
   return lines;
 }
@@ -212,7 +210,7 @@ export class SourceCache {
     let lines = this.files.get(absPath);
     if (lines === undefined) {
       const seeded = this.seeded.get(absPath);
-      lines = seeded !== undefined ? splitLines(seeded) : readLinesCached(absPath);
+      lines = seeded !== undefined ? splitLines(seeded) : readLinesCached(absPath, this.roots);
       this.files.set(absPath, lines);
     }
     return lines;

@@ -35,7 +35,7 @@ export interface ResolvedTarget extends ResolvedFile {
 export function resolveSourceFile(deps: NavigationDeps, file: unknown): ResolvedFile {
   if (typeof file !== "string" || file.trim() === "") throw new ToolError("invalid_input", "`file` is required: a path relative to a project root or absolute inside one");
   const confined = confinePath(file, deps.roots);
-  const read = readSourceTextSync(confined.absPath);
+  const read = readSourceTextSync(confined.absPath, deps.roots);
   if (!read.ok) {
     const hint = read.reason === "not_regular" ? "; give a source file" : "";
     throw new ToolError(read.reason === "not_found" ? "not_found" : "invalid_input", refusalMessage(read, file) + hint);
