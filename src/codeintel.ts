@@ -30,6 +30,7 @@ import { defaultCacheDir, SymbolCacheRegistry, type IndexProgress } from "./symb
 import { ApproximateNavigator } from "./syntax/approximate-navigation.js";
 import { createSyntaxPool } from "./syntax/syntax-pool.js";
 import { defineTool, ToolError, type Tool, type ToolProgress, type ToolResult } from "./core/tool.js";
+import { FileChangeHooks } from "./plugins/file-change-hooks.js";
 import { loadPlugins, withPluginServers } from "./plugins/load-plugins.js";
 import { ConfigError, loadConfig, watchConfig } from "./workspace/config.js";
 import { PathError, resolveRoots } from "./workspace/paths.js";
@@ -208,7 +209,10 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     closers.push(stopWatching);
   }
 
-  // The finder's watcher is the one watcher: its events keep the language servers' view fresh.
+  // The finder's watcher is the one watcher: its events keep the language servers' view fresh
+  // and reach plugins' fileChanged hooks (coalesced, their own writes kept from looping).
+  const fileChangedHooks = new FileChangeHooks(plugins.fileChanged, plugins.limits, log);
+  closers.push(() => fileChangedHooks.close());
   const indexes = roots.map((root) => finder.openRoot(root));
   for (const [i, root] of roots.entries()) {
     const index = indexes[i]!;
@@ -217,12 +221,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
       if (ev.kind === "add") pool.fileCreated(abs);
       else if (ev.kind === "change") pool.fileChanged(abs);
       else if (ev.kind === "unlink" || ev.kind === "unlinkDir") pool.fileDeleted(abs);
-      for (const hook of plugins.fileChanged) {
-        // A plugin's hook never takes the watcher down.
-        void Promise.resolve()
-          .then(() => hook.fn({ root, path: ev.path, kind: ev.kind }))
-          .catch((err: unknown) => log(`codeintel: ${hook.source}: fileChanged hook failed, skipped: ${err instanceof Error ? err.message : String(err)}`));
-      }
+      fileChangedHooks.notify({ root, path: ev.path, kind: ev.kind });
     });
     closers.push(unsubscribe);
   }
@@ -273,7 +272,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   }
   const catalog = new ToolCatalog(dedupeByName(tools));
   const gate = new IntakeGate(options.maxInFlight ?? 256);
-  const dispatch = new ToolDispatch({ catalog, gate, hooks: plugins.hooks, log });
+  const dispatch = new ToolDispatch({ catalog, gate, hooks: plugins.hooks, log, hookTimeoutMs: plugins.limits.hookTimeoutMs });
   built.dispatch = dispatch;
 
   const requireSearch = (): FileSearchProvider => {
