@@ -32,8 +32,9 @@ import { createSyntaxPool } from "./syntax/syntax-pool.js";
 import { defineTool, ToolError, type Tool, type ToolProgress, type ToolResult } from "./core/tool.js";
 import { FileChangeHooks } from "./plugins/file-change-hooks.js";
 import { loadPlugins, withPluginServers } from "./plugins/load-plugins.js";
-import { ConfigError, loadConfig, watchConfig } from "./workspace/config.js";
+import { ConfigError, loadConfig, watchConfig, type CodeintelConfig } from "./workspace/config.js";
 import { PathError, resolveRoots } from "./workspace/paths.js";
+import { applyTrust } from "./workspace/trust.js";
 
 export interface CodeIntelOptions {
   /** Project roots (default: the current directory). */
@@ -64,6 +65,11 @@ export interface CodeIntelOptions {
   indexConcurrency?: number;
   /** Progress of every symbol indexing pass (background ones and `index` calls). */
   onIndexProgress?: (root: string, progress: IndexProgress) => void;
+  /**
+   * Run the plugins and server commands of a codeintel.json inside the project even when its
+   * folder is not in the trust list (`codeintel trust`). Default: CODEINTEL_TRUST=1, else the list.
+   */
+  trust?: boolean;
 }
 
 export interface CallOptions {
@@ -144,7 +150,13 @@ const CLOSE_DRAIN_MS = 10_000;
 export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<CodeIntel> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const roots = engineCall(() => resolveRoots(options.roots ?? [process.cwd()]));
-  const fileConfig = engineCall(() => loadConfig({ roots, explicitPath: options.configPath }));
+  // What an untrusted project's codeintel.json may not run is left out here, once, for everything below.
+  const trusted = (loaded: CodeintelConfig): CodeintelConfig => {
+    const { config, notice } = applyTrust(loaded, roots, options.trust);
+    if (notice) log(notice);
+    return config;
+  };
+  const fileConfig = trusted(engineCall(() => loadConfig({ roots, explicitPath: options.configPath })));
   // Plugins run their tools through the dispatch built below, under the caller's admission.
   const built: { dispatch?: ToolDispatch } = {};
   const runForPlugin: RunTool = (name, input, callOptions = {}) => {
@@ -199,7 +211,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
       { roots, explicitPath: options.configPath },
       config,
       (next) => {
-        pool.updateConfig(withPluginServers(next, plugins.servers)).then(
+        pool.updateConfig(withPluginServers(trusted(next), plugins.servers)).then(
           () => log(`codeintel: reloaded ${next.source ?? "the config (no codeintel.json now)"}`),
           (err: Error) => log(`codeintel: ${err.message}; keeping the previous config`),
         );

@@ -23,7 +23,7 @@ export interface PluginTool {
   name: string;
   title?: string;
   description: string;
-  /** Checked like a built-in's: arguments that do not match are refused before run. */
+  /** Compiled with ajv when the plugin loads (a schema that does not compile refuses the tool); arguments that do not match are refused before run. */
   inputSchema: JsonSchema;
   /** When given, run must return `structured` matching it; without it `structured` is `{}`. */
   outputSchema?: JsonSchema;

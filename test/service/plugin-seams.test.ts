@@ -61,7 +61,7 @@ describe("plugin tool schemas and results over MCP (the SDK client)", () => {
   let stderr = "";
 
   beforeAll(async () => {
-    ({ child } = spawnCodeintel(["serve", "--symbol-index", "off", "--max-in-flight", "1", root]));
+    ({ child } = spawnCodeintel(["serve", "--symbol-index", "off", "--max-in-flight", "1", "--trust", root]));
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     client = new Client({ name: "seams-test", version: "0" });
     await client.connect(new StdioServerTransport(child.stdout, child.stdin));
@@ -133,7 +133,7 @@ describe("a one-shot CLI command with a plugin whose init never settles", () => 
       "stuck.mjs": "export default () => new Promise(() => {});\n",
       "notes.stub": "hello\n",
     });
-    const { done } = runCli(["symbols", join(root, "notes.stub"), "--root", root, "--no-daemon"]);
+    const { done } = runCli(["symbols", join(root, "notes.stub"), "--root", root, "--no-daemon", "--trust"]);
     const r = await done;
     expect(r.err).toContain(`codeintel: plugin ${join(root, "stuck.mjs")} did not finish loading within 500 ms (pluginLimits.initTimeoutMs), disabled`);
     expect(r.out).toContain("notes");
@@ -161,7 +161,7 @@ export default ({ roots }) => ({ hooks: { fileChanged: ({ path }) => {
   const seenText = () => (existsSync(seen) ? readFileSync(seen, "utf8") : "");
 
   beforeAll(async () => {
-    ci = await createCodeIntel({ roots: [root], symbolIndex: "off", log: (l) => logs.push(l) });
+    ci = await createCodeIntel({ roots: [root], symbolIndex: "off", trust: true, log: (l) => logs.push(l) });
   });
 
   afterAll(async () => {
