@@ -30,9 +30,11 @@ import { defaultCacheDir, SymbolCacheRegistry, type IndexProgress } from "./symb
 import { ApproximateNavigator } from "./syntax/approximate-navigation.js";
 import { createSyntaxPool } from "./syntax/syntax-pool.js";
 import { defineTool, ToolError, type Tool, type ToolProgress, type ToolResult } from "./core/tool.js";
+import { FileChangeHooks } from "./plugins/file-change-hooks.js";
 import { loadPlugins, withPluginServers } from "./plugins/load-plugins.js";
-import { ConfigError, loadConfig, watchConfig } from "./workspace/config.js";
+import { ConfigError, loadConfig, watchConfig, type CodeintelConfig } from "./workspace/config.js";
 import { PathError, resolveRoots } from "./workspace/paths.js";
+import { applyTrust } from "./workspace/trust.js";
 
 export interface CodeIntelOptions {
   /** Project roots (default: the current directory). */
@@ -63,6 +65,11 @@ export interface CodeIntelOptions {
   indexConcurrency?: number;
   /** Progress of every symbol indexing pass (background ones and `index` calls). */
   onIndexProgress?: (root: string, progress: IndexProgress) => void;
+  /**
+   * Run the plugins and server commands of a codeintel.json inside the project even when its
+   * folder is not in the trust list (`codeintel trust`). Default: CODEINTEL_TRUST=1, else the list.
+   */
+  trust?: boolean;
 }
 
 export interface CallOptions {
@@ -143,7 +150,13 @@ const CLOSE_DRAIN_MS = 10_000;
 export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<CodeIntel> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const roots = engineCall(() => resolveRoots(options.roots ?? [process.cwd()]));
-  const fileConfig = engineCall(() => loadConfig({ roots, explicitPath: options.configPath }));
+  // What an untrusted project's codeintel.json may not run is left out here, once, for everything below.
+  const trusted = (loaded: CodeintelConfig): CodeintelConfig => {
+    const { config, notice } = applyTrust(loaded, roots, options.trust);
+    if (notice) log(notice);
+    return config;
+  };
+  const fileConfig = trusted(engineCall(() => loadConfig({ roots, explicitPath: options.configPath })));
   // Plugins run their tools through the dispatch built below, under the caller's admission.
   const built: { dispatch?: ToolDispatch } = {};
   const runForPlugin: RunTool = (name, input, callOptions = {}) => {
@@ -198,7 +211,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
       { roots, explicitPath: options.configPath },
       config,
       (next) => {
-        pool.updateConfig(withPluginServers(next, plugins.servers)).then(
+        pool.updateConfig(withPluginServers(trusted(next), plugins.servers)).then(
           () => log(`codeintel: reloaded ${next.source ?? "the config (no codeintel.json now)"}`),
           (err: Error) => log(`codeintel: ${err.message}; keeping the previous config`),
         );
@@ -208,7 +221,10 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     closers.push(stopWatching);
   }
 
-  // The finder's watcher is the one watcher: its events keep the language servers' view fresh.
+  // The finder's watcher is the one watcher: its events keep the language servers' view fresh
+  // and reach plugins' fileChanged hooks (coalesced, their own writes kept from looping).
+  const fileChangedHooks = new FileChangeHooks(plugins.fileChanged, plugins.limits, log);
+  closers.push(() => fileChangedHooks.close());
   const indexes = roots.map((root) => finder.openRoot(root));
   for (const [i, root] of roots.entries()) {
     const index = indexes[i]!;
@@ -217,12 +233,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
       if (ev.kind === "add") pool.fileCreated(abs);
       else if (ev.kind === "change") pool.fileChanged(abs);
       else if (ev.kind === "unlink" || ev.kind === "unlinkDir") pool.fileDeleted(abs);
-      for (const hook of plugins.fileChanged) {
-        // A plugin's hook never takes the watcher down.
-        void Promise.resolve()
-          .then(() => hook.fn({ root, path: ev.path, kind: ev.kind }))
-          .catch((err: unknown) => log(`codeintel: ${hook.source}: fileChanged hook failed, skipped: ${err instanceof Error ? err.message : String(err)}`));
-      }
+      fileChangedHooks.notify({ root, path: ev.path, kind: ev.kind });
     });
     closers.push(unsubscribe);
   }
@@ -273,7 +284,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   }
   const catalog = new ToolCatalog(dedupeByName(tools));
   const gate = new IntakeGate(options.maxInFlight ?? 256);
-  const dispatch = new ToolDispatch({ catalog, gate, hooks: plugins.hooks, log });
+  const dispatch = new ToolDispatch({ catalog, gate, hooks: plugins.hooks, log, hookTimeoutMs: plugins.limits.hookTimeoutMs });
   built.dispatch = dispatch;
 
   const requireSearch = (): FileSearchProvider => {

@@ -19,6 +19,7 @@ files are skipped; a stopped run resumes where it left off.`,
       root: { type: "string", short: "r", value: "DIR", help: "project root (default: the current folder); one per run" },
       "cache-dir": { type: "string", value: "DIR", help: "where cache databases live (default: $CODEINTEL_CACHE_DIR, else the user cache folder)" },
       config: { type: "string", value: "FILE", help: "codeintel.json with server overrides" },
+      trust: { type: "boolean", help: "run the project codeintel.json's plugins and server commands this once\n(see codeintel trust; also CODEINTEL_TRUST=1)" },
       concurrency: { type: "string", value: "N", help: "documentSymbol requests in flight per server (default 3)" },
       json: { type: "boolean", short: "j", help: "print the summary as JSON" },
       quiet: { type: "boolean", short: "q", help: "no progress output" },
@@ -28,7 +29,7 @@ files are skipped; a stopped run resumes where it left off.`,
   async ({ values }) => run({ ...values, concurrency: integer(values.concurrency, "concurrency", 1, 64) }),
 );
 
-async function run(values: { root?: string; "cache-dir"?: string; config?: string; concurrency?: number; json?: boolean; quiet?: boolean }): Promise<number> {
+async function run(values: { root?: string; "cache-dir"?: string; config?: string; trust?: boolean; concurrency?: number; json?: boolean; quiet?: boolean }): Promise<number> {
   const controller = new AbortController();
   const bar = new ProgressLine(process.stderr, process.stderr.isTTY && !values.quiet && !values.json);
   // Ctrl-C: wipe the bar now (the run winds down to a summary of what got done), exit 130.
@@ -43,6 +44,7 @@ async function run(values: { root?: string; "cache-dir"?: string; config?: strin
     ci = await createCodeIntel({
       roots: [values.root ?? process.cwd()],
       configPath: values.config,
+      trust: values.trust || undefined,
       cacheDir: values["cache-dir"],
       watch: false,
       symbolIndex: "manual",

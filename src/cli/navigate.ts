@@ -29,6 +29,7 @@ const common = {
   root: { type: "string", short: "r", multiple: true, value: "DIR", help: "project root (repeatable; default: the git work tree holding FILE, else the current folder)" },
   config: { type: "string", value: "PATH", help: "codeintel.json to use (default: the one at the root, if any)" },
   json: { type: "boolean", short: "j", help: "print the structured result as JSON" },
+  trust: { type: "boolean", help: "run the project codeintel.json's plugins and server commands this once, trusted\nor not (answers in-process; see codeintel trust; also CODEINTEL_TRUST=1)" },
   "no-daemon": { type: "boolean", help: "answer in this process instead of through the project's background daemon\n(also CODEINTEL_NO_DAEMON=1; see codeintel daemon)" },
 } as const satisfies Record<string, OptionSpec>;
 const symbol = { symbol: { type: "string", value: "NAME", help: "target a symbol declared in FILE instead of a position" } } as const satisfies Record<string, OptionSpec>;
@@ -164,11 +165,15 @@ type Runner = (command: string, toolName: string, input: Record<string, unknown>
 /** A daemon serves existing folders; a bad --root goes in-process, whose error says what is wrong. */
 function useDaemon(values: QueryValues, roots: string[]): boolean {
   if (values["no-daemon"] || process.env.CODEINTEL_NO_DAEMON === "1") return false;
+  // A daemon decides trust once, from the trust list, for every later call: one trusted run is answered here.
+  if (values.trust || process.env.CODEINTEL_TRUST === "1") return false;
   return roots.every((r) => existsSync(r) && statSync(r).isDirectory());
 }
 
 const viaDaemon: Runner = async (command, toolName, input, ctx) => {
   const { ensureDaemon } = await import("../daemon/ensure.js");
+  // The daemon logs what trust left out to its own log; the person at this terminal needs to see it.
+  await printTrustNotice(ctx);
   let client;
   try {
     client = await ensureDaemon({ roots: ctx.roots, configPath: ctx.values.config, cacheDir: ctx.values["cache-dir"] });
@@ -194,6 +199,7 @@ const inProcess: Runner = async (command, toolName, input, ctx) => {
       watch: false,
       // `symbols` answers from the symbol cache `codeintel index` built, if any, else live; it never indexes.
       symbolIndex: command === "symbols" ? "manual" : "off",
+      trust: ctx.values.trust || undefined,
     });
   } catch (e) {
     process.stderr.write(`codeintel ${command}: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -205,6 +211,18 @@ const inProcess: Runner = async (command, toolName, input, ctx) => {
     await ci.close();
   }
 };
+
+/** The line saying what the project's codeintel.json may not run here, if anything (a bad file: the daemon says). */
+async function printTrustNotice(ctx: RunContext): Promise<void> {
+  const [{ loadConfig }, { applyTrust }, { resolveRoots }] = await Promise.all([import("../workspace/config.js"), import("../workspace/trust.js"), import("../workspace/paths.js")]);
+  try {
+    const roots = resolveRoots(ctx.roots);
+    const { notice } = applyTrust(loadConfig({ roots, explicitPath: ctx.values.config }), roots);
+    if (notice) process.stderr.write(notice + "\n");
+  } catch {
+    // The daemon reports a config it cannot read; nothing to add here.
+  }
+}
 
 /** FILE:LINE:COL → parts; only trailing all-digit segments count, so odd file names survive. */
 export function splitPosition(arg: string): { file: string; line?: number; column?: number } {

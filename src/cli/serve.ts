@@ -22,6 +22,7 @@ const shared = {
   "drain-ms": { type: "string", value: "MS", help: "how long SIGTERM waits for in-flight requests (default 10000)" },
   "symbol-index": { type: "string", value: "MODE", help: "eager (default: index every root in the background), lazy (on the\nfirst symbol query), off (language servers only)" },
   config: { type: "string", value: "FILE", help: "a codeintel.json (default: the first root's, if any)" },
+  trust: { type: "boolean", help: "run the project codeintel.json's plugins and server commands this once,\ntrusted or not (see codeintel trust; also CODEINTEL_TRUST=1)" },
 } as const satisfies Record<string, OptionSpec>;
 
 export const serve = defineCommand(
@@ -97,6 +98,8 @@ interface ServeArgs {
   sessionIdleMs?: number;
   symbolIndex?: "eager" | "lazy" | "off";
   configPath?: string;
+  /** --trust: this run only. */
+  trust?: boolean;
 }
 
 const log = (line: string) => process.stderr.write(line + "\n");
@@ -127,6 +130,7 @@ function serveArgs(values: Values<typeof shared>, positionals: string[]): ServeA
     drainMs: integer(values["drain-ms"], "drain-ms", 0) ?? 10_000,
     symbolIndex,
     configPath: values.config,
+    trust: values.trust,
   };
 }
 
@@ -136,6 +140,7 @@ async function open(args: ServeArgs): Promise<CodeIntel> {
     maxInFlight: args.maxInFlight,
     symbolIndex: args.symbolIndex,
     configPath: args.configPath,
+    trust: args.trust || undefined,
     log,
   });
 }

@@ -17,6 +17,7 @@ and disabled ones, and how to install the missing ones. Use it when a file gets 
     options: {
       root: { type: "string", short: "r", value: "DIR", help: "project root (default: the current folder)" },
       config: { type: "string", value: "PATH", help: "codeintel.json to use (default: the one at the root, if any)" },
+      trust: { type: "boolean", help: "include the project codeintel.json's plugins and server commands this once\n(see codeintel trust; also CODEINTEL_TRUST=1)" },
       json: { type: "boolean", short: "j", help: "print the structured result as JSON" },
     },
     footer: "Examples:\n  codeintel servers\n  codeintel servers --json | jq '.servers[] | select(.installed) | .id'",
@@ -24,7 +25,7 @@ and disabled ones, and how to install the missing ones. Use it when a file gets 
   async ({ values }) => {
     let ci: CodeIntel | undefined;
     try {
-      ci = await createCodeIntel({ roots: [values.root ?? process.cwd()], configPath: values.config, watch: false, symbolIndex: "off" });
+      ci = await createCodeIntel({ roots: [values.root ?? process.cwd()], configPath: values.config, trust: values.trust || undefined, watch: false, symbolIndex: "off" });
       const result = await ci.call("servers", {});
       process.stdout.write((values.json ? JSON.stringify(result.structured, null, 2) : result.text) + "\n");
       return 0;

@@ -57,7 +57,7 @@ export class ToolCatalog {
 export async function runTool(tool: Tool, input: unknown, ctx: ToolContext): Promise<ToolResult> {
   const args = input === undefined || input === null ? {} : input;
   if (!isPlainObject(args)) throw new ToolError("invalid_input", `${tool.name}: arguments must be an object`);
-  const problem = checkAgainstSchema(args, tool.inputSchema, "arguments");
+  const problem = tool.checkInput ? tool.checkInput(args) : checkAgainstSchema(args, tool.inputSchema, "arguments");
   if (problem) throw new ToolError("invalid_input", `${tool.name}: ${problem}`);
   if (ctx.signal.aborted) throw new ToolError("cancelled", `${tool.name}: cancelled`);
   let onAbort: (() => void) | undefined;

@@ -9,6 +9,7 @@
 //   dispatch.call(name, input, ctx)   admit, run, release: the in-process API
 //   dispatch.drain(ms)                waits for in-process calls, then cancels those still running
 import { runTool, type ToolCatalog } from "./catalog.js";
+import { withinDeadline } from "./deadline.js";
 import type { IntakeGate } from "./intake.js";
 import { isPlainObject } from "./schema-check.js";
 import { ToolError, type Tool, type ToolContext, type ToolResult } from "./tool.js";
@@ -16,7 +17,7 @@ import { ToolError, type Tool, type ToolContext, type ToolResult } from "./tool.
 /**
  * Called around every tool call, in registration order. Each may return a replacement (of the
  * input, of the result) that the next hook and the caller see; returning nothing keeps it. A hook
- * that throws is logged and skipped.
+ * that throws, or does not settle within the hook deadline, is logged and skipped.
  */
 export interface ToolHooks {
   beforeTool?(call: { tool: string; input: Record<string, unknown> }): MaybePromise<Record<string, unknown> | void>;
@@ -37,7 +38,11 @@ export interface DispatchOptions {
   hooks?: readonly NamedHooks[];
   /** Where a failing hook is reported. */
   log?: (line: string) => void;
+  /** How long one hook may take before it is skipped (default 5 s): a hook that never settles must not hang the call. */
+  hookTimeoutMs?: number;
 }
+
+export const DEFAULT_HOOK_TIMEOUT_MS = 5_000;
 
 export interface Admission {
   /** Gives the slot back; later calls do nothing. */
@@ -49,6 +54,7 @@ export class ToolDispatch {
   readonly gate: IntakeGate;
   private readonly hooks: readonly NamedHooks[];
   private readonly log: (line: string) => void;
+  private readonly hookTimeoutMs: number;
   private readonly inProcess = new Set<{ done: Promise<unknown>; controller: AbortController }>();
 
   constructor(options: DispatchOptions) {
@@ -56,6 +62,7 @@ export class ToolDispatch {
     this.gate = options.gate;
     this.hooks = options.hooks ?? [];
     this.log = options.log ?? (() => undefined);
+    this.hookTimeoutMs = options.hookTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
   }
 
   admit(): Admission {
@@ -129,7 +136,10 @@ export class ToolDispatch {
 
   private async guardHook<T>(source: string, hook: string, tool: string, fn: () => MaybePromise<T>): Promise<T | undefined> {
     try {
-      return await fn();
+      const outcome = await withinDeadline(fn, this.hookTimeoutMs);
+      if (!outcome.late) return outcome.value;
+      this.log(`codeintel: ${source}: ${hook} hook on ${tool} did not settle within ${this.hookTimeoutMs} ms, skipped`);
+      return undefined;
     } catch (err) {
       this.log(`codeintel: ${source}: ${hook} hook failed on ${tool}, skipped: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;

@@ -23,7 +23,7 @@ export interface PluginTool {
   name: string;
   title?: string;
   description: string;
-  /** Checked like a built-in's: arguments that do not match are refused before run. */
+  /** Compiled with ajv when the plugin loads (a schema that does not compile refuses the tool); arguments that do not match are refused before run. */
   inputSchema: JsonSchema;
   /** When given, run must return `structured` matching it; without it `structured` is `{}`. */
   outputSchema?: JsonSchema;
@@ -50,7 +50,11 @@ export interface PublishedDiagnostics {
 }
 
 export interface PluginHooks extends ToolHooks {
-  /** A file under a root was created, changed or deleted (the service's watcher). */
+  /**
+   * A file under a root was created, changed or deleted (the service's watcher). Called one at a
+   * time per plugin, changes meanwhile coalesced per path; repeats of a path that changes while the
+   * hook runs (its own writes, likely) are capped (src/plugins/file-change-hooks.ts).
+   */
   fileChanged?(change: FileChange): void | Promise<void>;
   /** A language server published diagnostics for a file (as it sends them: unrequested too). */
   diagnostics?(published: PublishedDiagnostics): void | Promise<void>;

@@ -191,7 +191,7 @@ describe("no orphans", () => {
     const root = copyFixtures();
     writeFileSync(join(root, "codeintel.json"), JSON.stringify({ servers: { stub: { command: ["node", stubbornServer], extensions: [".stub"] } } }));
     writeFileSync(join(root, "file.stub"), "stub\n");
-    const codeintel = spawn(process.execPath, [bin, "app-server", "--symbol-index", "off", root], { stdio: ["pipe", "pipe", "pipe"] });
+    const codeintel = spawn(process.execPath, [bin, "app-server", "--symbol-index", "off", "--trust", root], { stdio: ["pipe", "pipe", "pipe"] });
     const exited = new Promise((resolve) => codeintel.once("exit", resolve));
     let out = "";
     codeintel.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));

@@ -73,7 +73,7 @@ describe("plugins over MCP (the SDK client)", () => {
   let stderr = "";
 
   beforeAll(async () => {
-    ({ child } = spawnCodeintel(["serve", "--symbol-index", "off", root]));
+    ({ child } = spawnCodeintel(["serve", "--symbol-index", "off", "--trust", root]));
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     client = new Client({ name: "plugins-test", version: "0" });
     await client.connect(new StdioServerTransport(child.stdout, child.stdin));
@@ -93,7 +93,7 @@ describe("plugins over MCP (the SDK client)", () => {
     expect(echo.structuredContent).toEqual({ echoed: "hi", roots: 1, restarted: 0 });
     const bad = (await client.callTool({ name: "echo", arguments: { txt: "hi" } })) as CallToolResult;
     expect(bad.isError).toBe(true);
-    expect(bad.content).toEqual([{ type: "text", text: "invalid_input: echo: arguments.text is required" }]);
+    expect(bad.content).toEqual([{ type: "text", text: "invalid_input: echo: arguments must have required property 'text'" }]);
   });
 
   it("logs a throwing hook and skips it; reports a broken plugin with its path while the rest start", async () => {
@@ -118,7 +118,7 @@ describe("plugins over MCP (the SDK client)", () => {
 
 describe("a diagnostics hook", () => {
   it("sees what a real language server publishes (bash-language-server with shellcheck)", async () => {
-    const { child } = spawnCodeintel(["serve", "--symbol-index", "off", root]);
+    const { child } = spawnCodeintel(["serve", "--symbol-index", "off", "--trust", root]);
     const client = new Client({ name: "plugins-diagnostics", version: "0" });
     try {
       await client.connect(new StdioServerTransport(child.stdout, child.stdin));
@@ -139,7 +139,7 @@ describe("plugins over the app-server", () => {
   let rpc: StdioRpcClient;
 
   beforeAll(async () => {
-    rpc = new StdioRpcClient(spawnCodeintel(["app-server", "--symbol-index", "off", root]).child);
+    rpc = new StdioRpcClient(spawnCodeintel(["app-server", "--symbol-index", "off", "--trust", root]).child);
     await rpc.initialize();
   });
 

@@ -33,7 +33,7 @@ describe("codeintel restart against a running app-server", () => {
   beforeAll(async () => {
     writeFileSync(marker, "");
     writeFileSync(join(root, "codeintel.json"), stubConfig(["--fail-if-exists", marker], { maxRestarts: 1, brokenCooldownMs: 600_000 }));
-    app = spawnCodeintel(["app-server", "--listen", "ws://127.0.0.1:0", "--token", TOKEN, "--symbol-index", "off", root]);
+    app = spawnCodeintel(["app-server", "--listen", "ws://127.0.0.1:0", "--token", TOKEN, "--symbol-index", "off", "--trust", root]);
     url = (await stderrLine(app.child, /listening on (ws:\/\/\S+)/))[1];
     ws = await WsRpcClient.connect(url, { headers: { Authorization: `Bearer ${TOKEN}` } });
     await ws.initialize();
@@ -85,7 +85,7 @@ describe("codeintel.json reload", () => {
   let ci: CodeIntel;
 
   beforeAll(async () => {
-    ci = await createCodeIntel({ roots: [root], symbolIndex: "off", log: (l) => logs.push(l) });
+    ci = await createCodeIntel({ roots: [root], symbolIndex: "off", trust: true, log: (l) => logs.push(l) });
   });
 
   afterAll(async () => {

@@ -24,7 +24,7 @@ const byId = (out: ServersOutput) => new Map(out.servers.map((s) => [s.id, s]));
 describe("servers in-process", () => {
   let ci: CodeIntel;
   beforeAll(async () => {
-    ci = await createCodeIntel({ roots: [root], watch: false, symbolIndex: "off" });
+    ci = await createCodeIntel({ roots: [root], watch: false, symbolIndex: "off", trust: true });
   });
   afterAll(() => ci.close());
 
@@ -79,7 +79,7 @@ describe("servers over a real app-server", () => {
 
 describe("codeintel servers", () => {
   it("prints the same list as JSON, and refuses arguments", async () => {
-    const { stdout } = await run("node", [bin, "servers", "--json", "-r", root]);
+    const { stdout } = await run("node", [bin, "servers", "--json", "--trust", "-r", root]);
     const out = JSON.parse(stdout) as ServersOutput;
     expect(byId(out).get("mylang")).toMatchObject({ installed: false, install: "cargo install my-ls" });
     await expect(run("node", [bin, "servers", "extra"])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/unexpected argument 'extra'/) });

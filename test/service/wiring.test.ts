@@ -82,7 +82,7 @@ describe("createCodeIntel wiring: watched files", () => {
   it("reports a new file as Created (1), an edit as Changed (2) and a removal as Deleted (3)", async () => {
     writeFileSync(join(stubRoot, "codeintel.json"), JSON.stringify({ servers: { stub: { command: ["node", stub, "--record", recording], extensions: [".stub"] } } }));
     writeFileSync(join(stubRoot, "first.stub"), "stub\n");
-    stubCi = await createCodeIntel({ roots: [stubRoot], symbolIndex: "off" });
+    stubCi = await createCodeIntel({ roots: [stubRoot], symbolIndex: "off", trust: true });
     await eventually(() => stubCi!.isReady(), "the file list is in");
     // Starts the server, so there is someone to tell.
     expect((await stubCi.documentSymbols({ file: join(stubRoot, "first.stub") })).total).toBe(1);

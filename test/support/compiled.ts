@@ -28,9 +28,10 @@ export interface CliResult {
   err: string;
 }
 
-/** Runs `codeintel ARGS` as a child process; `detached` puts it (and the servers it starts) in a process group of its own. */
-export function runCli(args: string[], options: { detached?: boolean } = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [bin, ...args], { detached: options.detached, stdio: ["ignore", "pipe", "pipe"] });
+/** Runs `codeintel ARGS` as a child process (`env` added to this one's); `detached` puts it (and the servers it starts) in a process group of its own. */
+export function runCli(args: string[], options: { detached?: boolean; env?: Record<string, string> } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const env = options.env ? { ...process.env, ...options.env } : undefined;
+  const child = spawn(process.execPath, [bin, ...args], { detached: options.detached, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout!.on("data", (d: Buffer) => (out += d));

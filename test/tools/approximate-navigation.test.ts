@@ -35,7 +35,7 @@ writeFileSync(join(misc, "notes.xyz"), "hello\n");
 
 let ci: CodeIntel;
 beforeAll(async () => {
-  ci = await createCodeIntel({ roots: [misc, rust, go], watch: false, symbolIndex: "off", cacheDir: join(base, "cache"), log: () => {} });
+  ci = await createCodeIntel({ roots: [misc, rust, go], watch: false, symbolIndex: "off", cacheDir: join(base, "cache"), log: () => {}, trust: true });
 });
 afterAll(async () => {
   await ci?.close();
