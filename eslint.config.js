@@ -1,6 +1,15 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// The layers (README "Layout"): data flows transports -> core -> tools -> engines. A rule per layer
+// names the folders it must not import, so an upward import fails `npm test`, not a review.
+const folders = (...names) => names.map((n) => `src/${n}/**`);
+const layer = (files, forbidden, why) => ({
+  files,
+  rules: { "no-restricted-imports": ["error", { patterns: [{ group: forbidden.map((f) => (f === "codeintel" ? "**/codeintel.js" : `**/${f}/*`)), message: why }] }] },
+});
+const transportsAndUp = ["transports", "cli", "daemon", "client", "codeintel"];
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "test/fixtures/", "test/artifacts/"] },
   js.configs.recommended,
@@ -10,6 +19,26 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  layer(
+    folders("workspace"),
+    ["files", "lsp", "symbols", "syntax", "tools", "core", "adapters", "plugins", ...transportsAndUp],
+    "workspace/ is the bottom layer (roots, confinement, ignore, config): it imports no other layer.",
+  ),
+  layer(
+    [...folders("files", "lsp", "symbols", "syntax"), "workers/**"],
+    ["tools", "core", "adapters", "plugins", ...transportsAndUp],
+    "an engine never imports the tool layer, the core or a transport: the core reaches engines through ports (adapters/).",
+  ),
+  layer(
+    folders("core"),
+    ["files", "lsp", "symbols", "syntax", "tools", "adapters", "plugins", ...transportsAndUp],
+    "the core is transport- and engine-agnostic: engines plug in through ports (adapters/), transports call it.",
+  ),
+  layer(
+    folders("tools", "adapters", "plugins"),
+    transportsAndUp,
+    "tools, adapters and plugins sit below the transports and the composition root.",
+  ),
   {
     files: ["bin/**/*.js", "src/picker/**/*.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly", window: "readonly", document: "readonly", WebSocket: "readonly", location: "readonly", URLSearchParams: "readonly" } },

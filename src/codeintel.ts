@@ -17,19 +17,15 @@ import { FileFinder, type FileIndexChange } from "./files/finder.js";
 import { LspPool, type RestartReport } from "./lsp/pool.js";
 import { createFindFilesTool } from "./tools/find-files.js";
 import { createIndexTool, type IndexInput, type IndexOutput } from "./tools/index-symbols.js";
-import type { CallHierarchyOutput } from "./tools/navigation/call-hierarchy.js";
-import type { DiagnosticsOutput } from "./tools/navigation/diagnostics.js";
-import type { HoverOutput } from "./tools/navigation/hover.js";
-import type { LocationsOutput, TargetInput } from "./tools/navigation/location-tools.js";
-import type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "./tools/navigation/symbol-tools.js";
 import { createNavigationTools } from "./tools/navigation.js";
 import { createRestartTool, type RestartInput } from "./tools/restart.js";
 import { createServersTool, type ServersInput, type ServersOutput } from "./tools/servers.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
+import type { CallOptions, TypedTools } from "./tools/typed-tools.js";
 import { defaultCacheDir, SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
 import { ApproximateNavigator } from "./syntax/approximate-navigation.js";
 import { createSyntaxPool } from "./syntax/syntax-pool.js";
-import { defineTool, ToolError, type Tool, type ToolProgress, type ToolResult } from "./core/tool.js";
+import { defineTool, ToolError, type Tool, type ToolResult } from "./core/tool.js";
 import { FileChangeHooks } from "./plugins/file-change-hooks.js";
 import { loadPlugins, withPluginServers } from "./plugins/load-plugins.js";
 import { ConfigError, loadConfig, watchConfig, type CodeintelConfig } from "./workspace/config.js";
@@ -72,50 +68,12 @@ export interface CodeIntelOptions {
   trust?: boolean;
 }
 
-export interface CallOptions {
-  signal?: AbortSignal;
-  onProgress?: (p: ToolProgress) => void;
-}
+export type { CallOptions, FileInput, TypedTools, WorkspaceSymbolsInput } from "./tools/typed-tools.js";
 
 export interface FindOptions {
   roots?: string[];
   limit?: number;
   signal?: AbortSignal;
-}
-
-export interface FileInput {
-  /** A path relative to a project root, or absolute inside one. */
-  file: string;
-  limit?: number;
-  offset?: number;
-}
-
-export interface WorkspaceSymbolsInput {
-  query: string;
-  root?: string;
-  kind?: string;
-  path?: string;
-  container?: string;
-  limit?: number;
-  offset?: number;
-}
-
-/** The catalog's tools as typed functions: each resolves with the tool's structured output. */
-export interface TypedTools {
-  hover(input: TargetInput, options?: CallOptions): Promise<HoverOutput>;
-  definition(input: TargetInput, options?: CallOptions): Promise<LocationsOutput>;
-  typeDefinition(input: TargetInput, options?: CallOptions): Promise<LocationsOutput>;
-  implementation(input: TargetInput, options?: CallOptions): Promise<LocationsOutput>;
-  references(input: TargetInput & { includeDeclaration?: boolean }, options?: CallOptions): Promise<LocationsOutput>;
-  callHierarchy(input: TargetInput & { direction?: "incoming" | "outgoing" | "both" }, options?: CallOptions): Promise<CallHierarchyOutput>;
-  diagnostics(input: FileInput, options?: CallOptions): Promise<DiagnosticsOutput>;
-  documentSymbols(input: FileInput, options?: CallOptions): Promise<DocumentSymbolsOutput>;
-  workspaceSymbols(input: WorkspaceSymbolsInput, options?: CallOptions): Promise<WorkspaceSymbolsOutput>;
-  restart(input?: RestartInput, options?: CallOptions): Promise<RestartReport>;
-  /** Every known language server: installed where, version, running, install hint. */
-  servers(input?: ServersInput, options?: CallOptions): Promise<ServersOutput>;
-  /** Builds or refreshes a root's symbol cache (not with symbolIndex "off"). */
-  index(input?: IndexInput, options?: CallOptions): Promise<IndexOutput>;
 }
 
 export interface CodeIntel extends TypedTools {

@@ -3,7 +3,7 @@
 // (code "disconnected", retryable) and is made again with capped exponential backoff and
 // jitter, re-initializing and re-opening the live search sessions. close() leaves no timer or
 // handle behind. Only `import type` reaches into the service: loading this stays cheap.
-import type { TypedTools } from "../codeintel.js";
+import type { TypedTools } from "../tools/typed-tools.js";
 import type { RpcErrorObject } from "../core/jsonrpc.js";
 import type { ToolProgress } from "../core/tool.js";
 import { ClientError } from "./errors.js";
