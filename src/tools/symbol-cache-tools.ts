@@ -180,7 +180,10 @@ function createCachedDocumentSymbolsTool(deps: SymbolCacheToolDeps): Tool<{ file
           if (!cached.server) why = `no language server reads ${extname(file.relPath) || file.relPath} files`;
           else {
             try {
-              return await fromServer();
+              const served = await fromServer();
+              // An empty outline does not replace what the syntax tier found in this content.
+              if (served.structured.total > 0 || cached.symbols.length === 0) return served;
+              why = cached.serverError ?? "its language server answered no symbols for it";
             } catch (err) {
               if (ctx.signal.aborted) throw err;
               why = `its language server did not answer (${(err as Error).message})`;
