@@ -119,4 +119,32 @@ describe("a missing server removes only its own part", () => {
     const after = await cli(["symbols", "Circle", "--json", "-r", py], cacheDir, py);
     expect(JSON.parse(after.out).results[0]).toMatchObject({ name: "Circle", source: "lsp", server: "pyright" });
   }, 240_000);
+
+  it("a server that fails or times out on every file: one line per server saying why, and exit 3", async () => {
+    const broken = join(base, "broken");
+    mkdirSync(broken, { recursive: true });
+    // pyright "installed" as a command that exits at once: it fails to start, then is marked broken.
+    writeFileSync(join(broken, "codeintel.json"), JSON.stringify({ servers: { pyright: { command: ["/bin/false"], version: "1" } }, lsp: { restartBackoffMs: 10, maxRestarts: 1 } }));
+    for (let i = 0; i < 4; i++) writeFileSync(join(broken, `mod${i}.py`), `class Thing${i}:\n    pass\n`);
+    const r = await cli(["index", "-r", broken], join(base, "cache-broken"), broken);
+    expect(r.code, r.out + r.err).toBe(3);
+    expect(r.out).toMatch(/failed: 4 \(retried on a later run\)/);
+    expect(r.out).toMatch(/^ {4}pyright, 4 files: /m);
+    expect(count(r.out, "pyright, ")).toBe(1);
+    // The syntax symbols stay: the run is incomplete, not empty.
+    const found = await cli(["symbols", "Thing2", "--json", "-r", broken], join(base, "cache-broken"), broken);
+    expect(JSON.parse(found.out).results[0]).toMatchObject({ name: "Thing2", source: "syntax" });
+
+    // tsserver with a documentSymbol timeout no answer meets: a slow server, said as such.
+    const slow = join(base, "slow");
+    mkdirSync(join(slow, "src"), { recursive: true });
+    writeFileSync(join(slow, "tsconfig.json"), JSON.stringify({ include: ["src"] }));
+    writeFileSync(join(slow, "codeintel.json"), JSON.stringify({ lsp: { timeouts: { "textDocument/documentSymbol": 1 } } }));
+    writeFileSync(join(slow, "src", "a.ts"), "export class Slow {}\n");
+    const t = await cli(["index", "--json", "-r", slow], join(base, "cache-slow"), slow);
+    expect(t.code, t.out + t.err).toBe(3);
+    const summary = JSON.parse(t.out) as IndexOutput;
+    expect(summary.serverFailures).toEqual(expect.arrayContaining([expect.objectContaining({ serverId: "typescript", files: 1, why: "timeout", reason: expect.stringContaining("did not answer textDocument/documentSymbol") })]));
+    expect(t.err + t.out).not.toMatch(/"serverFailures": \[\]/);
+  }, 240_000);
 });
