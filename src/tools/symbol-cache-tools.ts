@@ -229,7 +229,7 @@ function marker(source: SymbolSourceName): string {
 /** The first line of an answer some of whose results no server has confirmed. */
 function approximateLine(fromSyntax: number, shown: number, complete: boolean): string {
   const which = fromSyntax === shown ? (shown === 1 ? "the result is" : `all ${shown} results are`) : `${fromSyntax} of ${shown} results are`;
-  const why = complete ? "no language server reads their files, or it failed on them" : "their language servers have not answered yet";
+  const why = complete ? "no language server reads their files, or it failed on them or answered none" : "their language servers have not answered yet";
   return `approximate: ${which} from syntax (tree-sitter, marked [syntax]): ${why}`;
 }
 
