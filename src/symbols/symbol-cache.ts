@@ -33,7 +33,7 @@ export interface SymbolCacheOptions {
   /**
    * How long a search on a root no full pass has covered waits for the syntactic tier to cover
    * it (starting a syntactic-only pass when none runs) before answering from what is there
-   * (default 10 s). The syntactic pass takes seconds where a cold server takes far longer.
+   * (default 5 s, the first-answer budget). The syntactic pass takes seconds where a cold server takes far longer.
    */
   syntaxWaitMs?: number;
 }
@@ -92,7 +92,7 @@ export class SymbolCache {
     this.store = SymbolStore.open({ root: options.root, cacheDir: options.cacheDir, dbPath: options.dbPath, onWarning: options.onWarning });
     this.#source = options.source;
     this.#files = options.files;
-    this.#syntaxWaitMs = options.syntaxWaitMs ?? 10_000;
+    this.#syntaxWaitMs = options.syntaxWaitMs ?? 5_000;
     this.indexer = new SymbolIndexer({
       store: this.store,
       source: options.source,
