@@ -15,7 +15,7 @@ import { tempDir } from "./support/tree.js";
 
 const CLEAR_LINE = "\r\x1b[2K";
 const noSyntax = { done: 0, total: 0, parsed: 0, skipped: 0, failed: 0, excluded: 0, symbols: 0, elapsedMs: 0, rate: 0 };
-const sample: IndexProgress = { phase: "indexing", tier: "lsp", files: 5678, syntax: noSyntax, done: 1234, total: 5678, indexed: 1000, skipped: 234, failed: 3, empty: 0, excluded: 0, symbols: 123456, rate: 12.34, etaMs: 65_000, elapsedMs: 1 };
+const sample: IndexProgress = { phase: "indexing", tier: "lsp", files: 5678, syntax: noSyntax, done: 1234, total: 5678, indexed: 1000, skipped: 234, failed: 3, empty: 0, excluded: 0, syntaxOnly: 0, missingServers: [], keptSyntax: 0, serverFailures: [], symbols: 123456, rate: 12.34, etaMs: 65_000, elapsedMs: 1 };
 const parsing: IndexProgress = { ...sample, tier: "syntax", done: 0, skipped: 0, failed: 0, symbols: 0, rate: 0, etaMs: null, syntax: { ...noSyntax, done: 1200, total: 2399, parsed: 1200, symbols: 66_000, rate: 400, elapsedMs: 3000 } };
 const wholeField = [/^(\[[#-]+\] )?(syntax \d+\/\d+ · lsp )?\d+\/\d+( files)?$/, /^ETA (\?|\d+s|\d+m\d\ds)$/, /^\d+ symbols$/, /^\d+ failed$/, /^\d+\.\d files\/s$/, /^\d+ skipped$/];
 

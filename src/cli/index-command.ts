@@ -24,7 +24,8 @@ files are skipped; a stopped run resumes where it left off.`,
       json: { type: "boolean", short: "j", help: "print the summary as JSON" },
       quiet: { type: "boolean", short: "q", help: "no progress output" },
     },
-    footer: "Exit codes: 0 done (failed files are listed in the summary), 1 error, 2 bad usage, 130 interrupted.",
+    footer:
+      "Exit codes: 0 done, 3 done but a language server failed on some files (the summary says which and why; they are retried on the next run), 1 error, 2 bad usage, 130 interrupted. Files whose server is not installed keep their syntax symbols and do not fail the run.",
   },
   async ({ values }) => run({ ...values, concurrency: integer(values.concurrency, "concurrency", 1, 64) }),
 );
@@ -59,7 +60,8 @@ async function run(values: { root?: string; "cache-dir"?: string; config?: strin
     const result = await ci.call<IndexOutput>("index", {}, { signal: controller.signal });
     bar.clear();
     process.stdout.write((values.json ? JSON.stringify(result.structured, null, 2) : result.text) + "\n");
-    return result.structured.cancelled ? 130 : 0;
+    if (result.structured.cancelled) return 130;
+    return result.structured.serverFailures.length > 0 ? 3 : 0;
   } catch (e) {
     bar.clear();
     process.stderr.write(`codeintel index: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -90,8 +90,9 @@ export const symbols = defineCommand(
     usage: ["symbols FILE [options]", "symbols QUERY [--kind K] [--path P] [--container C] [options]"],
     description: `With a FILE: the file's outline. Otherwise QUERY searches the project's symbols by name:
 exact names, prefixes, camelCase initials (\`gus\` finds getUserService), substrings, then fuzzy.
-It answers from the symbol cache \`codeintel index\` builds; without one, or while it is
-incomplete, the language servers answer (or fill in) and the output says so.`,
+It answers from the symbol cache \`codeintel index\` builds; before that, from a syntactic pass
+(tree-sitter, seconds) it runs into the cache, marked [syntax]; a miss there asks the language
+servers live. The output says which, and names any server that did not contribute.`,
     positionals: "FILE | QUERY",
     options: {
       ...common,
@@ -197,7 +198,7 @@ const inProcess: Runner = async (command, toolName, input, ctx) => {
       configPath: ctx.values.config,
       cacheDir: ctx.values["cache-dir"],
       watch: false,
-      // `symbols` answers from the symbol cache `codeintel index` built, if any, else live; it never indexes.
+      // `symbols` answers from the symbol cache `codeintel index` built, else from a syntactic pass; it never asks the servers to index.
       symbolIndex: command === "symbols" ? "manual" : "off",
       trust: ctx.values.trust || undefined,
     });

@@ -15,7 +15,7 @@
 //   new LspPool({ roots, files, config?, onEvent? })   roots: canonical project roots (see workspace/paths.ts);
 //                                                       files: the finder's lists (a FileFinder)
 //   pool.serverFor(absPath)      → { serverId, root } | null     which server would answer for a file (no spawn)
-//   pool.fingerprint(absPath)    → { serverId, version, configHash } | null   for cache keys
+//   pool.fingerprint(absPath)    → { serverId, version, configHash, notInstalled? } | null   for cache keys
 //   pool.loadingFor(absPath)     → progress titles while that server is still loading (answers may be partial)
 //   pool.whenLoading(absPath, signal?)  → what the file's server is loading, once it has been loading
 //                                         lsp.approximateAfterMs into this call (null: aborted first)
@@ -165,9 +165,10 @@ export class LspPool {
     return whenLoading(source, this.settings.get("approximateAfterMs"), signal);
   }
 
+  /** The identity of the server for `absPath` (with `notInstalled` when it is missing), or null when none handles it. */
   fingerprint(absPath: string): ServerFingerprint | null {
     const spec = this.registry.specFor(absPath);
-    return spec ? this.registry.fingerprint(spec) : null;
+    return spec ? this.registry.fingerprint(spec, this.serverFor(absPath)?.root) : null;
   }
 
   /**

@@ -10,7 +10,8 @@
 //   registry.specFor(absPath)          → ServerSpec | undefined (the first installed candidate)
 //   registry.locate(spec, fromDir?)    → where its command is, or undefined when not installed
 //   registry.resolveLaunch(spec, dir?) → Launch (throws LspError "unavailable" with an install hint)
-//   registry.fingerprint(spec)         → { serverId, version, configHash }
+//   registry.fingerprint(spec, dir?)   → { serverId, version, configHash, notInstalled? }
+//   registry.notInstalled(spec, dir?)  → the install error when the server is not installed, else null
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -20,6 +21,7 @@ import { basename, delimiter, dirname, extname, isAbsolute, join } from "node:pa
 import { ConfigError, type CodeintelConfig, type ServerConfigEntry } from "../workspace/config.js";
 import { LspError } from "./errors.js";
 import { knownServers } from "./known-servers.js";
+import { isNotInstalled, notInstalledError } from "./server-shortfall.js";
 
 export interface ServerSpec {
   id: string;
@@ -76,8 +78,11 @@ export interface Launch {
 
 export interface ServerFingerprint {
   serverId: string;
+  /** "not-installed" while the server cannot be found (`notInstalled` says how to install it). */
   version: string;
   configHash: string;
+  /** Set when the server is not installed: its error, with the install hint. */
+  notInstalled?: string;
 }
 
 /** Where a server's command was found: shipped with codeintel, on PATH, in a project's node_modules or virtualenv. */
@@ -193,15 +198,30 @@ export class ServerRegistry {
     const found = locateCommand(spec, fromDir);
     if (!found) {
       const where = head.includes("/") ? "" : ` on PATH${spec.lookIn ? ` or in the project's ${spec.lookIn.map((l) => (l === "venv" ? "virtualenv" : "node_modules/.bin")).join(" or ")}` : ""}`;
-      throw new LspError("unavailable", `language server '${spec.id}' is not installed: '${head}' was not found${where}. To fix: ${spec.install}.`, {
-        serverId: spec.id,
-      });
+      throw notInstalledError(spec.id, `language server '${spec.id}' is not installed: '${head}' was not found${where}. To fix: ${spec.install}.`);
     }
     return { command: found.path, args, env: spec.env };
   }
 
-  fingerprint(spec: ServerSpec): ServerFingerprint {
+  /**
+   * The server's identity for cache keys. A server that is not installed has the version
+   * "not-installed", so the key changes once it is installed and its files are asked then.
+   */
+  fingerprint(spec: ServerSpec, fromDir?: string): ServerFingerprint {
+    const missing = this.notInstalled(spec, fromDir);
+    if (missing) return { serverId: spec.id, version: "not-installed", configHash: configHash(spec), notInstalled: missing };
     return { serverId: spec.id, version: this.version(spec), configHash: configHash(spec) };
+  }
+
+  /** Why the server cannot be started (not installed: the error with the install hint), or null: resolveLaunch's own check. */
+  notInstalled(spec: ServerSpec, fromDir?: string): string | null {
+    try {
+      this.resolveLaunch(spec, fromDir);
+      return null;
+    } catch (e) {
+      if (isNotInstalled(e)) return (e as Error).message;
+      throw e;
+    }
   }
 
   /** Server version for cache keys: the npm package versions, or the first line the command prints for versionArgs. */
@@ -229,9 +249,7 @@ export class ServerRegistry {
   private resolveNpmFile(spec: ServerSpec, ref: string): string {
     const file = npmFile(ref);
     if (!file) {
-      throw new LspError("unavailable", `language server '${spec.id}' is not installed: npm package '${npmPackageName(ref.slice(4))}' was not found. To fix: ${spec.install}.`, {
-        serverId: spec.id,
-      });
+      throw notInstalledError(spec.id, `language server '${spec.id}' is not installed: npm package '${npmPackageName(ref.slice(4))}' was not found. To fix: ${spec.install}.`);
     }
     return file;
   }

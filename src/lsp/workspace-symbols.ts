@@ -4,7 +4,8 @@
 // Samples come from the finder's file list, so they honour .gitignore like the rest of
 // codeintel; there is no second walk of the tree.
 //
-//   searchWorkspaceSymbols(deps, query, root, { signal?, onProgress? }) → { hits, partial }
+//   searchWorkspaceSymbols(deps, query, root, { signal?, onProgress? }) → { hits, partial, shortfalls }
+// A server that is missing, broken, slow or failing removes only its own part (server-shortfall.ts).
 //   interface FileLists          what the pool needs of the finder (FileFinder satisfies it)
 
 import type { SymbolInformation, WorkspaceSymbol } from "vscode-languageserver-protocol";
@@ -15,6 +16,7 @@ import { sampleFilesBySpec } from "./project-sample.js";
 import type { QueryProgress, QueryRunner } from "./query-runner.js";
 import type { ServerRegistry } from "./registry.js";
 import { toWorkspaceHits, type WorkspaceSymbolHit } from "./results.js";
+import { describeShortfalls, shortfallOf, type ServerShortfall } from "./server-shortfall.js";
 
 /** The files of a project root once listed: root-relative, '/'-separated (the finder's list). */
 export interface FileLists {
@@ -23,8 +25,10 @@ export interface FileLists {
 
 export interface WorkspaceSymbolSearch {
   hits: WorkspaceSymbolHit[];
-  /** Why hits may be missing: a server still loading or failing. Empty when every server answered loaded. */
+  /** Why hits may be missing, one line per server (still loading, not installed, broken, timed out). Empty when every server answered loaded. */
   partial: string[];
+  /** The same, as data: the servers that did not contribute fully and why. */
+  shortfalls: ServerShortfall[];
 }
 
 export interface SymbolSearchDeps {
@@ -50,8 +54,7 @@ export async function searchWorkspaceSymbols(
   const samples = sampleFilesBySpec(root, projectRoot, registry, files);
   if (samples.size === 0) throw new LspError("unavailable", `no file in ${root} has a language server configured`);
   const hits: WorkspaceSymbolHit[] = [];
-  const partial: string[] = [];
-  const errors: LspError[] = [];
+  const shortfalls: ServerShortfall[] = [];
   await Promise.all(
     [...samples].map(async ([serverId, sample]) => {
       try {
@@ -69,16 +72,15 @@ export async function searchWorkspaceSymbols(
         );
         hits.push(...found.filter((h) => isInside(root, h.absPath)));
         const loading = deps.loadingFor(sample);
-        if (loading.length > 0) partial.push(`${serverId} was still loading (${loading.join(", ")})`);
+        if (loading.length > 0) shortfalls.push({ serverId, why: "loading", detail: `still loading (${loading.join(", ")})` });
       } catch (e) {
-        if (!(e instanceof LspError)) throw e;
-        errors.push(e);
-        partial.push(e.message.split("\n")[0]!);
+        if (signal?.aborted || (e instanceof LspError && e.code === "cancelled")) throw e;
+        // This server's part is missing from the answer, said once; the others still answer.
+        shortfalls.push(shortfallOf(serverId, e));
       }
     }),
   );
-  if (hits.length === 0 && errors.length > 0) throw errors[0];
-  return { hits, partial };
+  return { hits, partial: describeShortfalls(shortfalls), shortfalls };
 }
 
 /** The project root's file list, waiting for it while the finder is still listing (within the call's budget). */

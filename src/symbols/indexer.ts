@@ -27,6 +27,7 @@ import type { FileWrite, SymbolStore } from "./store.js";
 import { fingerprintKey, type FileListChange, type FileListSource, type SymbolSource, type SyntaxSource } from "./symbol-source.js";
 import type { FileRecord, SymbolTier } from "./types.js";
 import type { SyntaxFileResult } from "../syntax/parse-files.js";
+import { shortfallOf, type ShortfallKind } from "../lsp/server-shortfall.js";
 
 export interface IndexerOptions {
   store: SymbolStore;
@@ -72,12 +73,39 @@ export interface IndexProgress {
   empty: number;
   /** Files never sent to a server: not a regular file, too large or binary (their rows say why). */
   excluded: number;
+  /**
+   * Files whose server is not installed: they keep the syntax tier's symbols (if a grammar reads
+   * them) and are not asked until the server is installed (its fingerprint changes then).
+   */
+  syntaxOnly: number;
+  /** Those files by server, with the server's install error (one per server). */
+  missingServers: MissingServer[];
+  /** Files whose server answered no symbols where the syntax tier found some: the syntax symbols stay. */
+  keptSyntax: number;
+  /** Servers that failed on files this pass (not "not installed"), with how many and the first reason. */
+  serverFailures: ServerFailure[];
   symbols: number;
   /** Files per second asked of servers so far this pass. */
   rate: number;
   /** Estimated milliseconds to finish, or null before a rate is known. */
   etaMs: number | null;
   elapsedMs: number;
+}
+
+export interface MissingServer {
+  serverId: string;
+  files: number;
+  /** The server's "not installed" error, with how to install it. */
+  reason: string;
+}
+
+export interface ServerFailure {
+  serverId: string;
+  files: number;
+  /** What the failures were: a timeout (the machine may be loaded: run again), broken, loading, or another failure. */
+  why: ShortfallKind;
+  /** The first failure's message, first line. */
+  reason: string;
 }
 
 /** The syntactic pass of a run (all zero without a syntax tier). */
@@ -111,6 +139,9 @@ export class SymbolIndexer {
   #syntaxGeneration: number | undefined;
   #lspStarted = 0;
   #running: Promise<IndexSummary> | undefined;
+  /** A syntactic-only pass in flight (syntaxReady() starts one when no pass runs). */
+  #syntaxRunning: Promise<IndexSummary | undefined> | undefined;
+  #syntaxWaiters: (() => void)[] = [];
   #pendingChanges = new Map<string, FileListChange["kind"]>();
   #changeTimer: NodeJS.Timeout | undefined;
   #changeWork: Promise<void> = Promise.resolve();
@@ -151,7 +182,13 @@ export class SymbolIndexer {
   }
 
   get progress(): IndexProgress {
-    return { ...this.#progress, syntax: { ...this.#progress.syntax } };
+    const p = this.#progress;
+    return { ...p, syntax: { ...p.syntax }, missingServers: p.missingServers.map((m) => ({ ...m })), serverFailures: p.serverFailures.map((f) => ({ ...f })) };
+  }
+
+  /** True while a syntactic-only pass runs (a full pass waits for it). */
+  get syntaxRunning(): boolean {
+    return this.#syntaxRunning !== undefined;
   }
 
   /** True while a full pass runs (a run() now joins it, and stops only with the signal it started with). */
@@ -159,12 +196,58 @@ export class SymbolIndexer {
     return this.#running !== undefined;
   }
 
-  /** A full pass over the root's file list. Concurrent calls share one pass. */
+  /** A full pass over the root's file list. Concurrent calls share one pass (after a syntactic-only one in flight). */
   run(signal?: AbortSignal): Promise<IndexSummary> {
-    this.#running ??= this.#pass(signal).finally(() => {
+    this.#running ??= (async () => {
+      await this.#syntaxRunning?.catch(() => undefined);
+      return this.#pass(signal);
+    })().finally(() => {
       this.#running = undefined;
     });
     return this.#running;
+  }
+
+  /**
+   * Resolves true once the syntactic tier covers the root (every file a grammar reads parsed as
+   * it is now listed), starting a syntactic-only pass when no pass runs, or joining the stage
+   * of the pass in flight; false when `waitMs` passes first (or there is no syntactic tier).
+   * The pass goes on when the wait ends; a caller answers from what is there, saying so.
+   */
+  async syntaxReady(waitMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (!this.#syntax || this.#closed.signal.aborted) return false;
+    if (this.syntaxComplete) return true;
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const waiting = new Promise<void>((resolve) => {
+      this.#syntaxWaiters.push(resolve);
+      timer = setTimeout(resolve, waitMs);
+      onAbort = resolve;
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+    if (!this.#running && !this.#syntaxRunning) {
+      this.#syntaxRunning = this.#passOnce(undefined, true)
+        .catch((err: unknown) => {
+          this.#warn(`the syntactic pass stopped: ${(err as Error).message}`);
+          return undefined;
+        })
+        .finally(() => {
+          this.#syntaxRunning = undefined;
+          this.#syntaxStageDone();
+        });
+    }
+    try {
+      await waiting;
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener("abort", onAbort);
+    }
+    return this.syntaxComplete;
+  }
+
+  #syntaxStageDone(): void {
+    const waiters = this.#syntaxWaiters;
+    this.#syntaxWaiters = [];
+    for (const w of waiters) w();
   }
 
   /** Follows the file list's changes: re-indexes changed files, removes deleted ones. */
@@ -201,7 +284,8 @@ export class SymbolIndexer {
   async close(): Promise<void> {
     this.#closed.abort();
     clearTimeout(this.#changeTimer);
-    await Promise.allSettled([this.#running, this.#changeWork]);
+    this.#syntaxStageDone();
+    await Promise.allSettled([this.#running, this.#syntaxRunning, this.#changeWork]);
   }
 
   // ---- full pass -------------------------------------------------------------------
@@ -226,27 +310,35 @@ export class SymbolIndexer {
     }
   }
 
-  async #passOnce(outer?: AbortSignal): Promise<IndexSummary> {
+  async #passOnce(outer?: AbortSignal, syntaxOnly = false): Promise<IndexSummary> {
     const signal = outer ? AbortSignal.any([outer, this.#closed.signal]) : this.#closed.signal;
     // Every request in flight (a few per server, several servers) listens on this one signal.
     setMaxListeners(0, signal);
     const started = Date.now();
     this.#progress = emptyProgress("planning");
     const root = this.store.root;
+    await this.#files.ready;
     const listed = this.#files.paths();
     const fingerprints = new FingerprintCache(this.#source);
     const indexable: { path: string; abs: string; serverId: string; fingerprint: string }[] = [];
     const parseable: SyntaxTarget[] = [];
     const wanted = new Set<string>();
+    const missing = new Map<string, MissingServer>();
     let invalidated = 0;
     for (const path of listed) {
       if (isNoise(path)) continue;
       const abs = join(root, path);
       const fp = fingerprints.get(abs);
-      if (this.#syntax?.languageOf(path)) parseable.push({ path, abs, fingerprint: fp?.key ?? null });
+      if (this.#syntax?.languageOf(path)) parseable.push({ path, abs, fingerprint: fp && !fp.notInstalled ? fp.key : null });
       if (fp) {
         invalidated += this.#checkFingerprint(fp.serverId, fp.key);
-        indexable.push({ path, abs, serverId: fp.serverId, fingerprint: fp.key });
+        // A server that is not installed is not asked: its files keep the syntax tier until it is
+        // (its fingerprint, and so this decision, changes then). Counted once per server.
+        if (fp.notInstalled) {
+          const m = missing.get(fp.serverId) ?? { serverId: fp.serverId, files: 0, reason: fp.notInstalled };
+          m.files++;
+          missing.set(fp.serverId, m);
+        } else indexable.push({ path, abs, serverId: fp.serverId, fingerprint: fp.key });
       }
       if (fp || this.#syntax?.languageOf(path)) wanted.add(path);
     }
@@ -260,11 +352,22 @@ export class SymbolIndexer {
     progress.total = indexable.length;
     progress.syntax.total = parseable.length;
     progress.files = wanted.size;
+    progress.missingServers = [...missing.values()];
+    progress.syntaxOnly = progress.missingServers.reduce((n, m) => n + m.files, 0);
     const report = throttle(() => this.options.onProgress?.(this.#snapshot(started)), this.#options.progressIntervalMs);
     if (this.#syntax) {
       const generation = this.store.generation;
       await this.#syntaxPass(parseable, signal, report);
       if (!signal.aborted && this.store.generation === generation) this.#syntaxGeneration = generation;
+      this.#syntaxStageDone();
+    }
+    if (!signal.aborted) this.store.setMeta("missing_servers", JSON.stringify(progress.missingServers));
+    if (syntaxOnly) {
+      const cancelled = signal.aborted;
+      if (!cancelled) progress.phase = "done";
+      const summary: IndexSummary = { ...this.#snapshot(started), cancelled, removed: gone.length, invalidated };
+      this.options.onProgress?.(summary);
+      return summary;
     }
     progress.tier = "lsp";
     this.#lspStarted = Date.now();
@@ -304,8 +407,10 @@ export class SymbolIndexer {
             const f = queue.pop()!;
             const outcome = await this.#indexFile(f.path, f.abs, f.fingerprint, known.get(f.path), signal);
             // A server still loading its project says "retry": put the file at the back of the
-            // queue (twice at most) rather than recording a failure it would not deserve.
-            if (outcome.kind === "failed" && outcome.retryable && (retries.get(f.path) ?? 0) < 2 && !signal.aborted) {
+            // queue (twice at most) rather than recording a failure it would not deserve; a
+            // timeout (a loaded machine) gets one more try too.
+            const tries = outcome.kind === "failed" ? (outcome.retryable === "timeout" ? 1 : outcome.retryable ? 2 : 0) : 0;
+            if (outcome.kind === "failed" && (retries.get(f.path) ?? 0) < tries && !signal.aborted) {
               retries.set(f.path, (retries.get(f.path) ?? 0) + 1);
               queue.unshift(f);
               await new Promise((r) => setTimeout(r, 500));
@@ -318,7 +423,14 @@ export class SymbolIndexer {
             } else if (outcome.kind === "empty") {
               progress.indexed++;
               progress.empty++;
-            } else if (outcome.kind === "failed") progress.failed++;
+            } else if (outcome.kind === "keptSyntax") {
+              progress.indexed++;
+              progress.empty++;
+              progress.keptSyntax++;
+            } else if (outcome.kind === "failed") {
+              progress.failed++;
+              if (outcome.error !== undefined) noteFailure(progress.serverFailures, f.serverId, outcome.error);
+            }
             else if (outcome.kind === "excluded") progress.excluded++;
             else if (outcome.kind === "skipped") progress.skipped++;
             if (outcome.kind !== "cancelled") progress.done++;
@@ -345,7 +457,7 @@ export class SymbolIndexer {
     const asked = p.indexed + p.failed;
     const rate = lspMs > 0 ? (asked * 1000) / lspMs : 0;
     const left = p.total - p.done;
-    return { ...p, syntax: { ...p.syntax }, elapsedMs, rate, etaMs: rate > 0 ? Math.round((left / rate) * 1000) : left === 0 ? 0 : null };
+    return { ...p, syntax: { ...p.syntax }, missingServers: p.missingServers.map((m) => ({ ...m })), serverFailures: p.serverFailures.map((f) => ({ ...f })), elapsedMs, rate, etaMs: rate > 0 ? Math.round((left / rate) * 1000) : left === 0 ? 0 : null };
   }
 
   // ---- syntactic tier ---------------------------------------------------------------
@@ -458,12 +570,24 @@ export class SymbolIndexer {
         const failure = this.#failure(path, before, hash, fingerprint, (err as Error).message ?? String(err));
         // The file's syntax symbols describe this very content: they stay until the server answers.
         if (known?.tier === "syntax" && known.hash === hash && failure.write.type === "failure") failure.write.keepSyntax = true;
-        return { ...failure, retryable: (err as { code?: unknown }).code === "indexing" };
+        const code = (err as { code?: unknown }).code;
+        return { ...failure, retryable: code === "indexing" ? true : code === "timeout" ? "timeout" : false, error: err };
       }
       const after = await stat(abs).catch(() => undefined);
       if (!after) return { kind: "skipped", write: { type: "remove", path } };
       if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) continue; // edited meanwhile: again
       const symbols = flattenSymbols(tree, read.text);
+      // A server's empty answer does not erase what the syntax tier found in this very content
+      // (pyright answers none for a module starting `assert sys.platform == "win32"`): the
+      // syntax symbols stay, labelled by their source, with the server's empty answer recorded.
+      if (symbols.length === 0 && known?.tier === "syntax" && known.hash === hash && known.symbolCount > 0) {
+        const server = fingerprint.slice(0, fingerprint.indexOf("@"));
+        const error = `${server} answered no symbols for this content (it may take the code for unreachable); the syntax tier's ${known.symbolCount} symbols are kept`;
+        return {
+          kind: "keptSyntax",
+          write: { type: "failure", status: "empty", keepSyntax: true, record: { path, language: languageOf(path), size: before.size, mtimeMs: before.mtimeMs, hash, fingerprint, error } },
+        };
+      }
       return {
         kind: symbols.length > 0 ? "indexed" : "empty",
         symbols: symbols.length,
@@ -496,8 +620,8 @@ export class SymbolIndexer {
       if (isNoise(path)) return;
       const abs = join(root, path);
       const fp = fingerprints.get(abs);
-      if (this.#syntax?.languageOf(path)) parseable.push({ path, abs, fingerprint: fp?.key ?? null });
-      if (!fp) return;
+      if (this.#syntax?.languageOf(path)) parseable.push({ path, abs, fingerprint: fp && !fp.notInstalled ? fp.key : null });
+      if (!fp || fp.notInstalled) return;
       this.#checkFingerprint(fp.serverId, fp.key);
       targets.push({ path, abs, serverId: fp.serverId, fingerprint: fp.key });
     };
@@ -578,7 +702,9 @@ function syntaxWrite(r: SyntaxFileResult, known: FileRecord | undefined, fingerp
 
 type FileOutcome =
   | { kind: "indexed" | "empty"; symbols: number; write: FileWrite }
-  | { kind: "failed"; write: FileWrite; retryable?: boolean }
+  | { kind: "keptSyntax"; write: FileWrite }
+  /** retryable: true while the server is loading (twice), "timeout" once. */
+  | { kind: "failed"; write: FileWrite; retryable?: boolean | "timeout"; error?: unknown }
   | { kind: "skipped"; write?: FileWrite }
   | { kind: "excluded"; write: FileWrite }
   | { kind: "cancelled"; write?: undefined };
@@ -612,14 +738,14 @@ class BatchWriter {
 
 /** Fingerprints depend on the server, which depends on the extension: one lookup per extension. */
 class FingerprintCache {
-  readonly #byExt = new Map<string, { serverId: string; key: string } | null>();
+  readonly #byExt = new Map<string, { serverId: string; key: string; notInstalled?: string } | null>();
   constructor(private readonly source: SymbolSource) {}
-  get(abs: string): { serverId: string; key: string } | null {
+  get(abs: string): { serverId: string; key: string; notInstalled?: string } | null {
     const ext = extname(abs).toLowerCase();
     let fp = this.#byExt.get(ext);
     if (fp === undefined) {
       const raw = this.source.fingerprint(abs);
-      fp = raw ? { serverId: raw.serverId, key: fingerprintKey(raw) } : null;
+      fp = raw ? { serverId: raw.serverId, key: fingerprintKey(raw), ...(raw.notInstalled ? { notInstalled: raw.notInstalled } : {}) } : null;
       this.#byExt.set(ext, fp);
     }
     return fp;
@@ -637,7 +763,18 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
 
 function emptyProgress(phase: IndexProgress["phase"]): IndexProgress {
   const syntax: SyntaxProgress = { done: 0, total: 0, parsed: 0, skipped: 0, failed: 0, excluded: 0, symbols: 0, elapsedMs: 0, rate: 0 };
-  return { phase, tier: "syntax", files: 0, syntax, done: 0, total: 0, indexed: 0, skipped: 0, failed: 0, empty: 0, excluded: 0, symbols: 0, rate: 0, etaMs: null, elapsedMs: 0 };
+  return { phase, tier: "syntax", files: 0, syntax, done: 0, total: 0, indexed: 0, skipped: 0, failed: 0, empty: 0, excluded: 0, syntaxOnly: 0, missingServers: [], keptSyntax: 0, serverFailures: [], symbols: 0, rate: 0, etaMs: null, elapsedMs: 0 };
+}
+
+/** Counts a failure under its server, keeping the first reason (a timeout or broken mark wins over others: it says what to do). */
+function noteFailure(list: ServerFailure[], serverId: string, err: unknown): void {
+  const s = shortfallOf(serverId, err);
+  const known = list.find((f) => f.serverId === serverId);
+  if (!known) list.push({ serverId, files: 1, why: s.why, reason: s.detail });
+  else {
+    known.files++;
+    if (known.why === "failed" && s.why !== "failed") Object.assign(known, { why: s.why, reason: s.detail });
+  }
 }
 
 function throttle(fn: () => void, ms: number): () => void {

@@ -76,6 +76,20 @@ export class SymbolCacheRegistry {
   }
 
   /**
+   * The cache a symbol search answers from. As get(), except that in manual mode with a
+   * syntactic tier a root without a cache gets one: the search then runs the syntactic pass
+   * alone (seconds; the language servers are asked by \`codeintel index\`), and the cache
+   * follows the file list's changes from then on. Undefined when it cannot be opened.
+   */
+  forSearch(root: string): SymbolCache | undefined {
+    if (!this.#manual || !this.options.syntax) return this.get(root);
+    if (this.#closing.signal.aborted || this.#unavailable.has(root)) return undefined;
+    const cache = this.#caches.get(root) ?? this.#open(root);
+    cache?.follow();
+    return cache;
+  }
+
+  /**
    * A full pass over the root (creating its cache if needed), joining the pass in flight if
    * there is one. Aborting `signal`, or close(), stops it early: the report then says cancelled
    * and counts what got done (a later pass resumes). Throws when the cache cannot be opened.

@@ -10,7 +10,7 @@
 //   await cache.close();
 import { statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { type IndexProgress, type IndexSummary, SymbolIndexer } from "./indexer.js";
+import { type IndexProgress, type IndexSummary, type MissingServer, SymbolIndexer } from "./indexer.js";
 import { SymbolStore } from "./store.js";
 import { matchesPathFilter } from "./query.js";
 import { fingerprintKey, type FileListSource, type SymbolSource, type SyntaxSource } from "./symbol-source.js";
@@ -30,6 +30,12 @@ export interface SymbolCacheOptions {
   verify?: boolean;
   onProgress?: (p: IndexProgress) => void;
   onWarning?: (message: string) => void;
+  /**
+   * How long a search on a root no full pass has covered waits for the syntactic tier to cover
+   * it (starting a syntactic-only pass when none runs) before answering from what is there
+   * (default 5 s, the first-answer budget). The syntactic pass takes seconds where a cold server takes far longer.
+   */
+  syntaxWaitMs?: number;
 }
 
 export interface SymbolSearchAnswer {
@@ -51,6 +57,12 @@ export interface SymbolSearchAnswer {
   liveHits: number;
   /** Why the live servers could not fill in, when they were asked and failed. */
   liveError?: string;
+  /** Live servers that did not contribute fully, one line per server (when asked). */
+  livePartial: string[];
+  /** Servers not installed at the last pass: their files hold syntax symbols only (or none, without a grammar). */
+  missingServers: MissingServer[];
+  /** True while a pass (full or syntactic-only) runs for this root. */
+  passRunning: boolean;
 }
 
 export type CachedDocument =
@@ -66,9 +78,11 @@ export class SymbolCache {
   readonly store: SymbolStore;
   readonly indexer: SymbolIndexer;
   readonly #source: SymbolSource;
+  readonly #files: FileListSource;
   #unwatch: (() => void) | undefined;
   #pass: Promise<IndexSummary> | undefined;
   #passGeneration = -1;
+  readonly #syntaxWaitMs: number;
 
   static open(options: SymbolCacheOptions): SymbolCache {
     return new SymbolCache(options);
@@ -77,6 +91,8 @@ export class SymbolCache {
   private constructor(options: SymbolCacheOptions) {
     this.store = SymbolStore.open({ root: options.root, cacheDir: options.cacheDir, dbPath: options.dbPath, onWarning: options.onWarning });
     this.#source = options.source;
+    this.#files = options.files;
+    this.#syntaxWaitMs = options.syntaxWaitMs ?? 5_000;
     this.indexer = new SymbolIndexer({
       store: this.store,
       source: options.source,
@@ -113,22 +129,41 @@ export class SymbolCache {
     return this.#pass;
   }
 
+  /**
+   * Follows the file list's changes (re-parses, then asks the server for, each changed file)
+   * without starting a full pass: for a cache that answers searches from its syntactic tier.
+   */
+  follow(): void {
+    if (this.#unwatch || !this.#files.onChange) return;
+    this.#unwatch = this.indexer.watch();
+  }
+
   async search(query: SymbolQuery, signal?: AbortSignal): Promise<SymbolSearchAnswer> {
+    // No full pass has covered the root: the syntactic tier answers first. It covers a root in
+    // seconds (a syntactic-only pass starts if none runs), a cold server can take far longer.
+    if (!this.complete && this.indexer.hasSyntax && !this.indexer.syntaxComplete) await this.indexer.syntaxReady(this.#syntaxWaitMs, signal);
+    if (signal?.aborted) throw signal.reason ?? new Error("cancelled");
     const cached = this.store.search(query);
-    if (this.#unwatch) void this.start(); // no-op unless this search found the database damaged
+    if (this.#pass) void this.start(); // no-op unless this search found the database damaged
     const complete = this.complete;
     const progress = this.indexer.progress.phase === "indexing" ? this.indexer.progress : null;
     const syntaxComplete = this.indexer.syntaxComplete;
-    const answer: SymbolSearchAnswer = { ...cached, complete, syntaxComplete, progress, liveAsked: false, liveHits: 0 };
+    // A syntactic-only pass that has covered the root is only winding down.
+    const passRunning = this.indexer.running || (this.indexer.syntaxRunning && !syntaxComplete);
+    const answer: SymbolSearchAnswer = { ...cached, complete, syntaxComplete, progress, liveAsked: false, liveHits: 0, livePartial: [], missingServers: this.missingServers(), passRunning };
     // With a syntactic tier the cache answers at once (approximate, and labelled so): it covers
     // the root in seconds, while a cold server can take far longer just to load its project.
     // Only a miss while the syntactic pass is still filling the cache asks the servers live.
     const syntaxAnswers = this.indexer.hasSyntax && (syntaxComplete || cached.hits.length > 0);
-    if (complete || syntaxAnswers || !this.#source.workspaceSymbols || query.query.trim() === "") return answer;
+    if (complete || syntaxAnswers || !(this.#source.workspaceSymbols || this.#source.searchWorkspaceSymbols) || query.query.trim() === "") return answer;
     const limit = query.limit ?? DEFAULT_LIMIT;
     answer.liveAsked = true;
     try {
-      const live = await this.#source.workspaceSymbols(query.query.trim(), this.root, signal);
+      const search = this.#source.searchWorkspaceSymbols
+        ? await this.#source.searchWorkspaceSymbols(query.query.trim(), this.root, { signal })
+        : { hits: await this.#source.workspaceSymbols!(query.query.trim(), this.root, signal), partial: [] };
+      const live = search.hits;
+      answer.livePartial = search.partial;
       const seen = new Set(answer.hits.map((h) => `${h.path}\0${h.selectionRange.start.line}\0${h.name}`));
       for (const h of live) {
         if (answer.hits.length >= limit) {
@@ -155,6 +190,16 @@ export class SymbolCache {
     return answer;
   }
 
+  /** The servers the last pass found not installed (recorded in the cache, so a later process knows too). */
+  missingServers(): MissingServer[] {
+    try {
+      const raw = this.store.getMeta("missing_servers");
+      return raw ? (JSON.parse(raw) as MissingServer[]) : [];
+    } catch {
+      return [];
+    }
+  }
+
   /**
    * A file's symbols from the cache when they are known to match the file as it is on disk
    * and the server as it is configured now (or, tier syntax, its syntax symbols: the caller
@@ -164,7 +209,8 @@ export class SymbolCache {
     const record = this.store.getFile(relPath);
     if (!record) return { fresh: false, reason: "not_indexed" };
     // Syntax symbols kept beside a server's failure still describe the file.
-    const keptBesideFailure = record.tier === "syntax" && record.status === "failed" && record.symbolCount > 0;
+    // So do those kept beside a ready server's empty answer (status empty, tier syntax).
+    const keptBesideFailure = record.tier === "syntax" && (record.status === "failed" || record.status === "empty") && record.symbolCount > 0;
     // A true empty (the ready server answered no symbols) is as fresh an answer as any.
     if (record.status !== "ok" && record.status !== "empty" && !keptBesideFailure) return { fresh: false, reason: record.status };
     const abs = join(this.root, relPath);

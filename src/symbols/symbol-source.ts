@@ -19,6 +19,8 @@ export interface SourceFingerprint {
   serverId: string;
   version: string;
   configHash: string;
+  /** Set when the server is not installed: why, with how to install it. Its files stay on the syntax tier, unasked. */
+  notInstalled?: string;
 }
 
 export interface SourceWorkspaceHit {
@@ -43,6 +45,8 @@ export interface SymbolSource {
   documentSymbols(absPath: string, signal?: AbortSignal): Promise<SourceSymbol[]>;
   /** Live workspace/symbol, used while the cache is cold. */
   workspaceSymbols?(query: string, root: string, signal?: AbortSignal): Promise<SourceWorkspaceHit[]>;
+  /** The same, saying which servers did not contribute and why (one line per server); preferred when present. */
+  searchWorkspaceSymbols?(query: string, root: string, opts: { signal?: AbortSignal }): Promise<{ hits: SourceWorkspaceHit[]; partial: string[] }>;
 }
 
 /** The syntactic tier: tree-sitter parses in worker threads, any language it has a grammar for. */
@@ -62,6 +66,8 @@ export interface FileListChange {
 export interface FileListSource {
   /** Files of the root, root-relative and '/'-separated. */
   paths(): string[];
+  /** Resolves once the list is in (a pass waits for it). */
+  ready?: Promise<void>;
   /** Subscribes to changes; returns the unsubscribe function. */
   onChange?(listener: (change: FileListChange) => void): () => void;
 }

@@ -62,6 +62,18 @@ export function createIndexTool(deps: { roots: readonly string[]; caches: Pick<S
         cancelled: { type: "boolean", description: "True when the run was stopped early; the next run resumes." },
         failures: listed,
         excludedFiles: listed,
+        syntaxOnly: { ...count, description: "Files whose language server is not installed: syntax symbols only (none without a grammar); asked once the server is installed." },
+        missingServers: {
+          type: "array",
+          description: "The servers not installed, once each: how many files they would read and the install hint.",
+          items: { type: "object", properties: { serverId: { type: "string" }, files: count, reason: { type: "string" } }, required: ["serverId", "files", "reason"] },
+        },
+        keptSyntax: { ...count, description: "Files whose server answered no symbols while the syntax tier found some: those are kept." },
+        serverFailures: {
+          type: "array",
+          description: "Servers that failed on files this run, once each: how many files, why (timeout, broken, loading, failed) and the first error. Non-empty: `codeintel index` exits 3.",
+          items: { type: "object", properties: { serverId: { type: "string" }, files: count, why: { type: "string" }, reason: { type: "string" } }, required: ["serverId", "files", "why", "reason"] },
+        },
         tiers: {
           type: "object",
           description: "Per tier: files given symbols this run, those symbols, seconds. `syntax` is tree-sitter's pass, `lsp` the language servers'.",
@@ -104,6 +116,12 @@ function rootOf(input: string | undefined, roots: readonly string[]): string {
   throw new ToolError("invalid_input", `there are ${roots.length} project roots: give \`root\` (one of ${roots.join(", ")})`);
 }
 
+function failureAdvice(why: string): string {
+  if (why === "timeout") return " (timed out: the machine may be loaded; run it again)";
+  if (why === "loading") return " (still loading its project: run it again)";
+  return "";
+}
+
 function seconds(ms: number): number {
   return Math.round(ms / 100) / 10;
 }
@@ -136,7 +154,17 @@ function renderReport({ summary: s, database, failures, excludedFiles, excludedT
     `  skipped (unchanged): ${s.skipped}`,
     `  failed: ${s.failed}${s.failed > 0 ? " (retried on a later run)" : ""}`,
   );
-  for (const f of failures) lines.push(`    ${f.path}: ${f.error ?? "failed"}`);
+  // One line per server, not per file: the error is the same for all of its files.
+  for (const f of s.serverFailures) lines.push(`    ${f.serverId}, ${f.files} ${f.files === 1 ? "file" : "files"}: ${f.reason}${failureAdvice(f.why)}`);
+  const perServer = new Set(s.serverFailures.map((f) => f.serverId));
+  const listed = perServer.size > 0 ? failures.slice(0, 5) : failures;
+  for (const f of listed) lines.push(`    ${f.path}${perServer.size > 0 ? "" : `: ${f.error ?? "failed"}`}`);
+  if (listed.length < s.failed && perServer.size > 0) lines.push(`    ... (${s.failed - listed.length} more)`);
+  if (s.keptSyntax > 0) lines.push(`  the server answered no symbols, the syntax tier's kept: ${s.keptSyntax}`);
+  if (s.syntaxOnly > 0) {
+    lines.push(`  no server installed (syntax tier only, asked once it is): ${s.syntaxOnly}`);
+    for (const m of s.missingServers) lines.push(`    ${m.serverId}, ${m.files} ${m.files === 1 ? "file" : "files"}: ${m.reason}`);
+  }
   if (excludedTotal > 0) lines.push(`  not source text, never sent to a server: ${excludedTotal}`);
   for (const f of excludedFiles) lines.push(`    ${f.path}: ${f.error ?? "excluded"}`);
   if (s.removed > 0) lines.push(`  removed (files gone): ${s.removed}`);

@@ -36,7 +36,8 @@ import { defineTool, ToolError, type Tool } from "../core/tool.js";
 const PAGING_POOL = 200;
 
 export interface SymbolCacheToolDeps extends NavigationDeps {
-  caches: { get(root: string): SymbolCache | undefined };
+  /** `forSearch`: the cache a search answers from (may create one to fill its syntactic tier); else `get`. */
+  caches: { get(root: string): SymbolCache | undefined; forSearch?(root: string): SymbolCache | undefined };
 }
 
 /** How the answer was produced, so a caller knows whether "no match" is final. */
@@ -90,8 +91,12 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
         let liveError: string | undefined;
         let more = false;
         let total = 0;
+        let passRunning = false;
+        let syntaxOnly = false;
+        // One line per server that did not contribute (not installed, broken, slow), whatever the root.
+        const serverLines = new Map<string, string>();
         for (const scope of scopes) {
-          const cache = deps.caches.get(scope.root);
+          const cache = deps.caches.forSearch?.(scope.root) ?? deps.caches.get(scope.root);
           if (!cache) {
             // No cache for this root: the live tool answers the whole call.
             const r = await live.run({ ...input }, ctx);
@@ -105,6 +110,14 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
           const answer = await cache.search({ query: input.query, kinds, path, container: input.container, limit: pool }, ctx.signal);
           more ||= answer.totalAtLeast;
           total += answer.total;
+          for (const m of answer.missingServers) {
+            if (!serverLines.has(m.serverId)) serverLines.set(m.serverId, `${m.serverId} did not answer for ${plural(m.files, "file")} (not installed; syntax tier only): ${m.reason.replace(/^language server '[^']*' is not installed: /, "").replace(/\.$/, "")}`);
+          }
+          for (const line of answer.livePartial) {
+            const id = line.split(" ")[0]!;
+            if (!serverLines.has(id)) serverLines.set(id, line);
+          }
+          passRunning ||= answer.passRunning;
           if (!answer.complete) {
             note.complete = false;
             note.source = answer.liveHits > 0 ? "cache+live" : note.source;
@@ -114,6 +127,7 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
             if (cache.indexer.hasSyntax && !answer.liveAsked) {
               liveError ??= answer.syntaxComplete ? "not asked: every file has its syntax symbols (source `syntax`)" : "not asked: the syntactic pass is filling the cache";
             }
+            syntaxOnly ||= cache.indexer.hasSyntax && !answer.passRunning && answer.syntaxComplete;
             liveError ??= answer.liveError;
           }
           for (const hit of answer.hits) found.push({ hit, root: scope.root });
@@ -125,14 +139,17 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
         const page = { total: pageTotal, offset, results, omitted };
         const head = page.total === 0 ? `no symbols match '${input.query}'` : `${plural(page.total, "symbol")}${more ? "+" : ""} match '${input.query}'`;
         const lines = [head];
-        const stillBuilding = `the symbol index is still being built${building ? ` (${passText(building)})` : ""}`;
-        const completeness = note.complete
-          ? { complete: true }
-          : { complete: false, reason: `${stillBuilding}; ${note.source === "cache+live" ? "live language-server results are included" : `live search: ${liveError ?? "no hits"}`}` };
+        // Nothing is building when the syntactic tier alone covers the root: `codeintel index` asks the servers.
+        const indexState = syntaxOnly && !passRunning
+          ? "the language servers have not indexed this root yet (`codeintel index`, or the index tool, asks them); symbols come from the syntactic tier"
+          : `the symbol index is still being built${building ? ` (${passText(building)})` : ""}; ${note.source === "cache+live" ? "live language-server results are included" : `live search: ${liveError ?? "no hits"}`}`;
+        const reasons = [...(note.complete ? [] : [indexState]), ...serverLines.values()];
+        const completeness = reasons.length === 0 ? { complete: true } : { complete: false, reason: reasons.join("; ") };
         const fromSyntax = page.results.filter((e) => e.source === "syntax").length;
         if (fromSyntax > 0) lines.unshift(approximateLine(fromSyntax, page.results.length, note.complete));
-        const partial = partialLine(completeness);
-        if (partial) lines.unshift(partial);
+        // "Retry shortly" only when something is under way; a missing server stays missing.
+        const transient = (!note.complete && !syntaxOnly) || passRunning || [...serverLines.values()].some((l) => / was still loading| timed out/.test(l));
+        if (!completeness.complete) lines.unshift(transient ? partialLine(completeness)! : `partial answer: ${completeness.reason}`);
         lines.push(...groupedByFile(page.results, (e) => `${e.line}:${e.column} ${e.kind} ${e.container ? e.container + "." : ""}${e.name}${marker(e.source)}`));
         const cut = truncationNote(page, limit);
         if (cut) lines.push(cut);
@@ -163,7 +180,10 @@ function createCachedDocumentSymbolsTool(deps: SymbolCacheToolDeps): Tool<{ file
           if (!cached.server) why = `no language server reads ${extname(file.relPath) || file.relPath} files`;
           else {
             try {
-              return await fromServer();
+              const served = await fromServer();
+              // An empty outline does not replace what the syntax tier found in this content.
+              if (served.structured.total > 0 || cached.symbols.length === 0) return served;
+              why = cached.serverError ?? "its language server answered no symbols for it";
             } catch (err) {
               if (ctx.signal.aborted) throw err;
               why = `its language server did not answer (${(err as Error).message})`;
@@ -209,7 +229,7 @@ function marker(source: SymbolSourceName): string {
 /** The first line of an answer some of whose results no server has confirmed. */
 function approximateLine(fromSyntax: number, shown: number, complete: boolean): string {
   const which = fromSyntax === shown ? (shown === 1 ? "the result is" : `all ${shown} results are`) : `${fromSyntax} of ${shown} results are`;
-  const why = complete ? "no language server reads their files, or it failed on them" : "their language servers have not answered yet";
+  const why = complete ? "no language server reads their files, or it failed on them or answered none" : "their language servers have not answered yet";
   return `approximate: ${which} from syntax (tree-sitter, marked [syntax]): ${why}`;
 }
 
