@@ -34,7 +34,9 @@ afterAll(() => cleanup());
 
 function cli(args: string[], cacheDir: string, cwd = root): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, CODEINTEL_CACHE_DIR: cacheDir, CODEINTEL_NO_DAEMON: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    // The projects are this test's own, and their codeintel.json names server commands: trusted.
+    const env = { ...process.env, CODEINTEL_CACHE_DIR: cacheDir, CODEINTEL_NO_DAEMON: "1", CODEINTEL_TRUST: "1" };
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d));
