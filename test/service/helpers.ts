@@ -1,6 +1,7 @@
 // Real clients for the service tests: a JSON-RPC client over WebSocket or over a child's
 // stdio, and a way to prove that no process the server started outlives it.
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import type { Socket } from "node:net";
 import WebSocket from "ws";
 
 export { bin, processesWithMarker, repoRoot, spawnCodeintel, testCacheDir } from "../support/compiled.js";
@@ -15,7 +16,7 @@ export interface RpcMessage {
 }
 
 /** Base JSON-RPC client: requests by id, every incoming message kept in order. */
-abstract class RpcClient {
+export abstract class RpcClient {
   readonly received: RpcMessage[] = [];
   private nextId = 1;
   private waiters: Array<() => void> = [];
@@ -114,23 +115,49 @@ export class WsRpcClient extends RpcClient {
   }
 }
 
+/** Feeds newline-delimited JSON text from `stream` to `onLine`, one message per non-blank line. */
+function readJsonLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let buffer = "";
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk: string) => {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (line.trim()) onLine(line);
+    }
+  });
+}
+
+/** A JSON-RPC client over a Unix (or TCP) socket, one message per line: the app-server's `--listen unix://`. */
+export class SocketRpcClient extends RpcClient {
+  readonly closed: Promise<void>;
+
+  constructor(readonly socket: Socket) {
+    super();
+    readJsonLines(socket, (line) => this.onText(line));
+    socket.on("error", () => undefined);
+    this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
+  }
+
+  protected sendText(text: string): void {
+    this.socket.write(text + "\n");
+  }
+
+  close(): Promise<void> {
+    this.socket.end();
+    return this.closed;
+  }
+}
+
 export class StdioRpcClient extends RpcClient {
   readonly exited: Promise<number | null>;
   stderr = "";
 
   constructor(readonly child: ChildProcessWithoutNullStreams) {
     super();
-    let buffer = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (line.trim()) this.onText(line);
-      }
-    });
+    readJsonLines(child.stdout, (line) => this.onText(line));
     child.stderr.on("data", (c: Buffer) => (this.stderr += c.toString()));
     this.exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
   }
