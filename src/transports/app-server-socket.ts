@@ -5,7 +5,6 @@
 import { chmodSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { dirname } from "node:path";
-import { ErrorCodes, RpcError, errorMessage } from "../core/jsonrpc.js";
 import type { MessageProcessor } from "../core/processor.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, lineWriter, readLines } from "./stdio-lines.js";
 
@@ -66,8 +65,8 @@ export async function startAppServerSocket(processor: MessageProcessor, options:
       maxMessageBytes,
       queue: connection.queue,
       line: (text) => connection.receive(text),
-      oversized: (bytes, limit) =>
-        connection.queue.push(errorMessage(null, new RpcError(ErrorCodes.invalidRequest, `message too large: ${bytes} bytes (limit ${limit}); it was skipped`))),
+      // As on stdio: input without a usable id is told with a `codeintel/error` notification, never a null id.
+      oversized: (bytes, limit) => connection.reportInvalid(`message too large: ${bytes} bytes (limit ${limit}); it was skipped`),
     });
     socket.on("error", () => undefined);
     socket.once("close", () => {

@@ -10,6 +10,8 @@ const manyDots = (n: number) => JSON.stringify(Array.from({ length: n }, () => "
 
 export const lineSeeds: Payload[] = [
   hugeMessage(MESSAGE_LIMIT_BYTES),
+  // found: over the limit, the unix socket answered an error response with a null id (codex cannot
+  // decode one) where stdio sends a `codeintel/error` notification.
   hugeMessage(MESSAGE_LIMIT_BYTES + 1),
   payload("a line of 1,000,000 opening brackets", () => "[".repeat(1_000_000)),
   payload("1,000,000 nested arrays", () => "[".repeat(1_000_000) + "]".repeat(1_000_000)),
