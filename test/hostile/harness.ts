@@ -138,6 +138,18 @@ export class ServerProcess {
     }
   }
 
+  /** True once the process has exited, waiting at most `ms` for it (a crash is seen a little after its last answer). */
+  async exitedWithin(ms: number): Promise<boolean> {
+    if (!this.alive) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const exited = await Promise.race([
+      new Promise<boolean>((resolve) => this.child.once("exit", () => resolve(true))),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+    ]);
+    clearTimeout(timer);
+    return exited;
+  }
+
   async stop(): Promise<void> {
     if (!this.alive) return;
     const exited = new Promise((resolve) => this.child.once("exit", resolve));

@@ -25,8 +25,13 @@ async function start(): Promise<void> {
   port = Number(new URL(await server.listening()).port);
 }
 
+/** A new server when this one died (or stopped answering /healthz). */
 async function recover(): Promise<void> {
-  if (server.alive) return;
+  if (!(await server.exitedWithin(50))) {
+    const healthy = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok, () => false);
+    if (healthy) return;
+    await server.stop();
+  }
   await start();
 }
 
@@ -100,9 +105,10 @@ function isPublic(answer: RawAnswer): boolean {
 async function sendOne(bytes: Buffer, label: string, authorized: boolean, status?: (s: number) => boolean, mayClose = false): Promise<void> {
   tally.add("requests");
   const answer = await within(rawHttp(bytes), label);
+  // A crash shows as a close without an answer; say so (the exit is seen a little after the close).
+  if (answer.status === undefined && (await server.exitedWithin(1000))) server.assertAlive(label);
   if (answer.garbage !== undefined) throw new Error(`bytes that are not an HTTP answer (${JSON.stringify(answer.garbage)}) for ${label}`);
   if (answer.status === undefined) {
-    server.assertAlive(label);
     if (!mayClose) throw new Error(`the connection closed without an answer, for ${label}`);
     return;
   }
@@ -120,7 +126,10 @@ async function stillServing(after: string): Promise<void> {
   const res = await within(
     fetch(`http://127.0.0.1:${port}/v1/search`, { method: "POST", headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" }, body: JSON.stringify({ query: "widget" }) }),
     `a well-behaved POST /v1/search after ${after}`,
-  );
+  ).catch(async (err: unknown) => {
+    if (await server.exitedWithin(1000)) server.assertAlive(after);
+    throw err;
+  });
   const body = (await res.json()) as { files?: Array<{ path: string }> };
   if (res.status !== 200 || body.files?.[0]?.path !== "src/Widget.java") throw new Error(`a well-behaved POST /v1/search answered ${res.status} ${JSON.stringify(body).slice(0, 300)}, after ${after}`);
 }
