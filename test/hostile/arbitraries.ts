@@ -559,6 +559,8 @@ export interface ToolCall {
   name: string;
   arguments: unknown;
   describe: string;
+  /** Must be refused as invalid_input whatever the values: a key the schema does not know, or arguments that are not an object. */
+  mustRefuse?: boolean;
 }
 
 /** Paths that point outside the root, one way or another (relative to a root at <base>/root). */
@@ -651,7 +653,9 @@ export function toolCall(tool: { name: string; inputSchema: Schema }, strings: f
       notes.push(`extra ${JSON.stringify(key)}: ${preview(value)}`);
     }
     const value = kind === "object" ? args : kind === "null" ? null : kind === "array" ? [args] : kind === "string" ? JSON.stringify(args) : kind === "number" ? 1 : undefined;
-    return { name: tool.name, arguments: value, describe: `${tool.name} ${kind === "object" ? "" : `(as ${kind}) `}{${notes.join(", ")}}` };
+    const unknownKey = tool.inputSchema.additionalProperties === false && extras.some(([key]) => key !== "_meta" && !Object.prototype.hasOwnProperty.call(props, key));
+    const mustRefuse = kind === "array" || kind === "string" || kind === "number" || (kind === "object" && unknownKey);
+    return { name: tool.name, arguments: value, mustRefuse, describe: `${tool.name} ${kind === "object" ? "" : `(as ${kind}) `}{${notes.join(", ")}}` };
   });
 }
 

@@ -162,7 +162,7 @@ describe("every tool schema through the app-server", () => {
     await fc.assert(
       fc.asyncProperty(arb, async ([c, viaToolsCall]) => {
         await failures.guard(async () => {
-          await call(c, viaToolsCall);
+          await call(c, viaToolsCall, c.mustRefuse ? "invalid_input" : undefined);
           await stillServing(c.describe);
         }, recover);
       }),
@@ -274,7 +274,7 @@ describe("every tool schema through MCP (the SDK client)", () => {
     await fc.assert(
       fc.asyncProperty(arb, async (c) => {
         await failures.guard(async () => {
-          await call(c);
+          await call(c, c.mustRefuse ? "invalid_input" : undefined);
           await stillServing(c.describe);
         }, recover);
       }),
