@@ -85,7 +85,8 @@ describe("every tool schema through the app-server", () => {
   }
 
   async function start(): Promise<void> {
-    server = ServerProcess.spawn(["app-server", "--listen", `unix://${socketPath}`, project.root]);
+    // The project's codeintel.json names plugins: they load only in a trusted folder.
+    server = ServerProcess.spawn(["app-server", "--listen", `unix://${socketPath}`, project.root], { CODEINTEL_TRUST: "1" });
     await server.listening();
     hostile = await connect();
     good = await connect();
@@ -187,7 +188,7 @@ describe("every tool schema through MCP (the SDK client)", () => {
       command: process.execPath,
       args: [bin, "serve", project.root],
       cwd: repoRoot,
-      env: { ...(process.env as Record<string, string>), CODEINTEL_TEST_MARKER: randomUUID(), CODEINTEL_CACHE_DIR: testCacheDir() },
+      env: { ...(process.env as Record<string, string>), CODEINTEL_TEST_MARKER: randomUUID(), CODEINTEL_CACHE_DIR: testCacheDir(), CODEINTEL_TRUST: "1" },
       stderr: "pipe",
     });
     transport.stderr?.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-20_000)));
