@@ -15,6 +15,7 @@ import type { ToolDispatch } from "../core/dispatch.js";
 import type { FileMatch, FileSearchProvider } from "../core/file-search.js";
 import type { ServiceEvents, StampedEvent } from "../core/service-events.js";
 import { ToolError, type ToolErrorCode } from "../core/tool.js";
+import { decodePathSegment, HttpRequestError as HttpError, requestTarget } from "./http-request.js";
 
 export interface RestApiOptions {
   dispatch: ToolDispatch;
@@ -52,15 +53,6 @@ const MAX_QUERY = 1000;
 /** An event stream whose unread output passes this is closed: the client is not reading. */
 const MAX_STREAM_BUFFER = 1024 * 1024;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export function createRestApi(options: RestApiOptions): RestApi {
   const { dispatch } = options;
@@ -69,7 +61,7 @@ export function createRestApi(options: RestApiOptions): RestApi {
 
   const routes: Array<{ method: string; match: (path: string) => string[] | undefined; run: (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void> }> = [
     { method: "GET", match: exact("/v1/tools"), run: async (_req, res) => admitted(() => sendJson(res, 200, { tools: dispatch.catalog.describe() })) },
-    { method: "POST", match: (p) => /^\/v1\/tools\/([^/]+)$/.exec(p)?.slice(1), run: (req, res, [name]) => callTool(req, res, decodeURIComponent(name!)) },
+    { method: "POST", match: (p) => /^\/v1\/tools\/([^/]+)$/.exec(p)?.slice(1), run: (req, res, [name]) => callTool(req, res, decodePathSegment(name!)) },
     { method: "POST", match: exact("/v1/search"), run: (req, res) => search(req, res) },
     { method: "GET", match: exact("/v1/search/stream"), run: async (req, res) => searchStream(req, res) },
     { method: "GET", match: exact("/v1/events"), run: async (req, res) => eventStream(req, res) },
@@ -133,11 +125,11 @@ export function createRestApi(options: RestApiOptions): RestApi {
       res.end();
       return;
     }
-    const url = new URL(req.url ?? "/", "http://x");
-    const query = url.searchParams.get("query");
+    const { query: params } = requestTarget(req);
+    const query = params.get("query");
     if (query === null) throw new ToolError("invalid_input", "query is required: /v1/search/stream?query=...");
     if (query.length > MAX_QUERY) throw new ToolError("invalid_input", `query is longer than ${MAX_QUERY} characters`);
-    const asked = url.searchParams.getAll("roots");
+    const asked = params.getAll("roots");
     const roots = asked.length > 0 ? asked : provider.defaultRoots;
     let stream: SseStream | undefined;
     let next = 1;
@@ -163,7 +155,7 @@ export function createRestApi(options: RestApiOptions): RestApi {
     if (!events) throw new ToolError("unavailable", "service events are not available in this server");
     const stream = openStream(req, res);
     const header = req.headers["last-event-id"];
-    const lastId = typeof header === "string" && header !== "" ? header : new URL(req.url ?? "/", "http://x").searchParams.get("lastEventId");
+    const lastId = typeof header === "string" && header !== "" ? header : requestTarget(req).query.get("lastEventId");
     if (lastId) {
       const missed = events.since(lastId);
       if (missed) for (const e of missed) stream.send(e.event.type, e.event, e.id);
@@ -189,7 +181,8 @@ export function createRestApi(options: RestApiOptions): RestApi {
         } else sendError(res, new HttpError(404, "not_found", `nothing at ${method} ${path}; see GET /v1/tools, POST /v1/tools/{name}, POST /v1/search, GET /v1/search/stream, GET /v1/events`));
         return true;
       }
-      route.run(req, res, route.match(path)!).catch((err: unknown) => sendError(res, err));
+      // A route may throw before its first await (a name that does not decode): same answer path.
+      void (async () => route.run(req, res, route.match(path)!))().catch((err: unknown) => sendError(res, err));
       return true;
     },
     closeStreams() {
