@@ -105,9 +105,29 @@ async function start(command: "serve" | "app-server", args: ServeArgs): Promise<
   // A long-running server logs a stray failure in some background task instead of dying with
   // its clients' work (language servers are still killed by their owners' exit hooks on a crash).
   process.on("unhandledRejection", (reason) => log(`codeintel: unhandled failure: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
-  const code = command === "app-server" ? await runAppServer(args) : await mcpServe(args);
-  // Pending handles (stdin, sockets) must not keep a finished server alive.
+  let code: number;
+  try {
+    code = command === "app-server" ? await runAppServer(args) : await mcpServe(args);
+  } catch (err) {
+    log(`codeintel: ${err instanceof Error ? err.message : String(err)}`);
+    code = 1;
+  }
+  // Pending handles (stdin, sockets, worker threads) must not keep a finished or failed server alive.
   process.exit(code);
+}
+
+/**
+ * Starts a listener once the service is built. When it cannot (port in use, a socket another
+ * server holds, a file in the way) the service is closed within a bound, so no language server
+ * or worker outlives the failure, and the error names the address; the caller exits non-zero.
+ */
+export async function listenOrClose<T>(ci: CodeIntel, where: string, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (err) {
+    await within(ci.close(), 10_000);
+    throw new Error(`cannot listen on ${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
 
 /** The options both servers share, checked. */
@@ -148,9 +168,10 @@ async function mcpServe(args: ServeArgs): Promise<number> {
     const stdio = await serveMcpStdio(createMcpServer(deps), { onPause: (reason) => log(`codeintel: stdio: ${reason}`) });
     return serveUntilShutdown(ci, args.drainMs, { ended: stdio.ended, flush: () => stdio.flushed(), close: () => stdio.close() });
   }
-  const http = await startMcpHttp({
+  const port = args.http;
+  const http = await listenOrClose(ci, `http://${args.host}:${port}/mcp`, () => startMcpHttp({
     host: args.host,
-    port: args.http,
+    port,
     token: args.token,
     allowedOrigins: args.allowedOrigins,
     allowedHosts: args.allowedHosts,
@@ -158,7 +179,8 @@ async function mcpServe(args: ServeArgs): Promise<number> {
     sessionIdleMs: args.sessionIdleMs,
     isReady: () => ci.isReady(),
     onDrop: (sessionId, reason) => log(`codeintel: closed MCP session ${sessionId}: ${reason}`),
-  });
+    log,
+  }));
   log(`codeintel: MCP over Streamable HTTP at ${http.url}`);
   return serveUntilShutdown(ci, args.drainMs, { stopAccepting: () => http.stopAccepting(), close: () => http.closeAll() });
 }
@@ -175,7 +197,9 @@ async function runAppServer(args: ServeArgs): Promise<number> {
   const ci = await open(args);
   const processor = new MessageProcessor({ dispatch: ci.dispatch, fileSearch: ci.fileSearch, serverInfo: ci.serverInfo, home: ci.home });
   if (socketPath !== undefined) {
-    const server = await startAppServerSocket(processor, { path: socketPath, stallMs: args.stallMs, onDrop: (label, reason) => log(`codeintel: dropped ${label}: ${reason}`) });
+    const server = await listenOrClose(ci, listen, () =>
+      startAppServerSocket(processor, { path: socketPath, stallMs: args.stallMs, onDrop: (label, reason) => log(`codeintel: dropped ${label}: ${reason}`) }),
+    );
     log(`codeintel: app-server listening on unix://${server.path}`);
     return serveUntilShutdown(ci, args.drainMs, { stopAccepting: () => server.stopAccepting(), flush: () => processor.flushAll(), close: () => server.closeAll("server shutting down") });
   }
@@ -187,7 +211,7 @@ async function runAppServer(args: ServeArgs): Promise<number> {
     });
     return serveUntilShutdown(ci, args.drainMs, { ended: stdio.ended, flush: () => stdio.flushAndClose() });
   }
-  const server = await startAppServerWebSocket(processor, {
+  const server = await listenOrClose(ci, listen, () => startAppServerWebSocket(processor, {
     host: wsTarget.host,
     port: wsTarget.port,
     token: args.token,
@@ -198,7 +222,8 @@ async function runAppServer(args: ServeArgs): Promise<number> {
     isReady: () => ci.isReady(),
     rest: { dispatch: ci.dispatch, fileSearch: ci.fileSearch, events: ci.events },
     onDrop: (label, reason) => log(`codeintel: dropped ${label}: ${reason}`),
-  });
+    log,
+  }));
   log(`codeintel: app-server listening on ${server.url} (picker at http://${server.url.slice("ws://".length)}/)`);
   return serveUntilShutdown(ci, args.drainMs, {
     stopAccepting: () => server.stopAccepting(),

@@ -5,7 +5,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { createCodeIntel } from "../codeintel.js";
 import { MessageProcessor } from "../core/processor.js";
-import { serveUntilShutdown } from "../cli/serve.js";
+import { listenOrClose, serveUntilShutdown } from "../cli/serve.js";
 import { startAppServerSocket } from "../transports/app-server-socket.js";
 import { codeintelBuild, daemonPaths, normalizeSpec, readInfo, DEFAULT_IDLE_MS, type DaemonInfo, type DaemonSpec } from "./locate.js";
 
@@ -29,7 +29,7 @@ export async function runDaemon(spec: DaemonSpec, options: { idleMs?: number } =
     clearTimeout(idleTimer);
     if (count === 0) idleTimer = setTimeout(() => goIdle(`idle for ${idleMs} ms`), idleMs);
   };
-  const server = await startAppServerSocket(processor, { path: paths.socket, onClientCount });
+  const server = await listenOrClose(ci, `unix://${paths.socket}`, () => startAppServerSocket(processor, { path: paths.socket, onClientCount }));
   onClientCount(0);
   const info: DaemonInfo = { ...n, pid: process.pid, version, build, socket: paths.socket, log: paths.log, startedAt: Date.now(), idleMs };
   writeFileSync(paths.info, JSON.stringify(info, null, 2) + "\n", { mode: 0o600 });
