@@ -5,11 +5,12 @@
 // pid) or that does not answer initialize is stopped and replaced. One client behaviour: the
 // connection is the SDK's (src/client).
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type CodeIntelClient } from "../client/index.js";
 import { ensurePrivateDir } from "../transports/app-server-socket.js";
 import { packageRoot } from "../transports/package-root.js";
+import { releaseLock, takeLock } from "./start-lock.js";
 import { codeintelBuild, daemonPaths, normalizeSpec, pidAlive, readInfo, runtimeDir, type DaemonPaths, type DaemonSpec } from "./locate.js";
 
 /** How long a CLI waits for a daemon to start (its own or another CLI's) before giving up. */
@@ -28,6 +29,7 @@ export async function ensureDaemon(spec: DaemonSpec, options: { idleMs?: number 
   for (;;) {
     const first = await attach(paths);
     if (first) return first;
+    ensurePrivateDir(runtimeDir());
     if (takeLock(paths.lock)) {
       try {
         // Another CLI may have started it between our look and our lock.
@@ -36,7 +38,7 @@ export async function ensureDaemon(spec: DaemonSpec, options: { idleMs?: number 
         await stopDaemon(paths);
         return await startDaemon(spec, paths, options, deadline);
       } finally {
-        rmSync(paths.lock, { force: true });
+        releaseLock(paths.lock);
       }
     }
     if (Date.now() > deadline) throw new DaemonStartError(`timed out waiting for another process to start the daemon (lock ${paths.lock})`);
@@ -106,34 +108,6 @@ async function startDaemon(spec: DaemonSpec, paths: DaemonPaths, options: { idle
       throw new DaemonStartError(`the daemon ${exited !== undefined ? `exited (${exited})` : "did not start in time"}${tail ? `: ${tail}` : ""} (log ${paths.log})`);
     }
     await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** O_EXCL create with our pid; a lock whose holder is dead is taken over. */
-function takeLock(path: string): boolean {
-  ensurePrivateDir(runtimeDir());
-  for (let tries = 0; tries < 2; tries++) {
-    try {
-      const fd = openSync(path, "wx", 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const holder = Number(readFileOr(path));
-      // An empty lock is one being written this instant: its holder is alive.
-      if (!holder || pidAlive(holder)) return false;
-      rmSync(path, { force: true });
-    }
-  }
-  return false;
-}
-
-function readFileOr(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
   }
 }
 
