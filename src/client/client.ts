@@ -24,6 +24,8 @@ export interface ReconnectOptions {
 export interface ClientOptions {
   /** Ping period; a ping unanswered at the next one drops the connection (default 20000; 0: no heartbeat). */
   heartbeatMs?: number;
+  /** How long initialize may take before the attempt fails (default heartbeatMs; 0: no bound). */
+  handshakeMs?: number;
   /** Reconnect after a drop (default true). */
   reconnect?: boolean | ReconnectOptions;
   clientInfo?: { name: string; version: string };
@@ -222,7 +224,8 @@ export class CodeIntelClient implements TypedTools, SessionWire {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       // A server that accepts but never answers (stopped, wedged) must not hold the handshake forever.
-      if (this.heartbeatMs > 0) timer = setTimeout(() => reject(new Error(`no answer to initialize within ${this.heartbeatMs} ms`)), this.heartbeatMs);
+      const handshakeMs = this.options.handshakeMs ?? this.heartbeatMs;
+      if (handshakeMs > 0) timer = setTimeout(() => reject(new Error(`no answer to initialize within ${handshakeMs} ms`)), handshakeMs);
     });
     try {
       const l = await Promise.race([linked, closedEarly, timeout]);
