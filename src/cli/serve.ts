@@ -181,8 +181,7 @@ async function mcpServe(args: ServeArgs): Promise<number> {
     onDrop: (sessionId, reason) => log(`codeintel: closed MCP session ${sessionId}: ${reason}`),
     log,
   }));
-  log(`codeintel: MCP over Streamable HTTP at ${http.url}`);
-  return serveUntilShutdown(ci, args.drainMs, { stopAccepting: () => http.stopAccepting(), close: () => http.closeAll() });
+  return serveUntilShutdown(ci, args.drainMs, { announce: `codeintel: MCP over Streamable HTTP at ${http.url}`, stopAccepting: () => http.stopAccepting(), close: () => http.closeAll() });
 }
 
 async function runAppServer(args: ServeArgs): Promise<number> {
@@ -200,8 +199,7 @@ async function runAppServer(args: ServeArgs): Promise<number> {
     const server = await listenOrClose(ci, listen, () =>
       startAppServerSocket(processor, { path: socketPath, stallMs: args.stallMs, onDrop: (label, reason) => log(`codeintel: dropped ${label}: ${reason}`) }),
     );
-    log(`codeintel: app-server listening on unix://${server.path}`);
-    return serveUntilShutdown(ci, args.drainMs, { stopAccepting: () => server.stopAccepting(), flush: () => processor.flushAll(), close: () => server.closeAll("server shutting down") });
+    return serveUntilShutdown(ci, args.drainMs, { announce: `codeintel: app-server listening on unix://${server.path}`, stopAccepting: () => server.stopAccepting(), flush: () => processor.flushAll(), close: () => server.closeAll("server shutting down") });
   }
   if (!wsTarget) {
     const stdio = serveAppServerStdio(processor, {
@@ -224,8 +222,8 @@ async function runAppServer(args: ServeArgs): Promise<number> {
     onDrop: (label, reason) => log(`codeintel: dropped ${label}: ${reason}`),
     log,
   }));
-  log(`codeintel: app-server listening on ${server.url} (picker at http://${server.url.slice("ws://".length)}/)`);
   return serveUntilShutdown(ci, args.drainMs, {
+    announce: `codeintel: app-server listening on ${server.url} (picker at http://${server.url.slice("ws://".length)}/)`,
     stopAccepting: () => server.stopAccepting(),
     flush: () => processor.flushAll(),
     close: () => server.closeAll("server shutting down"),
@@ -234,6 +232,10 @@ async function runAppServer(args: ServeArgs): Promise<number> {
 
 /** How one transport shuts down; every step is optional. */
 export interface Served {
+  /** Logged once the signal handlers are in place: a client that acts on it may signal at once. */
+  announce?: string;
+  /** Where the shutdown's lines go (default stderr as is). */
+  log?: (line: string) => void;
   /** Resolves when the client closed stdin: nobody is left to answer, so shut down at once. */
   ended?: Promise<unknown>;
   /** Resolves with a reason to shut down gracefully (the daemon's idle exit). */
@@ -252,8 +254,9 @@ export interface Served {
  * when stdin closed: the client is gone), flush, close the transport, then the engines.
  */
 export function serveUntilShutdown(ci: CodeIntel, drainMs: number, served: Served): Promise<number> {
+  const say = served.log ?? log;
   const guard = guardSignals({
-    log,
+    log: say,
     graceful: async (reason) => {
       ci.gate.close();
       const stopped = served.stopAccepting?.();
@@ -265,6 +268,7 @@ export function serveUntilShutdown(ci: CodeIntel, drainMs: number, served: Serve
       return 0;
     },
   });
+  if (served.announce) say(served.announce);
   if (served.ended) void served.ended.then(() => guard.shutdown("stdin closed"));
   if (served.until) void served.until.then((reason) => guard.shutdown(reason));
   return guard.finished;

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type CodeIntelClient } from "../client/index.js";
-import { ensurePrivateDir } from "../transports/app-server-socket.js";
+import { ensureSocketDir } from "../transports/app-server-socket.js";
 import { packageRoot } from "../transports/package-root.js";
 import { releaseLock, takeLock } from "./start-lock.js";
 import { codeintelBuild, daemonPaths, normalizeSpec, pidAlive, processStat, readInfo, runtimeDir, type DaemonPaths, type DaemonSpec } from "./locate.js";
@@ -35,7 +35,7 @@ export async function ensureDaemon(spec: DaemonSpec, options: { idleMs?: number 
   for (;;) {
     const first = await attach(paths);
     if (first.client) return first.client;
-    ensurePrivateDir(runtimeDir());
+    ensureSocketDir(runtimeDir(), { private: true });
     if (takeLock(paths.lock)) {
       try {
         // Another CLI may have started one between our look and our lock; the daemon that was

@@ -33,9 +33,10 @@ export async function runDaemon(spec: DaemonSpec, options: { idleMs?: number } =
   onClientCount(0);
   const info: DaemonInfo = { ...n, pid: process.pid, version, build, socket: paths.socket, log: paths.log, startedAt: Date.now(), idleMs };
   writeFileSync(paths.info, JSON.stringify(info, null, 2) + "\n", { mode: 0o600 });
-  log(`codeintel: daemon ${version} (pid ${process.pid}) for ${n.roots.join(", ")} on unix://${paths.socket}; exits after ${idleMs} ms idle`);
   void idle.then((reason) => log(`codeintel: ${reason}, exiting`));
   const code = await serveUntilShutdown(ci, 10_000, {
+    announce: `codeintel: daemon ${version} (pid ${process.pid}) for ${n.roots.join(", ")} on unix://${paths.socket}; exits after ${idleMs} ms idle`,
+    log,
     until: idle,
     stopAccepting: () => server.stopAccepting(),
     flush: () => processor.flushAll(),
