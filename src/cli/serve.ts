@@ -6,6 +6,7 @@ import { MessageProcessor } from "../core/processor.js";
 import { startAppServerSocket } from "../transports/app-server-socket.js";
 import { serveAppServerStdio } from "../transports/app-server-stdio.js";
 import { startAppServerWebSocket } from "../transports/app-server-websocket.js";
+import { DEFAULT_STREAM_BUDGETS } from "../transports/rest-api.js";
 import { assertSafeBinding } from "../transports/http-security.js";
 import { guardSignals, within } from "../transports/lifecycle.js";
 import { startMcpHttp } from "../transports/mcp-http.js";
@@ -42,6 +43,8 @@ http://HOST:PORT/mcp (PORT 0 picks a free port; the URL is printed on stderr).`,
       listen: "MCP over HTTP is --http PORT [--host HOST]; --listen is for codeintel app-server",
       "stall-ms": "it is a WebSocket setting of codeintel app-server",
       "ping-ms": "it is a WebSocket setting of codeintel app-server",
+      "max-event-streams": "REST + SSE is served by codeintel app-server --listen ws://HOST:PORT",
+      "max-search-streams": "REST + SSE is served by codeintel app-server --listen ws://HOST:PORT",
     },
   },
   async ({ values, positionals }) => start("serve", { ...serveArgs(values, positionals), http: integer(values.http, "http", 0, 65535),
@@ -62,6 +65,8 @@ picker page at /.`,
       listen: { type: "string", value: "URL", help: "stdio:// (default), ws://HOST:PORT (port 0 picks a free one) or unix://PATH" },
       "stall-ms": { type: "string", value: "MS", help: "drop a WebSocket client that reads nothing this long (default 30000)" },
       "ping-ms": { type: "string", value: "MS", help: "WebSocket heartbeat period (default 20000)" },
+      "max-event-streams": { type: "string", value: "N", help: `GET /v1/events streams open at once (default ${DEFAULT_STREAM_BUDGETS.events})` },
+      "max-search-streams": { type: "string", value: "N", help: `GET /v1/search/stream streams open at once (default ${DEFAULT_STREAM_BUDGETS.search})` },
       ...shared,
     },
     footer: "For MCP (agents), see codeintel serve.",
@@ -78,6 +83,8 @@ picker page at /.`,
       listen: values.listen,
       stallMs: integer(values["stall-ms"], "stall-ms", 0),
       pingMs: ping === undefined ? undefined : Math.max(10, ping),
+      maxEventStreams: integer(values["max-event-streams"], "max-event-streams", 0),
+      maxSearchStreams: integer(values["max-search-streams"], "max-search-streams", 0),
     });
   },
 );
@@ -95,6 +102,8 @@ interface ServeArgs {
   stallMs?: number;
   pingMs?: number;
   sessionIdleMs?: number;
+  maxEventStreams?: number;
+  maxSearchStreams?: number;
   symbolIndex?: "eager" | "lazy" | "off";
   configPath?: string;
 }
@@ -218,7 +227,7 @@ async function runAppServer(args: ServeArgs): Promise<number> {
     stallMs: args.stallMs,
     pingIntervalMs: args.pingMs,
     isReady: () => ci.isReady(),
-    rest: { dispatch: ci.dispatch, fileSearch: ci.fileSearch, events: ci.events },
+    rest: { dispatch: ci.dispatch, fileSearch: ci.fileSearch, events: ci.events, maxEventStreams: args.maxEventStreams, maxSearchStreams: args.maxSearchStreams },
     onDrop: (label, reason) => log(`codeintel: dropped ${label}: ${reason}`),
     log,
   }));

@@ -25,9 +25,19 @@ export interface RestApiOptions {
   heartbeatMs?: number;
   /** Largest accepted request body (default 1 MiB). */
   maxBodyBytes?: number;
-  /** Event streams open at once (default 64); beyond that the answer is 503. */
-  maxStreams?: number;
+  /**
+   * Open streams allowed, one budget per kind, so that idle `/v1/events` watchers can never lock
+   * out searches (nor a burst of searches the watchers). Beyond a budget the answer is 503
+   * `overloaded` with Retry-After. Defaults: DEFAULT_STREAM_BUDGETS.
+   */
+  maxEventStreams?: number;
+  maxSearchStreams?: number;
 }
+
+export const DEFAULT_STREAM_BUDGETS = { events: 64, search: 64 } as const;
+type StreamKind = keyof typeof DEFAULT_STREAM_BUDGETS;
+/** The CLI option that sets each budget, named in the 503 so an operator knows what to raise. */
+const BUDGET_OPTION: Record<StreamKind, string> = { events: "--max-event-streams", search: "--max-search-streams" };
 
 export interface RestApi {
   /** Answers the request if its path is under /v1; false leaves it to the caller. */
@@ -57,7 +67,11 @@ const MAX_STREAM_BUFFER = 1024 * 1024;
 export function createRestApi(options: RestApiOptions): RestApi {
   const { dispatch } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const streams = new Set<ServerResponse>();
+  const streams: Record<StreamKind, Set<ServerResponse>> = { events: new Set(), search: new Set() };
+  const budgets: Record<StreamKind, number> = {
+    events: options.maxEventStreams ?? DEFAULT_STREAM_BUDGETS.events,
+    search: options.maxSearchStreams ?? DEFAULT_STREAM_BUDGETS.search,
+  };
 
   const routes: Array<{ method: string; match: (path: string) => string[] | undefined; run: (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void> }> = [
     { method: "GET", match: exact("/v1/tools"), run: async (_req, res) => admitted(() => sendJson(res, 200, { tools: dispatch.catalog.describe() })) },
@@ -107,12 +121,16 @@ export function createRestApi(options: RestApiOptions): RestApi {
     }
   }
 
-  function openStream(req: IncomingMessage, res: ServerResponse): SseStream {
+  function openStream(kind: StreamKind, res: ServerResponse): SseStream {
     admitted(() => undefined);
-    if (streams.size >= (options.maxStreams ?? 64)) throw new ToolError("overloaded", `overloaded: ${streams.size} event streams are open; retry later`);
+    const open = streams[kind];
+    if (open.size >= budgets[kind]) {
+      const what = kind === "events" ? "/v1/events" : "/v1/search/stream";
+      throw new ToolError("overloaded", `overloaded: all ${budgets[kind]} ${what} streams are open (${BUDGET_OPTION[kind]}); retry later`);
+    }
     const stream = new SseStream(res, options.heartbeatMs ?? 10_000);
-    streams.add(res);
-    res.on("close", () => streams.delete(res));
+    open.add(res);
+    res.on("close", () => open.delete(res));
     return stream;
   }
 
@@ -141,7 +159,7 @@ export function createRestApi(options: RestApiOptions): RestApi {
       },
     });
     try {
-      stream = openStream(req, res);
+      stream = openStream("search", res);
     } catch (err) {
       handle.stop();
       throw err;
@@ -153,7 +171,7 @@ export function createRestApi(options: RestApiOptions): RestApi {
   function eventStream(req: IncomingMessage, res: ServerResponse): void {
     const events = options.events;
     if (!events) throw new ToolError("unavailable", "service events are not available in this server");
-    const stream = openStream(req, res);
+    const stream = openStream("events", res);
     const header = req.headers["last-event-id"];
     const lastId = typeof header === "string" && header !== "" ? header : requestTarget(req).query.get("lastEventId");
     if (lastId) {
@@ -186,8 +204,10 @@ export function createRestApi(options: RestApiOptions): RestApi {
       return true;
     },
     closeStreams() {
-      for (const res of streams) res.end();
-      streams.clear();
+      for (const open of Object.values(streams)) {
+        for (const res of open) res.end();
+        open.clear();
+      }
     },
   };
 }
