@@ -8,6 +8,7 @@ import { serveAppServerStdio } from "../transports/app-server-stdio.js";
 import { startAppServerWebSocket } from "../transports/app-server-websocket.js";
 import { DEFAULT_STREAM_BUDGETS } from "../transports/rest-api.js";
 import { assertSafeBinding } from "../transports/http-security.js";
+import { installCrashPolicy } from "../transports/crash-policy.js";
 import { guardSignals, within } from "../transports/lifecycle.js";
 import { startMcpHttp } from "../transports/mcp-http.js";
 import { createMcpServer } from "../transports/mcp-server.js";
@@ -111,9 +112,8 @@ interface ServeArgs {
 const log = (line: string) => process.stderr.write(line + "\n");
 
 async function start(command: "serve" | "app-server", args: ServeArgs): Promise<number> {
-  // A long-running server logs a stray failure in some background task instead of dying with
-  // its clients' work (language servers are still killed by their owners' exit hooks on a crash).
-  process.on("unhandledRejection", (reason) => log(`codeintel: unhandled failure: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+  // A plugin's stray throw is logged and serving goes on; our own ends the process (crash-policy.ts).
+  installCrashPolicy({ log });
   let code: number;
   try {
     code = command === "app-server" ? await runAppServer(args) : await mcpServe(args);

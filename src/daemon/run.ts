@@ -7,12 +7,13 @@ import { createCodeIntel } from "../codeintel.js";
 import { MessageProcessor } from "../core/processor.js";
 import { listenOrClose, serveUntilShutdown } from "../cli/serve.js";
 import { startAppServerSocket } from "../transports/app-server-socket.js";
+import { installCrashPolicy } from "../transports/crash-policy.js";
 import { codeintelBuild, daemonPaths, normalizeSpec, readInfo, DEFAULT_IDLE_MS, type DaemonInfo, type DaemonSpec } from "./locate.js";
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
 export async function runDaemon(spec: DaemonSpec, options: { idleMs?: number } = {}): Promise<number> {
-  process.on("unhandledRejection", (reason) => log(`codeintel: unhandled failure: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+  installCrashPolicy({ log });
   const n = normalizeSpec(spec);
   const paths = daemonPaths(n);
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
