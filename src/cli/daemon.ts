@@ -4,6 +4,7 @@
 import { resolve } from "node:path";
 import { ensureDaemon, stopDaemon } from "../daemon/ensure.js";
 import { daemonPaths, listDaemons, normalizeSpec, pidAlive, runtimeDir, type DaemonInfo } from "../daemon/locate.js";
+import { releaseSignals } from "../transports/lifecycle.js";
 import { defineCommand, integer, UsageError } from "./command.js";
 
 export const daemon = defineCommand(
@@ -42,6 +43,7 @@ foreground (what the commands start). Without -r, status and stop cover every da
         process.stderr.write(`codeintel: ${err instanceof Error ? err.message : String(err)}\n`);
         code = 1;
       }
+      releaseSignals();
       process.exit(code);
     }
     if (action !== "status" && action !== "stop" && action !== "restart") throw new UsageError(`unknown action '${action}': expected status, stop, restart or run`);

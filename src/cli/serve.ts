@@ -9,7 +9,7 @@ import { startAppServerWebSocket } from "../transports/app-server-websocket.js";
 import { DEFAULT_STREAM_BUDGETS } from "../transports/rest-api.js";
 import { assertSafeBinding } from "../transports/http-security.js";
 import { installCrashPolicy } from "../transports/crash-policy.js";
-import { guardSignals, within } from "../transports/lifecycle.js";
+import { guardSignals, releaseSignals, within } from "../transports/lifecycle.js";
 import { startMcpHttp } from "../transports/mcp-http.js";
 import { createMcpServer } from "../transports/mcp-server.js";
 import { serveMcpStdio } from "../transports/mcp-stdio.js";
@@ -121,7 +121,9 @@ async function start(command: "serve" | "app-server", args: ServeArgs): Promise<
     log(`codeintel: ${err instanceof Error ? err.message : String(err)}`);
     code = 1;
   }
-  // Pending handles (stdin, sockets, worker threads) must not keep a finished or failed server alive.
+  // Pending handles (stdin, sockets, worker threads) must not keep a finished or failed server
+  // alive; a signal while exit waits for a worker thread ends it at once (lifecycle.ts).
+  releaseSignals();
   process.exit(code);
 }
 
@@ -266,6 +268,8 @@ export function serveUntilShutdown(ci: CodeIntel, drainMs: number, served: Serve
   const say = served.log ?? log;
   const guard = guardSignals({
     log: say,
+    // The steps below are bounded one by one; this bounds them together, whatever hangs.
+    forceAfterMs: drainMs + 20_000,
     graceful: async (reason) => {
       ci.gate.close();
       const stopped = served.stopAccepting?.();
