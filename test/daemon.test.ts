@@ -190,4 +190,24 @@ createServer((s) => s.on("data", (d) => {
     expect(info(rt)).toMatchObject({ version: JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version });
     expect(info(rt)!.pid).not.toBe(old.pid);
   });
+
+  it("replaces a stopped daemon (SIGSTOP) at once: no handshake wait, SIGKILL, a fresh daemon", async () => {
+    const rt = runtime();
+    expect((await cli(rt, hover)).code).toBe(0);
+    const stopped = info(rt)!.pid;
+    process.kill(stopped, "SIGSTOP");
+    try {
+      // The old way waited 20 s for each of two handshakes, then 15 s for SIGTERM: 55 s at the
+      // least. A fresh daemon's cold start is far under this generous deadline even on a loaded machine.
+      const call = cli(rt, hover);
+      const deadline = new Promise<"deadline">((resolve) => setTimeout(() => resolve("deadline"), 45_000).unref());
+      const run = await Promise.race([call, deadline]);
+      expect(run, "the CLI call answered before the 45 s deadline").not.toBe("deadline");
+      expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining("class Circle") });
+      expect(info(rt)!.pid).not.toBe(stopped);
+      await eventually(() => !daemons().includes(stopped), "the stopped daemon was killed");
+    } finally {
+      if (daemons().includes(stopped)) process.kill(stopped, "SIGKILL");
+    }
+  }, 120_000);
 });

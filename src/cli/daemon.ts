@@ -4,6 +4,7 @@
 import { resolve } from "node:path";
 import { ensureDaemon, stopDaemon } from "../daemon/ensure.js";
 import { daemonPaths, listDaemons, normalizeSpec, pidAlive, runtimeDir, type DaemonInfo } from "../daemon/locate.js";
+import { releaseSignals } from "../transports/lifecycle.js";
 import { defineCommand, integer, UsageError } from "./command.js";
 
 export const daemon = defineCommand(
@@ -31,10 +32,18 @@ foreground (what the commands start). Without -r, status and stop cover every da
     const roots = (values.root ?? []).map((r) => resolve(r));
     if (action === "run") {
       const { runDaemon } = await import("../daemon/run.js");
-      const code = await runDaemon(
-        { roots: roots.length ? roots : [process.cwd()], configPath: values.config, cacheDir: values["cache-dir"] },
-        { idleMs: integer(values["idle-ms"], "idle-ms", 0) },
-      );
+      let code: number;
+      try {
+        code = await runDaemon(
+          { roots: roots.length ? roots : [process.cwd()], configPath: values.config, cacheDir: values["cache-dir"] },
+          { idleMs: integer(values["idle-ms"], "idle-ms", 0) },
+        );
+      } catch (err) {
+        // Said on stderr (the daemon's log, which a starting CLI quotes), then out: nothing may keep a failed daemon alive.
+        process.stderr.write(`codeintel: ${err instanceof Error ? err.message : String(err)}\n`);
+        code = 1;
+      }
+      releaseSignals();
       process.exit(code);
     }
     if (action !== "status" && action !== "stop" && action !== "restart") throw new UsageError(`unknown action '${action}': expected status, stop, restart or run`);

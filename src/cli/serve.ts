@@ -6,8 +6,10 @@ import { MessageProcessor } from "../core/processor.js";
 import { startAppServerSocket } from "../transports/app-server-socket.js";
 import { serveAppServerStdio } from "../transports/app-server-stdio.js";
 import { startAppServerWebSocket } from "../transports/app-server-websocket.js";
+import { DEFAULT_STREAM_BUDGETS } from "../transports/rest-api.js";
 import { assertSafeBinding } from "../transports/http-security.js";
-import { guardSignals, within } from "../transports/lifecycle.js";
+import { installCrashPolicy } from "../transports/crash-policy.js";
+import { guardSignals, releaseSignals, within } from "../transports/lifecycle.js";
 import { startMcpHttp } from "../transports/mcp-http.js";
 import { createMcpServer } from "../transports/mcp-server.js";
 import { serveMcpStdio } from "../transports/mcp-stdio.js";
@@ -43,6 +45,8 @@ http://HOST:PORT/mcp (PORT 0 picks a free port; the URL is printed on stderr).`,
       listen: "MCP over HTTP is --http PORT [--host HOST]; --listen is for codeintel app-server",
       "stall-ms": "it is a WebSocket setting of codeintel app-server",
       "ping-ms": "it is a WebSocket setting of codeintel app-server",
+      "max-event-streams": "REST + SSE is served by codeintel app-server --listen ws://HOST:PORT",
+      "max-search-streams": "REST + SSE is served by codeintel app-server --listen ws://HOST:PORT",
     },
   },
   async ({ values, positionals }) => start("serve", { ...serveArgs(values, positionals), http: integer(values.http, "http", 0, 65535),
@@ -63,6 +67,8 @@ picker page at /.`,
       listen: { type: "string", value: "URL", help: "stdio:// (default), ws://HOST:PORT (port 0 picks a free one) or unix://PATH" },
       "stall-ms": { type: "string", value: "MS", help: "drop a WebSocket client that reads nothing this long (default 30000)" },
       "ping-ms": { type: "string", value: "MS", help: "WebSocket heartbeat period (default 20000)" },
+      "max-event-streams": { type: "string", value: "N", help: `GET /v1/events streams open at once (default ${DEFAULT_STREAM_BUDGETS.events})` },
+      "max-search-streams": { type: "string", value: "N", help: `GET /v1/search/stream streams open at once (default ${DEFAULT_STREAM_BUDGETS.search})` },
       ...shared,
     },
     footer: "For MCP (agents), see codeintel serve.",
@@ -79,6 +85,8 @@ picker page at /.`,
       listen: values.listen,
       stallMs: integer(values["stall-ms"], "stall-ms", 0),
       pingMs: ping === undefined ? undefined : Math.max(10, ping),
+      maxEventStreams: integer(values["max-event-streams"], "max-event-streams", 0),
+      maxSearchStreams: integer(values["max-search-streams"], "max-search-streams", 0),
     });
   },
 );
@@ -96,6 +104,8 @@ interface ServeArgs {
   stallMs?: number;
   pingMs?: number;
   sessionIdleMs?: number;
+  maxEventStreams?: number;
+  maxSearchStreams?: number;
   symbolIndex?: "eager" | "lazy" | "off";
   configPath?: string;
   /** --trust: this run only. */
@@ -105,12 +115,33 @@ interface ServeArgs {
 const log = (line: string) => process.stderr.write(line + "\n");
 
 async function start(command: "serve" | "app-server", args: ServeArgs): Promise<number> {
-  // A long-running server logs a stray failure in some background task instead of dying with
-  // its clients' work (language servers are still killed by their owners' exit hooks on a crash).
-  process.on("unhandledRejection", (reason) => log(`codeintel: unhandled failure: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
-  const code = command === "app-server" ? await runAppServer(args) : await mcpServe(args);
-  // Pending handles (stdin, sockets) must not keep a finished server alive.
+  // A plugin's stray throw is logged and serving goes on; our own ends the process (crash-policy.ts).
+  installCrashPolicy({ log });
+  let code: number;
+  try {
+    code = command === "app-server" ? await runAppServer(args) : await mcpServe(args);
+  } catch (err) {
+    log(`codeintel: ${err instanceof Error ? err.message : String(err)}`);
+    code = 1;
+  }
+  // Pending handles (stdin, sockets, worker threads) must not keep a finished or failed server
+  // alive; a signal while exit waits for a worker thread ends it at once (lifecycle.ts).
+  releaseSignals();
   process.exit(code);
+}
+
+/**
+ * Starts a listener once the service is built. When it cannot (port in use, a socket another
+ * server holds, a file in the way) the service is closed within a bound, so no language server
+ * or worker outlives the failure, and the error names the address; the caller exits non-zero.
+ */
+export async function listenOrClose<T>(ci: CodeIntel, where: string, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (err) {
+    await within(ci.close(), 10_000);
+    throw new Error(`cannot listen on ${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
 
 /** The options both servers share, checked. */
@@ -153,9 +184,10 @@ async function mcpServe(args: ServeArgs): Promise<number> {
     const stdio = await serveMcpStdio(createMcpServer(deps), { onPause: (reason) => log(`codeintel: stdio: ${reason}`) });
     return serveUntilShutdown(ci, args.drainMs, { ended: stdio.ended, flush: () => stdio.flushed(), close: () => stdio.close() });
   }
-  const http = await startMcpHttp({
+  const port = args.http;
+  const http = await listenOrClose(ci, `http://${args.host}:${port}/mcp`, () => startMcpHttp({
     host: args.host,
-    port: args.http,
+    port,
     token: args.token,
     allowedOrigins: args.allowedOrigins,
     allowedHosts: args.allowedHosts,
@@ -163,9 +195,9 @@ async function mcpServe(args: ServeArgs): Promise<number> {
     sessionIdleMs: args.sessionIdleMs,
     isReady: () => ci.isReady(),
     onDrop: (sessionId, reason) => log(`codeintel: closed MCP session ${sessionId}: ${reason}`),
-  });
-  log(`codeintel: MCP over Streamable HTTP at ${http.url}`);
-  return serveUntilShutdown(ci, args.drainMs, { stopAccepting: () => http.stopAccepting(), close: () => http.closeAll() });
+    log,
+  }));
+  return serveUntilShutdown(ci, args.drainMs, { announce: `codeintel: MCP over Streamable HTTP at ${http.url}`, stopAccepting: () => http.stopAccepting(), close: () => http.closeAll() });
 }
 
 async function runAppServer(args: ServeArgs): Promise<number> {
@@ -180,9 +212,10 @@ async function runAppServer(args: ServeArgs): Promise<number> {
   const ci = await open(args);
   const processor = new MessageProcessor({ dispatch: ci.dispatch, fileSearch: ci.fileSearch, serverInfo: ci.serverInfo, home: ci.home });
   if (socketPath !== undefined) {
-    const server = await startAppServerSocket(processor, { path: socketPath, stallMs: args.stallMs, onDrop: (label, reason) => log(`codeintel: dropped ${label}: ${reason}`) });
-    log(`codeintel: app-server listening on unix://${server.path}`);
-    return serveUntilShutdown(ci, args.drainMs, { stopAccepting: () => server.stopAccepting(), flush: () => processor.flushAll(), close: () => server.closeAll("server shutting down") });
+    const server = await listenOrClose(ci, listen, () =>
+      startAppServerSocket(processor, { path: socketPath, stallMs: args.stallMs, onDrop: (label, reason) => log(`codeintel: dropped ${label}: ${reason}`) }),
+    );
+    return serveUntilShutdown(ci, args.drainMs, { announce: `codeintel: app-server listening on unix://${server.path}`, stopAccepting: () => server.stopAccepting(), flush: () => processor.flushAll(), close: () => server.closeAll("server shutting down") });
   }
   if (!wsTarget) {
     const stdio = serveAppServerStdio(processor, {
@@ -192,7 +225,7 @@ async function runAppServer(args: ServeArgs): Promise<number> {
     });
     return serveUntilShutdown(ci, args.drainMs, { ended: stdio.ended, flush: () => stdio.flushAndClose() });
   }
-  const server = await startAppServerWebSocket(processor, {
+  const server = await listenOrClose(ci, listen, () => startAppServerWebSocket(processor, {
     host: wsTarget.host,
     port: wsTarget.port,
     token: args.token,
@@ -201,11 +234,12 @@ async function runAppServer(args: ServeArgs): Promise<number> {
     stallMs: args.stallMs,
     pingIntervalMs: args.pingMs,
     isReady: () => ci.isReady(),
-    rest: { dispatch: ci.dispatch, fileSearch: ci.fileSearch, events: ci.events },
+    rest: { dispatch: ci.dispatch, fileSearch: ci.fileSearch, events: ci.events, maxEventStreams: args.maxEventStreams, maxSearchStreams: args.maxSearchStreams },
     onDrop: (label, reason) => log(`codeintel: dropped ${label}: ${reason}`),
-  });
-  log(`codeintel: app-server listening on ${server.url} (picker at http://${server.url.slice("ws://".length)}/)`);
+    log,
+  }));
   return serveUntilShutdown(ci, args.drainMs, {
+    announce: `codeintel: app-server listening on ${server.url} (picker at http://${server.url.slice("ws://".length)}/)`,
     stopAccepting: () => server.stopAccepting(),
     flush: () => processor.flushAll(),
     close: () => server.closeAll("server shutting down"),
@@ -214,6 +248,10 @@ async function runAppServer(args: ServeArgs): Promise<number> {
 
 /** How one transport shuts down; every step is optional. */
 export interface Served {
+  /** Logged once the signal handlers are in place: a client that acts on it may signal at once. */
+  announce?: string;
+  /** Where the shutdown's lines go (default stderr as is). */
+  log?: (line: string) => void;
   /** Resolves when the client closed stdin: nobody is left to answer, so shut down at once. */
   ended?: Promise<unknown>;
   /** Resolves with a reason to shut down gracefully (the daemon's idle exit). */
@@ -232,8 +270,11 @@ export interface Served {
  * when stdin closed: the client is gone), flush, close the transport, then the engines.
  */
 export function serveUntilShutdown(ci: CodeIntel, drainMs: number, served: Served): Promise<number> {
+  const say = served.log ?? log;
   const guard = guardSignals({
-    log,
+    log: say,
+    // The steps below are bounded one by one; this bounds them together, whatever hangs.
+    forceAfterMs: drainMs + 20_000,
     graceful: async (reason) => {
       ci.gate.close();
       const stopped = served.stopAccepting?.();
@@ -245,6 +286,7 @@ export function serveUntilShutdown(ci: CodeIntel, drainMs: number, served: Serve
       return 0;
     },
   });
+  if (served.announce) say(served.announce);
   if (served.ended) void served.ended.then(() => guard.shutdown("stdin closed"));
   if (served.until) void served.until.then((reason) => guard.shutdown(reason));
   return guard.finished;

@@ -1,21 +1,28 @@
 // The CLI's side of the daemon: attach to the project's daemon, starting it on first use.
-// Exactly one starts per spec even when many CLIs race: the starter holds an O_EXCL lock
-// file (with its pid; a dead holder's lock is taken over), the others wait for the socket.
+// Exactly one starts per spec even when many CLIs race: the starter holds the start lock
+// (start-lock.ts; a dead holder's lock is taken over), the others wait for the socket.
 // A daemon of another version or build, one whose socket refuses (it died: ECONNREFUSED, dead
-// pid) or that does not answer initialize is stopped and replaced. One client behaviour: the
+// pid) or that does not answer initialize (one 5 s probe; none for a stopped process, state T,
+// which is SIGKILLed at once) is stopped and replaced. One client behaviour: the
 // connection is the SDK's (src/client).
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type CodeIntelClient } from "../client/index.js";
-import { ensurePrivateDir } from "../transports/app-server-socket.js";
+import { ensureSocketDir } from "../transports/app-server-socket.js";
 import { packageRoot } from "../transports/package-root.js";
-import { codeintelBuild, daemonPaths, normalizeSpec, pidAlive, readInfo, runtimeDir, type DaemonPaths, type DaemonSpec } from "./locate.js";
+import { releaseLock, takeLock } from "./start-lock.js";
+import { codeintelBuild, daemonPaths, normalizeSpec, pidAlive, processStat, readInfo, runtimeDir, type DaemonPaths, type DaemonSpec } from "./locate.js";
 
 /** How long a CLI waits for a daemon to start (its own or another CLI's) before giving up. */
 const START_TIMEOUT_MS = 60_000;
 /** How long a stop waits for the daemon to finish its requests and exit before SIGKILL. */
 const STOP_TIMEOUT_MS = 15_000;
+/**
+ * How long the probe of an existing daemon waits for initialize. A live daemon answers it from
+ * its event loop at once (no admission queue); one that does not within this is wedged.
+ */
+const PROBE_MS = 5_000;
 
 export class DaemonStartError extends Error {
   override name = "DaemonStartError";
@@ -27,16 +34,18 @@ export async function ensureDaemon(spec: DaemonSpec, options: { idleMs?: number 
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     const first = await attach(paths);
-    if (first) return first;
+    if (first.client) return first.client;
+    ensureSocketDir(runtimeDir(), { private: true });
     if (takeLock(paths.lock)) {
       try {
-        // Another CLI may have started it between our look and our lock.
-        const again = await attach(paths);
-        if (again) return again;
+        // Another CLI may have started one between our look and our lock; the daemon that was
+        // silent a moment ago (same pid) is not asked twice.
+        const again = first.silentPid !== undefined && readInfo(paths.info)?.pid === first.silentPid ? first : await attach(paths);
+        if (again.client) return again.client;
         await stopDaemon(paths);
         return await startDaemon(spec, paths, options, deadline);
       } finally {
-        rmSync(paths.lock, { force: true });
+        releaseLock(paths.lock);
       }
     }
     if (Date.now() > deadline) throw new DaemonStartError(`timed out waiting for another process to start the daemon (lock ${paths.lock})`);
@@ -50,10 +59,18 @@ export async function stopDaemon(paths: DaemonPaths): Promise<number | undefined
   let stopped: number | undefined;
   if (info && pidAlive(info.pid) && isCodeintel(info.pid)) {
     stopped = info.pid;
-    process.kill(info.pid, "SIGTERM");
-    const until = Date.now() + STOP_TIMEOUT_MS;
-    while (pidAlive(info.pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-    if (pidAlive(info.pid)) process.kill(info.pid, "SIGKILL");
+    // A stopped process (SIGSTOP, state T) would act on SIGTERM only once continued: waiting for
+    // it is waiting for nothing. Its language servers go with it (the orphan guard's watchdog).
+    if (!isStopped(info.pid)) {
+      process.kill(info.pid, "SIGTERM");
+      const until = Date.now() + STOP_TIMEOUT_MS;
+      while (pidAlive(info.pid) && !isStopped(info.pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+    }
+    if (pidAlive(info.pid)) {
+      process.kill(info.pid, "SIGKILL");
+      const until = Date.now() + 2000;
+      while (pidAlive(info.pid) && processStat(info.pid)?.state !== "Z" && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    }
   }
   rmSync(paths.info, { force: true });
   rmSync(paths.socket, { force: true });
@@ -65,18 +82,27 @@ export async function stopDaemon(paths: DaemonPaths): Promise<number | undefined
  * process died and left the socket (ECONNREFUSED), it does not answer initialize (wedged), or
  * it is of another version or build. Under the lock, every case but the first is stopped.
  */
-async function attach(paths: DaemonPaths): Promise<CodeIntelClient | undefined> {
+async function attach(paths: DaemonPaths): Promise<{ client?: CodeIntelClient; silentPid?: number }> {
+  const info = readInfo(paths.info);
+  const pid = info && pidAlive(info.pid) ? info.pid : undefined;
+  // A stopped daemon accepts the connection (the kernel does) but can never answer: do not wait.
+  if (pid !== undefined && isStopped(pid)) return { silentPid: pid };
   let client: CodeIntelClient;
   try {
-    client = await connect({ socket: paths.socket, reconnect: false, clientInfo: { name: "codeintel-cli", version: codeintelBuild().version } });
+    client = await connect({ socket: paths.socket, reconnect: false, initializeTimeoutMs: PROBE_MS, clientInfo: { name: "codeintel-cli", version: codeintelBuild().version } });
   } catch {
-    return undefined;
+    return { silentPid: pid };
   }
   const { version, build } = codeintelBuild();
   const theirs = client.serverInfo as { version?: string; build?: string } | undefined;
-  if (theirs?.version === version && theirs.build === build) return client;
+  if (theirs?.version === version && theirs.build === build) return { client };
   await client.close();
-  return undefined;
+  return {};
+}
+
+function isStopped(pid: number): boolean {
+  const state = processStat(pid)?.state;
+  return state === "T" || state === "t";
 }
 
 async function startDaemon(spec: DaemonSpec, paths: DaemonPaths, options: { idleMs?: number }, deadline: number): Promise<CodeIntelClient> {
@@ -99,41 +125,13 @@ async function startDaemon(spec: DaemonSpec, paths: DaemonPaths, options: { idle
   child.once("error", (err) => (exited = err.message));
   child.unref();
   for (;;) {
-    const client = await attach(paths);
+    const { client } = await attach(paths);
     if (client) return client;
     if (exited !== undefined || Date.now() > deadline) {
       const tail = readFileSync(paths.log, "utf8").slice(logStart).trim().split("\n").slice(-3).join(" | ");
       throw new DaemonStartError(`the daemon ${exited !== undefined ? `exited (${exited})` : "did not start in time"}${tail ? `: ${tail}` : ""} (log ${paths.log})`);
     }
     await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** O_EXCL create with our pid; a lock whose holder is dead is taken over. */
-function takeLock(path: string): boolean {
-  ensurePrivateDir(runtimeDir());
-  for (let tries = 0; tries < 2; tries++) {
-    try {
-      const fd = openSync(path, "wx", 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const holder = Number(readFileOr(path));
-      // An empty lock is one being written this instant: its holder is alive.
-      if (!holder || pidAlive(holder)) return false;
-      rmSync(path, { force: true });
-    }
-  }
-  return false;
-}
-
-function readFileOr(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
   }
 }
 

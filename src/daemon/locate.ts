@@ -98,6 +98,22 @@ export function pidAlive(pid: number): boolean {
 }
 
 /**
+ * A process's scheduler state and start time from /proc/PID/stat (Linux): state `T` is stopped
+ * (SIGSTOP) or traced, `Z` a zombie; the start time (clock ticks since boot) tells a reused pid
+ * apart. Undefined when the process is gone or there is no /proc.
+ */
+export function processStat(pid: number): { state: string; startTime: string } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces and parentheses: fields resume after the last ')'.
+    const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    return { state: rest[0]!, startTime: rest[19]! };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * This install's identity. The version alone is not enough: a rebuilt checkout keeps its
  * version, so the build's time (tsc rewrites every output file) tells an old daemon apart.
  */

@@ -5,14 +5,15 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { createCodeIntel } from "../codeintel.js";
 import { MessageProcessor } from "../core/processor.js";
-import { serveUntilShutdown } from "../cli/serve.js";
+import { listenOrClose, serveUntilShutdown } from "../cli/serve.js";
 import { startAppServerSocket } from "../transports/app-server-socket.js";
+import { installCrashPolicy } from "../transports/crash-policy.js";
 import { codeintelBuild, daemonPaths, normalizeSpec, readInfo, DEFAULT_IDLE_MS, type DaemonInfo, type DaemonSpec } from "./locate.js";
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
 export async function runDaemon(spec: DaemonSpec, options: { idleMs?: number } = {}): Promise<number> {
-  process.on("unhandledRejection", (reason) => log(`codeintel: unhandled failure: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+  installCrashPolicy({ log });
   const n = normalizeSpec(spec);
   const paths = daemonPaths(n);
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
@@ -29,13 +30,14 @@ export async function runDaemon(spec: DaemonSpec, options: { idleMs?: number } =
     clearTimeout(idleTimer);
     if (count === 0) idleTimer = setTimeout(() => goIdle(`idle for ${idleMs} ms`), idleMs);
   };
-  const server = await startAppServerSocket(processor, { path: paths.socket, onClientCount });
+  const server = await listenOrClose(ci, `unix://${paths.socket}`, () => startAppServerSocket(processor, { path: paths.socket, onClientCount }));
   onClientCount(0);
   const info: DaemonInfo = { ...n, pid: process.pid, version, build, socket: paths.socket, log: paths.log, startedAt: Date.now(), idleMs };
   writeFileSync(paths.info, JSON.stringify(info, null, 2) + "\n", { mode: 0o600 });
-  log(`codeintel: daemon ${version} (pid ${process.pid}) for ${n.roots.join(", ")} on unix://${paths.socket}; exits after ${idleMs} ms idle`);
   void idle.then((reason) => log(`codeintel: ${reason}, exiting`));
   const code = await serveUntilShutdown(ci, 10_000, {
+    announce: `codeintel: daemon ${version} (pid ${process.pid}) for ${n.roots.join(", ")} on unix://${paths.socket}; exits after ${idleMs} ms idle`,
+    log,
     until: idle,
     stopAccepting: () => server.stopAccepting(),
     flush: () => processor.flushAll(),

@@ -1,6 +1,6 @@
 // The app-server on a Unix socket: one JSON-RPC message per line, as on stdio, with the same
-// bounded framing (line-splitter.ts). The socket lives in a folder only its owner can enter
-// (0700), so the file system is the access check: no token. A client that stops reading is
+// bounded framing (line-splitter.ts). The socket is 0600 in a folder no one else can write to
+// (created 0700 when missing; see ensureSocketDir), so the file system is the access check: no token. A client that stops reading is
 // dropped after stallMs (unlike stdio, a socket peer can be let go without ending the service).
 import { chmodSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
@@ -9,7 +9,7 @@ import type { MessageProcessor } from "../core/processor.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, lineWriter, readLines } from "./stdio-lines.js";
 
 export interface SocketServeOptions {
-  /** The socket's path; its folder is created 0700 (or must already be ours and private). */
+  /** The socket's path; its folder is created 0700, or must exist writable by this user alone. */
   path: string;
   maxMessageBytes?: number;
   /** Per-connection outbound queue capacity (messages). */
@@ -29,18 +29,32 @@ export interface SocketAppServer {
   closeAll(reason: string): void;
 }
 
-/** A folder for sockets that only this user can enter: created 0700, or checked (ours, no group/other bits) and tightened. */
-export function ensurePrivateDir(dir: string): void {
+/**
+ * The folder a socket goes in. Folders that do not exist are created 0700 (only those: an
+ * existing folder is never chmod-ed; it may be /tmp or a folder others rely on). An existing one
+ * must be a real folder owned by this user (or root) that no one else can write to: in a
+ * group/other-writable folder another user could remove the socket and put theirs in its place
+ * (the sticky bit does not stop them taking a name first), so it is refused. With `private`
+ * (the daemon's runtime folder, whose info, lock and log files it also guards) an existing folder
+ * must give no access at all to group and others.
+ */
+export function ensureSocketDir(dir: string, options: { private?: boolean } = {}): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const st = lstatSync(dir);
-  if (!st.isDirectory()) throw new Error(`${dir} is not a folder`);
+  if (!st.isDirectory()) throw new Error(`${dir} is not a folder (a symlink is not followed for a socket's folder)`);
   const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) throw new Error(`${dir} belongs to another user (uid ${st.uid}); refusing to put a socket there`);
-  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  if (uid !== undefined && st.uid !== uid && st.uid !== 0) throw new Error(`${dir} belongs to another user (uid ${st.uid}); refusing to put a socket there`);
+  const bits = st.mode & 0o7777;
+  if ((bits & 0o022) !== 0) {
+    throw new Error(`refusing to put a socket in ${dir}: other users can write to it (mode ${bits.toString(8)}) and could replace the socket; use a folder of your own (a missing one is created 0700)`);
+  }
+  if (options.private && (bits & 0o077) !== 0) {
+    throw new Error(`${dir} is open to other users (mode ${bits.toString(8)}); codeintel keeps it private (0700) and does not change an existing folder: run chmod 700 ${dir} or remove it`);
+  }
 }
 
 export async function startAppServerSocket(processor: MessageProcessor, options: SocketServeOptions): Promise<SocketAppServer> {
-  ensurePrivateDir(dirname(options.path));
+  ensureSocketDir(dirname(options.path));
   await removeStaleSocket(options.path);
   const sockets = new Set<Socket>();
   let nextLabel = 1;
@@ -83,6 +97,8 @@ export async function startAppServerSocket(processor: MessageProcessor, options:
       resolve();
     });
   });
+  // Connecting takes write permission on the socket: only its owner, whatever the folder allows.
+  chmodSync(options.path, 0o600);
   return {
     path: options.path,
     get clientCount() {

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { MessageProcessor } from "../core/processor.js";
+import { guardHttpHandler, guardUpgradeHandler } from "./http-request.js";
 import { HttpSecurity, answerCommonHttp, listenHttp, reject, sendJson as json, type HttpSecurityOptions, type SecurityVerdict } from "./http-security.js";
 import { servePickerAsset } from "./picker-assets.js";
 import { createRestApi, type RestApiOptions } from "./rest-api.js";
@@ -27,6 +28,8 @@ export interface WebSocketServeOptions extends Omit<HttpSecurityOptions, "port">
   rest?: RestApiOptions;
   /** Told when a server-side decision ends a connection (stalled, missed ping, oversized message). */
   onDrop?: (label: string, reason: string) => void;
+  /** Where an internal error answering an HTTP request is logged (default stderr). */
+  log?: (line: string) => void;
 }
 
 export interface WebSocketAppServer {
@@ -49,7 +52,7 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
   const rest = options.rest ? createRestApi(options.rest) : undefined;
   let accepting = true;
 
-  const http: Server = createServer((req, res) => handleHttp(req, res));
+  const http: Server = createServer(guardHttpHandler(handleHttp, options.log));
 
   function handleHttp(req: IncomingMessage, res: ServerResponse): void {
     const path = answerCommonHttp(req, res, security, () => accepting && (options.isReady?.() ?? true));
@@ -67,14 +70,16 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
     json(res, 404, { error: `nothing at ${path}` });
   }
 
-  http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  http.on("upgrade", guardUpgradeHandler(upgrade, options.log));
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const verdict: SecurityVerdict = accepting ? security.check(req) : { ok: false, status: 403, reason: "shutting down" };
     if (!verdict.ok) {
       socket.end(`HTTP/1.1 ${verdict.status} ${statusText(verdict.status)}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${verdict.reason}\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
-  });
+  }
 
   function accept(ws: WebSocket, req: IncomingMessage): void {
     sockets.add(ws);

@@ -5,6 +5,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isIP } from "node:net";
+import { requestTarget } from "./http-request.js";
 
 export interface HttpSecurityOptions {
   /** The address the server binds. */
@@ -132,6 +133,7 @@ export class HttpSecurity {
 /**
  * The front door both HTTP transports share: Host/Origin checks, CORS, preflight, /healthz and
  * /readyz. Returns the request's path when the caller still has to answer it, else undefined.
+ * Call it inside guardHttpHandler (http-request.ts), which answers a target that does not parse.
  */
 export function answerCommonHttp(req: IncomingMessage, res: ServerResponse, security: HttpSecurity, isReady: () => boolean): string | undefined {
   const verdict = security.checkHostAndOrigin(req);
@@ -145,7 +147,7 @@ export function answerCommonHttp(req: IncomingMessage, res: ServerResponse, secu
     res.end();
     return undefined;
   }
-  const path = new URL(req.url ?? "/", "http://x").pathname;
+  const { path } = requestTarget(req);
   if (path === "/healthz" || path === "/readyz") {
     const ready = path === "/healthz" || isReady();
     sendJson(res, ready ? 200 : 503, { status: path === "/healthz" ? "ok" : ready ? "ready" : "not ready" });
@@ -191,8 +193,7 @@ function presentedToken(req: IncomingMessage): string | undefined {
     const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
     return m ? m[1] : undefined;
   }
-  const url = new URL(req.url ?? "/", "http://x");
-  return url.searchParams.get("token") ?? undefined;
+  return requestTarget(req).query.get("token") ?? undefined;
 }
 
 function digest(s: string): Buffer {

@@ -9,6 +9,7 @@ import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { McpEndpoint } from "./mcp-server.js";
+import { guardHttpHandler } from "./http-request.js";
 import { HttpSecurity, answerCommonHttp, listenHttp, reject, sendJson as json, type HttpSecurityOptions } from "./http-security.js";
 
 export interface McpHttpOptions extends Omit<HttpSecurityOptions, "port"> {
@@ -24,6 +25,8 @@ export interface McpHttpOptions extends Omit<HttpSecurityOptions, "port"> {
   isReady?: () => boolean;
   /** Told when a server-side decision ends a session (idle expiry, eviction). */
   onDrop?: (sessionId: string, reason: string) => void;
+  /** Where an internal error answering an HTTP request is logged (default stderr). */
+  log?: (line: string) => void;
 }
 
 export const DEFAULT_MAX_SESSIONS = 256;
@@ -75,12 +78,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServ
     return true;
   };
 
-  const http = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) jsonRpcError(res, 500, -32603, `internal error: ${err instanceof Error ? err.message : String(err)}`);
-      else res.end();
-    });
-  });
+  const http = createServer(guardHttpHandler(handle, options.log));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = answerCommonHttp(req, res, security, () => accepting && (options.isReady?.() ?? true));

@@ -15,6 +15,7 @@ import type { ToolDispatch } from "../core/dispatch.js";
 import type { FileMatch, FileSearchProvider } from "../core/file-search.js";
 import type { ServiceEvents, StampedEvent } from "../core/service-events.js";
 import { ToolError, type ToolErrorCode } from "../core/tool.js";
+import { decodePathSegment, HttpRequestError as HttpError, requestTarget } from "./http-request.js";
 
 export interface RestApiOptions {
   dispatch: ToolDispatch;
@@ -24,9 +25,19 @@ export interface RestApiOptions {
   heartbeatMs?: number;
   /** Largest accepted request body (default 1 MiB). */
   maxBodyBytes?: number;
-  /** Event streams open at once (default 64); beyond that the answer is 503. */
-  maxStreams?: number;
+  /**
+   * Open streams allowed, one budget per kind, so that idle `/v1/events` watchers can never lock
+   * out searches (nor a burst of searches the watchers). Beyond a budget the answer is 503
+   * `overloaded` with Retry-After. Defaults: DEFAULT_STREAM_BUDGETS.
+   */
+  maxEventStreams?: number;
+  maxSearchStreams?: number;
 }
+
+export const DEFAULT_STREAM_BUDGETS = { events: 64, search: 64 } as const;
+type StreamKind = keyof typeof DEFAULT_STREAM_BUDGETS;
+/** The CLI option that sets each budget, named in the 503 so an operator knows what to raise. */
+const BUDGET_OPTION: Record<StreamKind, string> = { events: "--max-event-streams", search: "--max-search-streams" };
 
 export interface RestApi {
   /** Answers the request if its path is under /v1; false leaves it to the caller. */
@@ -52,24 +63,19 @@ const MAX_QUERY = 1000;
 /** An event stream whose unread output passes this is closed: the client is not reading. */
 const MAX_STREAM_BUFFER = 1024 * 1024;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export function createRestApi(options: RestApiOptions): RestApi {
   const { dispatch } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const streams = new Set<ServerResponse>();
+  const streams: Record<StreamKind, Set<ServerResponse>> = { events: new Set(), search: new Set() };
+  const budgets: Record<StreamKind, number> = {
+    events: options.maxEventStreams ?? DEFAULT_STREAM_BUDGETS.events,
+    search: options.maxSearchStreams ?? DEFAULT_STREAM_BUDGETS.search,
+  };
 
   const routes: Array<{ method: string; match: (path: string) => string[] | undefined; run: (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void> }> = [
     { method: "GET", match: exact("/v1/tools"), run: async (_req, res) => admitted(() => sendJson(res, 200, { tools: dispatch.catalog.describe() })) },
-    { method: "POST", match: (p) => /^\/v1\/tools\/([^/]+)$/.exec(p)?.slice(1), run: (req, res, [name]) => callTool(req, res, decodeURIComponent(name!)) },
+    { method: "POST", match: (p) => /^\/v1\/tools\/([^/]+)$/.exec(p)?.slice(1), run: (req, res, [name]) => callTool(req, res, decodePathSegment(name!)) },
     { method: "POST", match: exact("/v1/search"), run: (req, res) => search(req, res) },
     { method: "GET", match: exact("/v1/search/stream"), run: async (req, res) => searchStream(req, res) },
     { method: "GET", match: exact("/v1/events"), run: async (req, res) => eventStream(req, res) },
@@ -115,12 +121,16 @@ export function createRestApi(options: RestApiOptions): RestApi {
     }
   }
 
-  function openStream(req: IncomingMessage, res: ServerResponse): SseStream {
+  function openStream(kind: StreamKind, res: ServerResponse): SseStream {
     admitted(() => undefined);
-    if (streams.size >= (options.maxStreams ?? 64)) throw new ToolError("overloaded", `overloaded: ${streams.size} event streams are open; retry later`);
+    const open = streams[kind];
+    if (open.size >= budgets[kind]) {
+      const what = kind === "events" ? "/v1/events" : "/v1/search/stream";
+      throw new ToolError("overloaded", `overloaded: all ${budgets[kind]} ${what} streams are open (${BUDGET_OPTION[kind]}); retry later`);
+    }
     const stream = new SseStream(res, options.heartbeatMs ?? 10_000);
-    streams.add(res);
-    res.on("close", () => streams.delete(res));
+    open.add(res);
+    res.on("close", () => open.delete(res));
     return stream;
   }
 
@@ -133,11 +143,11 @@ export function createRestApi(options: RestApiOptions): RestApi {
       res.end();
       return;
     }
-    const url = new URL(req.url ?? "/", "http://x");
-    const query = url.searchParams.get("query");
+    const { query: params } = requestTarget(req);
+    const query = params.get("query");
     if (query === null) throw new ToolError("invalid_input", "query is required: /v1/search/stream?query=...");
     if (query.length > MAX_QUERY) throw new ToolError("invalid_input", `query is longer than ${MAX_QUERY} characters`);
-    const asked = url.searchParams.getAll("roots");
+    const asked = params.getAll("roots");
     const roots = asked.length > 0 ? asked : provider.defaultRoots;
     let stream: SseStream | undefined;
     let next = 1;
@@ -149,7 +159,7 @@ export function createRestApi(options: RestApiOptions): RestApi {
       },
     });
     try {
-      stream = openStream(req, res);
+      stream = openStream("search", res);
     } catch (err) {
       handle.stop();
       throw err;
@@ -161,9 +171,9 @@ export function createRestApi(options: RestApiOptions): RestApi {
   function eventStream(req: IncomingMessage, res: ServerResponse): void {
     const events = options.events;
     if (!events) throw new ToolError("unavailable", "service events are not available in this server");
-    const stream = openStream(req, res);
+    const stream = openStream("events", res);
     const header = req.headers["last-event-id"];
-    const lastId = typeof header === "string" && header !== "" ? header : new URL(req.url ?? "/", "http://x").searchParams.get("lastEventId");
+    const lastId = typeof header === "string" && header !== "" ? header : requestTarget(req).query.get("lastEventId");
     if (lastId) {
       const missed = events.since(lastId);
       if (missed) for (const e of missed) stream.send(e.event.type, e.event, e.id);
@@ -189,12 +199,15 @@ export function createRestApi(options: RestApiOptions): RestApi {
         } else sendError(res, new HttpError(404, "not_found", `nothing at ${method} ${path}; see GET /v1/tools, POST /v1/tools/{name}, POST /v1/search, GET /v1/search/stream, GET /v1/events`));
         return true;
       }
-      route.run(req, res, route.match(path)!).catch((err: unknown) => sendError(res, err));
+      // A route may throw before its first await (a name that does not decode): same answer path.
+      void (async () => route.run(req, res, route.match(path)!))().catch((err: unknown) => sendError(res, err));
       return true;
     },
     closeStreams() {
-      for (const res of streams) res.end();
-      streams.clear();
+      for (const open of Object.values(streams)) {
+        for (const res of open) res.end();
+        open.clear();
+      }
     },
   };
 }
