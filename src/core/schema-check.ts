@@ -50,7 +50,7 @@ export function checkAgainstSchema(value: unknown, schema: Schema, path = "param
         if (problem) return problem;
       } else if (schema.additionalProperties === false) {
         const meant = closestName(key, Object.keys(props));
-        return `${path}.${key.slice(0, 64)} is not a known parameter${meant ? `; did you mean \`${meant}\`?` : ""} (known: ${Object.keys(props).join(", ") || "none"})`;
+        return `${path}.${(key === PROTO_KEY_STAND_IN ? "__proto__" : key).slice(0, 64)} is not a known parameter${meant ? `; did you mean \`${meant}\`?` : ""} (known: ${Object.keys(props).join(", ") || "none"})`;
       }
     }
   }
@@ -86,4 +86,21 @@ function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
   return typeof v === "object" ? "an object" : `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
+}
+
+/**
+ * An own `__proto__` key survives JSON.parse but not the MCP SDK's message parsing (zod copies
+ * objects by assignment, which sets a prototype instead of a key), so over MCP it would vanish
+ * before the unknown-parameter check instead of being refused as on every other entry point.
+ * The MCP transports rename it first to this stand-in, which the check reports as `__proto__`.
+ */
+export const PROTO_KEY_STAND_IN = "\u0000__proto__";
+
+/** Renames an own `__proto__` key of a `tools/call` request's arguments to PROTO_KEY_STAND_IN, in place. */
+export function keepProtoKey(message: unknown): void {
+  if (!isPlainObject(message) || message.method !== "tools/call" || !isPlainObject(message.params)) return;
+  const args = message.params.arguments;
+  if (!isPlainObject(args) || !Object.hasOwn(args, "__proto__")) return;
+  Object.defineProperty(args, PROTO_KEY_STAND_IN, { value: Object.getOwnPropertyDescriptor(args, "__proto__")!.value, enumerable: true, writable: true, configurable: true });
+  delete (args as Record<string, unknown>)["__proto__"];
 }

@@ -8,6 +8,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { keepProtoKey } from "../core/schema-check.js";
 import type { McpEndpoint } from "./mcp-server.js";
 import { guardHttpHandler } from "./http-request.js";
 import { HttpSecurity, answerCommonHttp, listenHttp, reject, sendJson as json, type HttpSecurityOptions } from "./http-security.js";
@@ -198,7 +199,9 @@ async function readJson(req: IncomingMessage, res: ServerResponse, limit: number
     return undefined;
   }
   try {
-    return JSON.parse(body) as unknown;
+    const value = JSON.parse(body) as unknown;
+    for (const message of Array.isArray(value) ? value : [value]) keepProtoKey(message);
+    return value;
   } catch {
     jsonRpcError(res, 400, -32700, "parse error: invalid JSON");
     return undefined;

@@ -10,7 +10,7 @@ import { JSONRPCMessageSchema, type JSONRPCMessage } from "@modelcontextprotocol
 import type { Readable, Writable } from "node:stream";
 import { ErrorCodes, RpcError, errorMessage, isRequestId, type RequestId, type RpcOutgoing } from "../core/jsonrpc.js";
 import { DEFAULT_QUEUE_CAPACITY, OutboundQueue } from "../core/outbound-queue.js";
-import { isPlainObject } from "../core/schema-check.js";
+import { isPlainObject, keepProtoKey } from "../core/schema-check.js";
 import type { McpEndpoint } from "./mcp-server.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, lineWriter, readLines, type LineReader } from "./stdio-lines.js";
 
@@ -115,6 +115,7 @@ class McpStdioTransport implements Transport {
       this.refuse(null, ErrorCodes.invalidRequest, "batch requests are not supported; send one message at a time");
       return;
     }
+    keepProtoKey(value);
     const parsed = JSONRPCMessageSchema.safeParse(value);
     if (parsed.success) {
       this.onmessage?.(parsed.data);
