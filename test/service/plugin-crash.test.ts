@@ -33,7 +33,8 @@ afterAll(async () => {
 describe("an exception thrown later by plugin code", () => {
   for (const command of ["app-server", "serve"] as const) {
     it(`is logged naming the plugin and ${command} keeps serving`, async () => {
-      const spawned = spawnCodeintel([command, "--symbol-index", "off", root]);
+      // The plugin is this test's own: trusted for the run.
+      const spawned = spawnCodeintel([command, "--trust", "--symbol-index", "off", root]);
       markers.push(spawned.marker);
       children.push(spawned.child);
       const rpc = new StdioRpcClient(spawned.child);
