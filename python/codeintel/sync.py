@@ -34,6 +34,9 @@ class _LoopThread:
         self.loop.run_forever()
 
     def run(self, coro: Awaitable[T], timeout: float | None = None) -> T:
+        if self.loop.is_closed():
+            getattr(coro, "close", lambda: None)()
+            raise Closed("the client is closed")
         if threading.current_thread() is self._thread:
             raise RuntimeError("a codeintel SyncClient method was called from its own loop thread (from a callback?)")
 
@@ -50,7 +53,8 @@ class _LoopThread:
             raise
 
     def call_soon(self, fn: Callable[..., Any], *args: Any) -> None:
-        self.loop.call_soon_threadsafe(fn, *args)
+        if not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(fn, *args)
 
     def stop(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)

@@ -1,11 +1,10 @@
 """Typed results: the tools' structured outputs as TypedDicts.
 
-Kept equal to the live catalog's output schemas by tests/test_catalog_drift.py: every key here
+(No ``from __future__ import annotations`` here: Python 3.11 sees ``NotRequired`` only in evaluated
+annotations.) Kept equal to the live catalog's output schemas by tests/test_catalog_drift.py: every key here
 is a property of the tool's ``outputSchema`` (nested objects too), and every required property
 there is a required key here.
 """
-from __future__ import annotations
-
 from typing import Any, Literal, NotRequired, TypedDict
 
 Precision = Literal["exact", "approximate"]
@@ -76,7 +75,7 @@ class Target(TypedDict):
     symbol: NotRequired[str]
 
 
-class Position(TypedDict):
+class Declaration(TypedDict, total=False):
     path: str
     line: int
     column: int
@@ -88,7 +87,7 @@ class HoverOutput(TypedDict):
     contents: str
     range: NotRequired[dict[str, int]]
     #: Approximate answers: the declaration the contents describe.
-    declaration: NotRequired[Position]
+    declaration: NotRequired[Declaration]
     precision: Precision
     #: The language server's id (e.g. ``typescript``), or ``syntax``.
     source: str
