@@ -5,7 +5,7 @@
 # and the npm dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(git clangd shellcheck fzf fd-find chromium chromium-driver python3-click universal-ctags gopls golang-go)
+packages=(git clangd shellcheck fzf fd-find chromium chromium-driver python3-click universal-ctags gopls golang-go python3-pytest python3-websockets)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
