@@ -274,14 +274,14 @@ export class SymbolStore {
           s.failBesideSyntax.run(serverOf(r.fingerprint), r.fingerprint, status, attempts, w.record.error, now, existing.id);
           continue;
         }
-        const error = w.type === "failure" ? w.record.error : status === "empty" ? "the server returned no symbols" : null;
-        const count = w.type === "symbols" ? w.symbols.length : 0;
         const tier: SymbolTier = w.tier ?? "lsp";
+        const error = w.type === "failure" ? w.record.error : status === "empty" && tier !== "ctags" ? "the server returned no symbols" : null;
+        const count = w.type === "symbols" ? w.symbols.length : 0;
         const fileId = Number(
           (s.upsertFile.get(r.path, r.language, r.size, r.mtimeMs, r.hash, serverOf(r.fingerprint), r.fingerprint, tier, status, attempts, error, count, now) as { id: number }).id,
         );
         if (w.type !== "symbols") continue;
-        const source = tier === "syntax" ? "syntax" : (serverOf(r.fingerprint) ?? "lsp");
+        const source = tier === "lsp" ? (serverOf(r.fingerprint) ?? "lsp") : tier;
         const ids: number[] = [];
         const places: Place[] = [];
         const dataFile = isDataFile(r.path);
