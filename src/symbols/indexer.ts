@@ -52,6 +52,12 @@ export interface IndexerOptions {
   progressIntervalMs?: number;
   onWarning?: (message: string) => void;
   /**
+   * Which files' servers a pass may ask (lsp-interest.ts: the servers clients asked about, and
+   * those codeintel.json names); the others keep their ctags/syntax rows, counted as deferred.
+   * Absent, or a run with `allServers` (`codeintel index`): every server.
+   */
+  lspWanted?: (serverId: string, path: string) => boolean;
+  /**
    * Check every page of the database when a pass starts (PRAGMA quick_check) and rebuild it if
    * damaged. It blocks for about 3 s per 300 MB (1M symbols), so `codeintel index` does it and a
    * service answering queries does not: there, damage is found by the query that reads it.
@@ -87,6 +93,13 @@ export interface IndexProgress {
   missingServers: MissingServer[];
   /** Files whose server answered no symbols where the syntax tier found some: the syntax symbols stay. */
   keptSyntax: number;
+  /**
+   * Files whose server no client has asked about (nor codeintel.json named): not asked by this
+   * background pass, so no server starts unasked; they keep their ctags/syntax rows.
+   */
+  deferred?: number;
+  /** Those files' servers. */
+  deferredServers?: string[];
   /** Servers that failed on files this pass (not "not installed"), with how many and the first reason. */
   serverFailures: ServerFailure[];
   symbols: number;
@@ -169,6 +182,8 @@ export class SymbolIndexer {
   #changeWork: Promise<void> = Promise.resolve();
   #closed = new AbortController();
   readonly #checkedFingerprints = new Map<string, string>();
+  /** Servers the last pass did not ask (lspWanted said no). */
+  #deferredServers = new Set<string>();
 
   constructor(private readonly options: IndexerOptions) {
     this.store = options.store;
@@ -206,6 +221,11 @@ export class SymbolIndexer {
     return this.syntaxComplete || (this.#syntax !== undefined && this.#ctagsGeneration === this.store.generation);
   }
 
+  /** Whether the last pass left files of this server unasked (no client had asked about it). */
+  deferredServer(serverId: string): boolean {
+    return this.#deferredServers.has(serverId);
+  }
+
   /** Whether this indexer has a syntactic tier. */
   get hasSyntax(): boolean {
     return this.#syntax !== undefined;
@@ -226,11 +246,14 @@ export class SymbolIndexer {
     return this.#running !== undefined;
   }
 
-  /** A full pass over the root's file list. Concurrent calls share one pass (after a syntactic-only one in flight). */
-  run(signal?: AbortSignal): Promise<IndexSummary> {
+  /**
+   * A full pass over the root's file list. Concurrent calls share one pass (after a syntactic-only
+   * one in flight). `allServers`: ask every file's server, whatever lspWanted says (explicit index).
+   */
+  run(signal?: AbortSignal, options: { allServers?: boolean } = {}): Promise<IndexSummary> {
     this.#running ??= (async () => {
       await this.#syntaxRunning?.catch(() => undefined);
-      return this.#pass(signal);
+      return this.#pass(signal, options.allServers ?? false);
     })().finally(() => {
       this.#running = undefined;
     });
@@ -326,11 +349,11 @@ export class SymbolIndexer {
    * read), then passes over the root; when the database had to be rebuilt midway, what the pass
    * wrote before is gone and its view of what was known is stale, so it passes again.
    */
-  async #pass(outer?: AbortSignal): Promise<IndexSummary> {
+  async #pass(outer: AbortSignal | undefined, allServers: boolean): Promise<IndexSummary> {
     if (this.options.verify) this.store.verify();
     for (let round = 1; ; round++) {
       const generation = this.store.generation;
-      const summary = await this.#passOnce(outer);
+      const summary = await this.#passOnce(outer, false, allServers);
       if (summary.cancelled) return summary;
       if (this.store.generation === generation) {
         this.#completeGeneration = generation;
@@ -341,7 +364,7 @@ export class SymbolIndexer {
     }
   }
 
-  async #passOnce(outer?: AbortSignal, syntaxOnly = false): Promise<IndexSummary> {
+  async #passOnce(outer?: AbortSignal, syntaxOnly = false, allServers = false): Promise<IndexSummary> {
     const signal = outer ? AbortSignal.any([outer, this.#closed.signal]) : this.#closed.signal;
     // Every request in flight (a few per server, several servers) listens on this one signal.
     setMaxListeners(0, signal);
@@ -355,6 +378,9 @@ export class SymbolIndexer {
     const parseable: SyntaxTarget[] = [];
     const wanted = new Set<string>();
     const missing = new Map<string, MissingServer>();
+    const wantedServer = allServers ? undefined : this.options.lspWanted;
+    let deferred = 0;
+    const deferredServers = new Set<string>();
     let invalidated = 0;
     for (const path of listed) {
       if (isNoise(path)) continue;
@@ -369,6 +395,9 @@ export class SymbolIndexer {
           const m = missing.get(fp.serverId) ?? { serverId: fp.serverId, files: 0, reason: fp.notInstalled };
           m.files++;
           missing.set(fp.serverId, m);
+        } else if (wantedServer && !wantedServer(fp.serverId, path)) {
+          deferred++;
+          deferredServers.add(fp.serverId);
         } else indexable.push({ path, abs, serverId: fp.serverId, fingerprint: fp.key });
       }
       if (fp || this.#syntax?.languageOf(path)) wanted.add(path);
@@ -385,6 +414,9 @@ export class SymbolIndexer {
     progress.files = wanted.size;
     progress.missingServers = [...missing.values()];
     progress.syntaxOnly = progress.missingServers.reduce((n, m) => n + m.files, 0);
+    progress.deferred = deferred;
+    progress.deferredServers = [...deferredServers].sort();
+    this.#deferredServers = deferredServers;
     const report = throttle(() => this.options.onProgress?.(this.#snapshot(started)), this.#options.progressIntervalMs);
     if (this.#syntax) {
       const generation = this.store.generation;

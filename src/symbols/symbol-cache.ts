@@ -36,6 +36,8 @@ export interface SymbolCacheOptions {
    * (default 5 s, the first-answer budget). The syntactic pass takes seconds where a cold server takes far longer.
    */
   syntaxWaitMs?: number;
+  /** See IndexerOptions.lspWanted: the servers the background pass may start. */
+  lspWanted?: (serverId: string, path: string) => boolean;
 }
 
 export interface SymbolSearchAnswer {
@@ -103,6 +105,7 @@ export class SymbolCache {
       files: options.files,
       concurrencyPerServer: options.concurrencyPerServer,
       verify: options.verify,
+      lspWanted: options.lspWanted,
       onProgress: options.onProgress,
       onWarning: options.onWarning,
     });
@@ -130,6 +133,20 @@ export class SymbolCache {
       this.#pass.catch(() => {});
     }
     return this.#pass;
+  }
+
+  /**
+   * Another background pass once the one in flight (if any) ends: a server clients now ask
+   * about gets the files the last pass left unasked. Only for a started cache.
+   */
+  refresh(): void {
+    if (!this.#pass) return;
+    const generation = this.store.generation;
+    this.#pass = this.#pass.catch(() => undefined).then(() => {
+      this.#passGeneration = generation;
+      return this.indexer.run();
+    });
+    this.#pass.catch(() => {});
   }
 
   /**
