@@ -22,7 +22,7 @@ import { createRestartTool, type RestartInput } from "./tools/restart.js";
 import { createServersTool, type ServersInput, type ServersOutput } from "./tools/servers.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
 import type { CallOptions, TypedTools } from "./tools/typed-tools.js";
-import { defaultCacheDir, SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
+import { configuredLanguages, defaultCacheDir, LspInterest, SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
 import { ApproximateNavigator } from "./syntax/approximate-navigation.js";
 import { createSyntaxPool } from "./syntax/syntax-pool.js";
 import { defineTool, ToolError, type Tool, type ToolResult } from "./core/tool.js";
@@ -129,6 +129,9 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   let closing: Promise<void> | undefined;
 
   const events = new ServiceEvents();
+  // The background index starts only the servers a client's call started, or codeintel.json names.
+  const lspInterest = new LspInterest(engineCall(() => configuredLanguages(config.raw, config.source)));
+  let onServerStarted: (serverId: string) => void = () => {};
   const finder = new FileFinder({ watch: options.watch ?? true, onWarning: (m) => log(`codeintel: ${m}`) });
   closers.push(() => finder.close());
   // Workspace-symbol samples come from the finder's file list (it honours .gitignore), not a second walk.
@@ -138,6 +141,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     files: finder,
     // Watchers see server state changes and diagnostics; plugins see every diagnostics push (a hook that throws is logged and skipped).
     onEvent: (e) => {
+      if (e.type === "spawn" && lspInterest.noteAsked(e.serverId)) onServerStarted(e.serverId);
       if (e.type !== "diagnostics") {
         events.publish({ type: "server", state: e.type, serverId: e.serverId, root: e.root, ...("reason" in e ? { reason: e.reason } : {}) });
         return;
@@ -220,6 +224,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
       cacheDir: options.cacheDir ?? config.cacheDir,
       concurrencyPerServer: options.indexConcurrency,
       mode: symbolIndex === "manual" ? "manual" : "background",
+      lspWanted: (serverId, path) => lspInterest.wants(serverId, path),
       onProgress: (root, p) => {
         events.publish({ type: "index", root, phase: p.phase, done: p.done, total: p.total, indexed: p.indexed, failed: p.failed, symbols: p.symbols });
         options.onIndexProgress?.(root, p);
@@ -229,6 +234,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     // Closed before the pool and the finder it reads from (closers run in reverse).
     closers.push(() => caches.close());
     symbolCaches = caches;
+    onServerStarted = (serverId) => caches.serverWanted(serverId);
     if (symbolIndex === "eager") for (const root of roots) caches.get(root);
     // Later entries replace the live document_symbols and workspace_symbols.
     tools.push(...createSymbolCacheTools({ pool, roots, caches }), defineTool(createIndexTool({ roots, caches })));

@@ -8,3 +8,4 @@ export { kindName, parseKinds } from "./symbol-kinds.js";
 export { fingerprintKey, type FileListSource, type FileListChange, type SymbolSource, type SyntaxSource, type SourceSymbol, type SourceFingerprint, type SourceWorkspaceHit } from "./symbol-source.js";
 export type { FileRecord, FileStatus, FlatSymbol, LspRange, MatchTier, SymbolHit, SymbolQuery, SymbolTier } from "./types.js";
 export { SymbolCacheRegistry, type SymbolCacheRegistryOptions } from "./registry.js";
+export { configuredLanguages, LspInterest } from "./lsp-interest.js";

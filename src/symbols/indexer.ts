@@ -4,11 +4,14 @@
 //   const summary = await indexer.run(signal);   // a full pass: resumable, skips what is unchanged
 //   const stop = indexer.watch();                // re-index changed files, drop deleted ones
 //
-// Two tiers. The syntactic pass parses every file a grammar reads (any language, server or
-// not) in the syntax pool's workers, batch by batch, so search answers seconds after start;
-// then the LSP pass asks each file's server, whose answer replaces the file's syntax symbols
-// (the server is the precise one; its failure leaves them in place). The same order holds for
-// a file edited on disk: a new parse at once, the server after.
+// Three tiers. Where Universal Ctags is installed, it tags every new file first (names, kinds,
+// lines; over 1,000 kernel files/s), so search answers within seconds of start; the syntactic
+// pass then parses every file a grammar reads (any language, server or not) in the syntax
+// pool's workers, batch by batch, replacing each file's ctags rows with exact ranges and
+// containers; then the LSP pass asks each file's server, whose answer replaces the file's syntax
+// symbols (the server is the precise one; its failure leaves them in place). Without ctags (not
+// on PATH, CODEINTEL_CTAGS=off) tree-sitter alone, and the progress says why. A file edited on
+// disk: a new parse at once, the server after.
 //
 // A full pass asks a server only for files whose content changed: size and mtime unchanged →
 // skipped without reading; hash unchanged → skipped without asking. Answers are written in
@@ -49,6 +52,12 @@ export interface IndexerOptions {
   progressIntervalMs?: number;
   onWarning?: (message: string) => void;
   /**
+   * Which files' servers a pass may ask (lsp-interest.ts: the servers clients asked about, and
+   * those codeintel.json names); the others keep their ctags/syntax rows, counted as deferred.
+   * Absent, or a run with `allServers` (`codeintel index`): every server.
+   */
+  lspWanted?: (serverId: string, path: string) => boolean;
+  /**
    * Check every page of the database when a pass starts (PRAGMA quick_check) and rebuild it if
    * damaged. It blocks for about 3 s per 300 MB (1M symbols), so `codeintel index` does it and a
    * service answering queries does not: there, damage is found by the query that reads it.
@@ -63,6 +72,8 @@ export interface IndexProgress {
   /** Files of the root that either tier reads. */
   files: number;
   syntax: SyntaxProgress;
+  /** The ctags first pass of this run (always set by the indexer). */
+  ctags?: CtagsProgress;
   /** Files settled this pass (indexed, skipped or failed) out of total. */
   done: number;
   total: number;
@@ -82,6 +93,13 @@ export interface IndexProgress {
   missingServers: MissingServer[];
   /** Files whose server answered no symbols where the syntax tier found some: the syntax symbols stay. */
   keptSyntax: number;
+  /**
+   * Files whose server no client has asked about (nor codeintel.json named): not asked by this
+   * background pass, so no server starts unasked; they keep their ctags/syntax rows.
+   */
+  deferred?: number;
+  /** Those files' servers. */
+  deferredServers?: string[];
   /** Servers that failed on files this pass (not "not installed"), with how many and the first reason. */
   serverFailures: ServerFailure[];
   symbols: number;
@@ -124,6 +142,21 @@ export interface SyntaxProgress {
   rate: number;
 }
 
+/** The ctags first pass of a run: files tagged before tree-sitter parses them. */
+export interface CtagsProgress {
+  /** Whether ctags ran this pass (or would have: nothing was new). */
+  used: boolean;
+  /** Why ctags was not used (not installed, turned off, not Universal Ctags), or null. */
+  reason: string | null;
+  /** Files given to ctags, and those it tagged (the others wait for tree-sitter). */
+  total: number;
+  tagged: number;
+  symbols: number;
+  elapsedMs: number;
+  /** Files per second tagged (and written). */
+  rate: number;
+}
+
 export type IndexSummary = IndexProgress & { cancelled: boolean; removed: number; invalidated: number };
 
 export class SymbolIndexer {
@@ -137,6 +170,8 @@ export class SymbolIndexer {
   #completeGeneration: number | undefined;
   /** The store generation a pass's syntactic stage last finished in. */
   #syntaxGeneration: number | undefined;
+  /** The store generation a pass's ctags stage last finished in (every new file has ctags rows). */
+  #ctagsGeneration: number | undefined;
   #lspStarted = 0;
   #running: Promise<IndexSummary> | undefined;
   /** A syntactic-only pass in flight (syntaxReady() starts one when no pass runs). */
@@ -147,6 +182,8 @@ export class SymbolIndexer {
   #changeWork: Promise<void> = Promise.resolve();
   #closed = new AbortController();
   readonly #checkedFingerprints = new Map<string, string>();
+  /** Servers the last pass did not ask (lspWanted said no). */
+  #deferredServers = new Set<string>();
 
   constructor(private readonly options: IndexerOptions) {
     this.store = options.store;
@@ -176,6 +213,19 @@ export class SymbolIndexer {
     return this.#syntax !== undefined && this.#syntaxGeneration === this.store.generation;
   }
 
+  /**
+   * True once a fast tier covers the root in the database as it is now: the ctags stage or the
+   * syntactic stage finished. Search answers from the cache from then on.
+   */
+  get approximateComplete(): boolean {
+    return this.syntaxComplete || (this.#syntax !== undefined && this.#ctagsGeneration === this.store.generation);
+  }
+
+  /** Whether the last pass left files of this server unasked (no client had asked about it). */
+  deferredServer(serverId: string): boolean {
+    return this.#deferredServers.has(serverId);
+  }
+
   /** Whether this indexer has a syntactic tier. */
   get hasSyntax(): boolean {
     return this.#syntax !== undefined;
@@ -183,7 +233,7 @@ export class SymbolIndexer {
 
   get progress(): IndexProgress {
     const p = this.#progress;
-    return { ...p, syntax: { ...p.syntax }, missingServers: p.missingServers.map((m) => ({ ...m })), serverFailures: p.serverFailures.map((f) => ({ ...f })) };
+    return { ...p, syntax: { ...p.syntax }, ...(p.ctags ? { ctags: { ...p.ctags } } : {}), missingServers: p.missingServers.map((m) => ({ ...m })), serverFailures: p.serverFailures.map((f) => ({ ...f })) };
   }
 
   /** True while a syntactic-only pass runs (a full pass waits for it). */
@@ -196,11 +246,14 @@ export class SymbolIndexer {
     return this.#running !== undefined;
   }
 
-  /** A full pass over the root's file list. Concurrent calls share one pass (after a syntactic-only one in flight). */
-  run(signal?: AbortSignal): Promise<IndexSummary> {
+  /**
+   * A full pass over the root's file list. Concurrent calls share one pass (after a syntactic-only
+   * one in flight). `allServers`: ask every file's server, whatever lspWanted says (explicit index).
+   */
+  run(signal?: AbortSignal, options: { allServers?: boolean } = {}): Promise<IndexSummary> {
     this.#running ??= (async () => {
       await this.#syntaxRunning?.catch(() => undefined);
-      return this.#pass(signal);
+      return this.#pass(signal, options.allServers ?? false);
     })().finally(() => {
       this.#running = undefined;
     });
@@ -210,7 +263,8 @@ export class SymbolIndexer {
   /**
    * Resolves true once the syntactic tier covers the root (every file a grammar reads parsed as
    * it is now listed), starting a syntactic-only pass when no pass runs, or joining the stage
-   * of the pass in flight; false when `waitMs` passes first (or there is no syntactic tier).
+   * of the pass in flight; false when `waitMs` passes first (or there is no syntactic tier):
+   * the ctags tier has then usually covered it (approximateComplete), lines only.
    * The pass goes on when the wait ends; a caller answers from what is there, saying so.
    */
   async syntaxReady(waitMs: number, signal?: AbortSignal): Promise<boolean> {
@@ -295,11 +349,11 @@ export class SymbolIndexer {
    * read), then passes over the root; when the database had to be rebuilt midway, what the pass
    * wrote before is gone and its view of what was known is stale, so it passes again.
    */
-  async #pass(outer?: AbortSignal): Promise<IndexSummary> {
+  async #pass(outer: AbortSignal | undefined, allServers: boolean): Promise<IndexSummary> {
     if (this.options.verify) this.store.verify();
     for (let round = 1; ; round++) {
       const generation = this.store.generation;
-      const summary = await this.#passOnce(outer);
+      const summary = await this.#passOnce(outer, false, allServers);
       if (summary.cancelled) return summary;
       if (this.store.generation === generation) {
         this.#completeGeneration = generation;
@@ -310,7 +364,7 @@ export class SymbolIndexer {
     }
   }
 
-  async #passOnce(outer?: AbortSignal, syntaxOnly = false): Promise<IndexSummary> {
+  async #passOnce(outer?: AbortSignal, syntaxOnly = false, allServers = false): Promise<IndexSummary> {
     const signal = outer ? AbortSignal.any([outer, this.#closed.signal]) : this.#closed.signal;
     // Every request in flight (a few per server, several servers) listens on this one signal.
     setMaxListeners(0, signal);
@@ -324,6 +378,9 @@ export class SymbolIndexer {
     const parseable: SyntaxTarget[] = [];
     const wanted = new Set<string>();
     const missing = new Map<string, MissingServer>();
+    const wantedServer = allServers ? undefined : this.options.lspWanted;
+    let deferred = 0;
+    const deferredServers = new Set<string>();
     let invalidated = 0;
     for (const path of listed) {
       if (isNoise(path)) continue;
@@ -338,6 +395,9 @@ export class SymbolIndexer {
           const m = missing.get(fp.serverId) ?? { serverId: fp.serverId, files: 0, reason: fp.notInstalled };
           m.files++;
           missing.set(fp.serverId, m);
+        } else if (wantedServer && !wantedServer(fp.serverId, path)) {
+          deferred++;
+          deferredServers.add(fp.serverId);
         } else indexable.push({ path, abs, serverId: fp.serverId, fingerprint: fp.key });
       }
       if (fp || this.#syntax?.languageOf(path)) wanted.add(path);
@@ -354,10 +414,13 @@ export class SymbolIndexer {
     progress.files = wanted.size;
     progress.missingServers = [...missing.values()];
     progress.syntaxOnly = progress.missingServers.reduce((n, m) => n + m.files, 0);
+    progress.deferred = deferred;
+    progress.deferredServers = [...deferredServers].sort();
+    this.#deferredServers = deferredServers;
     const report = throttle(() => this.options.onProgress?.(this.#snapshot(started)), this.#options.progressIntervalMs);
     if (this.#syntax) {
       const generation = this.store.generation;
-      await this.#syntaxPass(parseable, signal, report);
+      await this.#syntaxPass(parseable, signal, report, generation);
       if (!signal.aborted && this.store.generation === generation) this.#syntaxGeneration = generation;
       this.#syntaxStageDone();
     }
@@ -457,7 +520,7 @@ export class SymbolIndexer {
     const asked = p.indexed + p.failed;
     const rate = lspMs > 0 ? (asked * 1000) / lspMs : 0;
     const left = p.total - p.done;
-    return { ...p, syntax: { ...p.syntax }, missingServers: p.missingServers.map((m) => ({ ...m })), serverFailures: p.serverFailures.map((f) => ({ ...f })), elapsedMs, rate, etaMs: rate > 0 ? Math.round((left / rate) * 1000) : left === 0 ? 0 : null };
+    return { ...p, syntax: { ...p.syntax }, ...(p.ctags ? { ctags: { ...p.ctags } } : {}), missingServers: p.missingServers.map((m) => ({ ...m })), serverFailures: p.serverFailures.map((f) => ({ ...f })), elapsedMs, rate, etaMs: rate > 0 ? Math.round((left / rate) * 1000) : left === 0 ? 0 : null };
   }
 
   // ---- syntactic tier ---------------------------------------------------------------
@@ -467,9 +530,8 @@ export class SymbolIndexer {
    * each batch as it completes (search answers from the first one on). A failure of the pool
    * is a warning: the LSP pass still runs.
    */
-  async #syntaxPass(targets: SyntaxTarget[], signal: AbortSignal, report: () => void): Promise<void> {
+  async #syntaxPass(targets: SyntaxTarget[], signal: AbortSignal, report: () => void, generation: number): Promise<void> {
     const p = this.#progress.syntax;
-    const started = Date.now();
     const known = this.store.allFiles();
     const todo: SyntaxTarget[] = [];
     await forEachLimited(targets, 32, async (t) => {
@@ -485,12 +547,67 @@ export class SymbolIndexer {
       todo.push(t);
     });
     report();
+    // ctags first, for files that hold no symbols yet or only ctags' (a file the server answered
+    // keeps those until tree-sitter has the new content: ctags would only make it less precise).
+    await this.#ctagsPass(todo.filter((t) => known.get(t.path)?.tier !== "lsp" && known.get(t.path)?.tier !== "syntax"), signal, report);
+    if (!signal.aborted && this.store.generation === generation) this.#ctagsGeneration = generation;
+    const started = Date.now();
     await this.#parse(todo, (path) => known.get(path), signal, () => {
       p.elapsedMs = Date.now() - started;
       p.rate = p.elapsedMs > 0 ? (p.parsed * 1000) / p.elapsedMs : 0;
       report();
     });
     p.elapsedMs = Date.now() - started;
+  }
+
+  /**
+   * Tags `targets` with Universal Ctags, writing each process's batch in one transaction (rows
+   * with source "ctags", left out of the trigram index). Without ctags, records why; a batch
+   * that lost files says so once; nothing here fails the pass.
+   */
+  async #ctagsPass(targets: SyntaxTarget[], signal: AbortSignal, report: () => void): Promise<void> {
+    const c = this.#progress.ctags!;
+    const ctags = this.#syntax?.ctags;
+    if (!ctags) {
+      c.reason = "no ctags tier in this indexer";
+      return;
+    }
+    const available = await ctags.availability().catch((err: unknown) => ({ ok: false as const, reason: `ctags could not be checked: ${(err as Error).message}` }));
+    if (!available.ok) {
+      c.reason = available.reason;
+      return;
+    }
+    c.used = true;
+    if (targets.length === 0) return;
+    c.total = targets.length;
+    const started = Date.now();
+    let warned = false;
+    try {
+      await ctags.tag(this.store.root, targets.map((t) => t.path), {
+        signal,
+        onProblem: (message) => {
+          if (!warned) this.#warn(message);
+          warned = true;
+        },
+        onBatch: (results) => {
+          if (signal.aborted) return;
+          const batch: FileWrite[] = [];
+          for (const r of results) {
+            batch.push({ type: "symbols", tier: "ctags", record: { path: r.path, language: languageOf(r.path), size: r.size, mtimeMs: r.mtimeMs, hash: null, fingerprint: null }, symbols: r.symbols });
+            c.symbols += r.symbols.length;
+          }
+          this.store.write(batch);
+          c.tagged += results.length;
+          c.elapsedMs = Date.now() - started;
+          c.rate = c.elapsedMs > 0 ? (c.tagged * 1000) / c.elapsedMs : 0;
+          report();
+        },
+      });
+    } catch (err) {
+      if (!signal.aborted) this.#warn(`the ctags pass stopped (tree-sitter still parses every file): ${(err as Error).message}`);
+    }
+    c.elapsedMs = Date.now() - started;
+    c.rate = c.elapsedMs > 0 ? (c.tagged * 1000) / c.elapsedMs : 0;
   }
 
   /** Parses `targets` and writes each batch at once; counts into this pass's syntax progress. */
@@ -677,6 +794,7 @@ interface SyntaxTarget {
  * failure without syntax symbols is parsed again.
  */
 function holdsSyntaxOrBetter(record: FileRecord): boolean {
+  if (record.tier === "ctags") return false; // tree-sitter has not refined it yet
   return record.tier === "syntax" || record.status !== "failed";
 }
 
@@ -763,7 +881,8 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
 
 function emptyProgress(phase: IndexProgress["phase"]): IndexProgress {
   const syntax: SyntaxProgress = { done: 0, total: 0, parsed: 0, skipped: 0, failed: 0, excluded: 0, symbols: 0, elapsedMs: 0, rate: 0 };
-  return { phase, tier: "syntax", files: 0, syntax, done: 0, total: 0, indexed: 0, skipped: 0, failed: 0, empty: 0, excluded: 0, syntaxOnly: 0, missingServers: [], keptSyntax: 0, serverFailures: [], symbols: 0, rate: 0, etaMs: null, elapsedMs: 0 };
+  const ctags: CtagsProgress = { used: false, reason: null, total: 0, tagged: 0, symbols: 0, elapsedMs: 0, rate: 0 };
+  return { phase, tier: "syntax", files: 0, syntax, ctags, done: 0, total: 0, indexed: 0, skipped: 0, failed: 0, empty: 0, excluded: 0, syntaxOnly: 0, missingServers: [], keptSyntax: 0, serverFailures: [], symbols: 0, rate: 0, etaMs: null, elapsedMs: 0 };
 }
 
 /** Counts a failure under its server, keeping the first reason (a timeout or broken mark wins over others: it says what to do). */

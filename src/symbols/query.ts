@@ -263,7 +263,7 @@ function spread<T>(items: T[], n: number): T[] {
 
 function toHit(r: Row, tier: MatchTier, score: number): SymbolHit {
   return {
-    id: r.id, name: r.name, kind: r.kind, container: r.container, detail: r.detail, path: r.path, server: r.source === "syntax" ? null : r.source, source: r.source,
+    id: r.id, name: r.name, kind: r.kind, container: r.container, detail: r.detail, path: r.path, server: r.source === "syntax" || r.source === "ctags" ? null : r.source, source: r.source,
     range: range(r.start_line, r.start_char, r.end_line, r.end_char),
     selectionRange: range(r.sel_start_line, r.sel_start_char, r.sel_end_line, r.sel_end_char),
     tier, score,

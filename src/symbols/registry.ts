@@ -30,6 +30,11 @@ export interface SymbolCacheRegistryOptions {
   mode?: "background" | "manual";
   onProgress?: (root: string, p: IndexProgress) => void;
   onWarning?: (message: string) => void;
+  /**
+   * The servers a background pass may start (lsp-interest.ts); absent: every server. index()
+   * always asks every server.
+   */
+  lspWanted?: (serverId: string, path: string) => boolean;
 }
 
 /** What one index() pass did, with the files it could not index or never sent to a server. */
@@ -105,7 +110,9 @@ export class SymbolCacheRegistry {
         await this.options.filesFor(root).ready;
         const stop = AbortSignal.any([signal, this.#closing.signal]);
         const before = cache.store.stats().symbols;
-        const summary = cache.indexer.running ? await joined(cache, stop) : await cache.indexer.run(stop);
+        let summary = cache.indexer.running ? await joined(cache, stop) : await cache.indexer.run(stop, { allServers: true });
+        // The background pass it joined left some servers unasked: an explicit index asks them.
+        if (!summary.cancelled && (summary.deferred ?? 0) > 0 && !stop.aborted) summary = await cache.indexer.run(stop, { allServers: true });
         // Read at once, before close() can close the store the report comes from.
         const stats = cache.store.stats();
         return {
@@ -140,6 +147,7 @@ export class SymbolCacheRegistry {
         cacheDir: this.options.cacheDir,
         concurrencyPerServer: this.options.concurrencyPerServer,
         verify: this.#manual,
+        ...(this.#manual ? {} : { lspWanted: this.options.lspWanted }),
         onProgress: (p) => {
           this.options.onProgress?.(root, p);
           for (const listener of this.#listeners.get(root) ?? []) listener(p);
@@ -159,6 +167,15 @@ export class SymbolCacheRegistry {
         .catch((err: unknown) => warn(`symbol indexing of ${root} stopped: ${(err as Error).message}`));
     }
     return cache;
+  }
+
+  /**
+   * A client's call started `serverId`: each open cache whose last pass left that server's
+   * files unasked runs another pass (after the one in flight), which asks them.
+   */
+  serverWanted(serverId: string): void {
+    if (this.#manual || this.#closing.signal.aborted) return;
+    for (const cache of this.#caches.values()) if (cache.indexer.deferredServer(serverId)) cache.refresh();
   }
 
   /** Stops every pass (an index() in flight answers with what it got done), then closes the caches. */

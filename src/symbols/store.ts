@@ -239,7 +239,20 @@ export class SymbolStore {
     const s = this.#statements;
     return this.#db.transaction((batch: readonly FileWrite[]) => {
       const now = Date.now();
+      // Symbols go in ROWS_PER_INSERT at a time, with ids given here (one statement per row
+      // cost 17 us a symbol, most of it the per-call binding): the next free id, read once.
+      let nextId = -1;
+      const rows: unknown[] = [];
+      const inner: unknown[] = [];
+      const flushRows = (all: boolean) => {
+        while (rows.length >= ROWS_PER_INSERT * SYMBOL_COLUMNS) s.insertSymbols.run(rows.splice(0, ROWS_PER_INSERT * SYMBOL_COLUMNS));
+        if (all) while (rows.length > 0) s.insertSymbol.run(rows.splice(0, SYMBOL_COLUMNS));
+        if (all) for (let at = 0; at < inner.length; at += 3) s.insertInnerHumps.run(inner[at], inner[at + 1], inner[at + 2]);
+        if (all) inner.length = 0;
+      };
       for (const w of batch) {
+        // A later write of the batch may delete or read what is pending: write it first.
+        if (rows.length > 0 && w.type !== "symbols") flushRows(true);
         if (w.type === "touch") {
           s.touchFile.run(w.size, w.mtimeMs, w.path);
           continue;
@@ -274,14 +287,15 @@ export class SymbolStore {
           s.failBesideSyntax.run(serverOf(r.fingerprint), r.fingerprint, status, attempts, w.record.error, now, existing.id);
           continue;
         }
-        const error = w.type === "failure" ? w.record.error : status === "empty" ? "the server returned no symbols" : null;
-        const count = w.type === "symbols" ? w.symbols.length : 0;
         const tier: SymbolTier = w.tier ?? "lsp";
+        const error = w.type === "failure" ? w.record.error : status === "empty" && tier !== "ctags" ? "the server returned no symbols" : null;
+        const count = w.type === "symbols" ? w.symbols.length : 0;
         const fileId = Number(
           (s.upsertFile.get(r.path, r.language, r.size, r.mtimeMs, r.hash, serverOf(r.fingerprint), r.fingerprint, tier, status, attempts, error, count, now) as { id: number }).id,
         );
         if (w.type !== "symbols") continue;
-        const source = tier === "syntax" ? "syntax" : (serverOf(r.fingerprint) ?? "lsp");
+        const source = tier === "lsp" ? (serverOf(r.fingerprint) ?? "lsp") : tier;
+        if (nextId < 0) nextId = (s.maxSymbolId.get() as { m: number }).m + 1;
         const ids: number[] = [];
         const places: Place[] = [];
         const dataFile = isDataFile(r.path);
@@ -292,16 +306,19 @@ export class SymbolStore {
           const parent = sym.parent === null ? null : { place: places[sym.parent]!, kind: w.symbols[sym.parent]!.kind };
           const place = placeOfSymbol(sym.name, parent, dataFile);
           places.push(place);
-          const info = s.insertSymbol.run(
-            fileId, sym.name, lowerName(sym.name), h, sym.kind, sym.container, sym.container === null ? null : sym.container.toLowerCase(), sym.detail, source, parentId, standing(place, testFile),
+          const id = nextId++;
+          rows.push(
+            id, fileId, sym.name, lowerName(sym.name), h, sym.kind, sym.container, sym.container === null ? null : sym.container.toLowerCase(), sym.detail, source, parentId, standing(place, testFile),
             sym.range.start.line, sym.range.start.character, sym.range.end.line, sym.range.end.character,
             sym.selectionRange.start.line, sym.selectionRange.start.character, sym.selectionRange.end.line, sym.selectionRange.end.character,
           );
-          const id = Number(info.lastInsertRowid);
           ids.push(id);
-          for (let k = 1; k <= h.length - 2 && k < 4; k++) s.insertInnerHumps.run(h.slice(k), id, fileId);
+          // ctags rows, replaced within the minute, skip the inner-word fuzzy candidates too.
+          if (tier !== "ctags") for (let k = 1; k <= h.length - 2 && k < 4; k++) inner.push(h.slice(k), id, fileId);
         }
+        flushRows(false);
       }
+      flushRows(true);
     });
   }
 
@@ -374,6 +391,16 @@ function toRecord(row: FileRow): FileRecord {
   };
 }
 
+const INSERT_SYMBOLS = `INSERT INTO symbols (id, file_id, name, name_lower, humps, kind, container, container_lower, detail, source, parent_id, standing,
+      start_line, start_char, end_line, end_char, sel_start_line, sel_start_char, sel_end_line, sel_end_char) VALUES`;
+const SYMBOL_COLUMNS = 20;
+const ROWS_PER_INSERT = 64;
+
+function symbolValues(rows: number): string {
+  const row = `(${Array.from({ length: SYMBOL_COLUMNS }, () => "?").join(", ")})`;
+  return Array.from({ length: rows }, () => row).join(", ");
+}
+
 function prepareStatements(db: Db): Record<string, Statement> {
   return {
     getFile: db.prepare("SELECT * FROM files WHERE path = ?"),
@@ -394,9 +421,9 @@ function prepareStatements(db: Db): Record<string, Statement> {
       RETURNING id`),
     // The server failed on content the file's syntax symbols describe: they stay, with the failure beside them.
     failBesideSyntax: db.prepare("UPDATE files SET server_id = ?, fingerprint = ?, status = ?, attempts = ?, error = ?, indexed_at = ? WHERE id = ?"),
-    insertSymbol: db.prepare(`INSERT INTO symbols (file_id, name, name_lower, humps, kind, container, container_lower, detail, source, parent_id, standing,
-      start_line, start_char, end_line, end_char, sel_start_line, sel_start_char, sel_end_line, sel_end_char)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertSymbol: db.prepare(`${INSERT_SYMBOLS} ${symbolValues(1)}`),
+    insertSymbols: db.prepare(`${INSERT_SYMBOLS} ${symbolValues(ROWS_PER_INSERT)}`),
+    maxSymbolId: db.prepare("SELECT coalesce(max(id), 0) AS m FROM symbols"),
     fileSymbols: db.prepare(`SELECT s.id, s.name, s.kind, s.container, s.detail, s.parent_id, s.start_line, s.start_char, s.end_line, s.end_char,
       s.sel_start_line, s.sel_start_char, s.sel_end_line, s.sel_end_char
       FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ? ORDER BY s.id`),

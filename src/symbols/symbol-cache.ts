@@ -36,6 +36,8 @@ export interface SymbolCacheOptions {
    * (default 5 s, the first-answer budget). The syntactic pass takes seconds where a cold server takes far longer.
    */
   syntaxWaitMs?: number;
+  /** See IndexerOptions.lspWanted: the servers the background pass may start. */
+  lspWanted?: (serverId: string, path: string) => boolean;
 }
 
 export interface SymbolSearchAnswer {
@@ -47,7 +49,10 @@ export interface SymbolSearchAnswer {
   totalAtLeast: boolean;
   /** False while no full indexing pass has ever finished for this root. */
   complete: boolean;
-  /** True once the syntactic pass has covered the root: hits with source "syntax" await their server. */
+  /**
+   * True once a fast tier has covered the root (the ctags pass or the syntactic pass): hits
+   * with source "ctags" or "syntax" await tree-sitter or their server.
+   */
   syntaxComplete: boolean;
   /** The pass in flight, if any. */
   progress: IndexProgress | null;
@@ -100,6 +105,7 @@ export class SymbolCache {
       files: options.files,
       concurrencyPerServer: options.concurrencyPerServer,
       verify: options.verify,
+      lspWanted: options.lspWanted,
       onProgress: options.onProgress,
       onWarning: options.onWarning,
     });
@@ -130,6 +136,20 @@ export class SymbolCache {
   }
 
   /**
+   * Another background pass once the one in flight (if any) ends: a server clients now ask
+   * about gets the files the last pass left unasked. Only for a started cache.
+   */
+  refresh(): void {
+    if (!this.#pass) return;
+    const generation = this.store.generation;
+    this.#pass = this.#pass.catch(() => undefined).then(() => {
+      this.#passGeneration = generation;
+      return this.indexer.run();
+    });
+    this.#pass.catch(() => {});
+  }
+
+  /**
    * Follows the file list's changes (re-parses, then asks the server for, each changed file)
    * without starting a full pass: for a cache that answers searches from its syntactic tier.
    */
@@ -141,15 +161,16 @@ export class SymbolCache {
   async search(query: SymbolQuery, signal?: AbortSignal): Promise<SymbolSearchAnswer> {
     // No full pass has covered the root: the syntactic tier answers first. It covers a root in
     // seconds (a syntactic-only pass starts if none runs), a cold server can take far longer.
+    // Tree-sitter's exact rows are worth the wait while it is short; past it, ctags' cover the root.
     if (!this.complete && this.indexer.hasSyntax && !this.indexer.syntaxComplete) await this.indexer.syntaxReady(this.#syntaxWaitMs, signal);
     if (signal?.aborted) throw signal.reason ?? new Error("cancelled");
     const cached = this.store.search(query);
     if (this.#pass) void this.start(); // no-op unless this search found the database damaged
     const complete = this.complete;
     const progress = this.indexer.progress.phase === "indexing" ? this.indexer.progress : null;
-    const syntaxComplete = this.indexer.syntaxComplete;
+    const syntaxComplete = this.indexer.approximateComplete;
     // A syntactic-only pass that has covered the root is only winding down.
-    const passRunning = this.indexer.running || (this.indexer.syntaxRunning && !syntaxComplete);
+    const passRunning = this.indexer.running || (this.indexer.syntaxRunning && !this.indexer.syntaxComplete);
     const answer: SymbolSearchAnswer = { ...cached, complete, syntaxComplete, progress, liveAsked: false, liveHits: 0, livePartial: [], missingServers: this.missingServers(), passRunning };
     // With a syntactic tier the cache answers at once (approximate, and labelled so): it covers
     // the root in seconds, while a cold server can take far longer just to load its project.
@@ -207,7 +228,8 @@ export class SymbolCache {
    */
   documentSymbols(relPath: string): CachedDocument {
     const record = this.store.getFile(relPath);
-    if (!record) return { fresh: false, reason: "not_indexed" };
+    // ctags rows (lines only) wait for tree-sitter, seconds away: the caller asks the server.
+    if (!record || record.tier === "ctags") return { fresh: false, reason: "not_indexed" };
     // Syntax symbols kept beside a server's failure still describe the file.
     // So do those kept beside a ready server's empty answer (status empty, tier syntax).
     const keptBesideFailure = record.tier === "syntax" && (record.status === "failed" || record.status === "empty") && record.symbolCount > 0;

@@ -2,6 +2,7 @@
 // (src/lsp/pool.ts) satisfies SymbolSource, the syntax pool (src/syntax/syntax-pool.ts)
 // SyntaxSource and the finder's RootIndex (src/files/root-index.ts) FileListSource
 // structurally, so this engine imports none of them.
+import type { CtagsAvailability, CtagsFileResult, CtagsTagSummary } from "../syntax/ctags.js";
 import type { SyntaxFileResult } from "../syntax/parse-files.js";
 import type { LspRange } from "./types.js";
 
@@ -55,6 +56,16 @@ export interface SyntaxSource {
   languageOf(path: string): string | null;
   /** Reads and parses root-relative `paths`: one result per path; `onBatch` as each batch completes. */
   parse(root: string, paths: readonly string[], options?: { onBatch?: (results: SyntaxFileResult[]) => void; signal?: AbortSignal }): Promise<SyntaxFileResult[]>;
+  /** Universal Ctags, the faster first pass before the parse (src/syntax/ctags.ts); absent: tree-sitter alone. */
+  ctags?: CtagsSource;
+}
+
+/** The ctags tier: names, kinds and lines of many files per child process. */
+export interface CtagsSource {
+  /** Whether ctags can be used, or why not (found once). */
+  availability(): Promise<CtagsAvailability>;
+  /** Tags root-relative `paths` (those it can read), `onBatch` as each process ends. */
+  tag(root: string, paths: readonly string[], options?: { onBatch?: (results: CtagsFileResult[]) => void; onProblem?: (message: string) => void; signal?: AbortSignal }): Promise<CtagsTagSummary>;
 }
 
 export interface FileListChange {

@@ -26,8 +26,11 @@ export interface FlatSymbol {
  */
 export type FileStatus = "ok" | "empty" | "failed" | "excluded";
 
-/** Where a file's symbols come from: tree-sitter's parse (approximate) or its language server. */
-export type SymbolTier = "syntax" | "lsp";
+/**
+ * Where a file's symbols come from: Universal Ctags (names, kinds and lines: the fast first
+ * pass), tree-sitter's parse (approximate ranges and containers) or its language server.
+ */
+export type SymbolTier = "ctags" | "syntax" | "lsp";
 
 /** What the cache knows about one file of a root. Paths are relative to the root, with `/`. */
 export interface FileRecord {
@@ -55,7 +58,7 @@ export interface SymbolHit {
   path: string;
   /** The server that produced it (null for syntax symbols and live answers without one). */
   server: string | null;
-  /** "syntax" (tree-sitter) or the id of the server that answered. */
+  /** "ctags" (Universal Ctags), "syntax" (tree-sitter) or the id of the server that answered. */
   source: string;
   range: LspRange;
   selectionRange: LspRange;

@@ -5,6 +5,7 @@
 //   pool.languageOf(path)                                        // the grammar that reads it, or null
 //   const results = await pool.parse(root, paths, { onBatch })   // one result per path, in order
 //   const found = await pool.scan(root, paths, name, { limit })  // whole-word occurrences, in path order
+//   pool.ctags                                                   // Universal Ctags, the first pass (ctags.ts)
 //   await pool.destroy()
 //
 // Paths come from the finder's file list (so ignore rules apply); parse-files.ts applies the
@@ -17,6 +18,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { packageRoot } from "../files/worker-pool.js";
+import { createCtags, type CtagsRunner } from "./ctags.js";
 import { syntaxLanguageOf, type SyntaxLanguage } from "./languages.js";
 import type { SyntaxFileResult, SyntaxTask } from "./parse-files.js";
 import type { ScanFileHit, ScanResult, ScanTask } from "./scan-files.js";
@@ -43,13 +45,19 @@ export interface SyntaxPool {
   languageOf(path: string): SyntaxLanguage | null;
   parse(root: string, paths: readonly string[], options?: SyntaxParseOptions): Promise<SyntaxFileResult[]>;
   scan(root: string, paths: readonly string[], name: string, options: { limit: number; signal?: AbortSignal }): Promise<SyntaxScan>;
+  /** Universal Ctags, the first pass before the parse (absent when turned off here). */
+  readonly ctags?: CtagsRunner;
   destroy(): Promise<void>;
 }
 
 /** Files per scan task: a scan is a read and an indexOf per file, so batches can be larger than parse batches. */
 const SCAN_BATCH = 256;
 
-export function createSyntaxPool(threads = Math.max(1, Math.min(4, availableParallelism()))): SyntaxPool {
+/**
+ * `ctags`: the ctags runner to offer the indexer (default: one that finds `ctags` on PATH unless
+ * CODEINTEL_CTAGS=off); false for none.
+ */
+export function createSyntaxPool(threads = Math.max(1, Math.min(4, availableParallelism())), options: { ctags?: CtagsRunner | false } = {}): SyntaxPool {
   const file = join(packageRoot(), "dist", "workers", "syntax-worker.js");
   if (!existsSync(file)) throw new Error(`worker not built: ${file} (run \`npm run build\`)`);
   let piscina: Piscina | undefined;
@@ -58,9 +66,11 @@ export function createSyntaxPool(threads = Math.max(1, Math.min(4, availablePara
     if (destroyed) throw new Error("the syntax pool is closed");
     return (piscina ??= new Piscina({ filename: pathToFileURL(file).href, minThreads: 0, maxThreads: threads, idleTimeout: 60_000, maxQueue: Infinity }));
   };
+  const ctags = options.ctags === false ? undefined : (options.ctags ?? createCtags());
   return {
     threads,
     languageOf: syntaxLanguageOf,
+    ...(ctags ? { ctags } : {}),
     parse: async (root, paths, options = {}) => {
       const pool = workers();
       const size = Math.max(1, options.batchSize ?? 64);

@@ -145,8 +145,8 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
           : `the symbol index is still being built${building ? ` (${passText(building)})` : ""}; ${note.source === "cache+live" ? "live language-server results are included" : `live search: ${liveError ?? "no hits"}`}`;
         const reasons = [...(note.complete ? [] : [indexState]), ...serverLines.values()];
         const completeness = reasons.length === 0 ? { complete: true } : { complete: false, reason: reasons.join("; ") };
-        const fromSyntax = page.results.filter((e) => e.source === "syntax").length;
-        if (fromSyntax > 0) lines.unshift(approximateLine(fromSyntax, page.results.length, note.complete));
+        const fromSyntax = page.results.filter((e) => e.source === "syntax" || e.source === "ctags").length;
+        if (fromSyntax > 0) lines.unshift(approximateLine(fromSyntax, page.results.length, note.complete, page.results.some((e) => e.source === "ctags")));
         // "Retry shortly" only when something is under way; a missing server stays missing.
         const transient = (!note.complete && !syntaxOnly) || passRunning || [...serverLines.values()].some((l) => / was still loading| timed out/.test(l));
         if (!completeness.complete) lines.unshift(transient ? partialLine(completeness)! : `partial answer: ${completeness.reason}`);
@@ -218,19 +218,20 @@ function toEntry(h: SymbolHit, root: string, sources: SourceCache): WorkspaceSym
     column: pos.column,
     snippet: sources.snippet(abs, h.selectionRange.start.line),
     server: h.server ?? "",
-    source: h.source === "syntax" ? "syntax" : "lsp",
+    source: h.source === "syntax" || h.source === "ctags" ? h.source : "lsp",
   };
 }
 
 function marker(source: SymbolSourceName): string {
-  return source === "syntax" ? "  [syntax]" : "";
+  return source === "lsp" ? "" : `  [${source}]`;
 }
 
 /** The first line of an answer some of whose results no server has confirmed. */
-function approximateLine(fromSyntax: number, shown: number, complete: boolean): string {
+function approximateLine(fromSyntax: number, shown: number, complete: boolean, ctags = false): string {
   const which = fromSyntax === shown ? (shown === 1 ? "the result is" : `all ${shown} results are`) : `${fromSyntax} of ${shown} results are`;
   const why = complete ? "no language server reads their files, or it failed on them or answered none" : "their language servers have not answered yet";
-  return `approximate: ${which} from syntax (tree-sitter, marked [syntax]): ${why}`;
+  const from = ctags ? "from syntax (tree-sitter, marked [syntax], or Universal Ctags' first pass, marked [ctags]: lines only, refined within seconds)" : "from syntax (tree-sitter, marked [syntax])";
+  return `approximate: ${which} ${from}: ${why}`;
 }
 
 /** `syntax 2399/2399 · lsp 120/800 files, about 40 s left`, or the LSP count alone without a syntax tier. */

@@ -39,8 +39,11 @@ export interface OutlineEntry {
   source: SymbolSourceName;
 }
 
-/** A result's origin, as the tools name it: `lsp` (a language server) or `syntax` (tree-sitter, approximate). */
-export type SymbolSourceName = "lsp" | "syntax";
+/**
+ * A result's origin, as the tools name it: `lsp` (a language server), `syntax` (tree-sitter,
+ * approximate) or `ctags` (Universal Ctags' first pass: name, kind and line only).
+ */
+export type SymbolSourceName = "lsp" | "syntax" | "ctags";
 
 export interface DocumentSymbolsOutput extends Page<OutlineEntry> {
   path: string;
