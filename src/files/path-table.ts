@@ -16,6 +16,7 @@
 // Public surface:
 //   class PathTable
 //     add(bytes | string, isDir): number          index of the new entry, or the live one with that path
+//     addBytes(buffer, start, end, isDir): number  the same for buffer[start, end), without a view or a string per path
 //     remove(path): boolean                        tombstones it (and, for a folder, everything below)
 //     count / liveCount                            entries ever added / not removed
 //     pathAt(i), isDir(i), isDeleted(i), pathLength(i), indexOf(path)
@@ -82,6 +83,9 @@ function encodeScratch(s: string): Uint8Array {
 }
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8");
+/** charMask's bit of each byte (bit 31, non-ASCII, sends the path to charMask itself). */
+const MASK_BITS = new Int32Array(256);
+for (let c = 0; c < 256; c++) MASK_BITS[c] = charMask(Uint16Array.of(c), 0, 1);
 
 class Segment implements TableSegment {
   readonly views: SegmentViews;
@@ -132,37 +136,57 @@ export class PathTable {
   }
 
   add(path: Uint8Array | string, isDir: boolean): number {
+    if (typeof path === "string") {
+      if (this.index) {
+        const existing = this.index.get(path);
+        if (existing !== undefined) return existing;
+      }
+      // (scratch is copied into the table before anything else can reuse it.)
+      const bytes = encodeScratch(path);
+      return this.append(bytes, 0, bytes.length, isDir, path);
+    }
+    return this.addBytes(path, 0, path.length, isDir);
+  }
+
+  addBytes(bytes: Uint8Array, start: number, end: number, isDir: boolean): number {
+    let key: string | undefined;
     if (this.index) {
-      const key = typeof path === "string" ? path : decoder.decode(path);
+      key = decoder.decode(bytes.subarray(start, end));
       const existing = this.index.get(key);
       if (existing !== undefined) return existing;
     }
-    const bytes = typeof path === "string" ? encodeScratch(path) : path;
-    const len = Math.min(bytes.length, MAX_PATH_BYTES);
+    return this.append(bytes, start, end, isDir, key);
+  }
+
+  /** One pass over the path's bytes: copy, basename offset and character mask together. */
+  private append(bytes: Uint8Array, start: number, end: number, isDir: boolean, key: string | undefined): number {
+    const len = Math.min(end - start, MAX_PATH_BYTES);
     if (!this.open.fits(len)) this.open = this.openSegment(len);
     const seg = this.open;
     const v = seg.views;
     const slot = seg.length;
     const at = seg.bytesUsed;
-    v.bytes.set(len === bytes.length ? bytes : bytes.subarray(0, len), at);
+    const out = v.bytes;
+    let mask = 0;
+    let base = 0;
+    for (let k = 0; k < len; k++) {
+      const c = bytes[start + k]!;
+      out[at + k] = c;
+      mask |= MASK_BITS[c]!;
+      if (c === 47) base = k + 1;
+    }
+    // A non-ASCII path is matched in its Latin-normalised form: charMask knows how.
+    if (mask < 0) mask = charMask(out, at, at + len);
     v.starts[slot] = at;
     v.lengths[slot] = len;
-    let base = 0;
-    for (let k = len - 1; k >= 0; k--) {
-      if (bytes[k] === 47) {
-        base = k + 1;
-        break;
-      }
-    }
     v.baseStarts[slot] = base;
-    v.masks[slot] = charMask(bytes, 0, len);
+    v.masks[slot] = mask;
     v.flags[slot] = isDir ? FLAG_DIR : 0;
     seg.bytesUsed += len;
     seg.length++;
     this.byteLength += len;
     const i = this.entries++;
-    if (this.index) this.index.set(typeof path === "string" ? path : decoder.decode(bytes), i);
-    // (bytes may be the shared scratch buffer: it has been copied into the table by now.)
+    if (this.index) this.index.set(key ?? decoder.decode(bytes.subarray(start, end)), i);
     return i;
   }
 

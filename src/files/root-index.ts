@@ -23,7 +23,7 @@
 import { EventEmitter } from "node:events";
 import { existsSync, statSync } from "node:fs";
 import { MessageChannel, type MessagePort } from "node:worker_threads";
-import { listGitFiles } from "../workspace/git.js";
+import { forEachPath, listGitFiles } from "../workspace/git.js";
 import { DEFAULT_IGNORE_FILES, IgnoreMatcher, readGitExcludes } from "../workspace/ignore.js";
 import { planWalk, walkFolders, walkTree, type WalkError } from "../workspace/walk.js";
 import { watchTree, type TreeWatcher, type TreeWatchKind } from "../workspace/watcher.js";
@@ -200,34 +200,56 @@ export class RootIndex {
   private async list(sink?: (path: string, dir: boolean) => void): Promise<void> {
     const dirs = sink ? new Set<string>() : this.knownDirs;
     const addBytes = sink
-      ? (p: Uint8Array, dir: boolean) => sink(Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString("utf8"), dir)
-      : (p: Uint8Array, dir: boolean) => this.table.add(p, dir);
+      ? (b: Uint8Array, start: number, end: number, dir: boolean) => sink(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString("utf8"), dir)
+      : (b: Uint8Array, start: number, end: number, dir: boolean) => this.table.addBytes(b, start, end, dir);
     // Per listing: a cache left over from an earlier listing would skip folders this one never added.
-    const parents: ParentCache = { last: null };
-    // The initial load streams tracked files as git prints them, then takes out the deleted ones;
-    // a rescan (diffed against the table) waits for git to subtract them.
+    const folders = new FolderDeriver(dirs, addBytes);
+    const take = (bytes: Buffer, from: number, to: number, depth: number) => {
+      forEachPath(bytes, from, to, (s, e) => {
+        if (depth > 0 && deeperThan(bytes, s, e, depth)) return;
+        folders.parentsOf(bytes, s, e);
+        addBytes(bytes, s, e, false);
+      });
+    };
+    // The initial load streams tracked files as git prints them (then takes out the deleted ones),
+    // the shallow ones into the table at once, the rest kept in git's chunks until the session's
+    // first answer is out; a rescan (diffed against the table) waits for git to subtract them.
+    const depth = sink ? 0 : this.shallowDepth();
+    const deep: Array<{ bytes: Buffer; from: number; to: number }> = [];
+    const trackedSink = (bytes: Buffer, from: number, to: number) => {
+      take(bytes, from, to, depth);
+      if (depth > 0) deep.push({ bytes, from, to });
+      if (!sink) this.events.emit("grow");
+    };
+    const untrackedSink = (bytes: Buffer, from: number, to: number) => {
+      take(bytes, from, to, 0);
+      if (!sink) this.events.emit("grow");
+    };
+    let deepDone: Promise<void> = Promise.resolve();
+    let releaseRest = () => {};
+    const startRest = new Promise<void>((resolve) => (releaseRest = resolve));
     const git = await listGitFiles(
       this.root,
-      (paths) => {
-        for (const p of paths) {
-          addParents(p, parents, dirs, addBytes);
-          addBytes(p, false);
-        }
-        if (!sink) this.events.emit("grow");
-      },
+      { tracked: trackedSink, untracked: untrackedSink },
       undefined,
       sink
         ? {}
         : {
             streamTracked: true,
-            shallowFirst: this.shallowDepth(),
-            holdDeep: () => Promise.allSettled([this.options.holdDeepListing, ...this.deepHolds.splice(0)]),
-            onShallowDone: () => {
+            // The deleted and untracked listings (two spawns, each blocking this thread for
+            // milliseconds, and two cores' worth of git) wait for the session's first answer too.
+            startRest,
+            onTrackedDone: () => {
+              if (depth === 0) return releaseRest();
               this.previewed = true;
               this.events.emit("grow");
+              const hold = Promise.allSettled([this.options.holdDeepListing, ...this.deepHolds.splice(0)]);
+              void hold.then(releaseRest);
+              deepDone = hold.then(() => this.addDeep(deep, depth, folders));
             },
           },
     );
+    await deepDone;
     if (git.isRepo) {
       this.source = "git";
       if (git.deleted && git.deleted.length > 0) this.removeDeleted(git.deleted.map((p) => p.toString("utf8")));
@@ -271,7 +293,7 @@ export class RootIndex {
       port1.on("message", (batch: WalkBatch) => {
         let from = 0;
         for (let k = 0; k < batch.ends.length; k++) {
-          addBytes(batch.bytes.subarray(from, batch.ends[k]!), batch.dirs[k] === 1);
+          addBytes(batch.bytes, from, batch.ends[k]!, batch.dirs[k] === 1);
           from = batch.ends[k]!;
         }
         if (!sink) this.events.emit("grow");
@@ -287,6 +309,27 @@ export class RootIndex {
     } finally {
       for (const p of ports) p.close();
     }
+  }
+
+  /** The tracked paths deeper than `depth` kept in `chunks`, into the table in slices of a few milliseconds. */
+  private async addDeep(chunks: Array<{ bytes: Buffer; from: number; to: number }>, depth: number, folders: FolderDeriver): Promise<void> {
+    let sliceStart = performance.now();
+    for (let c = 0; c < chunks.length; c++) {
+      if (this.closed) return;
+      const { bytes, from, to } = chunks[c]!;
+      chunks[c] = EMPTY_CHUNK; // let git's chunk go once it is in
+      forEachPath(bytes, from, to, (s, e) => {
+        if (!deeperThan(bytes, s, e, depth)) return;
+        folders.parentsOf(bytes, s, e);
+        this.table.addBytes(bytes, s, e, false);
+      });
+      if (performance.now() - sliceStart > WALK_SLICE_MS) {
+        this.events.emit("grow");
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+    this.events.emit("grow");
   }
 
   private shallowDepthMemo: number | undefined;
@@ -451,27 +494,54 @@ export class RootIndex {
   }
 }
 
-/** The folder of the previous path git listed: git's output is sorted, so most paths share it. */
-interface ParentCache {
-  last: Buffer | null;
+const EMPTY_CHUNK = { bytes: Buffer.alloc(0), from: 0, to: 0 };
+
+/** Whether path bytes[start, end) has more than `depth` segments (at least `depth` slashes). */
+function deeperThan(bytes: Uint8Array, start: number, end: number, depth: number): boolean {
+  let slashes = 0;
+  for (let k = start; k < end; k++) if (bytes[k] === 47 && ++slashes >= depth) return true;
+  return false;
 }
 
-/** git lists files only: derive their folders (sorted input makes the cache hit almost always). */
-function addParents(p: Buffer, cache: ParentCache, dirs: Set<string>, add: (p: Uint8Array, dir: boolean) => void): void {
-  const slash = p.lastIndexOf(47);
-  if (slash <= 0) return;
-  const last = cache.last;
-  if (last && last.length === slash && last.compare(p, 0, slash) === 0) return;
-  // A copy: a view would pin git's whole output chunk in memory.
-  cache.last = Buffer.from(p.subarray(0, slash));
-  // Up to the nearest folder already listed, then down adding the new ones parent first. A loop,
-  // not recursion: a path may have thousands of segments.
-  const missing: number[] = [];
-  for (let end = slash; end > 0; end = p.lastIndexOf(47, end - 1)) {
-    const key = p.toString("latin1", 0, end);
-    if (dirs.has(key)) break;
-    dirs.add(key);
-    missing.push(end);
+/**
+ * git lists files only: derives their folders, each once (`dirs` holds those listed). git's output
+ * is sorted, so most paths are in the folder of the one before: that is a byte compare against a
+ * copy of it, and only a new folder costs a string and set lookups.
+ */
+class FolderDeriver {
+  private last = new Uint8Array(256);
+  private lastLength = -1;
+
+  constructor(
+    private readonly dirs: Set<string>,
+    private readonly add: (bytes: Uint8Array, start: number, end: number, dir: boolean) => void,
+  ) {}
+
+  parentsOf(p: Buffer, start: number, end: number): void {
+    let slash = end - 1;
+    while (slash > start && p[slash] !== 47) slash--;
+    const len = slash - start;
+    if (len <= 0) return;
+    const last = this.last;
+    if (len === this.lastLength) {
+      let k = len - 1;
+      while (k >= 0 && last[k] === p[start + k]) k--;
+      if (k < 0) return;
+    }
+    if (last.length < len) this.last = new Uint8Array(Math.max(len, last.length * 2));
+    this.last.set(p.subarray(start, slash));
+    this.lastLength = len;
+    // Up to the nearest folder already listed, then down adding the new ones parent first. A loop,
+    // not recursion: a path may have thousands of segments.
+    const missing: number[] = [];
+    for (let at = slash; at > start; ) {
+      const key = p.toString("latin1", start, at);
+      if (this.dirs.has(key)) break;
+      this.dirs.add(key);
+      missing.push(at);
+      do at--;
+      while (at > start && p[at] !== 47);
+    }
+    for (let k = missing.length - 1; k >= 0; k--) this.add(p, start, missing[k]!, true);
   }
-  for (let k = missing.length - 1; k >= 0; k--) add(p.subarray(0, missing[k]), true);
 }

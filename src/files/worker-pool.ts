@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Transferable } from "node:worker_threads";
+import type { Transferable, Worker } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { MatchChunkResult, MatchTask } from "./match-chunk.js";
 
@@ -36,6 +36,10 @@ export function createFilesPool(threads = defaultThreads()): FilesPool {
     // Sessions queue a few chunks per root; never reject them.
     maxQueue: Infinity,
   });
+  // Terminating a worker thread that is still bootstrapping can abort the whole process in Node 20
+  // (issue 25: SIGABRT in about 1% of `codeintel find` calls at load 15-20, where the query is
+  // done before the second worker is up). destroy() first waits for every worker to be online.
+  const online = pool.threads.map((w) => onceOnline(w));
   let destroyed = false;
   return {
     threads,
@@ -45,9 +49,40 @@ export function createFilesPool(threads = defaultThreads()): FilesPool {
     destroy: async () => {
       if (destroyed) return;
       destroyed = true;
+      await settleWithin(Promise.all(online), ONLINE_WAIT_MS);
       await pool.destroy();
     },
   };
+}
+
+/** How long destroy() waits for workers still starting (a worker that never comes up is terminated anyway). */
+const ONLINE_WAIT_MS = 5000;
+const onlineOf = new WeakMap<Worker, Promise<void>>();
+
+/** Resolves once `w` runs JavaScript (at once if it already did), or exits. */
+function onceOnline(w: Worker): Promise<void> {
+  let p = onlineOf.get(w);
+  if (!p) {
+    // Only for workers just spawned (createFilesPool attaches in the same tick): 'online' is not replayed.
+    // (A worker piscina starts later to replace one is created once it is ready, so online already.)
+    p = new Promise<void>((resolve) => {
+      w.once("online", () => resolve());
+      w.once("exit", () => resolve());
+      w.once("error", () => resolve());
+    });
+    onlineOf.set(w, p);
+  }
+  return p;
+}
+
+function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    void p.finally(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
 }
 
 /** Two cores here: one thread per core, at most four (matching is memory-bound past that). */

@@ -2,27 +2,26 @@
 // Tracked files (`git ls-files -z`, from the index: fast), tracked files deleted from the work
 // tree but not staged (`git ls-files -z --deleted`: one lstat per tracked file) and
 // untracked-but-not-ignored files (`git ls-files -o --exclude-standard -z`, a directory walk:
-// slower) run as three processes at once. By default tracked paths are passed on once the
-// deleted ones are known and subtracted, so a listing agrees with the watcher, which drops a
-// deleted file at once; together they equal the files of `git ls-files -co --exclude-standard`
-// that exist. With `streamTracked`, tracked paths are passed on as git prints them (a first
-// answer while a big index is still being read) and the deleted ones come back in the result,
-// for the caller to take out. With `shallowFirst: D` as well, a fourth process lists the tracked
-// paths at most D segments deep (`:(glob)*`, `:(glob)*/*`, ...) first, and the full listing passes
-// on only the deeper ones, after it and after `holdDeep`: its output waits in the pipe meanwhile
-// (git reads its index, the slow part of a big listing, in parallel); the deleted and untracked
-// listings start once the shallow one is in. git prints in path order, so without this an early
-// answer has seen `arch/` ... `drivers/` only, and shallow paths (`Makefile`, `mm/slub.c`,
-// `include/linux/mutex.h`) are where most best matches live (`onShallowDone` says when they are
-// all passed on). Paths arrive as raw bytes (git's -z output is not quoted), relative to the folder.
+// slower). Together they equal the files of `git ls-files -co --exclude-standard` that exist.
+// The tracked listing runs first, alone (a first answer waits for it); the other two start once it
+// is complete (or once `startRest` settles), side by side. By default tracked paths are passed on
+// once the deleted ones are known and subtracted, so a listing agrees with the watcher, which
+// drops a deleted file at once. With `streamTracked`, tracked paths are passed on as git prints
+// them and the deleted ones come back in the result, for the caller to take out.
+// Paths are passed on as raw bytes, never one object per path: a sink gets a buffer and a range of
+// it made of whole NUL-terminated paths (git's -z output is not quoted), relative to the folder.
 //
 // Public surface:
-//   listGitFiles(folder, onPaths, signal?, options?): Promise<GitListing>
-//     onPaths(paths: Buffer[]) is called per chunk of complete NUL-separated paths.
+//   listGitFiles(folder, sinks, signal?, options?): Promise<GitListing>
+//     sinks.tracked / sinks.untracked (bytes, from, to): bytes[from, to) is one or more paths, each
+//     ending in a NUL (empty ones skipped by the caller); called as git's output arrives.
 //     Resolves { isRepo: false } when the folder is not in a work tree (or git is missing),
 //     so the caller can fall back to walking; { isRepo: true, deleted } when streamTracked.
-//   interface GitListing, GitListOptions { streamTracked?, shallowFirst?, onShallowDone?, holdDeep? }
+//   interface GitListing, GitListOptions { streamTracked?, onTrackedDone?, startRest? }, PathSink
 import { spawn } from "node:child_process";
+
+/** bytes[from, to) holds whole paths, each followed by a NUL. The buffer may be git's own chunk: keep a copy, not a view, of what outlives the call. */
+export type PathSink = (bytes: Buffer, from: number, to: number) => void;
 
 export interface GitListing {
   isRepo: boolean;
@@ -33,58 +32,52 @@ export interface GitListing {
 }
 
 export interface GitListOptions {
+  /** Pass tracked paths on as git prints them; the deleted ones come back in the result. */
   streamTracked?: boolean;
-  /** With streamTracked: pass on tracked paths at most this many segments deep first (0: off). */
-  shallowFirst?: number;
-  /** With shallowFirst: called once every shallow tracked path has been passed on (or that listing failed). */
-  onShallowDone?: () => void;
+  /** Called once every tracked path has been passed on (also when that listing failed). */
+  onTrackedDone?: () => void;
   /**
-   * With shallowFirst: called once the shallow listing is in; the full listing is read only once
-   * the promise it returns settles (the caller's first answer can go out without competing with it).
+   * The deleted and untracked listings start once the tracked one is complete and this settles
+   * (default: at once then). They compete with what the caller does with the tracked paths.
    */
-  holdDeep?: () => Promise<unknown>;
+  startRest?: Promise<unknown>;
 }
 
 export async function listGitFiles(
   folder: string,
-  onPaths: (paths: Buffer[]) => void,
+  sinks: { tracked: PathSink; untracked: PathSink },
   signal?: AbortSignal,
   options: GitListOptions = {},
 ): Promise<GitListing> {
-  const tracked: Buffer[] = [];
   const deletedPaths: Buffer[] = [];
-  const depth = options.streamTracked ? Math.max(0, Math.floor(options.shallowFirst ?? 0)) : 0;
-  // Spawned in the order their output is needed: a spawn blocks this thread for milliseconds.
-  const shallow =
-    depth > 0
-      ? runLsFiles(folder, ["ls-files", "-z", "--", ...shallowPathspecs(depth)], onPaths, signal).then((r) => {
-          // Also on a failure (then the whole listing fails): nobody may wait for it forever.
-          options.onShallowDone?.();
-          return r;
-        })
-      : null;
-  // The shallow listing has those paths: the full one passes on the deeper ones only, once the
-  // shallow ones are in (the caller's first answer waits for them; this thread is theirs till then).
-  const onTracked = !options.streamTracked
-    ? (paths: Buffer[]) => tracked.push(...paths)
-    : depth > 0
-      ? (paths: Buffer[]) => {
-          const deep = paths.filter((p) => deeperThan(p, depth));
-          if (deep.length > 0) onPaths(deep);
-        }
-      : onPaths;
-  const hold = shallow?.then(() => options.holdDeep?.()).catch(() => undefined);
-  const full = runLsFiles(folder, ["ls-files", "-z"], onTracked, signal, hold);
-  // These two are needed only at the end (deleted) or are few (untracked, a walk of the work tree):
-  // with a shallow pass they start after it, not competing with it for the two cores.
-  const started = shallow ? shallow.then(() => undefined) : Promise.resolve();
-  const deletedRun = started.then(() => runLsFiles(folder, ["ls-files", "-z", "--deleted"], (paths) => deletedPaths.push(...paths), signal));
-  const untracked = started.then(() => runLsFiles(folder, ["ls-files", "-o", "--exclude-standard", "-z"], onPaths, signal));
-  const index = await Promise.all([full, deletedRun, ...(shallow ? [shallow] : [])]);
+  // Without streamTracked, the tracked output is kept (its chunks, not a copy per path) until the
+  // deleted paths are known.
+  const held: Array<{ bytes: Buffer; from: number; to: number }> = [];
+  const onTracked: PathSink = options.streamTracked ? sinks.tracked : (bytes, from, to) => held.push({ bytes, from, to });
+  const tracked = runLsFiles(folder, ["ls-files", "-z"], onTracked, signal).then((r) => {
+    // Also on a failure (then the whole listing fails): nobody may wait for it forever.
+    options.onTrackedDone?.();
+    return r;
+  });
+  // Spawned after the tracked listing, not beside it: each spawn blocks this thread for
+  // milliseconds, and these two (an lstat per tracked file, a walk of the work tree) would take
+  // the cores the first answer needs.
+  const started = tracked.then(() => options.startRest).catch(() => undefined);
+  const untracked = started.then(() => runLsFiles(folder, ["ls-files", "-o", "--exclude-standard", "-z"], sinks.untracked, signal));
+  const deletedRun = started.then(() =>
+    runLsFiles(folder, ["ls-files", "-z", "--deleted"], (bytes, from, to) => {
+      forEachPath(bytes, from, to, (s, e) => deletedPaths.push(Buffer.from(bytes.subarray(s, e))));
+    }, signal),
+  );
+  const index = await Promise.all([tracked, deletedRun]);
   if (index.every((r) => r.ok) && !options.streamTracked) {
     const deleted = new Set(deletedPaths.map((p) => p.toString("latin1")));
-    const present = deleted.size === 0 ? tracked : tracked.filter((p) => !deleted.has(p.toString("latin1")));
-    if (present.length > 0) onPaths(present);
+    for (const h of held) {
+      if (deleted.size === 0) sinks.tracked(h.bytes, h.from, h.to);
+      else forEachPath(h.bytes, h.from, h.to, (s, e) => {
+        if (!deleted.has(h.bytes.toString("latin1", s, e))) sinks.tracked(h.bytes, s, e + 1);
+      });
+    }
   }
   const results = [...index, await untracked];
   const failed = results.find((r) => !r.ok);
@@ -92,29 +85,21 @@ export async function listGitFiles(
   return options.streamTracked ? { isRepo: true, deleted: deletedPaths } : { isRepo: true };
 }
 
-// One glob pathspec per depth, 1 to `depth` stars joined by slashes: in glob magic a star stops at
-// a slash, so together they match the paths at most `depth` segments deep.
-function shallowPathspecs(depth: number): string[] {
-  const specs: string[] = [];
-  for (let d = 1; d <= depth; d++) specs.push(`:(glob)${Array(d).fill("*").join("/")}`);
-  return specs;
-}
-
-/** Whether `p` has more than `depth` segments (at least `depth` slashes). */
-function deeperThan(p: Buffer, depth: number): boolean {
-  // A byte loop: a native indexOf call per slash costs more than reading the few bytes.
-  let slashes = 0;
-  for (let k = 0; k < p.length; k++) if (p[k] === 47 && ++slashes >= depth) return true;
-  return false;
+/** Calls `each(start, end)` for every non-empty path of bytes[from, to) (end: its NUL). */
+export function forEachPath(bytes: Uint8Array, from: number, to: number, each: (start: number, end: number) => void): void {
+  let s = from;
+  for (let k = from; k < to; k++) {
+    if (bytes[k] !== 0) continue;
+    if (k > s) each(s, k);
+    s = k + 1;
+  }
 }
 
 function runLsFiles(
   folder: string,
   args: string[],
-  onPaths: (paths: Buffer[]) => void,
+  onPaths: PathSink,
   signal?: AbortSignal,
-  /** Read nothing of git's output before this settles (git blocks once the pipe is full). */
-  after?: Promise<unknown>,
 ): Promise<{ ok: boolean; reason?: string }> {
   return new Promise((resolve) => {
     // Outside a work tree git prints nothing on stdout, so streaming chunks before the exit code is known is safe.
@@ -123,32 +108,39 @@ function runLsFiles(
       stdio: ["ignore", "pipe", "pipe"],
       signal,
     });
+    // The start of a path the previous chunk ended in (a copy: small, and the chunk is gone).
     let carry: Buffer | null = null;
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
-      const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-      const paths: Buffer[] = [];
       let from = 0;
-      for (;;) {
-        const nul = data.indexOf(0, from);
-        if (nul < 0) break;
-        if (nul > from) paths.push(data.subarray(from, nul));
+      if (carry) {
+        const nul = chunk.indexOf(0);
+        if (nul < 0) {
+          carry = Buffer.concat([carry, chunk]);
+          return;
+        }
+        const joined = Buffer.concat([carry, chunk.subarray(0, nul + 1)]);
+        carry = null;
+        onPaths(joined, 0, joined.length);
         from = nul + 1;
       }
-      carry = from < data.length ? Buffer.from(data.subarray(from)) : null;
-      if (paths.length > 0) onPaths(paths);
+      let last = chunk.length - 1;
+      while (last >= from && chunk[last] !== 0) last--;
+      if (last >= from) onPaths(chunk, from, last + 1);
+      else last = from - 1;
+      if (last + 1 < chunk.length) carry = Buffer.from(chunk.subarray(last + 1));
     });
-    if (after) {
-      child.stdout.pause();
-      void after.then(() => child.stdout.resume());
-    }
     child.stderr.on("data", (chunk: Buffer) => {
       if (stderr.length < 4096) stderr += chunk.toString("utf8");
     });
     child.on("error", (err) => resolve({ ok: false, reason: err.message }));
     child.on("close", (code) => {
       if (code === 0) {
-        if (carry && carry.length > 0) onPaths([carry]);
+        if (carry && carry.length > 0) {
+          // A last path without its NUL (git always ends one; be lenient).
+          const whole = Buffer.concat([carry, Buffer.alloc(1)]);
+          onPaths(whole, 0, whole.length);
+        }
         resolve({ ok: true });
       } else {
         resolve({ ok: false, reason: stderr.trim() || `git exited with ${code}` });

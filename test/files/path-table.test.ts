@@ -189,3 +189,29 @@ describe("a multi-segment root", () => {
     }
   });
 });
+
+describe("adding paths from a byte range (git's output, parsed in place)", () => {
+  it("stores the same bytes, basename offset, character mask and flags as adding the string", () => {
+    const paths = ["Makefile", "src/naïve/Ünïcode_x.c", "a/b/", "/abs", "deep/".repeat(30) + "x-y.Z9", `${"p".repeat(70_000)}/tail`];
+    const fromStrings = new PathTable(4);
+    const fromBytes = new PathTable(4);
+    const record = Buffer.from(paths.map((p) => `${p}\0`).join(""));
+    let at = 0;
+    for (const p of paths) {
+      const len = Buffer.byteLength(p);
+      fromStrings.add(p, p.endsWith("/"));
+      fromBytes.addBytes(record, at, at + len, p.endsWith("/"));
+      at += len + 1;
+    }
+    const views = (t: PathTable) =>
+      t.segments().flatMap((s) => {
+        const v = { masks: new Int32Array(s.shared.masks), bases: new Uint16Array(s.shared.baseStarts), flags: new Uint8Array(s.shared.flags) };
+        return Array.from({ length: s.length }, (_, k) => [v.masks[k], v.bases[k], v.flags[k]]);
+      });
+    expect(views(fromBytes)).toEqual(views(fromStrings));
+    for (let i = 0; i < paths.length; i++) expect(fromBytes.pathAt(i)).toBe(fromStrings.pathAt(i));
+    // Once the lookup index exists, a range naming a live path returns its entry.
+    expect(fromBytes.indexOf("Makefile")).toBe(0);
+    expect(fromBytes.addBytes(record, 0, 8, false)).toBe(0);
+  });
+});
