@@ -280,6 +280,20 @@ class IndexTiers(TypedDict):
     lsp: TierStats
 
 
+class MissingServer(TypedDict):
+    serverId: str
+    files: int
+    reason: str
+
+
+class ServerFailure(TypedDict):
+    serverId: str
+    files: int
+    #: timeout, broken, loading or failed
+    why: str
+    reason: str
+
+
 class IndexOutput(TypedDict):
     root: str
     database: str
@@ -300,4 +314,11 @@ class IndexOutput(TypedDict):
     cancelled: bool
     failures: list[FileProblem]
     excludedFiles: list[FileProblem]
+    #: Files whose language server is not installed: syntax symbols only.
+    syntaxOnly: NotRequired[int]
+    missingServers: NotRequired[list[MissingServer]]
+    #: Files whose server answered no symbols while the syntax tier found some: kept.
+    keptSyntax: NotRequired[int]
+    #: Servers that failed this run, once each; non-empty: `codeintel index` exits 3.
+    serverFailures: NotRequired[list[ServerFailure]]
     tiers: IndexTiers

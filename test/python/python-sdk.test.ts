@@ -22,6 +22,6 @@ describe("Python SDK", () => {
     run.stdout.on("data", (c: Buffer) => (output += c.toString()));
     run.stderr.on("data", (c: Buffer) => (output += c.toString()));
     const code = await new Promise<number | null>((resolve) => run.on("exit", resolve));
-    expect({ code, output }).toMatchObject({ code: 0 });
+    expect(code, output).toBe(0);
   }, 600_000);
 });
