@@ -4,7 +4,7 @@
 // within the per-input deadline. A `$/ping` probe after each payload delimits its notices.
 import type { RpcClient, RpcMessage } from "../service/helpers.js";
 import { DOCUMENTED_CODES, expectedFor, expectedForLines, type Expected, type Payload, type RenderContext } from "./arbitraries.js";
-import { assertNoLeak, within, type HostileProject } from "./harness.js";
+import { assertNoLeak, within, type HostileProject, type ServerProcess } from "./harness.js";
 
 export interface RpcCheckOptions {
   /** "lines": newline-delimited (stdio, unix socket); "frame": the payload is one message (WebSocket text frame). */
@@ -64,4 +64,14 @@ function checkAnswer(answer: RpcMessage, method: string, options: RpcCheckOption
 /** Waits for the answer to one well-formed request, by id, within the deadline. */
 export async function answerTo(client: RpcClient, method: string, params: unknown, label: string): Promise<RpcMessage> {
   return within(client.start(method, params).response, label);
+}
+
+let goodCalls = 0;
+
+/** After a batch: the server is alive and a well-behaved client on it still gets the right find_files answer. */
+export async function assertStillServing(server: ServerProcess, good: RpcClient, after: string): Promise<void> {
+  server.assertAlive(after);
+  const answer = await within(good.start("find_files", { query: "widget" }, `good-${++goodCalls}`).response, `the well-behaved client's find_files after ${after}`);
+  const files = (answer.result as { results?: Array<{ path: string }> } | undefined)?.results;
+  if (files?.[0]?.path !== "src/Widget.java") throw new Error(`the well-behaved client's find_files answered ${JSON.stringify(answer).slice(0, 300)}, after ${after}`);
 }

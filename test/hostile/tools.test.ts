@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, repoRoot, SocketRpcClient, testCacheDir, type RpcMessage } from "../service/helpers.js";
 import { DOCUMENTED_CODES, outsidePaths, toolCall, type ToolCall } from "./arbitraries.js";
 import { FailureLog, ServerProcess, Tally, assertNoLeak, fuzzParameters, hostileProject, within, type HostileProject } from "./harness.js";
+import { assertStillServing } from "./rpc-check.js";
 import { toolSeeds, type ToolSeed } from "./seeds.js";
 
 interface ToolInfo {
@@ -101,12 +102,7 @@ describe("every tool schema through the app-server", () => {
     await start();
   }
 
-  async function stillServing(after: string): Promise<void> {
-    server.assertAlive(after);
-    const answer = await within(good.start("find_files", { query: "widget" }, `good-${++seq}`).response, `the well-behaved client's find_files after ${after}`);
-    const files = (answer.result as { results?: Array<{ path: string }> } | undefined)?.results;
-    if (files?.[0]?.path !== "src/Widget.java") throw new Error(`the well-behaved client's find_files answered ${JSON.stringify(answer).slice(0, 300)}, after ${after}`);
-  }
+  const stillServing = (after: string) => assertStillServing(server, good, after);
 
   async function call(c: ToolCall, viaToolsCall: boolean, expectError?: "invalid_input"): Promise<void> {
     tally.add("app-server");

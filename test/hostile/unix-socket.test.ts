@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { SocketRpcClient } from "../service/helpers.js";
 import { linePayload, type Payload } from "./arbitraries.js";
 import { FailureLog, ServerProcess, Tally, fuzzParameters, hostileProject, within, type HostileProject } from "./harness.js";
-import { sendAndCheck } from "./rpc-check.js";
+import { assertStillServing, sendAndCheck } from "./rpc-check.js";
 import { lineSeeds } from "./seeds.js";
 
 const tally = new Tally();
@@ -37,12 +37,7 @@ async function recover(): Promise<void> {
   await start();
 }
 
-async function stillServing(after: string): Promise<void> {
-  server.assertAlive(after);
-  const answer = await within(good.start("find_files", { query: "widget" }, `good-${++seq}`).response, `the well-behaved client's find_files after ${after}`);
-  const files = (answer.result as { results?: Array<{ path: string }> } | undefined)?.results;
-  if (files?.[0]?.path !== "src/Widget.java") throw new Error(`the well-behaved client's find_files answered ${JSON.stringify(answer).slice(0, 300)}, after ${after}`);
-}
+const stillServing = (after: string) => assertStillServing(server, good, after);
 
 async function batch(payloads: Payload[], initialize: boolean): Promise<void> {
   const names = payloads.map((p) => p.name).join(" | ");
