@@ -12,8 +12,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, closeSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import { packageRoot } from "../src/workspace/package-root.js";
 
 export const corpusName = "linux-6.1-paths";
 
@@ -112,14 +112,4 @@ function buildTree(target: string, paths: string[]): void {
   }
   rmSync(target, { recursive: true, force: true });
   renameSync(staging, target);
-}
-
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, "package.json")) && !dir.endsWith("dist")) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error("codeintel package root not found");
-    dir = up;
-  }
 }

@@ -12,7 +12,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { createCodeIntel } from "../src/codeintel.js";
-import { packageRoot } from "../src/files/worker-pool.js";
+import { packageRoot } from "../src/workspace/package-root.js";
 import type { IndexProgress } from "../src/symbols/indexer.js";
 import type { CachedWorkspaceSymbolsOutput } from "../src/tools/symbol-cache-tools.js";
 import { syntaxLanguageOf } from "../src/syntax/languages.js";

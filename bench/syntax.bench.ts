@@ -15,7 +15,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { packageRoot } from "../src/files/worker-pool.js";
+import { packageRoot } from "../src/workspace/package-root.js";
 import { SymbolStore, type FileWrite } from "../src/symbols/store.js";
 import { createCtags } from "../src/syntax/ctags.js";
 import { syntaxLanguageOf } from "../src/syntax/languages.js";

@@ -1,4 +1,4 @@
-// Piscina worker entry point: scores a slice of a shared path table (see src/files/match-chunk.ts).
+// The match task of the files worker (files-worker.ts): scores a slice of a shared path table (see src/files/match-chunk.ts).
 // The result's arrays are moved to the main thread, not copied: a broad query's `matched` list
 // holds thousands of indices per chunk.
 import { Piscina } from "piscina";

@@ -1,4 +1,4 @@
-// Piscina worker entry point: walks part of a non-git tree (src/workspace/walk.ts) off the main
+// The walk task of the files worker (files-worker.ts): walks part of a non-git tree (src/workspace/walk.ts) off the main
 // thread. Several of these run at once on one tree: each pulls the next pending folder from a
 // shared counter (so a huge folder does not leave the other worker idle) and streams packed
 // batches of entries through the MessagePort it was given.

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { createConnection } from "node:net";
 import { join } from "node:path";
 import { LineSplitter } from "../transports/line-splitter.js";
-import { packageRoot } from "../transports/package-root.js";
+import { packageRoot } from "../workspace/package-root.js";
 
 export interface Link {
   /** What it is connected to, for error messages ("unix:///run/…/x.sock"). */

@@ -10,7 +10,7 @@ import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type CodeIntelClient } from "../client/index.js";
 import { ensureSocketDir } from "../transports/app-server-socket.js";
-import { packageRoot } from "../transports/package-root.js";
+import { packageRoot } from "../workspace/package-root.js";
 import { releaseLock, takeLock } from "./start-lock.js";
 import { codeintelBuild, daemonPaths, normalizeSpec, pidAlive, processStat, readInfo, runtimeDir, type DaemonPaths, type DaemonSpec } from "./locate.js";
 

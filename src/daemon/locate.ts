@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { packageRoot } from "../transports/package-root.js";
+import { packageRoot } from "../workspace/package-root.js";
 
 /** What makes two daemons different: a CLI call with the same spec attaches to the same one. */
 export interface DaemonSpec {

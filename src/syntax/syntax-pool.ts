@@ -12,12 +12,8 @@
 // size and binary checks as each file is read. The threads start with the first parse or scan (a
 // process that only queries the cache never starts them) and end after a minute idle.
 import { setMaxListeners } from "node:events";
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { Piscina } from "piscina";
-import { packageRoot } from "../files/worker-pool.js";
+import { startThreadPool, type ThreadPool } from "../workspace/thread-pool.js";
 import { createCtags, type CtagsRunner } from "./ctags.js";
 import { syntaxLanguageOf, type SyntaxLanguage } from "./languages.js";
 import type { SyntaxFileResult, SyntaxTask } from "./parse-files.js";
@@ -58,13 +54,11 @@ const SCAN_BATCH = 256;
  * CODEINTEL_CTAGS=off); false for none.
  */
 export function createSyntaxPool(threads = Math.max(1, Math.min(4, availableParallelism())), options: { ctags?: CtagsRunner | false } = {}): SyntaxPool {
-  const file = join(packageRoot(), "dist", "workers", "syntax-worker.js");
-  if (!existsSync(file)) throw new Error(`worker not built: ${file} (run \`npm run build\`)`);
-  let piscina: Piscina | undefined;
+  let piscina: ThreadPool | undefined;
   let destroyed = false;
-  const workers = (): Piscina => {
+  const workers = (): ThreadPool => {
     if (destroyed) throw new Error("the syntax pool is closed");
-    return (piscina ??= new Piscina({ filename: pathToFileURL(file).href, minThreads: 0, maxThreads: threads, idleTimeout: 60_000, maxQueue: Infinity }));
+    return (piscina ??= startThreadPool("syntax-worker.js", { minThreads: 0, maxThreads: threads }));
   };
   const ctags = options.ctags === false ? undefined : (options.ctags ?? createCtags());
   return {

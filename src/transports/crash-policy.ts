@@ -16,7 +16,7 @@
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { packageRoot } from "./package-root.js";
+import { packageRoot } from "../workspace/package-root.js";
 
 export interface CrashPolicyOptions {
   log: (line: string) => void;

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { join } from "node:path";
-import { packageRoot } from "./package-root.js";
+import { packageRoot } from "../workspace/package-root.js";
 
 const assets: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
