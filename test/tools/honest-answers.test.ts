@@ -57,7 +57,7 @@ afterAll(async () => {
   removeTree(base);
 });
 
-type Refs = { total: number; complete: boolean; reason?: string; results: { path: string }[] };
+type Refs = { total: number; complete: boolean; reason?: string; results: { path: string; line: number }[] };
 
 describe("cold workspace-wide answers are complete or say they are partial", () => {
   it("pyright: the first references call on a cold click copy matches the warm answer", async () => {
@@ -70,6 +70,13 @@ describe("cold workspace-wide answers are complete or say they are partial", () 
     expect(cold.structured.complete).toBe(true);
     expect(cold.structured.total).toBe(warm.structured.total);
     expect(cold.text.split("\n")[0]).toMatch(/^\d+ references for \(click\/utils.py:205:5\)/);
+    // Issue 25: an exact answer never holds the parameter `echo` of the Windows-only getchar() in
+    // _termui_impl.py (pyright leaves that block unreachable on Linux; the syntax tier's
+    // approximate answer has it, and must stay labelled approximate).
+    const lines = (path: string) => readFileSync(join(ci.roots[0]!, path), "utf8").split("\n");
+    const texts = warm.structured.results.map((r) => lines(r.path)[r.line - 1] ?? "");
+    expect(texts.filter((t) => /getchar\(echo|if echo:/.test(t))).toEqual([]);
+    expect(texts.every((t) => /\becho\b/.test(t))).toBe(true);
   });
 
   it("pyright: an answer given while still loading is marked partial, first line and structured", async () => {
