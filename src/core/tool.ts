@@ -5,14 +5,11 @@
 //
 //   defineTool<I, O>({ name, ..., run })   a typed tool as a catalog entry (Tool)
 
+import type { ToolErrorCode, ToolProgress } from "../protocol/index.js";
+export type { ToolErrorCode, ToolProgress } from "../protocol/index.js";
+
 /** A JSON Schema object (draft 2020-12 subset as MCP uses it). */
 export type JsonSchema = { type: "object"; properties?: Record<string, unknown>; required?: string[]; [k: string]: unknown };
-
-export interface ToolProgress {
-  progress: number;
-  total?: number;
-  message?: string;
-}
 
 export interface ToolContext {
   /** Aborted when the caller cancels (MCP notifications/cancelled, $/cancelRequest, Ctrl-C). */
@@ -57,16 +54,6 @@ export interface Tool<I = Record<string, unknown>, O = unknown> {
   checkInput?(args: Record<string, unknown>): string | undefined;
   run(input: I, ctx: ToolContext): Promise<ToolResult<O>>;
 }
-
-export type ToolErrorCode =
-  | "invalid_input" // bad arguments: a path outside the roots, a line past the end, ...
-  | "not_found" // a file or symbol that does not exist
-  | "unavailable" // no server for this language, server not installed or broken
-  | "indexing" // the server is still loading; retry shortly
-  | "cancelled"
-  | "timeout"
-  | "internal"
-  | "overloaded"; // too much work in flight, or shutting down; back off and retry
 
 /** An error a tool reports to its caller: its message is written for the user or model. */
 export class ToolError extends Error {
