@@ -204,21 +204,23 @@ export class CodeIntelClient implements TypedTools, SessionWire {
     await link?.close();
   }
 
-  hover = this.typed(TOOL_NAMES.hover) as TypedTools["hover"];
-  definition = this.typed(TOOL_NAMES.definition) as TypedTools["definition"];
-  typeDefinition = this.typed(TOOL_NAMES.typeDefinition) as TypedTools["typeDefinition"];
-  implementation = this.typed(TOOL_NAMES.implementation) as TypedTools["implementation"];
-  references = this.typed(TOOL_NAMES.references) as TypedTools["references"];
-  callHierarchy = this.typed(TOOL_NAMES.callHierarchy) as TypedTools["callHierarchy"];
-  diagnostics = this.typed(TOOL_NAMES.diagnostics) as TypedTools["diagnostics"];
-  documentSymbols = this.typed(TOOL_NAMES.documentSymbols) as TypedTools["documentSymbols"];
-  workspaceSymbols = this.typed(TOOL_NAMES.workspaceSymbols) as TypedTools["workspaceSymbols"];
-  restart = this.typed(TOOL_NAMES.restart) as TypedTools["restart"];
-  servers = this.typed(TOOL_NAMES.servers) as TypedTools["servers"];
-  index = this.typed(TOOL_NAMES.index) as TypedTools["index"];
+  hover = this.typed("hover");
+  definition = this.typed("definition");
+  typeDefinition = this.typed("typeDefinition");
+  implementation = this.typed("implementation");
+  references = this.typed("references");
+  callHierarchy = this.typed("callHierarchy");
+  diagnostics = this.typed("diagnostics");
+  documentSymbols = this.typed("documentSymbols");
+  workspaceSymbols = this.typed("workspaceSymbols");
+  restart = this.typed("restart");
+  servers = this.typed("servers");
+  index = this.typed("index");
 
-  private typed(name: string) {
-    return (input: object = {}, options?: RequestOptions) => this.request(name, input as Record<string, unknown>, options);
+  /** A typed method as a request for its tool (TOOL_NAMES: `typeDefinition` is `type_definition`). */
+  private typed<K extends keyof TypedTools>(method: K): TypedTools[K] {
+    const name = TOOL_NAMES[method];
+    return ((input: object = {}, options?: RequestOptions) => this.request(name, input as Record<string, unknown>, options)) as TypedTools[K];
   }
 
   /** Makes a link and initializes it; on success the client is connected and its sessions re-opened. */

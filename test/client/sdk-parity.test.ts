@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, type CodeIntelClient, type FileMatch, type SearchEvent } from "../../src/client/index.js";
+import { connect, TOOL_NAMES, type CodeIntelClient, type FileMatch, type SearchEvent } from "../../src/client/index.js";
 import { createCodeIntel, type CodeIntel } from "../../src/codeintel.js";
 import { compiled } from "../support/compiled.js";
 
@@ -84,6 +84,13 @@ describe("client SDK = in-process API", () => {
       sdkSession.stop();
       localSession.stop();
     }
+  });
+
+  it("the catalog is the same, and holds every tool the protocol names (TOOL_NAMES cannot drift from the tools)", async () => {
+    const sdk = (await client.tools()).map((t) => t.name);
+    expect(sdk).toEqual(inProcess.catalog.names);
+    // index is served only with a symbol cache (this server runs with --symbol-index off).
+    expect(Object.values(TOOL_NAMES).filter((name) => !sdk.includes(name))).toEqual(["index"]);
   });
 
   it("an unknown tool fails with the same code on both", async () => {
