@@ -5,11 +5,8 @@
 //
 //   defineTool<I, O>({ name, ..., run })   a typed tool as a catalog entry (Tool)
 
-import type { ToolErrorCode, ToolProgress } from "../protocol/index.js";
-export type { ToolErrorCode, ToolProgress } from "../protocol/index.js";
-
-/** A JSON Schema object (draft 2020-12 subset as MCP uses it). */
-export type JsonSchema = { type: "object"; properties?: Record<string, unknown>; required?: string[]; [k: string]: unknown };
+import type { JsonSchema, ToolAnnotations, ToolErrorCode, ToolProgress, ToolsCallResult } from "../protocol/index.js";
+export type { JsonSchema, ToolAnnotations, ToolErrorCode, ToolProgress } from "../protocol/index.js";
 
 export interface ToolContext {
   /** Aborted when the caller cancels (MCP notifications/cancelled, $/cancelRequest, Ctrl-C). */
@@ -18,18 +15,8 @@ export interface ToolContext {
   progress?: (p: ToolProgress) => void;
 }
 
-export interface ToolResult<O = unknown> {
-  /** Machine-readable result, matching the tool's outputSchema. */
-  structured: O;
-  /** Compact rendering for models: counts first, grouped by file, truncation notes. */
-  text: string;
-}
-
-export interface ToolAnnotations {
-  readOnlyHint: boolean;
-  idempotentHint: boolean;
-  openWorldHint?: boolean;
-}
+/** What a tool answers: tools/call's result (src/protocol/methods.ts). */
+export type ToolResult<O = unknown> = ToolsCallResult<O>;
 
 export interface Tool<I = Record<string, unknown>, O = unknown> {
   /** [A-Za-z0-9_.-]+ */

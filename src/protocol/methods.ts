@@ -42,13 +42,23 @@ export interface InitializeResult extends CodexInitializeFields {
   capabilities: { tools: string[]; fuzzyFileSearch: boolean };
 }
 
+/** A JSON Schema object (draft 2020-12 subset as MCP uses it). */
+export type JsonSchema = { type: "object"; properties?: Record<string, unknown>; required?: string[]; [k: string]: unknown };
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint?: boolean;
+}
+
+/** One tool as tools/list (and MCP's tools/list) describes it. */
 export interface ToolDescription {
   name: string;
   title: string;
   description: string;
-  inputSchema: object;
-  outputSchema: object;
-  annotations: { readOnlyHint: boolean; idempotentHint: boolean; openWorldHint?: boolean };
+  inputSchema: JsonSchema;
+  outputSchema: JsonSchema;
+  annotations: ToolAnnotations;
 }
 
 export interface ToolsListResult {
@@ -61,8 +71,9 @@ export interface ToolsCallParams {
 }
 
 export interface ToolsCallResult<O = unknown> {
+  /** Machine-readable result, matching the tool's outputSchema. */
   structured: O;
-  /** The compact rendering an agent sees. */
+  /** Compact rendering for models: counts first, grouped by file, truncation notes. */
   text: string;
 }
 
