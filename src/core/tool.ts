@@ -5,7 +5,7 @@
 //
 //   defineTool<I, O>({ name, ..., run })   a typed tool as a catalog entry (Tool)
 
-import type { JsonSchema, ToolAnnotations, ToolErrorCode, ToolProgress, ToolsCallResult } from "../protocol/index.js";
+import type { ToolDescription, ToolErrorCode, ToolProgress, ToolsCallResult } from "../protocol/index.js";
 export type { JsonSchema, ToolAnnotations, ToolErrorCode, ToolProgress } from "../protocol/index.js";
 
 export interface ToolContext {
@@ -18,15 +18,8 @@ export interface ToolContext {
 /** What a tool answers: tools/call's result (src/protocol/methods.ts). */
 export type ToolResult<O = unknown> = ToolsCallResult<O>;
 
-export interface Tool<I = Record<string, unknown>, O = unknown> {
-  /** [A-Za-z0-9_.-]+ */
-  name: string;
-  title: string;
-  /** Written for a model: what it does, when to use it, what it returns. */
-  description: string;
-  inputSchema: JsonSchema;
-  outputSchema: JsonSchema;
-  annotations: ToolAnnotations;
+/** A catalog entry: what tools/list describes, and how it runs. */
+export interface Tool<I = Record<string, unknown>, O = unknown> extends ToolDescription {
   /**
    * Set by a tool that, once its signal aborts, winds down promptly and answers with what it
    * got done, saying so (index: "interrupted"): the runner waits for that answer instead of

@@ -53,8 +53,10 @@ export interface ToolAnnotations {
 
 /** One tool as tools/list (and MCP's tools/list) describes it. */
 export interface ToolDescription {
+  /** [A-Za-z0-9_.-]+ */
   name: string;
   title: string;
+  /** Written for a model: what it does, when to use it, what it returns. */
   description: string;
   inputSchema: JsonSchema;
   outputSchema: JsonSchema;
