@@ -4,9 +4,14 @@ import tseslint from "typescript-eslint";
 // The layers (README "Layout"): data flows transports -> core -> tools -> engines. A rule per layer
 // names the folders it must not import, so an upward import fails `npm test`, not a review.
 const folders = (...names) => names.map((n) => `src/${n}/**`);
-const layer = (files, forbidden, why) => ({
+const layer = (files, forbidden, why, allowed = []) => ({
   files,
-  rules: { "no-restricted-imports": ["error", { patterns: [{ group: forbidden.map((f) => (f === "codeintel" ? "**/codeintel.js" : `**/${f}/*`)), message: why }] }] },
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      { patterns: [{ group: [...forbidden.map((f) => (f === "codeintel" ? "**/codeintel.js" : `**/${f}/*`)), ...allowed.map((a) => `!**/${a}`)], message: why }] },
+    ],
+  },
 });
 const transportsAndUp = ["transports", "cli", "daemon", "client", "codeintel"];
 
@@ -38,6 +43,25 @@ export default tseslint.config(
     folders("tools", "adapters", "plugins"),
     transportsAndUp,
     "tools, adapters and plugins sit below the transports and the composition root.",
+  ),
+  // The protocol is the bottom of everything that speaks it: no import from src/ at all (and no
+  // package), so the server, the client SDK and the tests can all depend on it.
+  {
+    files: folders("protocol"),
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["../*", "!../protocol/*"], message: "src/protocol imports nothing from src/: it is types, constants and pure functions only." }, { regex: "^(?![./]|node:)", message: "src/protocol imports no package: it has no runtime dependency." }] },
+      ],
+    },
+  },
+  // The client SDK speaks the protocol and nothing of the server: it may import src/protocol, node
+  // builtins and its own packages (ws), and the one package-root rule (to spawn bin/codeintel.js).
+  layer(
+    folders("client"),
+    ["core", "transports", "tools", "adapters", "plugins", "files", "lsp", "symbols", "syntax", "cli", "daemon", "codeintel", "workspace"],
+    "the client SDK imports only src/protocol (and node builtins, its npm packages): never the server (core/, transports/, tools/, codeintel.ts).",
+    ["workspace/package-root.js"],
   ),
   {
     files: ["bin/**/*.js", "src/picker/**/*.js"],

@@ -21,7 +21,7 @@ import { createNavigationTools } from "./tools/navigation.js";
 import { createRestartTool, type RestartInput } from "./tools/restart.js";
 import { createServersTool, type ServersInput, type ServersOutput } from "./tools/servers.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
-import type { CallOptions, TypedTools } from "./tools/typed-tools.js";
+import type { CallOptions, TypedTools } from "./protocol/index.js";
 import { configuredLanguages, defaultCacheDir, LspInterest, SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
 import { ApproximateNavigator } from "./syntax/approximate-navigation.js";
 import { createSyntaxPool } from "./syntax/syntax-pool.js";
@@ -68,7 +68,7 @@ export interface CodeIntelOptions {
   trust?: boolean;
 }
 
-export type { CallOptions, FileInput, TypedTools, WorkspaceSymbolsInput } from "./tools/typed-tools.js";
+export type { CallOptions, FileInput, TypedTools, WorkspaceSymbolsInput } from "./protocol/index.js";
 
 export interface FindOptions {
   roots?: string[];

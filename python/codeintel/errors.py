@@ -1,4 +1,5 @@
-"""Errors a client call fails with: the TypeScript SDK's codes (src/client/errors.ts).
+"""Errors a client call fails with: the protocol's code names (src/protocol/errors.ts, which the
+TypeScript SDK uses too; tests/test_protocol_drift.py checks these constants against it).
 
 ``CodeintelError.code`` is stable (``invalid_input``, ``not_found``, ``indexing``, ...);
 ``retryable`` says whether the same call may succeed if made again after a backoff.
@@ -16,8 +17,8 @@ RPC_CODES: dict[int, str] = {
     -32601: "method_not_found",
     -32602: "invalid_input",
     -32603: "internal",
+    -32000: "invalid_request",
     -32001: "overloaded",
-    -32002: "not_initialized",
     -32003: "indexing",
     -32004: "not_found",
     -32005: "unavailable",

@@ -2,10 +2,20 @@
 // server that stopped answering, a dropped connection fails the requests in flight at once
 // (code "disconnected", retryable) and is made again with capped exponential backoff and
 // jitter, re-initializing and re-opening the live search sessions. close() leaves no timer or
-// handle behind. Only `import type` reaches into the service: loading this stays cheap.
-import type { TypedTools } from "../tools/typed-tools.js";
-import type { RpcErrorObject } from "../core/jsonrpc.js";
-import type { ToolProgress } from "../core/tool.js";
+// handle behind. It imports only the protocol (src/protocol), never the server: loading it
+// stays cheap, and the names, shapes and codes it speaks are the server's own.
+import {
+  METHODS,
+  NOTIFICATIONS,
+  TOOL_NAMES,
+  type FileMatch,
+  type FindFilesOutput,
+  type RpcErrorObject,
+  type ToolDescription,
+  type ToolProgress,
+  type ToolsCallResult,
+  type TypedTools,
+} from "../protocol/index.js";
 import { ClientError } from "./errors.js";
 import type { Link, LinkFactory } from "./links.js";
 import { ClientSearchSession, type SessionWire } from "./search-session.js";
@@ -118,7 +128,7 @@ export class CodeIntelClient implements TypedTools, SessionWire {
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
         if (!this.pending.delete(id)) return;
-        this.notify("$/cancelRequest", { id });
+        this.notify(NOTIFICATIONS.cancelRequest, { id });
         reject(new ClientError("cancelled", `${method}: cancelled`));
       };
       const done = () => signal?.removeEventListener("abort", onAbort);
@@ -144,22 +154,27 @@ export class CodeIntelClient implements TypedTools, SessionWire {
   }
 
   /** Any tool by name (plugin tools too): its structured output and the compact text an agent sees. */
-  call<O = unknown>(name: string, input: object = {}, options?: RequestOptions): Promise<{ structured: O; text: string }> {
-    return this.request("tools/call", { name, arguments: input }, options);
+  call<O = unknown>(name: string, input: object = {}, options?: RequestOptions): Promise<ToolsCallResult<O>> {
+    return this.request(METHODS.toolsCall, { name, arguments: input }, options);
   }
 
   /** The catalog as the server publishes it. */
-  async tools(): Promise<Array<{ name: string; description: string; inputSchema: object }>> {
-    return (await this.request<{ tools: Array<{ name: string; description: string; inputSchema: object }> }>("tools/list")).tools;
+  async tools(): Promise<ToolDescription[]> {
+    return (await this.request<{ tools: ToolDescription[] }>(METHODS.toolsList)).tools;
   }
 
-  /** One-shot fuzzy file search: the final top matches. */
-  async findFiles(query: string, options: { roots?: string[]; signal?: AbortSignal } = {}): Promise<Array<Record<string, unknown>>> {
-    const { files } = await this.request<{ files: Array<Record<string, unknown>> }>("fuzzyFileSearch", { query, roots: options.roots ?? [] }, options);
-    return files;
+  /**
+   * One-shot fuzzy file search: the final top matches, as the in-process findFiles gives them
+   * (find_files' rules: smart-case, an empty query lists the shortest paths; camelCase FileMatch).
+   */
+  async findFiles(query: string, options: { roots?: string[]; limit?: number; signal?: AbortSignal } = {}): Promise<FileMatch[]> {
+    const input: Record<string, unknown> = { query };
+    if (options.roots?.length) input.roots = options.roots;
+    if (options.limit !== undefined) input.limit = options.limit;
+    return (await this.request<FindFilesOutput>(TOOL_NAMES.findFiles, input, options)).results;
   }
 
-  /** A streaming search session: update(query) per keystroke, iterate for snapshots; it survives reconnects. */
+  /** A streaming search session with the in-process session's rules and shape: update(query) per keystroke, iterate for snapshots; it survives reconnects. */
   searchSession(options: { roots?: string[] } = {}): ClientSearchSession {
     const session = new ClientSearchSession(this, options.roots ?? []);
     this.sessions.set(session.id, session);
@@ -189,21 +204,23 @@ export class CodeIntelClient implements TypedTools, SessionWire {
     await link?.close();
   }
 
-  hover = this.typed("hover") as TypedTools["hover"];
-  definition = this.typed("definition") as TypedTools["definition"];
-  typeDefinition = this.typed("type_definition") as TypedTools["typeDefinition"];
-  implementation = this.typed("implementation") as TypedTools["implementation"];
-  references = this.typed("references") as TypedTools["references"];
-  callHierarchy = this.typed("call_hierarchy") as TypedTools["callHierarchy"];
-  diagnostics = this.typed("diagnostics") as TypedTools["diagnostics"];
-  documentSymbols = this.typed("document_symbols") as TypedTools["documentSymbols"];
-  workspaceSymbols = this.typed("workspace_symbols") as TypedTools["workspaceSymbols"];
-  restart = this.typed("restart") as TypedTools["restart"];
-  servers = this.typed("servers") as TypedTools["servers"];
-  index = this.typed("index") as TypedTools["index"];
+  hover = this.typed("hover");
+  definition = this.typed("definition");
+  typeDefinition = this.typed("typeDefinition");
+  implementation = this.typed("implementation");
+  references = this.typed("references");
+  callHierarchy = this.typed("callHierarchy");
+  diagnostics = this.typed("diagnostics");
+  documentSymbols = this.typed("documentSymbols");
+  workspaceSymbols = this.typed("workspaceSymbols");
+  restart = this.typed("restart");
+  servers = this.typed("servers");
+  index = this.typed("index");
 
-  private typed(name: string) {
-    return (input: object = {}, options?: RequestOptions) => this.request(name, input as Record<string, unknown>, options);
+  /** A typed method as a request for its tool (TOOL_NAMES: `typeDefinition` is `type_definition`). */
+  private typed<K extends keyof TypedTools>(method: K): TypedTools[K] {
+    const name = TOOL_NAMES[method];
+    return ((input: object = {}, options?: RequestOptions) => this.request(name, input as Record<string, unknown>, options)) as TypedTools[K];
   }
 
   /** Makes a link and initializes it; on success the client is connected and its sessions re-opened. */
@@ -275,7 +292,7 @@ export class CodeIntelClient implements TypedTools, SessionWire {
       return;
     }
     const params = message.params ?? {};
-    if (message.method === "$/progress") {
+    if (message.method === NOTIFICATIONS.progress) {
       const token = params.progressToken;
       const id = typeof token === "string" && token.startsWith("p") ? Number(token.slice(1)) : NaN;
       const { progressToken: _t, ...progress } = params;
@@ -294,7 +311,7 @@ export class CodeIntelClient implements TypedTools, SessionWire {
         return;
       }
       this.pingOutstanding = true;
-      this.request("$/ping").then(
+      this.request(METHODS.ping).then(
         () => (this.pingOutstanding = false),
         () => undefined,
       );
@@ -377,9 +394,9 @@ class Handshake {
     return new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
-      link.send(JSON.stringify({ jsonrpc: "2.0", id: 0, method: "initialize", params: { clientInfo: this.clientInfo } }));
+      link.send(JSON.stringify({ jsonrpc: "2.0", id: 0, method: METHODS.initialize, params: { clientInfo: this.clientInfo } }));
     }).then((result) => {
-      link.send(JSON.stringify({ jsonrpc: "2.0", method: "initialized" }));
+      link.send(JSON.stringify({ jsonrpc: "2.0", method: NOTIFICATIONS.initialized }));
       return result;
     });
   }

@@ -1,42 +1,15 @@
-// The one error a client call fails with: a stable `code` (the service's tool error codes, plus
-// the client's own "disconnected" and "closed"), and whether trying again may succeed.
-import type { RpcErrorObject } from "../core/jsonrpc.js";
+// The one error a client call fails with: a stable `code` (the protocol's code names,
+// src/protocol/errors.ts, plus the client's own "disconnected" and "closed"), and whether trying
+// again may succeed. The server's tool error code travels in `data.kind` and is surfaced as is.
+import { errorCodeName, RETRYABLE_CODES, type ErrorCodeName, type RpcErrorObject, type ToolErrorCode } from "../protocol/index.js";
 
 export type ClientErrorCode =
-  | "invalid_input"
-  | "not_found"
-  | "unavailable"
-  | "indexing"
-  | "cancelled"
-  | "timeout"
-  | "internal"
-  | "overloaded"
-  | "invalid_request"
-  | "method_not_found"
-  | "not_initialized"
-  | "parse_error"
+  | ErrorCodeName
+  | ToolErrorCode
   /** The connection dropped before the answer came: the request may or may not have run. */
   | "disconnected"
   /** close() was called. */
   | "closed";
-
-/** Codes after which the same call may succeed if made again (after a backoff). */
-const RETRYABLE = new Set<ClientErrorCode>(["disconnected", "overloaded", "indexing"]);
-
-const BY_RPC_CODE: Record<number, ClientErrorCode> = {
-  [-32700]: "parse_error",
-  [-32600]: "invalid_request",
-  [-32601]: "method_not_found",
-  [-32602]: "invalid_input",
-  [-32603]: "internal",
-  [-32001]: "overloaded",
-  [-32002]: "not_initialized",
-  [-32003]: "indexing",
-  [-32004]: "not_found",
-  [-32005]: "unavailable",
-  [-32006]: "timeout",
-  [-32800]: "cancelled",
-};
 
 export class ClientError extends Error {
   readonly retryable: boolean;
@@ -50,13 +23,11 @@ export class ClientError extends Error {
   ) {
     super(message);
     this.name = "ClientError";
-    this.retryable = RETRYABLE.has(code);
+    this.retryable = RETRYABLE_CODES.includes(code);
   }
 
-  /** A server's error answer; the tool error code travels in `data.kind`. */
+  /** A server's error answer: its `data.kind`, else the protocol's name for its code. */
   static fromRpc(error: RpcErrorObject): ClientError {
-    const kind = (error.data as { kind?: unknown } | undefined)?.kind;
-    const code = typeof kind === "string" ? (kind as ClientErrorCode) : (BY_RPC_CODE[error.code] ?? "internal");
-    return new ClientError(code, error.message, error.code, error.data);
+    return new ClientError(errorCodeName(error) as ClientErrorCode, error.message, error.code, error.data);
   }
 }

@@ -22,4 +22,4 @@ export { CodeIntelClient, type ClientOptions, type ClientState, type ReconnectOp
 export { ClientError, type ClientErrorCode } from "./errors.js";
 export { ClientSearchSession } from "./search-session.js";
 export type { SpawnTarget } from "./links.js";
-export type { SearchEvent } from "../core/search-events.js";
+export * from "../protocol/index.js";

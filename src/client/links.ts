@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { createConnection } from "node:net";
 import { join } from "node:path";
-import { LineSplitter } from "../transports/line-splitter.js";
+import { LineSplitter } from "../protocol/line-splitter.js";
 import { packageRoot } from "../workspace/package-root.js";
 
 export interface Link {

@@ -1,8 +1,9 @@
 // A fuzzy file search session over the app-server, as an async iterable of snapshots (the
 // in-process searchSession's shape). It outlives its connection: after a reconnect the client
 // re-opens it (sessionStart with the same id, then the latest query) and iteration goes on.
-import type { FileMatch } from "../core/file-search.js";
-import type { SearchEvent } from "../core/search-events.js";
+// It asks for the "codeintel" dialect (src/protocol/methods.ts): the in-process session's rules
+// (smart-case, an empty query lists the shortest paths) and its FileMatch, not codex's.
+import { METHODS, NOTIFICATIONS, type FileMatch, type SearchEvent, type SessionStartParams } from "../protocol/index.js";
 import type { ClientError } from "./errors.js";
 
 /** What a session needs of its client. */
@@ -33,13 +34,13 @@ export class ClientSearchSession implements AsyncIterable<SearchEvent> {
   update(query: string): void {
     if (this.ended) return;
     this.query = query;
-    if (this.wire.connected) this.send("fuzzyFileSearch/sessionUpdate", { sessionId: this.id, query });
+    if (this.wire.connected) this.send(METHODS.sessionUpdate, { sessionId: this.id, query });
   }
 
   /** Ends the session: iteration finishes, nothing follows. */
   stop(): void {
     if (this.ended) return;
-    if (this.wire.connected) this.send("fuzzyFileSearch/sessionStop", { sessionId: this.id });
+    if (this.wire.connected) this.send(METHODS.sessionStop, { sessionId: this.id });
     this.end();
   }
 
@@ -62,8 +63,9 @@ export class ClientSearchSession implements AsyncIterable<SearchEvent> {
   /** (client) The connection is (back) up: start the session there and repeat the latest query. */
   reopen(): void {
     if (this.ended) return;
-    this.send("fuzzyFileSearch/sessionStart", { sessionId: this.id, roots: this.roots });
-    if (this.query !== undefined) this.send("fuzzyFileSearch/sessionUpdate", { sessionId: this.id, query: this.query });
+    const start: SessionStartParams = { sessionId: this.id, roots: this.roots, dialect: "codeintel" };
+    this.send(METHODS.sessionStart, { ...start });
+    if (this.query !== undefined) this.send(METHODS.sessionUpdate, { sessionId: this.id, query: this.query });
   }
 
   /** (client) The connection dropped: the snapshot in hand is stale, the query will be repeated. */
@@ -73,11 +75,11 @@ export class ClientSearchSession implements AsyncIterable<SearchEvent> {
 
   /** (client) A notification for this session. */
   onNotification(method: string, params: Record<string, unknown>): void {
-    if (method === "fuzzyFileSearch/sessionUpdated") {
+    if (method === NOTIFICATIONS.sessionUpdated) {
       this.snapshotQuery = params.query as string;
       if (params.query !== this.query) return; // an older query's snapshot
       this.push({ type: "updated", query: params.query as string, files: params.files as FileMatch[] });
-    } else if (method === "fuzzyFileSearch/sessionCompleted") {
+    } else if (method === NOTIFICATIONS.sessionCompleted) {
       // The notification names no query: it completes the query of the snapshot just before it
       // (the server sends the final snapshot first). An older query's completion, which crossed
       // a newer update on the wire, is not this query's.

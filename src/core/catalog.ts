@@ -2,15 +2,9 @@
 // input checked against its schema, abort honoured, errors normalised.
 import { ToolError, type Tool, type ToolContext, type ToolResult } from "./tool.js";
 import { checkAgainstSchema, isPlainObject } from "./schema-check.js";
+import type { ToolDescription } from "../protocol/index.js";
 
-export interface ToolDescription {
-  name: string;
-  title: string;
-  description: string;
-  inputSchema: Tool["inputSchema"];
-  outputSchema: Tool["outputSchema"];
-  annotations: Tool["annotations"];
-}
+export type { ToolDescription } from "../protocol/index.js";
 
 const toolName = /^[A-Za-z0-9_.-]{1,64}$/;
 

@@ -2,17 +2,8 @@
 // shape of codex's app-server protocol. src/adapters/finder-file-search.ts adapts the finder
 // engine to it, so the core, its transports and the tools never import the engine.
 
-export interface FileMatch {
-  /** The root the path is relative to (absolute). */
-  root: string;
-  /** Relative to `root`, "/"-separated. */
-  path: string;
-  matchType: "file" | "directory";
-  fileName: string;
-  score: number;
-  /** Matched character positions in `path`, for highlighting. */
-  indices: number[];
-}
+import type { FileMatch } from "../protocol/index.js";
+export type { FileMatch } from "../protocol/index.js";
 
 export interface FileSearchResult {
   /** The best matches, best first. */

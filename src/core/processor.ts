@@ -10,6 +10,7 @@
 // an unknown session is {}, a second sessionStart replaces the session, an empty query finds
 // nothing. codex's JSONRPCError needs a request id, so input without a usable id is answered
 // with a `codeintel/error` notification instead of an error response with a null id.
+import { METHODS, NOTIFICATIONS, type SearchDialect } from "../protocol/index.js";
 import { codexInitializeFields, toWireFile } from "./codex-wire.js";
 import type { Admission, ToolDispatch } from "./dispatch.js";
 import type { FileSearchProvider, SearchSessionHandle } from "./file-search.js";
@@ -61,23 +62,25 @@ export interface Connection {
 }
 
 /** The notification that carries an error about input that had no usable request id. */
-export const INVALID_MESSAGE_NOTIFICATION = "codeintel/error";
+export const INVALID_MESSAGE_NOTIFICATION = NOTIFICATIONS.invalidMessage;
 
+/** The fuzzy file search methods and notifications (names from src/protocol/methods.ts). */
 export const FUZZY_METHODS = {
-  search: "fuzzyFileSearch",
-  sessionStart: "fuzzyFileSearch/sessionStart",
-  sessionUpdate: "fuzzyFileSearch/sessionUpdate",
-  sessionStop: "fuzzyFileSearch/sessionStop",
-  sessionUpdated: "fuzzyFileSearch/sessionUpdated",
-  sessionCompleted: "fuzzyFileSearch/sessionCompleted",
+  search: METHODS.fuzzyFileSearch,
+  sessionStart: METHODS.sessionStart,
+  sessionUpdate: METHODS.sessionUpdate,
+  sessionStop: METHODS.sessionStop,
+  sessionUpdated: NOTIFICATIONS.sessionUpdated,
+  sessionCompleted: NOTIFICATIONS.sessionCompleted,
 } as const;
 
-/** The application-level heartbeat for transports without WebSocket ping frames (Unix socket, stdio): answered `{}`. */
-export const PING_METHOD = "$/ping";
+export const PING_METHOD = METHODS.ping;
 
 interface SessionState {
   handle: SearchSessionHandle;
   stopped: boolean;
+  /** codex's rules and shape, or codeintel's (sessionStart's `dialect`: the client SDK's). */
+  dialect: SearchDialect;
   /** The query last asked, as the client wrote it and as searched (case-folded). */
   latest?: { asked: string; searched: string };
 }
@@ -372,17 +375,20 @@ export class MessageProcessor {
     const sessionId = requireString(params, "sessionId", FUZZY_METHODS.sessionStart);
     if (sessionId === "") throw new RpcError(ErrorCodes.invalidRequest, "sessionId must not be empty");
     const roots = optionalRoots(params, FUZZY_METHODS.sessionStart);
+    const dialect = params.dialect ?? "codex";
+    if (dialect !== "codex" && dialect !== "codeintel") throw new RpcError(ErrorCodes.invalidParams, `${FUZZY_METHODS.sessionStart}: params.dialect must be "codex" or "codeintel"`);
     const { conn } = ctx;
     const coalesceKey = `session:${sessionId}`;
-    const state: SessionState = { handle: undefined as unknown as SearchSessionHandle, stopped: false };
+    const state: SessionState = { handle: undefined as unknown as SearchSessionHandle, stopped: false, dialect };
     // Only the latest query's snapshots go out, under the query as the client wrote it (codex drops the rest).
     const current = (searched: string): string | undefined => (!state.stopped && state.latest?.searched === searched ? state.latest.asked : undefined);
     state.handle = provider.startSession(roots ?? provider.defaultRoots, {
       updated: (searched, files) => {
         const query = current(searched);
         if (query === undefined) return;
-        // An empty query is a blank snapshot, as codex sends when the query is cleared.
-        const wire = query === "" ? [] : files.map(toWireFile);
+        // codex: an empty query is a blank snapshot, as codex sends when the query is cleared.
+        // codeintel: the files as find_files gives them (an empty query lists the shortest paths).
+        const wire = dialect === "codeintel" ? files : query === "" ? [] : files.map(toWireFile);
         this.send(conn, notification(FUZZY_METHODS.sessionUpdated, { sessionId, query, files: wire }), coalesceKey);
       },
       completed: (searched) => {
@@ -401,7 +407,7 @@ export class MessageProcessor {
     const query = requireString(params, "query", FUZZY_METHODS.sessionUpdate);
     const session = ctx.conn.sessions.get(sessionId);
     if (!session) throw new RpcError(ErrorCodes.invalidRequest, `fuzzy file search session not found: ${sessionId}`);
-    session.latest = { asked: query, searched: codexCase(query) };
+    session.latest = { asked: query, searched: session.dialect === "codeintel" ? query : codexCase(query) };
     session.handle.update(session.latest.searched);
     return {};
   }

@@ -1,11 +1,10 @@
 // A streaming search session as an async iterable, for in-process callers: the same
 // start → update* → stop protocol the app-server speaks, without a socket. Like the
 // transports, it keeps only the newest snapshot for a slow consumer.
-import type { FileMatch, FileSearchProvider, SearchSessionHandle } from "./file-search.js";
+import type { SearchEvent } from "../protocol/index.js";
+import type { FileSearchProvider, SearchSessionHandle } from "./file-search.js";
 
-export type SearchEvent =
-  | { type: "updated"; query: string; files: FileMatch[] }
-  | { type: "completed"; query: string };
+export type { SearchEvent } from "../protocol/index.js";
 
 export class SearchSessionStream implements AsyncIterable<SearchEvent> {
   private readonly handle: SearchSessionHandle;

@@ -5,14 +5,8 @@
 //
 //   defineTool<I, O>({ name, ..., run })   a typed tool as a catalog entry (Tool)
 
-/** A JSON Schema object (draft 2020-12 subset as MCP uses it). */
-export type JsonSchema = { type: "object"; properties?: Record<string, unknown>; required?: string[]; [k: string]: unknown };
-
-export interface ToolProgress {
-  progress: number;
-  total?: number;
-  message?: string;
-}
+import type { ToolDescription, ToolErrorCode, ToolProgress, ToolsCallResult } from "../protocol/index.js";
+export type { JsonSchema, ToolAnnotations, ToolErrorCode, ToolProgress } from "../protocol/index.js";
 
 export interface ToolContext {
   /** Aborted when the caller cancels (MCP notifications/cancelled, $/cancelRequest, Ctrl-C). */
@@ -21,28 +15,11 @@ export interface ToolContext {
   progress?: (p: ToolProgress) => void;
 }
 
-export interface ToolResult<O = unknown> {
-  /** Machine-readable result, matching the tool's outputSchema. */
-  structured: O;
-  /** Compact rendering for models: counts first, grouped by file, truncation notes. */
-  text: string;
-}
+/** What a tool answers: tools/call's result (src/protocol/methods.ts). */
+export type ToolResult<O = unknown> = ToolsCallResult<O>;
 
-export interface ToolAnnotations {
-  readOnlyHint: boolean;
-  idempotentHint: boolean;
-  openWorldHint?: boolean;
-}
-
-export interface Tool<I = Record<string, unknown>, O = unknown> {
-  /** [A-Za-z0-9_.-]+ */
-  name: string;
-  title: string;
-  /** Written for a model: what it does, when to use it, what it returns. */
-  description: string;
-  inputSchema: JsonSchema;
-  outputSchema: JsonSchema;
-  annotations: ToolAnnotations;
+/** A catalog entry: what tools/list describes, and how it runs. */
+export interface Tool<I = Record<string, unknown>, O = unknown> extends ToolDescription {
   /**
    * Set by a tool that, once its signal aborts, winds down promptly and answers with what it
    * got done, saying so (index: "interrupted"): the runner waits for that answer instead of
@@ -57,16 +34,6 @@ export interface Tool<I = Record<string, unknown>, O = unknown> {
   checkInput?(args: Record<string, unknown>): string | undefined;
   run(input: I, ctx: ToolContext): Promise<ToolResult<O>>;
 }
-
-export type ToolErrorCode =
-  | "invalid_input" // bad arguments: a path outside the roots, a line past the end, ...
-  | "not_found" // a file or symbol that does not exist
-  | "unavailable" // no server for this language, server not installed or broken
-  | "indexing" // the server is still loading; retry shortly
-  | "cancelled"
-  | "timeout"
-  | "internal"
-  | "overloaded"; // too much work in flight, or shutting down; back off and retry
 
 /** An error a tool reports to its caller: its message is written for the user or model. */
 export class ToolError extends Error {

@@ -1,8 +1,9 @@
-// Errors raised by the LSP engine. The codes deliberately match the tool layer's
-// ToolErrorCode so tools can forward them without a lookup table, while the engine
-// stays independent of src/tools.
+// Errors raised by the LSP engine. The codes are the protocol's tool error codes (all but
+// "overloaded", which only admission raises), so tools forward them without a lookup table,
+// while the engine stays independent of src/tools.
+import type { ToolErrorCode } from "../protocol/index.js";
 
-export type LspErrorCode = "invalid_input" | "not_found" | "unavailable" | "indexing" | "cancelled" | "timeout" | "internal";
+export type LspErrorCode = Exclude<ToolErrorCode, "overloaded">;
 
 export class LspError extends Error {
   constructor(

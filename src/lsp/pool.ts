@@ -79,6 +79,8 @@ import { locate, serverFor, type ServerLocation } from "./routing.js";
 import { ServerSupervisor, type PoolEvent } from "./supervisor.js";
 import { reportFileChange } from "./watched-files.js";
 import { searchWorkspaceSymbols, type FileLists, type WorkspaceSymbolSearch } from "./workspace-symbols.js";
+import type { RestartReport } from "../protocol/index.js";
+export type { RestartReport } from "../protocol/index.js";
 
 export type { ServerFingerprint } from "./registry.js";
 export type { ServerInventoryEntry } from "./server-inventory.js";
@@ -100,13 +102,6 @@ export interface LspPoolOptions {
   config?: CodeintelConfig;
   /** Lifecycle events, for logs and tests. */
   onEvent?: (e: PoolEvent) => void;
-}
-
-export interface RestartReport {
-  /** Servers that were running and were stopped (they start again on their next use). */
-  stopped: ServerLocation[];
-  /** Servers whose failure record (backoff, broken mark) was cleared. */
-  cleared: ServerLocation[];
 }
 
 export interface ClientStatus {

@@ -22,6 +22,9 @@ import { ConfigError, type CodeintelConfig, type ServerConfigEntry } from "../wo
 import { LspError } from "./errors.js";
 import { knownServers } from "./known-servers.js";
 import { isNotInstalled, notInstalledError } from "./server-shortfall.js";
+import type { CommandLocation } from "../protocol/index.js";
+export type { CommandLocation } from "../protocol/index.js";
+
 
 export interface ServerSpec {
   id: string;
@@ -86,11 +89,6 @@ export interface ServerFingerprint {
 }
 
 /** Where a server's command was found: shipped with codeintel, on PATH, in a project's node_modules or virtualenv. */
-export interface CommandLocation {
-  path: string;
-  where: "codeintel" | "PATH" | "node_modules" | "venv";
-}
-
 /** A known server that takes no files, and why. */
 export interface InactiveServer {
   spec: ServerSpec;

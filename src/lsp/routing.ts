@@ -10,11 +10,9 @@ import { existsSync } from "node:fs";
 import { isInside } from "../workspace/paths.js";
 import { LspError } from "./errors.js";
 import { findServerRoot, type ServerRegistry, type ServerSpec } from "./registry.js";
+import type { ServerLocation } from "../protocol/index.js";
+export type { ServerLocation } from "../protocol/index.js";
 
-export interface ServerLocation {
-  serverId: string;
-  root: string;
-}
 
 export function serverFor(registry: ServerRegistry, roots: readonly string[], absPath: string): ServerLocation | null {
   const spec = registry.specFor(absPath);

@@ -10,25 +10,9 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import type { CommandLocation, ServerRegistry, ServerSpec } from "./registry.js";
+import type { ServerInventoryEntry } from "../protocol/index.js";
+export type { ServerInventoryEntry } from "../protocol/index.js";
 
-export interface ServerInventoryEntry {
-  id: string;
-  languages: string[];
-  extensions: string[];
-  /** active: takes files; opt-in: known, enable it in codeintel.json; disabled: turned off there. */
-  status: "active" | "opt-in" | "disabled";
-  installed: boolean;
-  /** The command's path, and whether it came with codeintel, from PATH, a project's node_modules or a virtualenv. */
-  location?: CommandLocation;
-  version?: string;
-  /** Why an installed server looks unusable (its version command failed). */
-  problem?: string;
-  /** Extensions this server answers for now: another installed server may take the ones it shares. */
-  answersFor: string[];
-  /** Its running instances in the roots asked about (server roots, states, pids). */
-  running: Array<{ root: string; state: string; pid?: number }>;
-  install: string;
-}
 
 export interface RunningServer {
   serverId: string;

@@ -8,8 +8,10 @@
 //   describeShortfalls(list)          → one line per server, the same server said once
 
 import { firstLineOf, LspError } from "./errors.js";
+import type { ShortfallKind } from "../protocol/index.js";
+export type { ShortfallKind } from "../protocol/index.js";
 
-export type ShortfallKind = "not_installed" | "broken" | "timeout" | "loading" | "failed";
+
 
 export interface ServerShortfall {
   serverId: string;

@@ -2,7 +2,7 @@
 // names modules whose default export is a `Plugin`. It is called once at start with a
 // `PluginContext` and returns any of tools, language-server entries and hooks.
 import type { Diagnostic } from "vscode-languageserver-protocol";
-import type { TypedTools } from "../tools/typed-tools.js";
+import type { TypedTools } from "../protocol/index.js";
 import type { ToolHooks } from "../core/dispatch.js";
 import type { JsonSchema, ToolAnnotations, ToolProgress } from "../core/tool.js";
 import type { CodeintelConfig, ServerConfigEntry } from "../workspace/config.js";

@@ -28,9 +28,12 @@ import { readSourceText } from "../workspace/source-text.js";
 import { flattenSymbols } from "./flatten.js";
 import type { FileWrite, SymbolStore } from "./store.js";
 import { fingerprintKey, type FileListChange, type FileListSource, type SymbolSource, type SyntaxSource } from "./symbol-source.js";
-import type { FileRecord, SymbolTier } from "./types.js";
+import type { FileRecord } from "./types.js";
 import type { SyntaxFileResult } from "../syntax/parse-files.js";
-import { shortfallOf, type ShortfallKind } from "../lsp/server-shortfall.js";
+import { shortfallOf } from "../lsp/server-shortfall.js";
+import type { CtagsProgress, IndexProgress, IndexSummary, MissingServer, ServerFailure, SyntaxProgress } from "../protocol/index.js";
+export type { CtagsProgress, IndexProgress, IndexSummary, MissingServer, ServerFailure, SyntaxProgress } from "../protocol/index.js";
+
 
 export interface IndexerOptions {
   store: SymbolStore;
@@ -64,100 +67,6 @@ export interface IndexerOptions {
    */
   verify?: boolean;
 }
-
-export interface IndexProgress {
-  phase: "planning" | "indexing" | "done";
-  /** The tier working now: the syntactic pass comes first. The fields below `syntax` are the LSP pass's. */
-  tier: SymbolTier;
-  /** Files of the root that either tier reads. */
-  files: number;
-  syntax: SyntaxProgress;
-  /** The ctags first pass of this run (always set by the indexer). */
-  ctags?: CtagsProgress;
-  /** Files settled this pass (indexed, skipped or failed) out of total. */
-  done: number;
-  total: number;
-  indexed: number;
-  skipped: number;
-  failed: number;
-  /** Files the server answered, once ready, with no symbols. */
-  empty: number;
-  /** Files never sent to a server: not a regular file, too large or binary (their rows say why). */
-  excluded: number;
-  /**
-   * Files whose server is not installed: they keep the syntax tier's symbols (if a grammar reads
-   * them) and are not asked until the server is installed (its fingerprint changes then).
-   */
-  syntaxOnly: number;
-  /** Those files by server, with the server's install error (one per server). */
-  missingServers: MissingServer[];
-  /** Files whose server answered no symbols where the syntax tier found some: the syntax symbols stay. */
-  keptSyntax: number;
-  /**
-   * Files whose server no client has asked about (nor codeintel.json named): not asked by this
-   * background pass, so no server starts unasked; they keep their ctags/syntax rows.
-   */
-  deferred?: number;
-  /** Those files' servers. */
-  deferredServers?: string[];
-  /** Servers that failed on files this pass (not "not installed"), with how many and the first reason. */
-  serverFailures: ServerFailure[];
-  symbols: number;
-  /** Files per second asked of servers so far this pass. */
-  rate: number;
-  /** Estimated milliseconds to finish, or null before a rate is known. */
-  etaMs: number | null;
-  elapsedMs: number;
-}
-
-export interface MissingServer {
-  serverId: string;
-  files: number;
-  /** The server's "not installed" error, with how to install it. */
-  reason: string;
-}
-
-export interface ServerFailure {
-  serverId: string;
-  files: number;
-  /** What the failures were: a timeout (the machine may be loaded: run again), broken, loading, or another failure. */
-  why: ShortfallKind;
-  /** The first failure's message, first line. */
-  reason: string;
-}
-
-/** The syntactic pass of a run (all zero without a syntax tier). */
-export interface SyntaxProgress {
-  /** Files a grammar reads, settled (parsed, skipped, excluded or failed) out of total. */
-  done: number;
-  total: number;
-  parsed: number;
-  /** Unchanged since the cache last saw them. */
-  skipped: number;
-  failed: number;
-  excluded: number;
-  symbols: number;
-  elapsedMs: number;
-  /** Files per second parsed so far. */
-  rate: number;
-}
-
-/** The ctags first pass of a run: files tagged before tree-sitter parses them. */
-export interface CtagsProgress {
-  /** Whether ctags ran this pass (or would have: nothing was new). */
-  used: boolean;
-  /** Why ctags was not used (not installed, turned off, not Universal Ctags), or null. */
-  reason: string | null;
-  /** Files given to ctags, and those it tagged (the others wait for tree-sitter). */
-  total: number;
-  tagged: number;
-  symbols: number;
-  elapsedMs: number;
-  /** Files per second tagged (and written). */
-  rate: number;
-}
-
-export type IndexSummary = IndexProgress & { cancelled: boolean; removed: number; invalidated: number };
 
 export class SymbolIndexer {
   readonly store: SymbolStore;

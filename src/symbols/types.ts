@@ -1,4 +1,6 @@
 // Shared shapes of the symbol cache: what the store keeps, what a query asks and answers.
+import type { SymbolTier } from "../protocol/index.js";
+export type { SymbolTier } from "../protocol/index.js";
 
 /** LSP SymbolKind numbers (1 = File ... 26 = TypeParameter). */
 export type SymbolKindNumber = number;
@@ -25,12 +27,6 @@ export interface FlatSymbol {
  * (retried); excluded: never sent to a server (not a regular file, too large, binary: `error` says which).
  */
 export type FileStatus = "ok" | "empty" | "failed" | "excluded";
-
-/**
- * Where a file's symbols come from: Universal Ctags (names, kinds and lines: the fast first
- * pass), tree-sitter's parse (approximate ranges and containers) or its language server.
- */
-export type SymbolTier = "ctags" | "syntax" | "lsp";
 
 /** What the cache knows about one file of a root. Paths are relative to the root, with `/`. */
 export interface FileRecord {

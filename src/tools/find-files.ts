@@ -10,24 +10,13 @@
 import type { FileMatch, FileSearchProvider } from "../core/file-search.js";
 import { ToolError, type Tool } from "../core/tool.js";
 import { DEFAULT_LIMIT, MAX_LIMIT, MAX_SEARCH_ROOTS } from "../workspace/limits.js";
+import type { FindFilesInput, FindFilesOutput } from "../protocol/index.js";
+export type { FindFilesInput, FindFilesOutput } from "../protocol/index.js";
+
 
 export interface FindFilesDeps {
   /** Searches every project root when the caller names none. */
   search: FileSearchProvider;
-}
-
-export interface FindFilesInput {
-  query: string;
-  roots?: string[];
-  limit?: number;
-}
-
-export interface FindFilesOutput {
-  query: string;
-  /** Every entry that matched, not only the returned ones. */
-  total: number;
-  truncated: boolean;
-  results: FileMatch[];
 }
 
 const MAX_QUERY = 1000;

@@ -3,26 +3,13 @@
 // then the language servers. Progress goes to the caller while it runs; cancelling stops the
 // pass early and answers with what got done (the next run resumes from there).
 import { beyondCall } from "../lsp/call-budget.js";
-import type { IndexProgress, IndexSummary } from "../symbols/indexer.js";
+import type { IndexProgress } from "../symbols/indexer.js";
 import type { IndexReport, SymbolCacheRegistry } from "../symbols/registry.js";
 import { confinePath } from "../workspace/paths.js";
 import { guarded, MAX_PATH_CHARS } from "./navigation/common.js";
 import { ToolError, type Tool } from "../core/tool.js";
-
-export interface IndexInput {
-  root?: string;
-}
-
-type Listed = IndexReport["failures"][number];
-
-/** One tier's share of a run: files it wrote symbols for, those symbols, its seconds. */
-export interface TierTotals {
-  files: number;
-  symbols: number;
-  seconds: number;
-}
-
-export type IndexOutput = IndexSummary & { root: string; database: string; failures: Listed[]; excludedFiles: Listed[]; tiers: { syntax: TierTotals; lsp: TierTotals }; cacheSymbols: number; symbolChange: number };
+import type { IndexInput, IndexOutput } from "../protocol/index.js";
+export type { IndexInput, IndexOutput, TierTotals } from "../protocol/index.js";
 
 
 export function createIndexTool(deps: { roots: readonly string[]; caches: Pick<SymbolCacheRegistry, "index"> }): Tool<IndexInput, IndexOutput> {

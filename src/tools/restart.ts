@@ -6,10 +6,9 @@
 import type { LspPool, RestartReport } from "../lsp/pool.js";
 import { guarded } from "./navigation/common.js";
 import type { Tool } from "../core/tool.js";
+import type { RestartInput } from "../protocol/index.js";
+export type { RestartInput } from "../protocol/index.js";
 
-export interface RestartInput {
-  server?: string;
-}
 
 export function createRestartTool(deps: { pool: LspPool }): Tool<RestartInput, RestartReport> {
   const locationList = {

@@ -6,15 +6,9 @@ import type { LspPool, ServerInventoryEntry } from "../lsp/pool.js";
 import { confinePath } from "../workspace/paths.js";
 import { guarded, MAX_PATH_CHARS } from "./navigation/common.js";
 import type { Tool } from "../core/tool.js";
+import type { ServersInput, ServersOutput } from "../protocol/index.js";
+export type { ServersInput, ServersOutput } from "../protocol/index.js";
 
-export interface ServersInput {
-  root?: string;
-}
-
-export interface ServersOutput {
-  root: string;
-  servers: ServerInventoryEntry[];
-}
 
 export function createServersTool(deps: { pool: Pick<LspPool, "servers">; roots: readonly string[] }): Tool<ServersInput, ServersOutput> {
   const strings = { type: "array", items: { type: "string" } };

@@ -8,10 +8,14 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { ErrorCodes } from "../protocol/index.js";
 import { keepProtoKey } from "../core/schema-check.js";
 import type { McpEndpoint } from "./mcp-server.js";
 import { guardHttpHandler } from "./http-request.js";
 import { HttpSecurity, answerCommonHttp, listenHttp, reject, sendJson as json, type HttpSecurityOptions } from "./http-security.js";
+
+/** The MCP SDK's own code for an unknown session over HTTP (its streamable transport's), the number of `overloaded`. */
+const SESSION_NOT_FOUND = ErrorCodes.overloaded;
 
 export interface McpHttpOptions extends Omit<HttpSecurityOptions, "port"> {
   port: number;
@@ -92,7 +96,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServ
     const sessionId = typeof sessionHeader === "string" ? sessionHeader : undefined;
     if (sessionId !== undefined) {
       const session = sessions.get(sessionId);
-      if (!session) return jsonRpcError(res, 404, -32001, "session not found (expired or closed); initialize a new one");
+      if (!session) return jsonRpcError(res, 404, SESSION_NOT_FOUND, "session not found (expired or closed); initialize a new one");
       if (req.method !== "POST") {
         if (req.method === "GET") track(session, res, "streams");
         await session.transport.handleRequest(req, res);
@@ -101,17 +105,17 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServ
       track(session, res, "requests");
       const parsed = await readJson(req, res, maxBodyBytes);
       if (parsed === undefined) return;
-      if (!accepting && requestIds(parsed).length > 0) return jsonRpcError(res, 503, -32001, "shutting down; not accepting requests");
+      if (!accepting && requestIds(parsed).length > 0) return jsonRpcError(res, 503, ErrorCodes.overloaded, "shutting down; not accepting requests");
       abandonOnDisconnect(session.transport, parsed, res);
       await session.transport.handleRequest(req, res, parsed);
       return;
     }
-    if (req.method !== "POST") return jsonRpcError(res, 400, -32000, "missing Mcp-Session-Id header; POST an initialize request first");
-    if (!accepting) return jsonRpcError(res, 503, -32001, "shutting down; not accepting requests");
+    if (req.method !== "POST") return jsonRpcError(res, 400, ErrorCodes.noSession, "missing Mcp-Session-Id header; POST an initialize request first");
+    if (!accepting) return jsonRpcError(res, 503, ErrorCodes.overloaded, "shutting down; not accepting requests");
     const parsed = await readJson(req, res, maxBodyBytes);
     if (parsed === undefined) return;
-    if (!isInitializeRequest(parsed)) return jsonRpcError(res, 400, -32000, "no session: the first request must be initialize");
-    if (!makeRoom()) return jsonRpcError(res, 503, -32001, `overloaded: all ${maxSessions} MCP sessions have requests in flight; retry later`);
+    if (!isInitializeRequest(parsed)) return jsonRpcError(res, 400, ErrorCodes.noSession, "no session: the first request must be initialize");
+    if (!makeRoom()) return jsonRpcError(res, 503, ErrorCodes.overloaded, `overloaded: all ${maxSessions} MCP sessions have requests in flight; retry later`);
     const server = options.createServer();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -195,7 +199,7 @@ async function readJson(req: IncomingMessage, res: ServerResponse, limit: number
     req.on("error", rejectBody);
   });
   if (body === null) {
-    jsonRpcError(res, 413, -32600, `request body larger than ${limit} bytes`);
+    jsonRpcError(res, 413, ErrorCodes.invalidRequest, `request body larger than ${limit} bytes`);
     return undefined;
   }
   try {
@@ -203,7 +207,7 @@ async function readJson(req: IncomingMessage, res: ServerResponse, limit: number
     for (const message of Array.isArray(value) ? value : [value]) keepProtoKey(message);
     return value;
   } catch {
-    jsonRpcError(res, 400, -32700, "parse error: invalid JSON");
+    jsonRpcError(res, 400, ErrorCodes.parseError, "parse error: invalid JSON");
     return undefined;
   }
 }

@@ -5,7 +5,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Admission, ToolDispatch } from "../core/dispatch.js";
-import { ErrorCodes } from "../core/jsonrpc.js";
+import { ErrorCodes } from "../protocol/index.js";
 import { ToolError } from "../core/tool.js";
 
 export interface McpServerDeps {

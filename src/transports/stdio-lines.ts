@@ -5,7 +5,7 @@
 // peer cannot be dropped without ending the service, so pausing is the only bound.
 import type { Readable, Writable } from "node:stream";
 import type { OutboundQueue } from "../core/outbound-queue.js";
-import { LineSplitter } from "./line-splitter.js";
+import { LineSplitter } from "../protocol/line-splitter.js";
 
 /** Longest accepted message line on stdio. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;

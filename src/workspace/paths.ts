@@ -13,8 +13,10 @@
 
 import { realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
+import type { ToolErrorCode } from "../protocol/index.js";
 
-export type PathErrorCode = "invalid_input" | "not_found";
+/** The protocol's tool error codes a path can fail with. */
+export type PathErrorCode = Extract<ToolErrorCode, "invalid_input" | "not_found">;
 
 export class PathError extends Error {
   constructor(

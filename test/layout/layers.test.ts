@@ -1,5 +1,6 @@
 // The layer rule (eslint.config.js) as a user of it meets it: an upward import in a file of each
-// layer is an error naming the rule; the same import where the layers allow it is not.
+// layer is an error naming the rule; the same import where the layers allow it is not. The
+// protocol (src/protocol) imports nothing from src/ nor a package; the client SDK only the protocol.
 import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../support/compiled.js";
@@ -21,6 +22,17 @@ describe("layers enforced by lint", () => {
     ["src/tools/new-file.ts", 'import { startMcpHttp } from "../transports/mcp-http.js";'],
     ["src/plugins/new-file.ts", 'import type { CodeIntel } from "../codeintel.js";'],
     ["workers/new-worker.ts", 'import { defineTool } from "../src/core/tool.js";'],
+    // The protocol imports nothing from src/ and no package.
+    ["src/protocol/new-file.ts", 'import { ToolError } from "../core/tool.js";'],
+    ["src/protocol/new-file.ts", 'import type { FileMatch } from "../core/file-search.js";'],
+    ["src/protocol/new-file.ts", 'import { homedir } from "../workspace/paths.js";'],
+    ["src/protocol/new-file.ts", 'import { z } from "zod";'],
+    // The client SDK imports the protocol, never the server.
+    ["src/client/new-file.ts", 'import type { RpcErrorObject } from "../core/jsonrpc.js";'],
+    ["src/client/new-file.ts", 'import { LineSplitter } from "../transports/stdio-lines.js";'],
+    ["src/client/new-file.ts", 'import type { IndexOutput } from "../tools/index-symbols.js";'],
+    ["src/client/new-file.ts", 'import type { CodeIntel } from "../codeintel.js";'],
+    ["src/client/new-file.ts", 'import { confinePath } from "../workspace/paths.js";'],
   ])("%s may not `%s`", async (file, code) => {
     expect(await restrictedImports(file, code + "\nexport const x = 1;\n")).toEqual([expect.stringMatching(/import is restricted/)]);
   });
@@ -30,6 +42,12 @@ describe("layers enforced by lint", () => {
     ["src/lsp/new-file.ts", 'import { LspClient } from "./client.js";'],
     ["src/transports/new-file.ts", 'import { ToolDispatch } from "../core/dispatch.js";'],
     ["src/codeintel2.ts", 'import { LspPool } from "./lsp/pool.js";'],
+    ["src/protocol/new-file.ts", 'import type { FileMatch } from "./files.js";'],
+    ["src/client/new-file.ts", 'import { METHODS, type FileMatch } from "../protocol/index.js";'],
+    ["src/client/new-file.ts", 'import { createConnection } from "node:net";'],
+    ["src/client/new-file.ts", 'import { packageRoot } from "../workspace/package-root.js";'],
+    ["src/core/new-file.ts", 'import { ErrorCodes } from "../protocol/index.js";'],
+    ["src/lsp/new-file.ts", 'import type { ServerLocation } from "../protocol/index.js";'],
   ])("%s may `%s`", async (file, code) => {
     expect(await restrictedImports(file, code + "\nexport const x = 1;\n")).toEqual([]);
   });

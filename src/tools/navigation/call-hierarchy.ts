@@ -13,30 +13,14 @@ import {
   readOnly,
   SourceCache,
   targetProperties,
-  type Completeness,
   type NavigationDeps,
 } from "./common.js";
 import { describeTarget, targetOutputSchema, type TargetInput } from "./location-tools.js";
 import { groupedByFile, plural, sortEntries } from "./render.js";
 import { resolveTarget } from "./target.js";
+import type { CallEntry, CallHierarchyOutput } from "../../protocol/index.js";
+export type { CallEntry, CallHierarchyOutput } from "../../protocol/index.js";
 
-export interface CallEntry {
-  name: string;
-  kind: string;
-  path: string;
-  line: number;
-  column: number;
-  snippet: string;
-  /** 1-based positions of the call sites (in the caller for incoming, in the target for outgoing). */
-  callSites: { line: number; column: number }[];
-}
-
-export interface CallHierarchyOutput extends Completeness {
-  target: { path: string; line: number; column: number; symbol?: string };
-  item: { name: string; kind: string; path: string; line: number; column: number } | null;
-  incoming?: CallEntry[];
-  outgoing?: CallEntry[];
-}
 
 type Direction = "incoming" | "outgoing" | "both";
 const MAX_CALLS = 200;

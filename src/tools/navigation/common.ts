@@ -12,6 +12,8 @@ import type { LspPool, QueryProgress } from "../../lsp/pool.js";
 import type { ApproximateNavigator } from "../../syntax/approximate-navigation.js";
 import { splitLines, utf16ToColumn } from "../../lsp/positions.js";
 import { ToolError, type ToolContext } from "../../core/tool.js";
+import type { Completeness } from "../../protocol/index.js";
+export type { Completeness, Provenance } from "../../protocol/index.js";
 
 export interface NavigationDeps {
   pool: LspPool;
@@ -23,12 +25,6 @@ export interface NavigationDeps {
    * Without it those tools wait for the server as the others do.
    */
   syntax?: ApproximateNavigator;
-}
-
-/** How an answer was made: by the language server (`source` is its id) or from the syntax tier alone. */
-export interface Provenance {
-  precision: "exact" | "approximate";
-  source: string;
 }
 
 export const provenanceProperties = {
@@ -107,17 +103,6 @@ export const locationSchema = {
   },
   required: ["path", "line", "column"],
 };
-
-/**
- * Whether an answer covers the whole project. Language servers answer references, implementations,
- * calls and symbol searches while they still load the project, from the files they have so far
- * (pyright: 1 reference cold, 34 once loaded); such an answer is passed on marked partial.
- */
-export interface Completeness {
-  complete: boolean;
-  /** Why the answer may be partial (set when complete is false). */
-  reason?: string;
-}
 
 export const completenessProperties = {
   complete: { type: "boolean", description: "False when the answer may be partial (the language server was still loading the project); `reason` says why." },

@@ -3,25 +3,11 @@
 import type { Diagnostic } from "vscode-languageserver-protocol";
 import type { Tool } from "../../core/tool.js";
 import { fileProperty, guarded, pagingProperties, paging, readOnly, SourceCache, type NavigationDeps } from "./common.js";
-import { paginate, plural, truncationNote, type Page } from "./render.js";
+import { paginate, plural, truncationNote } from "./render.js";
 import { resolveSourceFile } from "./target.js";
+import type { DiagnosticEntry, DiagnosticsOutput } from "../../protocol/index.js";
+export type { DiagnosticEntry, DiagnosticsOutput } from "../../protocol/index.js";
 
-export interface DiagnosticEntry {
-  severity: "error" | "warning" | "info" | "hint";
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  message: string;
-  source?: string;
-  code?: string;
-  snippet: string;
-}
-
-export interface DiagnosticsOutput extends Page<DiagnosticEntry> {
-  path: string;
-  counts: Record<DiagnosticEntry["severity"], number>;
-}
 
 const SEVERITIES = ["error", "error", "warning", "info", "hint"] as const;
 

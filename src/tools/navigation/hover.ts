@@ -11,15 +11,9 @@ import { guarded, provenanceProperties, readOnly, SourceCache, targetProperties,
 import { approximateLine, exactOrApproximate, syntaxTarget } from "./approximate.js";
 import { describeTarget, targetOutputSchema, type TargetInput } from "./location-tools.js";
 import { resolveTarget } from "./target.js";
+import type { HoverOutput } from "../../protocol/index.js";
+export type { HoverOutput } from "../../protocol/index.js";
 
-export interface HoverOutput extends Provenance {
-  target: { path: string; line: number; column: number; symbol?: string };
-  /** Markdown; empty when the server has nothing to say about this position. */
-  contents: string;
-  range?: { line: number; column: number; endLine: number; endColumn: number };
-  /** Approximate answers: the declaration the contents describe. */
-  declaration?: { path: string; line: number; column: number };
-}
 
 const MAX_HOVER_CHARS = 4000;
 

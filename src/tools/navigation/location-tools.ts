@@ -25,19 +25,9 @@ import { approximateLine, exactOrApproximate, locationOf, syntaxTarget } from ".
 import { countFiles, groupedByFile, locationRow, paginate, plural, toEntries, truncationNote, type LocationEntry, type Page } from "./render.js";
 import { resolveTarget, type ResolvedTarget } from "./target.js";
 import { kindName } from "../../symbols/symbol-kinds.js";
+import type { LocationsOutput, TargetInput } from "../../protocol/index.js";
+export type { LocationsOutput, TargetInput } from "../../protocol/index.js";
 
-export interface TargetInput {
-  file: string;
-  line?: number;
-  column?: number;
-  symbol?: string;
-  limit?: number;
-  offset?: number;
-}
-
-export interface LocationsOutput extends Page<LocationEntry>, Completeness, Provenance {
-  target: { path: string; line: number; column: number; symbol?: string };
-}
 
 /** A syntax-tier answer before paging: its entries in the order to show them. */
 interface ApproximateLocations extends Completeness {

@@ -5,25 +5,9 @@
 import type { Location } from "vscode-languageserver-protocol";
 import { fileURLToPath } from "node:url";
 import type { SourceCache } from "./common.js";
+import type { LocationEntry, Page } from "../../protocol/index.js";
+export type { LocationEntry, Page } from "../../protocol/index.js";
 
-export interface LocationEntry {
-  path: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  snippet: string;
-  kind?: string;
-  name?: string;
-}
-
-export interface Page<T> {
-  total: number;
-  offset: number;
-  results: T[];
-  /** How many results after this page were left out. */
-  omitted: number;
-}
 
 export function toEntries(locations: Location[], sources: SourceCache): LocationEntry[] {
   const entries: LocationEntry[] = [];

@@ -22,49 +22,11 @@ import {
   type Completeness,
   type NavigationDeps,
 } from "./common.js";
-import { groupedByFile, paginate, plural, sortEntries, truncationNote, type Page } from "./render.js";
+import { groupedByFile, paginate, plural, sortEntries, truncationNote } from "./render.js";
 import { resolveSourceFile } from "./target.js";
+import type { DocumentSymbolsOutput, OutlineEntry, SymbolSourceName, WorkspaceSymbolEntry, WorkspaceSymbolsOutput } from "../../protocol/index.js";
+export type { DocumentSymbolsOutput, OutlineEntry, SymbolSourceName, WorkspaceSymbolEntry, WorkspaceSymbolsOutput } from "../../protocol/index.js";
 
-export interface OutlineEntry {
-  name: string;
-  kind: string;
-  detail?: string;
-  /** Dotted path of the enclosing symbols. */
-  container?: string;
-  depth: number;
-  line: number;
-  column: number;
-  endLine: number;
-  /** Where the symbol comes from: a language server, or tree-sitter's parse (approximate). */
-  source: SymbolSourceName;
-}
-
-/**
- * A result's origin, as the tools name it: `lsp` (a language server), `syntax` (tree-sitter,
- * approximate) or `ctags` (Universal Ctags' first pass: name, kind and line only).
- */
-export type SymbolSourceName = "lsp" | "syntax" | "ctags";
-
-export interface DocumentSymbolsOutput extends Page<OutlineEntry> {
-  path: string;
-}
-
-export interface WorkspaceSymbolEntry {
-  name: string;
-  kind: string;
-  container?: string;
-  path: string;
-  line: number;
-  column: number;
-  snippet: string;
-  /** The server that answered ("" for a syntax result). */
-  server: string;
-  source: SymbolSourceName;
-}
-
-export interface WorkspaceSymbolsOutput extends Page<WorkspaceSymbolEntry>, Completeness {
-  query: string;
-}
 
 export function createDocumentSymbolsTool(deps: NavigationDeps): Tool<{ file: string; limit?: number; offset?: number }, DocumentSymbolsOutput> {
   return {

@@ -1,3 +1,6 @@
+// The app-server's framing over stdio and a Unix socket (one JSON-RPC message per line), read
+// the same way by the server's transports and the client SDK.
+//
 // Splits a byte stream into newline-delimited messages without ever buffering more than
 // `maxBytes` of one line: an oversized line is reported once and skipped to its end, so a
 // 20 MB message costs at most `maxBytes` of memory and the stream stays usable.

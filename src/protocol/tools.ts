@@ -1,19 +1,59 @@
-// The catalog's tools as typed functions, with the inputs they take: one signature list that the
-// in-process API (codeintel.ts), the client SDK and the plugin context all implement or hand out.
-import type { RestartReport } from "../lsp/pool.js";
-import type { ToolProgress } from "../core/tool.js";
-import type { IndexInput, IndexOutput } from "./index-symbols.js";
-import type { CallHierarchyOutput } from "./navigation/call-hierarchy.js";
-import type { DiagnosticsOutput } from "./navigation/diagnostics.js";
-import type { HoverOutput } from "./navigation/hover.js";
-import type { LocationsOutput, TargetInput } from "./navigation/location-tools.js";
-import type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "./navigation/symbol-tools.js";
-import type { RestartInput } from "./restart.js";
-import type { ServersInput, ServersOutput } from "./servers.js";
+// The catalog's built-in tools: their wire names and their typed signatures, one list that the
+// in-process API (codeintel.ts), the client SDK and the plugin context implement or hand out.
+//
+//   TOOL_NAMES            typed method name -> the tool's (and app-server method's) wire name
+//   ToolName              a built-in tool's wire name
+//   TypedTools            the tools as typed functions; CallOptions, ToolProgress and the inputs
+import type {
+  CallHierarchyOutput,
+  DiagnosticsOutput,
+  DocumentSymbolsOutput,
+  HoverOutput,
+  IndexOutput,
+  LocationsOutput,
+  RestartReport,
+  ServersOutput,
+  WorkspaceSymbolsOutput,
+} from "./tool-outputs.js";
+
+export const TOOL_NAMES = {
+  hover: "hover",
+  definition: "definition",
+  typeDefinition: "type_definition",
+  implementation: "implementation",
+  references: "references",
+  callHierarchy: "call_hierarchy",
+  diagnostics: "diagnostics",
+  documentSymbols: "document_symbols",
+  workspaceSymbols: "workspace_symbols",
+  restart: "restart",
+  servers: "servers",
+  index: "index",
+  findFiles: "find_files",
+} as const;
+
+export type ToolName = (typeof TOOL_NAMES)[keyof typeof TOOL_NAMES];
+
+/** A tool's progress: `$/progress` on the app-server, notifications/progress over MCP. */
+export interface ToolProgress {
+  progress: number;
+  total?: number;
+  message?: string;
+}
 
 export interface CallOptions {
   signal?: AbortSignal;
   onProgress?: (p: ToolProgress) => void;
+}
+
+/** A position in a file: `line` (1-based) with an optional `column`, or a `symbol` name. */
+export interface TargetInput {
+  file: string;
+  line?: number;
+  column?: number;
+  symbol?: string;
+  limit?: number;
+  offset?: number;
 }
 
 export interface FileInput {
@@ -31,6 +71,24 @@ export interface WorkspaceSymbolsInput {
   container?: string;
   limit?: number;
   offset?: number;
+}
+
+export interface FindFilesInput {
+  query: string;
+  roots?: string[];
+  limit?: number;
+}
+
+export interface RestartInput {
+  server?: string;
+}
+
+export interface ServersInput {
+  root?: string;
+}
+
+export interface IndexInput {
+  root?: string;
 }
 
 /** The catalog's tools as typed functions: each resolves with the tool's structured output. */
