@@ -6,7 +6,7 @@
 // naming the plugin, never served (the client would throw on it).
 //
 //   pluginTools(contribution, source, taken)   → { tools, refused }   (refused: one line each)
-import { compileSchema, schemaProblem } from "../core/json-schema.js";
+import { compileSchema, schemaProblemText } from "../workspace/json-schema.js";
 import { isPlainObject } from "../core/schema-check.js";
 import { defineTool, ToolError, type JsonSchema, type Tool } from "../core/tool.js";
 import type { PluginContribution, PluginTool } from "./plugin-api.js";
@@ -69,12 +69,12 @@ function asCatalogTool(t: PluginTool, source: string): Tool {
     inputSchema: t.inputSchema,
     outputSchema: t.outputSchema ?? anyObject,
     annotations: { readOnlyHint: false, idempotentHint: false, ...t.annotations },
-    checkInput: (args) => schemaProblem(input, args, "arguments"),
+    checkInput: (args) => schemaProblemText(input, args, "arguments", "parameter"),
     async run(args, ctx) {
       const out = await t.run(args, { signal: ctx.signal, progress: ctx.progress ?? (() => undefined) });
       if (!isPlainObject(out) || typeof out.text !== "string") throw new ToolError("internal", `${source}: tool ${t.name}: run must return { text, structured? }`);
       if (!output) return { structured: {}, text: out.text };
-      const problem = isPlainObject(out.structured) ? schemaProblem(output, out.structured, "structured") : "structured must be an object";
+      const problem = isPlainObject(out.structured) ? schemaProblemText(output, out.structured, "structured") : "structured must be an object";
       if (problem) throw new ToolError("internal", `${source}: tool ${t.name} returned a result that does not match its outputSchema: ${problem}`);
       return { structured: out.structured, text: out.text };
     },
