@@ -132,7 +132,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
 
   const events = new ServiceEvents();
   // The background index starts only the servers a client's call started, or codeintel.json names.
-  const lspInterest = new LspInterest(engineCall(() => configuredLanguages(config.raw, config.source)));
+  const lspInterest = new LspInterest(engineCall(() => configuredLanguages(config.raw)));
   let onServerStarted: (serverId: string) => void = () => {};
   const finder = new FileFinder({ watch: options.watch ?? true, onWarning: (m) => log(`codeintel: ${m}`) });
   closers.push(() => finder.close());
