@@ -47,7 +47,7 @@ export function startLanguageEngines(o: LanguageEngineOptions): LanguageEngines 
   const { roots, config, finder, events, log } = o;
   const closers: LanguageEngines["closers"] = [];
   // The background index starts only the servers a client's call started, or codeintel.json names.
-  const lspInterest = new LspInterest(o.engineCall(() => configuredLanguages(config.raw, config.source)));
+  const lspInterest = new LspInterest(o.engineCall(() => configuredLanguages(config.raw)));
   let onServerStarted: (serverId: string) => void = () => {};
   // Workspace-symbol samples come from the finder's file list (it honours .gitignore), not a second walk.
   const pool = new LspPool({

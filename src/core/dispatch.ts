@@ -9,6 +9,7 @@
 //   dispatch.prepare(name, input)     beforeTool hooks, then the schema check: a call's input as run() would run it
 //   dispatch.call(name, input, ctx)   admit, run, release: the in-process API
 //   dispatch.drain(ms)                waits for in-process calls, then cancels those still running
+//   dispatch.observe(fn)              fn sees every call run and how it ended (the recorder); returns the unsubscribe
 import { checkToolInput, runTool, type ToolCatalog } from "./catalog.js";
 import { withinDeadline } from "./deadline.js";
 import type { IntakeGate } from "./intake.js";
@@ -26,6 +27,10 @@ export interface ToolHooks {
 }
 
 type MaybePromise<T> = T | Promise<T>;
+
+/** A call as it ended: the input the caller sent (before hooks) and the answer it got (after them), or the error. */
+export type CallOutcome = { tool: string; input: unknown; elapsedMs: number } & ({ result: ToolResult } | { error: unknown });
+export type CallObserver = (outcome: CallOutcome) => void;
 
 /** Hooks with the name logs use for them (a plugin's path). */
 export interface NamedHooks {
@@ -57,6 +62,7 @@ export class ToolDispatch {
   private readonly log: (line: string) => void;
   private readonly hookTimeoutMs: number;
   private readonly inProcess = new Set<{ done: Promise<unknown>; controller: AbortController }>();
+  private readonly observers = new Set<CallObserver>();
 
   constructor(options: DispatchOptions) {
     this.catalog = options.catalog;
@@ -86,7 +92,35 @@ export class ToolDispatch {
     return tool;
   }
 
+  observe(observer: CallObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
   async run(name: string, input: unknown, ctx: ToolContext): Promise<ToolResult> {
+    if (this.observers.size === 0) return this.runHooked(name, input, ctx);
+    const started = performance.now();
+    const notify = (ended: { result: ToolResult } | { error: unknown }) => {
+      const outcome = { tool: name, input, elapsedMs: Math.round(performance.now() - started), ...ended };
+      for (const observer of this.observers) {
+        try {
+          observer(outcome);
+        } catch (err) {
+          this.log(`codeintel: a call observer failed on ${name}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    };
+    try {
+      const result = await this.runHooked(name, input, ctx);
+      notify({ result });
+      return result;
+    } catch (error) {
+      notify({ error });
+      throw error;
+    }
+  }
+
+  private async runHooked(name: string, input: unknown, ctx: ToolContext): Promise<ToolResult> {
     const tool = this.tool(name);
     const args = await this.beforeHooks(name, input);
     let result = await runTool(tool, args, ctx);
