@@ -1,6 +1,7 @@
-// The warm CLI: `codeintel hover` end to end through the project's daemon, beside `node -e 0`
-// (the floor of any CLI) and the same hover in-process, and the first call cold with and
-// without the daemon. The project is this repository (TypeScript). `npm run bench cli`.
+// The warm CLI: `codeintel hover` and `codeintel find` end to end through the project's daemon,
+// beside `node -e 0` (the floor of any CLI) and the same hover in-process, the first call cold
+// with and without the daemon, and `find --no-daemon`. The project is this repository
+// (TypeScript). `npm run bench cli`.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -18,6 +19,8 @@ const cacheDir = mkdtempSync(join(tmpdir(), "ci-bench-cache-"));
 const config = join(cacheDir, "codeintel.json");
 writeFileSync(config, JSON.stringify({ lsp: { readyTimeoutMs: 120_000, approximateAfterMs: 120_000, callBudgetMs: 120_000, timeouts: { "textDocument/documentSymbol": 120_000, "textDocument/hover": 120_000 } } }));
 const hoverArgs = ["hover", target.file, "--symbol", target.symbol, "--root", repo, "--config", config];
+// The same daemon as hover's (same roots and config): a warm find costs what a warm hover costs.
+const findArgs = ["find", "dispatch", "--root", repo, "--config", config, "-n", "20"];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -71,9 +74,13 @@ export async function main(): Promise<void> {
   rows.push(row("`codeintel hover` through the warm daemon", warm));
   rows.push(row("`codeintel hover` first call, starting the daemon", cold));
   rows.push(row("`codeintel hover --no-daemon` (cold, as before)", coldNoDaemon));
+  const warmFind = Array.from({ length: RUNS }, () => timed([bin, ...findArgs], { XDG_RUNTIME_DIR: warmRuntime, CODEINTEL_NO_DAEMON: "" }));
+  rows.push(row("`codeintel find` through the warm daemon", warmFind));
+  const findNoDaemon = Array.from({ length: 5 }, () => timed([bin, ...findArgs, "--no-daemon"], { XDG_RUNTIME_DIR: warmRuntime }));
+  rows.push(row("`codeintel find --no-daemon` (the finder alone)", findNoDaemon));
   timed([bin, "daemon", "stop"], { XDG_RUNTIME_DIR: warmRuntime });
 
-  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}; hover ${target.symbol} in src/codeintel.ts of this repository\n`);
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}; hover ${target.symbol} in src/codeintel.ts, find '${findArgs[1]}' over this repository\n`);
   console.log("| wall time, ms | runs | median | min | max |\n|---|---|---|---|---|");
   for (const r of rows) console.log(r);
 }
