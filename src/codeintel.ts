@@ -18,6 +18,8 @@ import { LspPool, type RestartReport } from "./lsp/pool.js";
 import { createFindFilesTool } from "./tools/find-files.js";
 import { createIndexTool, type IndexInput, type IndexOutput } from "./tools/index-symbols.js";
 import { createNavigationTools } from "./tools/navigation.js";
+import { createImportScipTool } from "./tools/import-scip.js";
+import { PreciseIndexes } from "./scip/registry.js";
 import { createRestartTool, type RestartInput } from "./tools/restart.js";
 import { createServersTool, type ServersInput, type ServersOutput } from "./tools/servers.js";
 import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
@@ -208,9 +210,13 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   // Set below when there is a symbol cache: approximate definitions then read its declarations.
   let symbolCaches: SymbolCacheRegistry | undefined;
   const syntax = new ApproximateNavigator({ files: finder, syntax: () => syntaxPool, declarations: cachedDeclarations((root) => symbolCaches?.get(root)) });
+  // The SCIP tier: answers where an index was imported and the file is unchanged since.
+  const precise = new PreciseIndexes({ cacheDir: options.cacheDir ?? config.cacheDir, onWarning: (m) => log(`codeintel: ${m}`) });
+  closers.push(() => precise.close());
   const tools: Tool[] = [
     defineTool(createFindFilesTool({ search: fileSearch })),
-    ...createNavigationTools({ pool, roots, syntax }),
+    ...createNavigationTools({ pool, roots, syntax, precise }),
+    defineTool(createImportScipTool({ roots, precise })),
     defineTool(createRestartTool({ pool })),
     defineTool(createServersTool({ pool, roots })),
   ];

@@ -141,6 +141,9 @@ export class ScipStore {
       meta.run("scip_tool", counts.tool ?? "");
       meta.run("scip_imported_at", new Date().toISOString());
       meta.run("scip_file", file);
+      const counted = this.#st.counts.get() as { paths: number; symbols: number };
+      meta.run("scip_paths", String(counted.paths));
+      meta.run("scip_symbols", String(counted.symbols));
     });
     withBusyRetry(() => run.immediate());
     const info = this.info()!;
@@ -190,12 +193,12 @@ export class ScipStore {
     this.#st.describeSymbol.run({ kind: info.kind, displayName: info.displayName || null, documentation, signature, enclosing: info.enclosingSymbol || null, relationships, id });
   }
 
+  /** What was imported, from the meta rows the import wrote (a few index lookups: asked on every query). */
   info(): ScipInfo | undefined {
-    const counts = this.#st.counts.get() as { paths: number; symbols: number };
-    const meta = (key: string) => ((this.#st.getMeta.get(key) as { value: string } | undefined)?.value || undefined);
-    const importedAt = meta("scip_imported_at");
+    const meta = new Map((this.#st.scipMeta.all() as { key: string; value: string }[]).map((r) => [r.key, r.value || undefined]));
+    const importedAt = meta.get("scip_imported_at");
     if (importedAt === undefined) return undefined;
-    return { commit: meta("scip_commit"), tool: meta("scip_tool"), importedAt, paths: counts.paths, symbols: counts.symbols };
+    return { commit: meta.get("scip_commit"), tool: meta.get("scip_tool"), importedAt, paths: Number(meta.get("scip_paths") ?? 0), symbols: Number(meta.get("scip_symbols") ?? 0) };
   }
 
   document(path: string): ScipDocumentRow | undefined {
@@ -272,7 +275,7 @@ function prepare(db: Db) {
     symbolById: db.prepare("SELECT * FROM scip_symbols WHERE id = ?"),
     symbolId: db.prepare("SELECT id FROM scip_symbols WHERE symbol = ? AND document_id = ?"),
     counts: db.prepare("SELECT (SELECT count(*) FROM scip_documents) AS paths, (SELECT count(*) FROM scip_symbols WHERE document_id = 0) AS symbols"),
-    getMeta: db.prepare("SELECT value FROM meta WHERE key = ?"),
+    scipMeta: db.prepare("SELECT key, value FROM meta WHERE key >= 'scip_' AND key < 'scip`'"),
     putMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
   };
 }
