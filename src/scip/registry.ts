@@ -3,7 +3,7 @@
 //
 //   const precise = new PreciseIndexes({ cacheDir });
 //   precise.get(root)                      → PreciseIndex, or undefined while the root has no cache file
-//   precise.import(root, file, { commit }) → ImportSummary (creates the cache when needed)
+//   precise.import(root, files, { commit }) → ImportSummary (one or more .scip files; creates the cache when needed)
 //   precise.close()
 import { existsSync } from "node:fs";
 import { canonicalRoot, defaultCacheDir, symbolDatabasePath } from "../symbols/cache-location.js";
@@ -39,11 +39,11 @@ export class PreciseIndexes {
     }
   }
 
-  import(root: string, file: string, options: ImportOptions = {}): ImportSummary {
+  import(root: string, files: string | readonly string[], options: ImportOptions = {}): ImportSummary {
     if (this.#closed) throw new Error("the precise indexes are closed");
     const key = canonicalRoot(root);
     const index = this.#indexes.get(key) ?? this.#open(key);
-    return index.store.importIndex(file, options);
+    return index.store.importIndex(files, options);
   }
 
   #open(root: string): PreciseIndex {

@@ -72,7 +72,7 @@ export function createImportScipTool(deps: { roots: readonly string[]; precise: 
           throw err;
         }
         const structured: ImportScipOutput = { root, ...summary };
-        return { structured, text: render(structured) };
+        return { structured, text: renderImport(structured) };
       }),
   };
 }
@@ -86,7 +86,8 @@ function indexFile(file: string, root: string, roots: readonly string[]): string
   return verdict.realPath;
 }
 
-function render(o: ImportScipOutput): string {
+/** The import's summary as text (also `codeintel index --precise`'s). */
+export function renderImport(o: ImportScipOutput): string {
   const merged = o.documents > o.paths ? ` (${o.documents} documents merged)` : "";
   const lines = [
     `imported ${o.file}${o.tool ? ` (${o.tool})` : ""} into ${o.root} in ${(o.elapsedMs / 1000).toFixed(1)} s`,
