@@ -16,6 +16,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   daemon: { summary: "the per-project background servers the navigation commands use", load: async () => (await import("./daemon.js")).daemon },
   trust: { summary: "let a project's codeintel.json run its plugins and server commands", load: async () => (await import("./trust.js")).trust },
   restart: { summary: "restart language servers in a running app-server", load: async () => (await import("./restart.js")).restart },
+  replay: { summary: "re-run a recorded session on this build and diff the answers", load: async () => (await import("./replay.js")).replay },
   serve: { summary: "serve the tools over MCP (stdio, or Streamable HTTP)", load: async () => (await import("./serve.js")).serve },
   "app-server": { summary: "JSON-RPC app-server over stdio or WebSocket", load: async () => (await import("./serve.js")).appServer },
 };
