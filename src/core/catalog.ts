@@ -49,16 +49,22 @@ export class ToolCatalog {
   }
 }
 
+/** Untrusted input as the tool's arguments (none is {}), or ToolError invalid_input naming the first problem. */
+export function checkToolInput(tool: Tool, input: unknown): Record<string, unknown> {
+  const args = input === undefined || input === null ? {} : input;
+  if (!isPlainObject(args)) throw new ToolError("invalid_input", `${tool.name}: arguments must be an object`);
+  const problem = argumentsProblem(args, tool.inputSchema);
+  if (problem) throw new ToolError("invalid_input", `${tool.name}: ${problem}`);
+  return args;
+}
+
 /**
  * Runs a tool on untrusted input. Throws ToolError: invalid_input for schema violations,
  * cancelled when the signal fires (even if the tool ignores it, unless it answersWhenCancelled),
  * internal for crashes.
  */
 export async function runTool(tool: Tool, input: unknown, ctx: ToolContext): Promise<ToolResult> {
-  const args = input === undefined || input === null ? {} : input;
-  if (!isPlainObject(args)) throw new ToolError("invalid_input", `${tool.name}: arguments must be an object`);
-  const problem = argumentsProblem(args, tool.inputSchema);
-  if (problem) throw new ToolError("invalid_input", `${tool.name}: ${problem}`);
+  const args = checkToolInput(tool, input);
   if (ctx.signal.aborted) throw new ToolError("cancelled", `${tool.name}: cancelled`);
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
