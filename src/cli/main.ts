@@ -55,9 +55,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === "--version" || command === "-V") {
-    const { createRequire } = await import("node:module");
-    const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
-    process.stdout.write(pkg.version + "\n");
+    const { packageVersion } = await import("../workspace/package-root.js");
+    process.stdout.write(packageVersion() + "\n");
     return 0;
   }
   if (command === "help") {

@@ -102,11 +102,12 @@ function locationTool(deps: NavigationDeps, spec: LocationToolSpec): Tool<Target
           const locations = await spec.fetch(deps, target, input, signal);
           const sources = new SourceCache(deps.roots);
           sources.seed(target.absPath, target.text);
-          const page = paginate(toEntries(locations, sources), limit, offset);
+          const entries = toEntries(locations, sources);
+          const page = paginate(entries, limit, offset);
           const targetOut = targetOutput(target);
           const completeness = completenessOf(deps, target.absPath);
           const partial = partialLine(completeness);
-          const text = (partial ? partial + "\n" : "") + renderLocations(spec.noun, targetOut, page, limit);
+          const text = (partial ? partial + "\n" : "") + renderLocations(spec.noun, targetOut, page, limit, countFiles(entries));
           const provenance: Provenance = { precision: "exact", source: deps.pool.serverFor(target.absPath)?.serverId ?? "language server" };
           return { structured: { target: targetOut, ...page, ...completeness, ...provenance }, text };
         };
@@ -120,7 +121,7 @@ function locationTool(deps: NavigationDeps, spec: LocationToolSpec): Tool<Target
           const completeness: Completeness = found.complete ? { complete: true } : { complete: false, reason: found.reason };
           const lines = [approximateLine(why)];
           if (!found.complete) lines.push(`partial answer: ${found.reason}`);
-          lines.push(found.empty && page.total === 0 ? found.empty : renderLocations(spec.noun, targetOut, page, limit));
+          lines.push(found.empty && page.total === 0 ? found.empty : renderLocations(spec.noun, targetOut, page, limit, countFiles(found.entries)));
           const provenance: Provenance = { precision: "approximate", source: "syntax" };
           return { structured: { target: targetOut, ...page, ...completeness, ...provenance }, text: lines.join("\n") };
         });
@@ -136,11 +137,12 @@ export function describeTarget(t: { path: string; line: number; column: number; 
   return `${t.symbol ? `\`${t.symbol}\` ` : ""}(${t.path}:${t.line}:${t.column})`;
 }
 
-function renderLocations(noun: string, target: LocationsOutput["target"], page: Page<LocationEntry>, limit: number): string {
+/** `files`: how many files all the results are in, not only this page's. */
+function renderLocations(noun: string, target: LocationsOutput["target"], page: Page<LocationEntry>, limit: number, files: number): string {
   if (page.total === 0) return `no ${noun} found for ${describeTarget(target)}`;
   const shown = page.results;
   const range = page.total > shown.length ? ` (showing ${page.offset + 1}-${page.offset + shown.length})` : "";
-  const lines = [`${plural(page.total, noun.replace(/s$/, ""), noun)} for ${describeTarget(target)} in ${plural(countFiles(shown), "file")}${range}`];
+  const lines = [`${plural(page.total, noun.replace(/s$/, ""), noun)} for ${describeTarget(target)} in ${plural(files, "file")}${range}`];
   lines.push(...groupedByFile(shown, locationRow));
   const note = truncationNote(page, limit);
   if (note) lines.push(note);
