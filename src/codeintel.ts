@@ -20,7 +20,7 @@ import { createIndexTool, type IndexInput, type IndexOutput } from "./tools/inde
 import { createNavigationTools } from "./tools/navigation.js";
 import { createRestartTool, type RestartInput } from "./tools/restart.js";
 import { createServersTool, type ServersInput, type ServersOutput } from "./tools/servers.js";
-import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
+import { createSymbolTools } from "./tools/symbol-tools.js";
 import type { CallOptions, TypedTools } from "./protocol/index.js";
 import { configuredLanguages, defaultCacheDir, LspInterest, SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
 import { ApproximateNavigator } from "./syntax/approximate-navigation.js";
@@ -236,9 +236,10 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     symbolCaches = caches;
     onServerStarted = (serverId) => caches.serverWanted(serverId);
     if (symbolIndex === "eager") for (const root of roots) caches.get(root);
-    // Later entries replace the live document_symbols and workspace_symbols.
-    tools.push(...createSymbolCacheTools({ pool, roots, caches }), defineTool(createIndexTool({ roots, caches })));
+    tools.push(defineTool(createIndexTool({ roots, caches })));
   }
+  // One registration each: they choose the cache, the live servers or the syntax tier inside.
+  tools.push(...createSymbolTools({ pool, roots, syntax, caches: symbolCaches }));
   tools.push(...(options.extraTools ?? []));
   if (debugTools) tools.push(defineTool(createSleepTool()));
   const builtIn = new Set(tools.map((t) => t.name));
