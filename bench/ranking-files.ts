@@ -16,14 +16,14 @@ interface Judged {
   wanted: string[];
 }
 
-interface Tree {
+export interface Tree {
   name: string;
   /** Files and folders; folders end with "/". */
   candidates: string[];
   judged: Judged[];
 }
 
-type Ranker = (tree: Tree, query: string) => string[];
+export type Ranker = (tree: Tree, query: string) => string[];
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "bench");
 
@@ -46,12 +46,12 @@ function loadTrees(): Tree[] {
   }));
 }
 
-function gzList(file: string): string[] {
+export function gzList(file: string): string[] {
   return gunzipSync(readFileSync(file)).toString("utf8").split("\n").filter(Boolean);
 }
 
 /** The files, each folder above them once (as the finder lists a git tree), folders ending in "/". */
-function withFolders(files: string[]): string[] {
+export function withFolders(files: string[]): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   for (const f of files) {
@@ -80,14 +80,14 @@ interface ScorerModules {
   matchChunk: (task: Record<string, unknown>) => { topIndex: Int32Array };
 }
 
-async function loadScorer(dist: string): Promise<ScorerModules> {
+export async function loadScorer(dist: string): Promise<ScorerModules> {
   const table = (await import(pathToFileURL(join(dist, "src", "files", "path-table.js")).href)) as { PathTable: ScorerModules["PathTable"] };
   const chunk = (await import(pathToFileURL(join(dist, "src", "files", "match-chunk.js")).href)) as { matchChunk: ScorerModules["matchChunk"] };
   return { PathTable: table.PathTable, matchChunk: chunk.matchChunk };
 }
 
 /** codeintel's worker scoring, in-process, over one table per tree: the order a find returns. */
-function codeintelRanker(mod: ScorerModules): Ranker {
+export function codeintelRanker(mod: ScorerModules): Ranker {
   const tables = new Map<string, InstanceType<ScorerModules["PathTable"]>>();
   const cancel = new Int32Array(new SharedArrayBuffer(4));
   return (tree, query) => {
@@ -105,7 +105,7 @@ function codeintelRanker(mod: ScorerModules): Ranker {
   };
 }
 
-function fzfRanker(extra: string[]): Ranker {
+export function fzfRanker(extra: string[]): Ranker {
   const inputs = new Map<string, Buffer>();
   return (tree, query) => {
     let input = inputs.get(tree.name);

@@ -9,8 +9,9 @@ import { finderSearchProvider } from "./adapters/finder-file-search.js";
 import { ToolCatalog, type ToolDescription } from "./core/catalog.js";
 import { createSleepTool } from "./core/diagnostic-tools.js";
 import { ToolDispatch } from "./core/dispatch.js";
-import type { FileMatch, FileSearchProvider } from "./core/file-search.js";
+import type { FileMatch } from "./core/file-search.js";
 import { IntakeGate } from "./core/intake.js";
+import { FileSearchDispatch } from "./core/search-dispatch.js";
 import { SearchSessionStream } from "./core/search-events.js";
 import { ServiceEvents } from "./core/service-events.js";
 import { FileFinder, type FileIndexChange } from "./files/finder.js";
@@ -21,7 +22,7 @@ import { createNavigationTools } from "./tools/navigation.js";
 import { createRestartTool, type RestartInput } from "./tools/restart.js";
 import { createServersTool, type ServersInput, type ServersOutput } from "./tools/servers.js";
 import { createSymbolTools } from "./tools/symbol-tools.js";
-import type { CallOptions, TypedTools } from "./protocol/index.js";
+import { TOOL_NAMES, type CallOptions, type FindFilesInput, type FindFilesOutput, type TypedTools } from "./protocol/index.js";
 import { configuredLanguages, defaultCacheDir, LspInterest, SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
 import { ApproximateNavigator } from "./syntax/approximate-navigation.js";
 import { createSyntaxPool } from "./syntax/syntax-pool.js";
@@ -82,7 +83,8 @@ export interface CodeIntel extends TypedTools {
   readonly gate: IntakeGate;
   /** Admission, hooks and the run of every tool call: what each transport is given. */
   readonly dispatch: ToolDispatch;
-  readonly fileSearch: FileSearchProvider | undefined;
+  /** The one door of file search (core/search-dispatch.ts) every transport hands its searches to. */
+  readonly fileSearch: FileSearchDispatch;
   readonly serverInfo: { name: string; version: string };
   /** Index progress, language-server state changes and diagnostics published (GET /v1/events). */
   readonly events: ServiceEvents;
@@ -92,7 +94,7 @@ export interface CodeIntel extends TypedTools {
   tools(): ToolDescription[];
   /** Runs a tool by name, admitted like a transport's call; throws ToolError (code, message) on failure. */
   call<O = unknown>(name: string, input?: object, options?: CallOptions): Promise<ToolResult<O>>;
-  /** One-shot fuzzy file search: the final top matches. */
+  /** One-shot fuzzy file search: find_files' final top matches (smart-case; an empty query lists the shortest paths). */
   findFiles(query: string, options?: FindOptions): Promise<FileMatch[]>;
   /** A streaming search session: call update(query) per keystroke, iterate for snapshots, stop() when done. */
   searchSession(options?: { roots?: string[] }): SearchSessionStream;
@@ -130,7 +132,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
 
   const events = new ServiceEvents();
   // The background index starts only the servers a client's call started, or codeintel.json names.
-  const lspInterest = new LspInterest(engineCall(() => configuredLanguages(config.raw, config.source)));
+  const lspInterest = new LspInterest(engineCall(() => configuredLanguages(config.raw)));
   let onServerStarted: (serverId: string) => void = () => {};
   const finder = new FileFinder({ watch: options.watch ?? true, onWarning: (m) => log(`codeintel: ${m}`) });
   closers.push(() => finder.close());
@@ -200,7 +202,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     closers.push(unsubscribe);
   }
 
-  const fileSearch: FileSearchProvider = finderSearchProvider(finder, roots, { onError: (err) => log(`codeintel: file search failed: ${err.message}`) });
+  const fileFinder = finderSearchProvider(finder, roots, { onError: (err) => log(`codeintel: file search failed: ${err.message}`) });
   // One syntax pool for the symbol cache's syntax pass and approximate answers; its threads
   // start with the first parse or scan and stop after the caches close (closers run in reverse).
   const syntaxPool = createSyntaxPool();
@@ -209,7 +211,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   let symbolCaches: SymbolCacheRegistry | undefined;
   const syntax = new ApproximateNavigator({ files: finder, syntax: () => syntaxPool, declarations: cachedDeclarations((root) => symbolCaches?.get(root)) });
   const tools: Tool[] = [
-    defineTool(createFindFilesTool({ search: fileSearch })),
+    defineTool(createFindFilesTool({ search: fileFinder })),
     ...createNavigationTools({ pool, roots, syntax }),
     defineTool(createRestartTool({ pool })),
     defineTool(createServersTool({ pool, roots })),
@@ -251,11 +253,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   const gate = new IntakeGate(options.maxInFlight ?? 256);
   const dispatch = new ToolDispatch({ catalog, gate, hooks: plugins.hooks, log, hookTimeoutMs: plugins.limits.hookTimeoutMs });
   built.dispatch = dispatch;
-
-  const requireSearch = (): FileSearchProvider => {
-    if (!fileSearch) throw new ToolError("unavailable", "fuzzy file search is not available");
-    return fileSearch;
-  };
+  const fileSearch = new FileSearchDispatch(dispatch, fileFinder);
 
   const call = async <O>(name: string, input: object = {}, callOptions: CallOptions = {}): Promise<ToolResult<O>> => {
     const signal = callOptions.signal ?? new AbortController().signal;
@@ -274,17 +272,20 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
     home: options.cacheDir ?? config.cacheDir ?? defaultCacheDir(),
     tools: () => catalog.describe(),
     call,
-    findFiles(query, findOptions = {}) {
-      const provider = requireSearch();
-      const found = provider.search(query, findOptions.roots ?? provider.defaultRoots, {
-        signal: findOptions.signal ?? new AbortController().signal,
-        limit: findOptions.limit,
-      });
-      return found.then((r) => r.files);
+    async findFiles(query, findOptions = {}) {
+      const input: FindFilesInput = { query };
+      if (findOptions.roots?.length) input.roots = findOptions.roots;
+      if (findOptions.limit !== undefined) input.limit = findOptions.limit;
+      return (await call<FindFilesOutput>(TOOL_NAMES.findFiles, input, { signal: findOptions.signal })).structured.results;
     },
     searchSession(sessionOptions = {}) {
-      const provider = requireSearch();
-      return new SearchSessionStream(provider, sessionOptions.roots ?? provider.defaultRoots);
+      // Admitted as a call is: refused when intake is full or the service is closing.
+      const admission = dispatch.admit();
+      try {
+        return new SearchSessionStream(fileSearch, sessionOptions.roots);
+      } finally {
+        admission.release();
+      }
     },
     isReady: () => closing === undefined && indexes.every((ix) => ix.loaded),
     close() {

@@ -9,7 +9,7 @@
 //           grouped under their root when several roots are searched.
 import type { FileMatch, FileSearchProvider } from "../core/file-search.js";
 import { ToolError, type Tool } from "../core/tool.js";
-import { DEFAULT_LIMIT, MAX_LIMIT, MAX_SEARCH_ROOTS } from "../workspace/limits.js";
+import { DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, MAX_SEARCH_ROOTS } from "../workspace/limits.js";
 import type { FindFilesInput, FindFilesOutput } from "../protocol/index.js";
 export type { FindFilesInput, FindFilesOutput } from "../protocol/index.js";
 
@@ -18,8 +18,6 @@ export interface FindFilesDeps {
   /** Searches every project root when the caller names none. */
   search: FileSearchProvider;
 }
-
-const MAX_QUERY = 1000;
 
 export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, FindFilesOutput> {
   return {
@@ -33,7 +31,7 @@ export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, F
     inputSchema: {
       type: "object",
       properties: {
-        query: { type: "string", maxLength: MAX_QUERY, description: "fuzzy query, e.g. 'readme' or 'src button .tsx$'; empty lists the shortest paths" },
+        query: { type: "string", maxLength: MAX_QUERY_LENGTH, description: "fuzzy query, e.g. 'readme' or 'src button .tsx$'; empty lists the shortest paths" },
         roots: {
           type: "array",
           items: { type: "string", maxLength: 4096 },
@@ -72,7 +70,7 @@ export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, F
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     async run(input, ctx) {
       if (typeof input.query !== "string") throw new ToolError("invalid_input", "query must be a string");
-      if (input.query.length > MAX_QUERY) throw new ToolError("invalid_input", `query is longer than ${MAX_QUERY} characters`);
+      if (input.query.length > MAX_QUERY_LENGTH) throw new ToolError("invalid_input", `query is longer than ${MAX_QUERY_LENGTH} characters`);
       const limit = input.limit ?? DEFAULT_LIMIT;
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
         throw new ToolError("invalid_input", `limit must be an integer from 1 to ${MAX_LIMIT}`);
