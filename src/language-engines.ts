@@ -16,8 +16,6 @@ import { PreciseIndexes } from "./scip/registry.js";
 import { createImportScipTool } from "./tools/import-scip.js";
 import { createIndexTool } from "./tools/index-symbols.js";
 import { createNavigationTools } from "./tools/navigation.js";
-import { createImportScipTool } from "./tools/import-scip.js";
-import { PreciseIndexes } from "./scip/registry.js";
 import { createRestartTool } from "./tools/restart.js";
 import { createServersTool } from "./tools/servers.js";
 import { createSymbolTools } from "./tools/symbol-tools.js";
