@@ -1,7 +1,6 @@
 // The composition root: builds the workspace roots, the engines and the one tool catalog,
 // wires the file watcher into the engines that need change events, and shuts it all down.
 // Every transport (MCP, app-server, CLI) and the in-process API start from here.
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { finderSearchProvider } from "./adapters/finder-file-search.js";
 import { ToolCatalog, type ToolDescription } from "./core/catalog.js";
@@ -26,6 +25,7 @@ import { FileChangeHooks } from "./plugins/file-change-hooks.js";
 import { loadPlugins, withPluginServers } from "./plugins/load-plugins.js";
 import { ConfigError, loadConfig, watchConfig, type CodeintelConfig } from "./workspace/config.js";
 import { PathError, resolveRoots } from "./workspace/paths.js";
+import { packageVersion } from "./workspace/package-root.js";
 import { applyTrust } from "./workspace/trust.js";
 
 export interface CodeIntelOptions {
@@ -288,12 +288,4 @@ function dedupeByName(tools: Tool[]): Tool[] {
   const byName = new Map<string, Tool>();
   for (const t of tools) byName.set(t.name, t);
   return [...byName.values()];
-}
-
-function packageVersion(): string {
-  try {
-    return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
-  } catch {
-    return (createRequire(import.meta.url)("../package.json") as { version: string }).version;
-  }
 }

@@ -12,11 +12,13 @@ import type { LoadedPlugins } from "./plugins/load-plugins.js";
 import { configuredLanguages, LspInterest, SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
 import { ApproximateNavigator } from "./syntax/approximate-navigation.js";
 import { createSyntaxPool } from "./syntax/syntax-pool.js";
+import { PreciseIndexes } from "./scip/registry.js";
+import { createImportScipTool } from "./tools/import-scip.js";
 import { createIndexTool } from "./tools/index-symbols.js";
 import { createNavigationTools } from "./tools/navigation.js";
 import { createRestartTool } from "./tools/restart.js";
 import { createServersTool } from "./tools/servers.js";
-import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
+import { createSymbolTools } from "./tools/symbol-tools.js";
 import type { CodeintelConfig } from "./workspace/config.js";
 
 export interface LanguageEngineOptions {
@@ -89,7 +91,15 @@ export function startLanguageEngines(o: LanguageEngineOptions): LanguageEngines 
   // Set below when there is a symbol cache: approximate definitions then read its declarations.
   let symbolCaches: SymbolCacheRegistry | undefined;
   const syntax = new ApproximateNavigator({ files: finder, syntax: () => syntaxPool, declarations: cachedDeclarations((root) => symbolCaches?.get(root)) });
-  const tools: Tool[] = [...createNavigationTools({ pool, roots, syntax }), defineTool(createRestartTool({ pool })), defineTool(createServersTool({ pool, roots }))];
+  // The SCIP tier: answers where an index was imported and the file is unchanged since.
+  const precise = new PreciseIndexes({ cacheDir: o.cacheDir ?? config.cacheDir, onWarning: (m) => log(`codeintel: ${m}`) });
+  closers.push(() => precise.close());
+  const tools: Tool[] = [
+    ...createNavigationTools({ pool, roots, syntax, precise }),
+    defineTool(createImportScipTool({ roots, precise })),
+    defineTool(createRestartTool({ pool })),
+    defineTool(createServersTool({ pool, roots })),
+  ];
   if (o.symbolIndex !== "off") {
     // Each root's indexer follows the finder's file list and its watcher events itself.
     const caches = new SymbolCacheRegistry({
@@ -111,9 +121,10 @@ export function startLanguageEngines(o: LanguageEngineOptions): LanguageEngines 
     symbolCaches = caches;
     onServerStarted = (serverId) => caches.serverWanted(serverId);
     if (o.symbolIndex === "eager") for (const root of roots) caches.get(root);
-    // Later entries replace the live document_symbols and workspace_symbols.
-    tools.push(...createSymbolCacheTools({ pool, roots, caches }), defineTool(createIndexTool({ roots, caches })));
+    tools.push(defineTool(createIndexTool({ roots, caches })));
   }
+  // One registration each: they choose the cache, the live servers or the syntax tier inside.
+  tools.push(...createSymbolTools({ pool, roots, syntax, caches: symbolCaches }));
   return {
     tools,
     fileEvent(kind, abs) {

@@ -121,6 +121,22 @@ describe("codeintel daemon", () => {
     expect(daemons().filter((p) => !before.has(p))).toEqual(started);
   });
 
+  it("servers shows the servers the project's daemon runs, and starts no daemon itself", async () => {
+    const rt = runtime();
+    type Listing = { servers: { id: string; running: { root: string; state: string; pid?: number }[] }[] };
+    const typescript = (r: Run) => (JSON.parse(r.stdout) as Listing).servers.find((s) => s.id === "typescript")!;
+    const before = await cli(rt, ["servers", "--json"]);
+    expect(before.code, before.stderr).toBe(0);
+    expect(typescript(before).running).toEqual([]);
+    expect(info(rt)).toBeUndefined(); // no daemon was started to answer
+    expect((await cli(rt, hover)).code).toBe(0); // starts the daemon and its TypeScript server
+    const during = await cli(rt, ["servers", "--json"]);
+    expect(typescript(during).running).toEqual([expect.objectContaining({ root: project, state: expect.any(String) })]);
+    expect((await cli(rt, ["servers"])).stdout).toMatch(/^typescript .*running/m);
+    // --no-daemon's CODEINTEL_NO_DAEMON answers in-process, where nothing runs.
+    expect(typescript(await cli(rt, ["servers", "--json"], { CODEINTEL_NO_DAEMON: "1" })).running).toEqual([]);
+  }, 300_000);
+
   it("starts exactly one daemon under concurrent first calls", async () => {
     const rt = runtime();
     const before = new Set(daemons());

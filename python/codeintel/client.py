@@ -27,6 +27,7 @@ from .types import (
     DocumentSymbolsOutput,
     FindFilesOutput,
     HoverOutput,
+    ImportScipOutput,
     IndexOutput,
     LocationsOutput,
     Progress,
@@ -57,6 +58,7 @@ TYPED_TOOLS = (
     "workspace_symbols",
     "servers",
     "index",
+    "import_scip",
     "restart",
 )
 
@@ -290,6 +292,10 @@ class Client:
     async def index(self, *, root: str | None = None, on_progress: ProgressCallback | None = None) -> IndexOutput:
         """Builds or refreshes a root's symbol cache (not with --symbol-index off)."""
         return await self._tool("index", locals())
+
+    async def import_scip(self, file: str, *, root: str | None = None, commit: str | None = None, on_progress: ProgressCallback | None = None) -> ImportScipOutput:
+        """Loads a .scip index (inside a project root) into the root's cache; ``commit``: the commit it was built at."""
+        return await self._tool("import_scip", locals())
 
     async def restart(self, *, server: str | None = None, on_progress: ProgressCallback | None = None) -> RestartOutput:
         """Restarts language servers (one kind, or all) and clears their broken marks."""
