@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs everything codeintel's tests and benchmarks need on a fresh Debian machine:
 # system packages (clangd, shellcheck, fzf, fd-find, chromium; python3-click as a real Python project;
-# universal-ctags as the oracle for the syntactic tier's recall; gopls and golang-go for the Go server tests)
+# universal-ctags as the oracle for the syntactic tier's recall; postgresql (with pg_trgm) for the team symbol store; gopls and golang-go for the Go server tests)
 # and the npm dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(git clangd shellcheck fzf fd-find chromium chromium-driver python3-click universal-ctags gopls golang-go python3-pytest python3-websockets)
+packages=(git clangd shellcheck fzf fd-find chromium chromium-driver python3-click universal-ctags gopls golang-go python3-pytest python3-websockets postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -249,8 +249,8 @@ class Client:
     async def _tool(self, name: str, arguments: dict[str, Any]) -> Any:
         return await self.request(name, _tool_input(arguments), on_progress=arguments.get("on_progress"))
 
-    async def find_files(self, query: str, *, roots: list[str] | None = None, limit: int | None = None, on_progress: ProgressCallback | None = None) -> FindFilesOutput:
-        """Fuzzy-find files and folders by path (the ``find_files`` tool: camelCase fields, UTF-16 indices)."""
+    async def find_files(self, query: str, *, roots: list[str] | None = None, limit: int | None = None, directories: bool | None = None, on_progress: ProgressCallback | None = None) -> FindFilesOutput:
+        """Fuzzy-find files and folders by path (the ``find_files`` tool: camelCase fields, UTF-16 indices; ``directories=False``: files only)."""
         return await self._tool("find_files", locals())
 
     async def hover(self, file: str, *, line: int | None = None, column: int | None = None, symbol: str | None = None, on_progress: ProgressCallback | None = None) -> HoverOutput:

@@ -3,6 +3,7 @@
 // serve until the client goes away or a signal comes, then shut down cleanly.
 import { createCodeIntel, type CodeIntel } from "../codeintel.js";
 import { MessageProcessor } from "../core/processor.js";
+import { startRecording } from "../core/recorder.js";
 import { startAppServerSocket } from "../transports/app-server-socket.js";
 import { serveAppServerStdio } from "../transports/app-server-stdio.js";
 import { startAppServerWebSocket } from "../transports/app-server-websocket.js";
@@ -13,6 +14,7 @@ import { guardSignals, releaseSignals, within } from "../transports/lifecycle.js
 import { startMcpHttp } from "../transports/mcp-http.js";
 import { createMcpServer } from "../transports/mcp-server.js";
 import { serveMcpStdio } from "../transports/mcp-stdio.js";
+import { treeIdentity } from "../workspace/tree-identity.js";
 import { defineCommand, integer, UsageError, type OptionSpec, type Values } from "./command.js";
 
 const shared = {
@@ -25,6 +27,7 @@ const shared = {
   "symbol-index": { type: "string", value: "MODE", help: "eager (default: index every root in the background), lazy (on the\nfirst symbol query), off (language servers only)" },
   config: { type: "string", value: "FILE", help: "a codeintel.json (default: the first root's, if any)" },
   trust: { type: "boolean", help: "run the project codeintel.json's plugins and server commands this once,\ntrusted or not (see codeintel trust; also CODEINTEL_TRUST=1)" },
+  record: { type: "string", value: "FILE", help: "append every tool call, its arguments and its answer to FILE (JSON lines,\nwith each root's tree identity), for codeintel replay. A recording holds\nsource text (snippets, hover docs, paths): keep it as private as the code" },
 } as const satisfies Record<string, OptionSpec>;
 
 export const serve = defineCommand(
@@ -49,7 +52,7 @@ http://HOST:PORT/mcp (PORT 0 picks a free port; the URL is printed on stderr).`,
       "max-search-streams": "REST + SSE is served by codeintel app-server --listen ws://HOST:PORT",
     },
   },
-  async ({ values, positionals }) => start("serve", { ...serveArgs(values, positionals), http: integer(values.http, "http", 0, 65535),
+  async ({ values, positionals }) => start({ ...serveArgs("serve", values, positionals), http: integer(values.http, "http", 0, 65535),
       host: values.host ?? "127.0.0.1",
       sessionIdleMs: integer(values["session-idle-ms"], "session-idle-ms", 1000),
     }),
@@ -80,8 +83,8 @@ picker page at /.`,
   },
   async ({ values, positionals }) => {
     const ping = integer(values["ping-ms"], "ping-ms", 0);
-    return start("app-server", {
-      ...serveArgs(values, positionals),
+    return start({
+      ...serveArgs("app-server", values, positionals),
       listen: values.listen,
       stallMs: integer(values["stall-ms"], "stall-ms", 0),
       pingMs: ping === undefined ? undefined : Math.max(10, ping),
@@ -92,6 +95,7 @@ picker page at /.`,
 );
 
 interface ServeArgs {
+  command: "serve" | "app-server";
   roots: string[];
   http?: number;
   listen?: string;
@@ -110,16 +114,18 @@ interface ServeArgs {
   configPath?: string;
   /** --trust: this run only. */
   trust?: boolean;
+  /** --record FILE. */
+  record?: string;
 }
 
 const log = (line: string) => process.stderr.write(line + "\n");
 
-async function start(command: "serve" | "app-server", args: ServeArgs): Promise<number> {
+async function start(args: ServeArgs): Promise<number> {
   // A plugin's stray throw is logged and serving goes on; our own ends the process (crash-policy.ts).
   installCrashPolicy({ log });
   let code: number;
   try {
-    code = command === "app-server" ? await runAppServer(args) : await mcpServe(args);
+    code = args.command === "app-server" ? await runAppServer(args) : await mcpServe(args);
   } catch (err) {
     log(`codeintel: ${err instanceof Error ? err.message : String(err)}`);
     code = 1;
@@ -145,13 +151,14 @@ export async function listenOrClose<T>(ci: CodeIntel, where: string, listen: () 
 }
 
 /** The options both servers share, checked. */
-function serveArgs(values: Values<typeof shared>, positionals: string[]): ServeArgs {
+function serveArgs(command: ServeArgs["command"], values: Values<typeof shared>, positionals: string[]): ServeArgs {
   const symbolIndex = values["symbol-index"];
   if (symbolIndex !== undefined && symbolIndex !== "eager" && symbolIndex !== "lazy" && symbolIndex !== "off") {
     throw new UsageError(`--symbol-index must be eager, lazy or off, got '${symbolIndex}'`);
   }
   const maxInFlight = integer(values["max-in-flight"], "max-in-flight", 0);
   return {
+    command,
     roots: [...(values.root ?? []), ...positionals],
     host: "127.0.0.1",
     token: values.token ?? (process.env.CODEINTEL_TOKEN || undefined),
@@ -162,11 +169,12 @@ function serveArgs(values: Values<typeof shared>, positionals: string[]): ServeA
     symbolIndex,
     configPath: values.config,
     trust: values.trust,
+    record: values.record,
   };
 }
 
 async function open(args: ServeArgs): Promise<CodeIntel> {
-  return createCodeIntel({
+  const ci = await createCodeIntel({
     roots: args.roots.length ? args.roots : [process.cwd()],
     maxInFlight: args.maxInFlight,
     symbolIndex: args.symbolIndex,
@@ -174,6 +182,20 @@ async function open(args: ServeArgs): Promise<CodeIntel> {
     trust: args.trust || undefined,
     log,
   });
+  if (args.record !== undefined) await recordCalls(ci, args.record, args);
+  return ci;
+}
+
+/** --record: the one recorder sits at the dispatch, so every transport's calls are in it. */
+async function recordCalls(ci: CodeIntel, file: string, args: ServeArgs): Promise<void> {
+  try {
+    const roots = await Promise.all(ci.roots.map(async (root) => ({ root, tree: await treeIdentity(root) })));
+    const header = { codeintel: ci.serverInfo.version, startedAt: new Date().toISOString(), recordedBy: args.command, roots, options: { symbolIndex: args.symbolIndex ?? "eager" } };
+    ci.dispatch.observe(startRecording(file, header, log).observe);
+  } catch (err) {
+    await within(ci.close(), 10_000);
+    throw new Error(`--record ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
 
 async function mcpServe(args: ServeArgs): Promise<number> {

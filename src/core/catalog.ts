@@ -1,7 +1,8 @@
 // The one tool catalog every transport serves, and the single way a tool is run:
 // input checked against its schema, abort honoured, errors normalised.
 import { ToolError, type Tool, type ToolContext, type ToolResult } from "./tool.js";
-import { checkAgainstSchema, isPlainObject } from "./schema-check.js";
+import { argumentsProblem, isPlainObject } from "./schema-check.js";
+import { compileSchema } from "../workspace/json-schema.js";
 import type { ToolDescription } from "../protocol/index.js";
 
 export type { ToolDescription } from "../protocol/index.js";
@@ -15,6 +16,11 @@ export class ToolCatalog {
     for (const tool of tools) {
       if (!toolName.test(tool.name)) throw new Error(`tool name '${tool.name}' must match [A-Za-z0-9_.-]{1,64}`);
       if (this.byName.has(tool.name)) throw new Error(`two tools are named '${tool.name}'`);
+      // At startup, not at a call: a built-in schema that ajv cannot compile is codeintel's bug.
+      for (const schema of [tool.inputSchema, tool.outputSchema]) {
+        const problem = schema && compileSchema(schema).error;
+        if (problem) throw new Error(`tool '${tool.name}': a schema does not compile: ${problem}`);
+      }
       this.byName.set(tool.name, tool);
     }
   }
@@ -43,16 +49,22 @@ export class ToolCatalog {
   }
 }
 
+/** Untrusted input as the tool's arguments (none is {}), or ToolError invalid_input naming the first problem. */
+export function checkToolInput(tool: Tool, input: unknown): Record<string, unknown> {
+  const args = input === undefined || input === null ? {} : input;
+  if (!isPlainObject(args)) throw new ToolError("invalid_input", `${tool.name}: arguments must be an object`);
+  const problem = argumentsProblem(args, tool.inputSchema);
+  if (problem) throw new ToolError("invalid_input", `${tool.name}: ${problem}`);
+  return args;
+}
+
 /**
  * Runs a tool on untrusted input. Throws ToolError: invalid_input for schema violations,
  * cancelled when the signal fires (even if the tool ignores it, unless it answersWhenCancelled),
  * internal for crashes.
  */
 export async function runTool(tool: Tool, input: unknown, ctx: ToolContext): Promise<ToolResult> {
-  const args = input === undefined || input === null ? {} : input;
-  if (!isPlainObject(args)) throw new ToolError("invalid_input", `${tool.name}: arguments must be an object`);
-  const problem = tool.checkInput ? tool.checkInput(args) : checkAgainstSchema(args, tool.inputSchema, "arguments");
-  if (problem) throw new ToolError("invalid_input", `${tool.name}: ${problem}`);
+  const args = checkToolInput(tool, input);
   if (ctx.signal.aborted) throw new ToolError("cancelled", `${tool.name}: cancelled`);
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {

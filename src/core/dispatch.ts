@@ -6,9 +6,11 @@
 //   dispatch.admit()                  an intake slot (release() it once), or ToolError "overloaded"
 //   dispatch.tool(name)               the tool, or ToolError "invalid_input" naming the known ones
 //   dispatch.run(name, input, ctx)    runs a tool under a slot the caller holds
+//   dispatch.prepare(name, input)     beforeTool hooks, then the schema check: a call's input as run() would run it
 //   dispatch.call(name, input, ctx)   admit, run, release: the in-process API
 //   dispatch.drain(ms)                waits for in-process calls, then cancels those still running
-import { runTool, type ToolCatalog } from "./catalog.js";
+//   dispatch.observe(fn)              fn sees every call run and how it ended (the recorder); returns the unsubscribe
+import { checkToolInput, runTool, type ToolCatalog } from "./catalog.js";
 import { withinDeadline } from "./deadline.js";
 import type { IntakeGate } from "./intake.js";
 import { isPlainObject } from "./schema-check.js";
@@ -25,6 +27,10 @@ export interface ToolHooks {
 }
 
 type MaybePromise<T> = T | Promise<T>;
+
+/** A call as it ended: the input the caller sent (before hooks) and the answer it got (after them), or the error. */
+export type CallOutcome = { tool: string; input: unknown; elapsedMs: number } & ({ result: ToolResult } | { error: unknown });
+export type CallObserver = (outcome: CallOutcome) => void;
 
 /** Hooks with the name logs use for them (a plugin's path). */
 export interface NamedHooks {
@@ -56,6 +62,7 @@ export class ToolDispatch {
   private readonly log: (line: string) => void;
   private readonly hookTimeoutMs: number;
   private readonly inProcess = new Set<{ done: Promise<unknown>; controller: AbortController }>();
+  private readonly observers = new Set<CallObserver>();
 
   constructor(options: DispatchOptions) {
     this.catalog = options.catalog;
@@ -85,16 +92,37 @@ export class ToolDispatch {
     return tool;
   }
 
+  observe(observer: CallObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
   async run(name: string, input: unknown, ctx: ToolContext): Promise<ToolResult> {
-    const tool = this.tool(name);
-    let args = input;
-    if (isPlainObject(args)) {
-      for (const { source, hooks } of this.hooks) {
-        if (!hooks.beforeTool) continue;
-        const amended = await this.guardHook(source, "beforeTool", name, () => hooks.beforeTool!({ tool: name, input: args as Record<string, unknown> }));
-        if (isPlainObject(amended)) args = amended;
+    if (this.observers.size === 0) return this.runHooked(name, input, ctx);
+    const started = performance.now();
+    const notify = (ended: { result: ToolResult } | { error: unknown }) => {
+      const outcome = { tool: name, input, elapsedMs: Math.round(performance.now() - started), ...ended };
+      for (const observer of this.observers) {
+        try {
+          observer(outcome);
+        } catch (err) {
+          this.log(`codeintel: a call observer failed on ${name}: ${err instanceof Error ? err.message : String(err)}`);
+        }
       }
+    };
+    try {
+      const result = await this.runHooked(name, input, ctx);
+      notify({ result });
+      return result;
+    } catch (error) {
+      notify({ error });
+      throw error;
     }
+  }
+
+  private async runHooked(name: string, input: unknown, ctx: ToolContext): Promise<ToolResult> {
+    const tool = this.tool(name);
+    const args = await this.beforeHooks(name, input);
     let result = await runTool(tool, args, ctx);
     for (const { source, hooks } of this.hooks) {
       if (!hooks.afterTool) continue;
@@ -102,6 +130,17 @@ export class ToolDispatch {
       if (isToolResult(amended)) result = amended;
     }
     return result;
+  }
+
+  /**
+   * A call's input after the beforeTool hooks, checked against the tool's schema (ToolError
+   * invalid_input): for work that runs as a tool's call but not through run(), such as each
+   * query of a streaming file search.
+   */
+  async prepare(name: string, input: unknown): Promise<Record<string, unknown>> {
+    const tool = this.tool(name);
+    const args = await this.beforeHooks(name, input);
+    return checkToolInput(tool, args);
   }
 
   async call(name: string, input: unknown, ctx: ToolContext): Promise<ToolResult> {
@@ -132,6 +171,17 @@ export class ToolDispatch {
     if (outcome !== "late") return;
     for (const c of this.inProcess) c.controller.abort();
     await Promise.allSettled([...this.inProcess].map((c) => c.done));
+  }
+
+  private async beforeHooks(name: string, input: unknown): Promise<unknown> {
+    let args = input;
+    if (!isPlainObject(args)) return args;
+    for (const { source, hooks } of this.hooks) {
+      if (!hooks.beforeTool) continue;
+      const amended = await this.guardHook(source, "beforeTool", name, () => hooks.beforeTool!({ tool: name, input: args as Record<string, unknown> }));
+      if (isPlainObject(amended)) args = amended;
+    }
+    return args;
   }
 
   private async guardHook<T>(source: string, hook: string, tool: string, fn: () => MaybePromise<T>): Promise<T | undefined> {

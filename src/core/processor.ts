@@ -8,12 +8,12 @@
 // and request_processors/search.rs, codex-rs/app-server/tests/suite/fuzzy_file_search.rs):
 // "Not initialized" and "Already initialized" are -32600, a missing session is -32600, stopping
 // an unknown session is {}, a second sessionStart replaces the session, an empty query finds
-// nothing. codex's JSONRPCError needs a request id, so input without a usable id is answered
+// nothing. The searches themselves go through the one file-search door (core/search-dispatch.ts). codex's JSONRPCError needs a request id, so input without a usable id is answered
 // with a `codeintel/error` notification instead of an error response with a null id.
 import { METHODS, NOTIFICATIONS, type SearchDialect } from "../protocol/index.js";
-import { codexInitializeFields, toWireFile } from "./codex-wire.js";
+import { codexInitializeFields } from "./codex-wire.js";
 import type { Admission, ToolDispatch } from "./dispatch.js";
-import type { FileSearchProvider, SearchSessionHandle } from "./file-search.js";
+import type { FileSearchDispatch, SearchSession } from "./search-dispatch.js";
 import {
   ErrorCodes,
   RpcError,
@@ -26,13 +26,13 @@ import {
   type RpcOutgoing,
 } from "./jsonrpc.js";
 import { DEFAULT_QUEUE_CAPACITY, OutboundQueue, type OutboundWriter } from "./outbound-queue.js";
-import { MAX_SEARCH_ROOTS, tooManyRootsMessage } from "../workspace/limits.js";
 import { isPlainObject } from "./schema-check.js";
 
 export interface ProcessorOptions {
   /** Admission and tool calls (core/dispatch.ts); it admits every request, not only tool calls. */
   dispatch: ToolDispatch;
-  fileSearch?: FileSearchProvider;
+  /** The one door of file search (core/search-dispatch.ts): fuzzyFileSearch and its sessions go through it. */
+  fileSearch?: FileSearchDispatch;
   serverInfo: { name: string; version: string };
   /** Requests one connection may have in flight, so a flooding client cannot take the whole intake (default 32). */
   maxInFlightPerConnection?: number;
@@ -76,15 +76,6 @@ export const FUZZY_METHODS = {
 
 export const PING_METHOD = METHODS.ping;
 
-interface SessionState {
-  handle: SearchSessionHandle;
-  stopped: boolean;
-  /** codex's rules and shape, or codeintel's (sessionStart's `dialect`: the client SDK's). */
-  dialect: SearchDialect;
-  /** The query last asked, as the client wrote it and as searched (case-folded). */
-  latest?: { asked: string; searched: string };
-}
-
 interface ConnectionState {
   id: number;
   label: string;
@@ -95,7 +86,7 @@ interface ConnectionState {
   optedOut: ReadonlySet<string>;
   closed: boolean;
   inflight: Map<string, AbortController>;
-  sessions: Map<string, SessionState>;
+  sessions: Map<string, SearchSession>;
   searchTokens: Map<string, AbortController>;
 }
 
@@ -178,7 +169,7 @@ export class MessageProcessor {
     this.connections.delete(conn.id);
     for (const c of conn.inflight.values()) c.abort();
     for (const c of conn.searchTokens.values()) c.abort();
-    for (const s of conn.sessions.values()) stopSession(s);
+    for (const s of conn.sessions.values()) s.stop();
     conn.sessions.clear();
     conn.queue.close();
   }
@@ -309,7 +300,7 @@ export class MessageProcessor {
       resultMessage(id, {
         ...codexInitializeFields(serverInfo, home),
         serverInfo,
-        capabilities: { tools: this.options.dispatch.catalog.names, fuzzyFileSearch: this.options.fileSearch !== undefined },
+        capabilities: { tools: this.options.dispatch.catalog.names, fuzzyFileSearch: this.options.fileSearch?.available === true },
       }),
     );
   }
@@ -333,14 +324,14 @@ export class MessageProcessor {
     return envelope ? { structured: result.structured, text: result.text } : result.structured;
   }
 
-  private requireSearch(): FileSearchProvider {
-    const provider = this.options.fileSearch;
-    if (!provider) throw new RpcError(ErrorCodes.methodNotFound, "fuzzy file search is not available in this server");
-    return provider;
+  private requireSearch(): FileSearchDispatch {
+    const search = this.options.fileSearch;
+    if (!search?.available) throw new RpcError(ErrorCodes.methodNotFound, "fuzzy file search is not available in this server");
+    return search;
   }
 
   private async fuzzySearch(params: Record<string, unknown>, ctx: RequestContext): Promise<unknown> {
-    const provider = this.requireSearch();
+    const search = this.requireSearch();
     const query = requireString(params, "query", FUZZY_METHODS.search);
     const roots = optionalRoots(params, FUZZY_METHODS.search);
     // codex's Rust and TypeScript clients send `cancellationToken: null` for "none".
@@ -357,10 +348,8 @@ export class MessageProcessor {
       ctx.conn.searchTokens.set(token, controller);
     }
     try {
-      // codex answers an empty query with no files (find_files keeps the shortest-paths listing).
-      if (query === "") return { files: [] };
-      const { files } = await provider.search(codexCase(query), roots ?? provider.defaultRoots, { signal: controller.signal });
-      return { files: controller.signal.aborted ? [] : files.map(toWireFile) };
+      const files = await search.findCodex(query, roots, { signal: controller.signal });
+      return { files: controller.signal.aborted ? [] : files };
     } catch (err) {
       if (controller.signal.aborted && !ctx.signal.aborted) return { files: [] };
       throw err;
@@ -371,7 +360,7 @@ export class MessageProcessor {
   }
 
   private sessionStart(params: Record<string, unknown>, ctx: RequestContext): unknown {
-    const provider = this.requireSearch();
+    const search = this.requireSearch();
     const sessionId = requireString(params, "sessionId", FUZZY_METHODS.sessionStart);
     if (sessionId === "") throw new RpcError(ErrorCodes.invalidRequest, "sessionId must not be empty");
     const roots = optionalRoots(params, FUZZY_METHODS.sessionStart);
@@ -379,36 +368,23 @@ export class MessageProcessor {
     if (dialect !== "codex" && dialect !== "codeintel") throw new RpcError(ErrorCodes.invalidParams, `${FUZZY_METHODS.sessionStart}: params.dialect must be "codex" or "codeintel"`);
     const { conn } = ctx;
     const coalesceKey = `session:${sessionId}`;
-    const state: SessionState = { handle: undefined as unknown as SearchSessionHandle, stopped: false, dialect };
-    // Only the latest query's snapshots go out, under the query as the client wrote it (codex drops the rest).
-    const current = (searched: string): string | undefined => (!state.stopped && state.latest?.searched === searched ? state.latest.asked : undefined);
-    state.handle = provider.startSession(roots ?? provider.defaultRoots, {
-      updated: (searched, files) => {
-        const query = current(searched);
-        if (query === undefined) return;
-        // codex: an empty query is a blank snapshot, as codex sends when the query is cleared.
-        // codeintel: the files as find_files gives them (an empty query lists the shortest paths).
-        const wire = dialect === "codeintel" ? files : query === "" ? [] : files.map(toWireFile);
-        this.send(conn, notification(FUZZY_METHODS.sessionUpdated, { sessionId, query, files: wire }), coalesceKey);
-      },
-      completed: (searched) => {
-        if (current(searched) !== undefined) this.send(conn, notification(FUZZY_METHODS.sessionCompleted, { sessionId }));
-      },
+    // Only the latest query's snapshots come, under the query as the client wrote it (codex drops the rest).
+    const session = search.openSession(roots, dialect as SearchDialect, {
+      updated: (query, files) => this.send(conn, notification(FUZZY_METHODS.sessionUpdated, { sessionId, query, files }), coalesceKey),
+      completed: () => this.send(conn, notification(FUZZY_METHODS.sessionCompleted, { sessionId })),
     });
     // The same id again replaces the session (codex inserts over it): the old one stops first.
-    const previous = conn.sessions.get(sessionId);
-    if (previous) stopSession(previous);
-    conn.sessions.set(sessionId, state);
+    conn.sessions.get(sessionId)?.stop();
+    conn.sessions.set(sessionId, session);
     return {};
   }
 
-  private sessionUpdate(params: Record<string, unknown>, ctx: RequestContext): unknown {
+  private async sessionUpdate(params: Record<string, unknown>, ctx: RequestContext): Promise<unknown> {
     const sessionId = requireString(params, "sessionId", FUZZY_METHODS.sessionUpdate);
     const query = requireString(params, "query", FUZZY_METHODS.sessionUpdate);
     const session = ctx.conn.sessions.get(sessionId);
     if (!session) throw new RpcError(ErrorCodes.invalidRequest, `fuzzy file search session not found: ${sessionId}`);
-    session.latest = { asked: query, searched: session.dialect === "codeintel" ? query : codexCase(query) };
-    session.handle.update(session.latest.searched);
+    await session.update(query);
     return {};
   }
 
@@ -417,25 +393,11 @@ export class MessageProcessor {
     const session = ctx.conn.sessions.get(sessionId);
     // Stopping a session that is not there (never started, already stopped) is done: {}.
     if (!session) return {};
-    // Marked before the answer is queued: nothing for this session can follow the answer.
-    stopSession(session);
+    // Stopped before the answer is queued: nothing for this session can follow the answer.
+    session.stop();
     ctx.conn.sessions.delete(sessionId);
     return {};
   }
-}
-
-/**
- * codex's fuzzy search ignores case ("ALP" finds alpha.txt: fuzzy_file_search.rs,
- * test_fuzzy_file_search_session_update_is_case_insensitive), where codeintel's own find_files
- * is smart-case; a lowercase query is case-insensitive in the finder.
- */
-function codexCase(query: string): string {
-  return query.toLowerCase();
-}
-
-function stopSession(session: SessionState): void {
-  session.stopped = true;
-  session.handle.stop();
 }
 
 function requestKey(id: RequestId): string {
@@ -454,7 +416,6 @@ function optionalRoots(params: Record<string, unknown>, method: string): string[
   if (!Array.isArray(roots) || !roots.every((r) => typeof r === "string")) {
     throw new RpcError(ErrorCodes.invalidParams, `${method}: params.roots must be an array of paths`);
   }
-  // Refused before any is resolved (each costs a realpath on the event loop).
-  if (roots.length > MAX_SEARCH_ROOTS) throw new RpcError(ErrorCodes.invalidParams, `${method}: params.${tooManyRootsMessage(roots.length)}`);
+  // How many may be given is find_files' rule, checked before any is resolved (core/search-dispatch.ts).
   return roots.length === 0 ? undefined : roots;
 }

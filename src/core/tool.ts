@@ -26,12 +26,6 @@ export interface Tool<I = Record<string, unknown>, O = unknown> extends ToolDesc
    * answering "cancelled" at once. MCP drops it (a cancelled request gets no answer there).
    */
   answersWhenCancelled?: boolean;
-  /**
-   * The first problem with the arguments, or undefined when they conform. Tools whose schema
-   * codeintel did not write (plugins') check with a full JSON Schema validator; without it the
-   * catalog's own checker (core/schema-check.ts, with its "did you mean" hints) applies.
-   */
-  checkInput?(args: Record<string, unknown>): string | undefined;
   run(input: I, ctx: ToolContext): Promise<ToolResult<O>>;
 }
 

@@ -11,7 +11,8 @@
 import type { CodeintelConfig } from "../workspace/config.js";
 import { timeLeftInCall } from "./call-budget.js";
 
-const DEFAULTS = {
+/** The built-in tuning; schema/codeintel.schema.json states the same defaults (a test holds them equal). */
+export const DEFAULT_POOL_SETTINGS = {
   idleTimeoutMs: 10 * 60_000,
   maxOpenDocuments: 200,
   readyTimeoutMs: 20_000,
@@ -33,7 +34,7 @@ const DEFAULTS = {
   callBudgetMs: 50_000,
 };
 
-export type PoolSettingKey = keyof typeof DEFAULTS;
+export type PoolSettingKey = keyof typeof DEFAULT_POOL_SETTINGS;
 
 // Every one of these is under the call budget, so a slow step fails with its own message.
 const METHOD_TIMEOUTS: Record<string, number> = {
@@ -53,8 +54,8 @@ const METHOD_TIMEOUTS: Record<string, number> = {
 const DEFAULT_TIMEOUT = 20_000;
 
 export const DEFAULT_TIME_LIMITS = {
-  callBudgetMs: DEFAULTS.callBudgetMs,
-  readyTimeoutMs: DEFAULTS.readyTimeoutMs,
+  callBudgetMs: DEFAULT_POOL_SETTINGS.callBudgetMs,
+  readyTimeoutMs: DEFAULT_POOL_SETTINGS.readyTimeoutMs,
   methods: { ...METHOD_TIMEOUTS, "(other)": DEFAULT_TIMEOUT },
 };
 
@@ -63,7 +64,7 @@ export class PoolSettings {
 
   get(key: PoolSettingKey): number {
     const v = (this.config().lsp as Record<string, number | undefined>)[key];
-    return v ?? DEFAULTS[key];
+    return v ?? DEFAULT_POOL_SETTINGS[key];
   }
 
   timeoutFor(method: string): number {

@@ -5,7 +5,7 @@
 //   "pluginLimits": { "initTimeoutMs": 10000, "hookTimeoutMs": 5000,
 //                     "echoMs": 1000, "echoRepeats": 2, "echoWindowMs": 10000 }
 import { DEFAULT_HOOK_TIMEOUT_MS } from "../core/dispatch.js";
-import { ConfigError, type CodeintelConfig } from "../workspace/config.js";
+import type { CodeintelConfig } from "../workspace/config.js";
 
 export interface PluginLimits {
   /** Importing a plugin and calling its default export; a plugin that takes longer is disabled. */
@@ -21,16 +21,7 @@ export interface PluginLimits {
 
 export const defaultPluginLimits: PluginLimits = { initTimeoutMs: 10_000, hookTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS, echoMs: 1_000, echoRepeats: 2, echoWindowMs: 10_000 };
 
+/** codeintel.json's pluginLimits (checked against the schema when loaded) over the defaults. */
 export function pluginLimitsOf(config: CodeintelConfig): PluginLimits {
-  const raw = config.raw.pluginLimits;
-  if (raw === undefined) return defaultPluginLimits;
-  const where = `${config.source ?? "<config>"}: pluginLimits`;
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ConfigError(`${where} must be an object`);
-  const limits = { ...defaultPluginLimits };
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (!Object.hasOwn(limits, key)) throw new ConfigError(`${where}.${key} is not a known limit (known: ${Object.keys(limits).join(", ")})`);
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new ConfigError(`${where}.${key} must be a non-negative number`);
-    limits[key as keyof PluginLimits] = value;
-  }
-  return limits;
+  return { ...defaultPluginLimits, ...(config.raw.pluginLimits as Partial<PluginLimits> | undefined) };
 }

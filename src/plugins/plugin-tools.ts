@@ -1,12 +1,12 @@
 // A plugin's `tools`, checked one by one and turned into catalog tools. A tool whose definition
 // is wrong (its name, its run, a schema ajv cannot compile or MCP clients would refuse) is refused
 // alone, with a message naming the plugin, the tool and the problem: served, one bad schema would
-// make an MCP client reject the whole tool list. Arguments are checked with the same compiled
-// validator before run, and a result that breaks the tool's outputSchema is answered as an error
-// naming the plugin, never served (the client would throw on it).
+// make an MCP client reject the whole tool list. The catalog checks arguments against inputSchema
+// before run, with the validator built-in tools use; a result that breaks the tool's outputSchema
+// is answered as an error naming the plugin, never served (the client would throw on it).
 //
 //   pluginTools(contribution, source, taken)   → { tools, refused }   (refused: one line each)
-import { compileSchema, schemaProblem } from "../core/json-schema.js";
+import { compileSchema, schemaProblemText } from "../workspace/json-schema.js";
 import { isPlainObject } from "../core/schema-check.js";
 import { defineTool, ToolError, type JsonSchema, type Tool } from "../core/tool.js";
 import type { PluginContribution, PluginTool } from "./plugin-api.js";
@@ -59,8 +59,7 @@ function schemaDefinitionProblem(schema: unknown): string | undefined {
 }
 
 function asCatalogTool(t: PluginTool, source: string): Tool {
-  // Both compiled in definitionProblem; these are cache hits.
-  const input = compileSchema(t.inputSchema).validate!;
+  // Compiled in definitionProblem; a cache hit. The catalog checks the arguments with the same validator.
   const output = t.outputSchema ? compileSchema(t.outputSchema).validate! : undefined;
   return defineTool<Record<string, unknown>, unknown>({
     name: t.name,
@@ -69,12 +68,11 @@ function asCatalogTool(t: PluginTool, source: string): Tool {
     inputSchema: t.inputSchema,
     outputSchema: t.outputSchema ?? anyObject,
     annotations: { readOnlyHint: false, idempotentHint: false, ...t.annotations },
-    checkInput: (args) => schemaProblem(input, args, "arguments"),
     async run(args, ctx) {
       const out = await t.run(args, { signal: ctx.signal, progress: ctx.progress ?? (() => undefined) });
       if (!isPlainObject(out) || typeof out.text !== "string") throw new ToolError("internal", `${source}: tool ${t.name}: run must return { text, structured? }`);
       if (!output) return { structured: {}, text: out.text };
-      const problem = isPlainObject(out.structured) ? schemaProblem(output, out.structured, "structured") : "structured must be an object";
+      const problem = isPlainObject(out.structured) ? schemaProblemText(output, out.structured, "structured") : "structured must be an object";
       if (problem) throw new ToolError("internal", `${source}: tool ${t.name} returned a result that does not match its outputSchema: ${problem}`);
       return { structured: out.structured, text: out.text };
     },

@@ -326,7 +326,7 @@ export class SymbolIndexer {
     progress.deferred = deferred;
     progress.deferredServers = [...deferredServers].sort();
     this.#deferredServers = deferredServers;
-    const report = throttle(() => this.options.onProgress?.(this.#snapshot(started)), this.#options.progressIntervalMs);
+    const report = throttle(() => this.options.onProgress?.(this.#snapshot(started)), this.#options.progressIntervalMs, () => (progress.syntax.done + progress.done) / Math.max(1, progress.syntax.total + progress.total));
     if (this.#syntax) {
       const generation = this.store.generation;
       await this.#syntaxPass(parseable, signal, report, generation);
@@ -805,12 +805,20 @@ function noteFailure(list: ServerFailure[], serverId: string, err: unknown): voi
   }
 }
 
-function throttle(fn: () => void, ms: number): () => void {
+/**
+ * Calls `fn` at most every `ms`, and also whenever the pass has moved another 5 % since the last
+ * call: a pass that finishes inside one interval still reports its steps (a progress bar moves,
+ * and a caller can cancel it midway on any machine).
+ */
+function throttle(fn: () => void, ms: number, fraction: () => number): () => void {
   let last = 0;
+  let lastFraction = 0;
   return () => {
     const now = Date.now();
-    if (now - last >= ms) {
+    const f = fraction();
+    if (now - last >= ms || f - lastFraction >= 0.05) {
       last = now;
+      lastFraction = f;
       fn();
     }
   };

@@ -8,11 +8,10 @@
 //     an entry is a server id ("typescript", "pyright"), a file extension ("py", ".rs"), or "*"
 //     for every server (the old behaviour)
 //
-//   const interest = new LspInterest(configuredLanguages(config.raw, config.source));
+//   const interest = new LspInterest(configuredLanguages(config.raw));
 //   interest.wants(serverId, path)   → may the background pass ask this file's server?
 //   interest.noteAsked(serverId)     → true when this server was not wanted before
 import { extname } from "node:path";
-import { ConfigError } from "../workspace/config.js";
 
 export class LspInterest {
   readonly #configured: Set<string>;
@@ -43,15 +42,7 @@ export class LspInterest {
   }
 }
 
-/** `symbolIndex.languages` of a codeintel.json (its raw sections), validated; [] when absent. */
-export function configuredLanguages(raw: Record<string, unknown>, source = "codeintel.json"): string[] {
-  const section = raw.symbolIndex;
-  if (section === undefined) return [];
-  if (typeof section !== "object" || section === null || Array.isArray(section)) throw new ConfigError(`${source}: "symbolIndex" must be an object`);
-  const languages = (section as Record<string, unknown>).languages;
-  if (languages === undefined) return [];
-  if (!Array.isArray(languages) || !languages.every((l) => typeof l === "string")) {
-    throw new ConfigError(`${source}: "symbolIndex.languages" must be an array of server ids, file extensions or "*"`);
-  }
-  return languages;
+/** `symbolIndex.languages` of a codeintel.json (its raw sections, checked against the schema when loaded); [] when absent. */
+export function configuredLanguages(raw: Record<string, unknown>): string[] {
+  return (raw.symbolIndex as { languages?: string[] } | undefined)?.languages ?? [];
 }

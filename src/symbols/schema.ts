@@ -1,7 +1,7 @@
 // The cache's tables. Bump SCHEMA_VERSION on any change: an older database is set aside and
 // rebuilt (the cache is disposable), never migrated.
 
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 export const schemaSql = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -73,4 +73,44 @@ END;
 CREATE TRIGGER IF NOT EXISTS symbols_fts_delete AFTER DELETE ON symbols WHEN old.source <> 'ctags' BEGIN
   INSERT INTO symbols_fts (symbols_fts, rowid, name) VALUES ('delete', old.id, old.name);
 END;
+
+-- The SCIP tier (src/scip/): a precise index imported from a .scip file. The index's commit, tool
+-- and import time are meta rows (scip_commit, scip_tool, scip_imported_at); an import replaces
+-- all of it in one transaction.
+CREATE TABLE IF NOT EXISTS scip_documents (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  language TEXT,
+  -- The git blob id of the content the index describes (git hash-object), or NULL when that
+  -- content is unknown (then the document never answers).
+  hash TEXT,
+  -- Occurrences packed as little-endian int32 sextets (symbol id, start line, start character,
+  -- end line, end character, roles), sorted by start: src/scip/occurrences.ts.
+  occurrences BLOB NOT NULL,
+  occurrence_count INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS scip_symbols (
+  id INTEGER PRIMARY KEY,
+  -- The global symbol string, or 'local N' (then document_id says whose).
+  symbol TEXT NOT NULL,
+  document_id INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL,
+  kind INTEGER NOT NULL DEFAULT 0,
+  display_name TEXT,
+  -- JSON arrays: the Markdown paragraphs, and [symbol, flags] relationship pairs.
+  documentation TEXT,
+  signature TEXT,
+  enclosing TEXT,
+  relationships TEXT,
+  UNIQUE (symbol, document_id)
+);
+
+-- Which documents mention a symbol (references read only those), and the OR of its roles there.
+CREATE TABLE IF NOT EXISTS scip_mentions (
+  symbol_id INTEGER NOT NULL,
+  document_id INTEGER NOT NULL,
+  roles INTEGER NOT NULL,
+  PRIMARY KEY (symbol_id, document_id)
+) WITHOUT ROWID;
 `;

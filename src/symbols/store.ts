@@ -6,10 +6,12 @@
 import type { Statement } from "better-sqlite3";
 import { canonicalRoot, defaultCacheDir, symbolDatabasePath } from "./cache-location.js";
 import { type Db, isUntrustworthy, openSymbolDatabase, withBusyRetry } from "./database.js";
-import { humps, lowerName } from "./name-forms.js";
 import { type QueryResult, SymbolQueryEngine } from "./query.js";
-import { isDataFile, isTestFile, placeOfSymbol, type Place, standing } from "./standing.js";
-import { type FileRecord, type FileStatus, type FlatSymbol, type LspRange, range, type SymbolQuery, type SymbolTier } from "./types.js";
+import type { StoreBackend } from "./store-backend.js";
+import { type Declaration, fileOutcome, type FileRow, type FileWrite, type StoreStats, symbolForms, type SymbolRow, toRecord } from "./store-rows.js";
+import { type FileRecord, type FileStatus, type FlatSymbol, range, type SymbolQuery, type SymbolTier } from "./types.js";
+
+export type { Declaration, FileWrite, StoreStats } from "./store-rows.js";
 
 export interface SymbolStoreOptions {
   /** The project root this cache belongs to. */
@@ -22,31 +24,8 @@ export interface SymbolStoreOptions {
   onWarning?: (message: string) => void;
 }
 
-/** One change to apply in a batch. */
-export type FileWrite =
-  /** The file's symbols from one tier, replacing whatever it held (default tier: lsp). */
-  | { type: "symbols"; record: Omit<FileRecord, "symbolCount" | "status" | "attempts" | "error" | "indexedAt" | "tier">; symbols: FlatSymbol[]; tier?: SymbolTier }
-  /**
-   * No symbols (from the server, or the parser when `tier` is syntax). `keepSyntax`: the file holds syntax symbols of this very content,
-   * and they stay (the failure is recorded beside them); otherwise its symbols go.
-   */
-  | { type: "failure"; record: Omit<FileRecord, "symbolCount" | "status" | "attempts" | "indexedAt" | "tier">; status: Exclude<FileStatus, "ok">; keepSyntax?: boolean; tier?: SymbolTier }
-  | { type: "remove"; path: string }
-  /** Every file under a folder went away (`dir` without a trailing slash). */
-  | { type: "removeDir"; dir: string }
-  /** The content is unchanged (same hash) but size/mtime moved: keep the symbols, update the stat. */
-  | { type: "touch"; path: string; size: number; mtimeMs: number };
-
-export interface StoreStats {
-  files: number;
-  symbols: number;
-  ok: number;
-  empty: number;
-  failed: number;
-  excluded: number;
-}
-
-export class SymbolStore {
+/** The embedded back end: one SQLite file per root (the default store). */
+export class SymbolStore implements StoreBackend {
   readonly root: string;
   readonly dbPath: string;
   #db: Db;
@@ -75,6 +54,10 @@ export class SymbolStore {
     }
     this.#db = db;
     this.#statements = statements;
+  }
+
+  get location(): string {
+    return this.dbPath;
   }
 
   /** How many times the database was rebuilt since it was opened: what was written before is gone. */
@@ -280,42 +263,30 @@ export class SymbolStore {
           s.deleteSymbols.run(existing.id);
           s.deleteInnerHumps.run(existing.id);
         }
-        const status: FileStatus = w.type === "symbols" ? (w.symbols.length > 0 ? "ok" : "empty") : w.status;
-        // Consecutive failures: the indexer stops retrying a file after a few until it changes.
-        const attempts = status === "failed" ? (existing?.attempts ?? 0) + 1 : 0;
-        if (w.type === "failure" && w.keepSyntax && existing?.tier === "syntax") {
-          s.failBesideSyntax.run(serverOf(r.fingerprint), r.fingerprint, status, attempts, w.record.error, now, existing.id);
+        const out = fileOutcome(w, existing);
+        if (out.besideSyntax) {
+          s.failBesideSyntax.run(out.serverId, r.fingerprint, out.status, out.attempts, out.error, now, existing!.id);
           continue;
         }
-        const tier: SymbolTier = w.tier ?? "lsp";
-        const error = w.type === "failure" ? w.record.error : status === "empty" && tier !== "ctags" ? "the server returned no symbols" : null;
-        const count = w.type === "symbols" ? w.symbols.length : 0;
         const fileId = Number(
-          (s.upsertFile.get(r.path, r.language, r.size, r.mtimeMs, r.hash, serverOf(r.fingerprint), r.fingerprint, tier, status, attempts, error, count, now) as { id: number }).id,
+          (s.upsertFile.get(r.path, r.language, r.size, r.mtimeMs, r.hash, out.serverId, r.fingerprint, out.tier, out.status, out.attempts, out.error, out.count, now) as { id: number }).id,
         );
         if (w.type !== "symbols") continue;
-        const source = tier === "lsp" ? (serverOf(r.fingerprint) ?? "lsp") : tier;
         if (nextId < 0) nextId = (s.maxSymbolId.get() as { m: number }).m + 1;
         const ids: number[] = [];
-        const places: Place[] = [];
-        const dataFile = isDataFile(r.path);
-        const testFile = isTestFile(r.path);
-        for (const sym of w.symbols) {
+        const forms = symbolForms(r.path, w.symbols, out.tier);
+        w.symbols.forEach((sym, i) => {
+          const f = forms[i]!;
           const parentId = sym.parent === null ? null : (ids[sym.parent] ?? null);
-          const h = humps(sym.name);
-          const parent = sym.parent === null ? null : { place: places[sym.parent]!, kind: w.symbols[sym.parent]!.kind };
-          const place = placeOfSymbol(sym.name, parent, dataFile);
-          places.push(place);
           const id = nextId++;
           rows.push(
-            id, fileId, sym.name, lowerName(sym.name), h, sym.kind, sym.container, sym.container === null ? null : sym.container.toLowerCase(), sym.detail, source, parentId, standing(place, testFile),
+            id, fileId, sym.name, f.lower, f.humps, sym.kind, sym.container, f.containerLower, sym.detail, out.source, parentId, f.standing,
             sym.range.start.line, sym.range.start.character, sym.range.end.line, sym.range.end.character,
             sym.selectionRange.start.line, sym.selectionRange.start.character, sym.selectionRange.end.line, sym.selectionRange.end.character,
           );
           ids.push(id);
-          // ctags rows, replaced within the minute, skip the inner-word fuzzy candidates too.
-          if (tier !== "ctags") for (let k = 1; k <= h.length - 2 && k < 4; k++) inner.push(h.slice(k), id, fileId);
-        }
+          for (const h of f.innerHumps) inner.push(h, id, fileId);
+        });
         flushRows(false);
       }
       flushRows(true);
@@ -342,53 +313,6 @@ export class SymbolStore {
       ),
     );
   }
-}
-
-/** Fingerprints are "serverId@version#confighash": the server id is what precedes the "@". */
-function serverOf(fingerprint: string | null): string | null {
-  if (!fingerprint) return null;
-  const at = fingerprint.indexOf("@");
-  return at < 0 ? fingerprint : fingerprint.slice(0, at);
-}
-
-/** One declaration found by name, with its file's record. */
-export interface Declaration {
-  file: FileRecord;
-  symbol: { name: string; kind: number; container: string | null; detail: string | null; source: string; range: LspRange; selectionRange: LspRange };
-}
-
-interface FileRow {
-  path: string;
-  language: string | null;
-  size: number;
-  mtime_ms: number;
-  hash: string | null;
-  fingerprint: string | null;
-  tier: SymbolTier;
-  status: FileStatus;
-  attempts: number;
-  error: string | null;
-  symbol_count: number;
-  indexed_at: number;
-}
-
-interface SymbolRow {
-  id: number;
-  name: string;
-  kind: number;
-  container: string | null;
-  detail: string | null;
-  source: string;
-  parent_id: number | null;
-  start_line: number; start_char: number; end_line: number; end_char: number;
-  sel_start_line: number; sel_start_char: number; sel_end_line: number; sel_end_char: number;
-}
-
-function toRecord(row: FileRow): FileRecord {
-  return {
-    path: row.path, language: row.language, size: row.size, mtimeMs: row.mtime_ms, hash: row.hash, fingerprint: row.fingerprint, tier: row.tier,
-    status: row.status, attempts: row.attempts, error: row.error, symbolCount: row.symbol_count, indexedAt: row.indexed_at,
-  };
 }
 
 const INSERT_SYMBOLS = `INSERT INTO symbols (id, file_id, name, name_lower, humps, kind, container, container_lower, detail, source, parent_id, standing,

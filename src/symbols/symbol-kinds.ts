@@ -58,14 +58,42 @@ export function kindWeight(kind: number): number {
 
 const ENUM = 10;
 const ENUM_MEMBER = 22;
-/** Kinds servers give enum members instead of EnumMember (tsserver and pyright: constant). */
-const ENUM_MEMBER_STAND_INS = new Set([7, 8, 13, 14]); // property, field, variable, constant
+/** Kinds servers give a name holding a value (an enum member, a function): property, field, variable, constant. */
+const VALUE_KINDS = new Set([7, 8, 13, 14]);
+const MEMBER_VALUE_KINDS = new Set([7, 8]);
+
+/** Where a symbol is declared, as far as its kind depends on it. */
+export interface KindContext {
+  /** The kind of the symbol it is declared directly inside (after this rule). */
+  parentKind?: number;
+  /** The file's lines and where the symbol's name ends (its selectionRange end), when known. */
+  lines?: readonly string[];
+  nameEnd?: { line: number; character: number };
+}
 
 /**
- * The kind of a symbol declared directly inside `parentKind`, evened out across servers: a value
- * of an enum is an enum member whatever the server calls it, so `kind: enumMember` finds
- * TypeScript and Python enum members as it finds C ones.
+ * The one kind rule, for every source (a server's outline, the cache, the syntax tier), so a
+ * `kind` filter finds the same symbols whoever answered:
+ * - a value of an enum is an enum member whatever the server calls it (tsserver and pyright say
+ *   constant), so `kind: enumMember` finds TypeScript and Python enum members as it finds C ones;
+ * - a name assigned a function (`export const f = () =>`, `f = lambda x: ...`) is a function
+ *   (a method, in a class): servers call it a constant, variable or property, people look for it
+ *   as a function.
  */
-export function declaredKind(kind: number, parentKind: number | undefined): number {
-  return parentKind === ENUM && ENUM_MEMBER_STAND_INS.has(kind) ? ENUM_MEMBER : kind;
+export function declaredKind(kind: number, at: KindContext = {}): number {
+  if (at.parentKind === ENUM && VALUE_KINDS.has(kind)) return ENUM_MEMBER;
+  if (at.lines && at.nameEnd && VALUE_KINDS.has(kind) && functionValued(at.lines, at.nameEnd)) return MEMBER_VALUE_KINDS.has(kind) ? 6 : 12;
+  return kind;
 }
+
+/** Whether the name ending at `end` is assigned a function. */
+function functionValued(lines: readonly string[], end: { line: number; character: number }): boolean {
+  const line = lines[end.line];
+  if (line === undefined) return false;
+  let rest = line.slice(end.character);
+  for (let i = end.line + 1; rest.length < 300 && i < lines.length && i <= end.line + 3; i++) rest += "\n" + lines[i];
+  return FUNCTION_VALUE.test(rest);
+}
+
+// `=` (after an optional type annotation), then `function`, `lambda`, `(params) =>`, `x =>` or a generic arrow `<T>(`.
+const FUNCTION_VALUE = /^\s*(?::[^=;]*?)?=\s*(?:async\b\s*)?(?:function\b|lambda\b|\([^)]*\)\s*(?::[^=;{]*)?=>|[A-Za-z_$][\w$]*\s*=>|<[^;{}]*?>\s*\()/;

@@ -8,6 +8,7 @@
 // source "syntax". Positions are 0-based LSP positions with UTF-16 columns (web-tree-sitter
 // parses a JS string as UTF-16, so its columns already are).
 import type { Node, QueryCapture } from "web-tree-sitter";
+import { declaredKind } from "../symbols/symbol-kinds.js";
 import type { FlatSymbol, LspRange } from "../symbols/types.js";
 import { grammarFor } from "./grammars.js";
 import type { SyntaxLanguage } from "./languages.js";
@@ -46,7 +47,7 @@ export async function extract(text: string, language: SyntaxLanguage): Promise<S
       const seen = declarations.get(d.name.id);
       if (!seen || d.pattern < seen.pattern) declarations.set(d.name.id, d);
     }
-    return { source: "syntax", language, symbols: nest([...declarations.values()]), partial: tree.rootNode.hasError };
+    return { source: "syntax", language, symbols: nest([...declarations.values()], text), partial: tree.rootNode.hasError };
   } finally {
     tree.delete();
   }
@@ -73,9 +74,11 @@ function declarationOf(pattern: number, captures: QueryCapture[]): Declaration |
  * Orders the declarations and gives each its enclosing one: the innermost declaration whose
  * range holds it and whose name comes before it (`typedef struct list {...} list_t;` holds
  * `struct list` but names it after, so list_t is not its container). Scopes name what they hold
- * but are not symbols themselves.
+ * but are not symbols themselves. Kinds follow the one kind rule (symbol-kinds.ts), as a
+ * server's outline does.
  */
-function nest(declarations: Declaration[]): FlatSymbol[] {
+function nest(declarations: Declaration[], text: string): FlatSymbol[] {
+  let lines: string[] | undefined;
   declarations.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
   const symbols: FlatSymbol[] = [];
   const open: { end: number; nameStart: number; name: string; symbol: number | null }[] = [];
@@ -84,17 +87,19 @@ function nest(declarations: Declaration[]): FlatSymbol[] {
     const holders = open.filter((o) => o.nameStart <= d.node.startIndex);
     const enclosing = holders[holders.length - 1];
     const parent = holders.findLast((o) => o.symbol !== null)?.symbol ?? null;
-    const kind = SYNTAX_KINDS[d.kind];
+    const syntaxKind = SYNTAX_KINDS[d.kind];
     let index: number | null = null;
-    if (kind !== null) {
+    if (syntaxKind !== null) {
       index = symbols.length;
+      const selectionRange = rangeOf(d.name);
+      const parentKind = parent === null ? undefined : symbols[parent]!.kind;
       symbols.push({
         name: d.name.text,
-        kind,
+        kind: declaredKind(syntaxKind, { parentKind, lines: (lines ??= text.split("\n")), nameEnd: selectionRange.end }),
         container: d.container ?? enclosing?.name ?? null,
         detail: null,
         range: rangeOf(d.node),
-        selectionRange: rangeOf(d.name),
+        selectionRange,
         parent,
       });
     }

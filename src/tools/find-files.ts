@@ -3,13 +3,13 @@
 // `search` is the finder engine's adapter (src/adapters/finder-file-search.ts), which also
 // confines the roots and maps the engine's errors.
 //
-//   input   { query: string, roots?: string[], limit?: number (1..1000, default 50) }
+//   input   { query: string, roots?: string[], limit?: number (1..1000, default 50), directories?: boolean (default true) }
 //   output  { query, total, truncated, results: [{ root, path, fileName, matchType, score, indices }] }
 //   text    "12 matches for 'readme' (showing 12):" then one path per line, folders with a trailing '/',
 //           grouped under their root when several roots are searched.
 import type { FileMatch, FileSearchProvider } from "../core/file-search.js";
 import { ToolError, type Tool } from "../core/tool.js";
-import { DEFAULT_LIMIT, MAX_LIMIT, MAX_SEARCH_ROOTS } from "../workspace/limits.js";
+import { DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, MAX_SEARCH_ROOTS } from "../workspace/limits.js";
 import type { FindFilesInput, FindFilesOutput } from "../protocol/index.js";
 export type { FindFilesInput, FindFilesOutput } from "../protocol/index.js";
 
@@ -18,8 +18,6 @@ export interface FindFilesDeps {
   /** Searches every project root when the caller names none. */
   search: FileSearchProvider;
 }
-
-const MAX_QUERY = 1000;
 
 export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, FindFilesOutput> {
   return {
@@ -33,7 +31,7 @@ export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, F
     inputSchema: {
       type: "object",
       properties: {
-        query: { type: "string", maxLength: MAX_QUERY, description: "fuzzy query, e.g. 'readme' or 'src button .tsx$'; empty lists the shortest paths" },
+        query: { type: "string", maxLength: MAX_QUERY_LENGTH, description: "fuzzy query, e.g. 'readme' or 'src button .tsx$'; empty lists the shortest paths" },
         roots: {
           type: "array",
           items: { type: "string", maxLength: 4096 },
@@ -41,6 +39,7 @@ export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, F
           description: `folders to search (inside the project roots), at most ${MAX_SEARCH_ROOTS}; default: all project roots`,
         },
         limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
+        directories: { type: "boolean", default: true, description: "false: files only, no folders" },
       },
       required: ["query"],
       additionalProperties: false,
@@ -72,12 +71,12 @@ export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, F
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     async run(input, ctx) {
       if (typeof input.query !== "string") throw new ToolError("invalid_input", "query must be a string");
-      if (input.query.length > MAX_QUERY) throw new ToolError("invalid_input", `query is longer than ${MAX_QUERY} characters`);
+      if (input.query.length > MAX_QUERY_LENGTH) throw new ToolError("invalid_input", `query is longer than ${MAX_QUERY_LENGTH} characters`);
       const limit = input.limit ?? DEFAULT_LIMIT;
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
         throw new ToolError("invalid_input", `limit must be an integer from 1 to ${MAX_LIMIT}`);
       }
-      const found = await deps.search.search(input.query, input.roots ?? [], { limit, signal: ctx.signal });
+      const found = await deps.search.search(input.query, input.roots ?? [], { limit, signal: ctx.signal, includeDirectories: input.directories ?? true });
       const output: FindFilesOutput = {
         query: input.query,
         total: found.total,

@@ -10,21 +10,19 @@
 import { extname, join } from "node:path";
 import type { IndexProgress } from "../symbols/indexer.js";
 import type { SymbolCache } from "../symbols/symbol-cache.js";
+import { outlineOf } from "../symbols/flatten.js";
 import { kindName } from "../symbols/symbol-kinds.js";
-import type { FlatSymbol, SymbolHit } from "../symbols/types.js";
+import type { SymbolHit } from "../symbols/types.js";
 import { MAX_LIMIT } from "../workspace/limits.js";
 import { confinePath } from "../workspace/paths.js";
 import { completenessProperties, guarded, MAX_NAME_CHARS, MAX_PATH_CHARS, paging, partialLine, progressOf, SourceCache, type NavigationDeps } from "./navigation/common.js";
 import { groupedByFile, plural, truncationNote } from "./navigation/render.js";
 import {
-  bySourceOrder,
   createDocumentSymbolsTool,
   createWorkspaceSymbolsTool,
   kindFilter,
   outlineEntry,
-  qualify,
   type DocumentSymbolsOutput,
-  type OutlineEntry,
   type SymbolSourceName,
   type WorkspaceSymbolEntry,
   type WorkspaceSymbolsOutput,
@@ -192,7 +190,7 @@ function createCachedDocumentSymbolsTool(deps: SymbolCacheToolDeps): Tool<{ file
         }
         const { limit, offset } = paging({ limit: input.limit ?? 200, offset: input.offset });
         const sources = new SourceCache(deps.roots);
-        const outline = outlineOf(cached.symbols, sources, file.absPath, cached.tier === "syntax" ? "syntax" : "lsp");
+        const outline = outlineOf(cached.symbols).map((row) => outlineEntry(row, sources, file.absPath, cached.tier === "syntax" ? "syntax" : "lsp"));
         const results = outline.slice(offset, offset + limit);
         const page = { total: outline.length, offset, results, omitted: Math.max(0, outline.length - offset - results.length) };
         const lines = [`${plural(page.total, "symbol")} in ${file.relPath}`];
@@ -248,25 +246,4 @@ function groupByBestFile<T extends { hit: SymbolHit; root: string }>(found: T[])
     if (!firstSeen.has(key(f))) firstSeen.set(key(f), i);
   });
   return found.map((f, i) => ({ f, i })).sort((a, b) => firstSeen.get(key(a.f))! - firstSeen.get(key(b.f))! || a.i - b.i).map((x) => x.f);
-}
-
-/** The same outline the live tool renders: siblings in source order, depth-first, dotted containers. */
-function outlineOf(symbols: FlatSymbol[], sources: SourceCache, absPath: string, source: SymbolSourceName): OutlineEntry[] {
-  const children = new Map<number | null, number[]>();
-  symbols.forEach((s, i) => {
-    const list = children.get(s.parent) ?? [];
-    list.push(i);
-    children.set(s.parent, list);
-  });
-  const out: OutlineEntry[] = [];
-  const visit = (parent: number | null, depth: number, container: string | undefined) => {
-    const ids = [...(children.get(parent) ?? [])].sort((a, b) => bySourceOrder(symbols[a]!, symbols[b]!));
-    for (const i of ids) {
-      const s = symbols[i]!;
-      out.push(outlineEntry(s, sources, absPath, depth, container, source));
-      visit(i, depth + 1, qualify(container, s.name));
-    }
-  };
-  visit(null, 0, undefined);
-  return out;
 }

@@ -9,17 +9,20 @@
 //   GET  /v1/search/stream?query=   SSE: `snapshot` events, then `completed`; closing it stops the search
 //   GET  /v1/events                 SSE: service events with ids, Last-Event-ID resume, `reset`, heartbeats
 //
-// An error is {error: {code, message, ...}} with a status that fits its code (see STATUS).
+// An error is {error: {code, message, ...}} with a status that fits its code (http-errors.ts).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ToolDispatch } from "../core/dispatch.js";
-import type { FileMatch, FileSearchProvider } from "../core/file-search.js";
+import type { FileSearchDispatch } from "../core/search-dispatch.js";
 import type { ServiceEvents, StampedEvent } from "../core/service-events.js";
-import { ToolError, type ToolErrorCode } from "../core/tool.js";
-import { decodePathSegment, HttpRequestError as HttpError, requestTarget } from "./http-request.js";
+import { ToolError } from "../core/tool.js";
+import { HttpRequestError as HttpError, httpError, sendHttpError } from "./http-errors.js";
+import { decodePathSegment, requestTarget } from "./http-request.js";
+import { sendJson } from "./http-security.js";
 
 export interface RestApiOptions {
   dispatch: ToolDispatch;
-  fileSearch?: FileSearchProvider;
+  /** The one door of file search (core/search-dispatch.ts): /v1/search and its stream go through it. */
+  fileSearch?: FileSearchDispatch;
   events?: ServiceEvents;
   /** A comment line on every open event stream this often, so proxies and clients see it alive (default 10 s). */
   heartbeatMs?: number;
@@ -46,20 +49,6 @@ export interface RestApi {
   closeStreams(): void;
 }
 
-const STATUS: Record<ToolErrorCode, number> = {
-  invalid_input: 400,
-  not_found: 404,
-  indexing: 409,
-  overloaded: 503,
-  unavailable: 503,
-  // Cancelled by the service (shutdown); a client that cancels by leaving reads no answer.
-  cancelled: 503,
-  timeout: 504,
-  internal: 500,
-};
-/** Seconds a client should wait before retrying, for the codes that say "retry". */
-const RETRY_AFTER: Partial<Record<ToolErrorCode, number>> = { indexing: 2, overloaded: 1 };
-const MAX_QUERY = 1000;
 /** An event stream whose unread output passes this is closed: the client is not reading. */
 const MAX_STREAM_BUFFER = 1024 * 1024;
 
@@ -91,7 +80,13 @@ export function createRestApi(options: RestApiOptions): RestApi {
   }
 
   async function callTool(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
-    if (!dispatch.catalog.get(name)) throw new HttpError(404, "not_found", `unknown tool '${name}' (known: ${dispatch.catalog.names.join(", ")})`);
+    try {
+      dispatch.tool(name);
+    } catch (err) {
+      // The dispatch's own refusal, so the code is the one every other door answers (invalid_input); the status says "not here".
+      if (err instanceof ToolError) throw new HttpError(404, err.code, err.message);
+      throw err;
+    }
     const input = await readJsonBody(req, maxBodyBytes);
     const result = await runAdmitted(res, name, input);
     sendJson(res, 200, { structured: result.structured, text: result.text });
@@ -99,14 +94,24 @@ export function createRestApi(options: RestApiOptions): RestApi {
 
   async function search(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The find_files tool's input and checks: {query, roots?, limit?}.
+    const search = requireSearch();
     const input = await readJsonBody(req, maxBodyBytes);
-    const { structured } = await runAdmitted(res, "find_files", input);
-    const found = structured as { query: string; total: number; truncated: boolean; results: FileMatch[] };
+    const found = await admittedRun(res, (ctx) => search.find(input, ctx));
     sendJson(res, 200, { query: found.query, total: found.total, truncated: found.truncated, files: found.results });
   }
 
+  function requireSearch(): FileSearchDispatch {
+    const search = options.fileSearch;
+    if (!search?.available) throw new ToolError("unavailable", "fuzzy file search is not available in this server");
+    return search;
+  }
+
   /** Runs a tool under an intake slot; the client leaving cancels it. */
-  async function runAdmitted(res: ServerResponse, name: string, input: unknown) {
+  function runAdmitted(res: ServerResponse, name: string, input: unknown) {
+    return admittedRun(res, (ctx) => dispatch.run(name, input, ctx));
+  }
+
+  async function admittedRun<T>(res: ServerResponse, run: (ctx: { signal: AbortSignal }) => Promise<T>): Promise<T> {
     const admission = dispatch.admit();
     const controller = new AbortController();
     const onClose = () => {
@@ -114,7 +119,7 @@ export function createRestApi(options: RestApiOptions): RestApi {
     };
     res.on("close", onClose);
     try {
-      return await dispatch.run(name, input, { signal: controller.signal });
+      return await run({ signal: controller.signal });
     } finally {
       res.off("close", onClose);
       admission.release();
@@ -135,8 +140,7 @@ export function createRestApi(options: RestApiOptions): RestApi {
   }
 
   function searchStream(req: IncomingMessage, res: ServerResponse): void {
-    const provider = options.fileSearch;
-    if (!provider) throw new ToolError("unavailable", "fuzzy file search is not available in this server");
+    const search = requireSearch();
     // EventSource reconnects when a stream ends; a search that completed is not run again (204 stops it).
     if (req.headers["last-event-id"] === "completed") {
       res.statusCode = 204;
@@ -146,12 +150,12 @@ export function createRestApi(options: RestApiOptions): RestApi {
     const { query: params } = requestTarget(req);
     const query = params.get("query");
     if (query === null) throw new ToolError("invalid_input", "query is required: /v1/search/stream?query=...");
-    if (query.length > MAX_QUERY) throw new ToolError("invalid_input", `query is longer than ${MAX_QUERY} characters`);
-    const asked = params.getAll("roots");
-    const roots = asked.length > 0 ? asked : provider.defaultRoots;
+    const roots = params.getAll("roots");
+    // find_files' checks, answered with a status while the response can still carry one.
+    search.check(roots.length > 0 ? { query, roots } : { query });
     let stream: SseStream | undefined;
     let next = 1;
-    const handle = provider.startSession(roots, {
+    const session = search.openSession(roots, "codeintel", {
       updated: (q, files) => stream?.send("snapshot", { query: q, files }, String(next++), "snapshot"),
       completed: (q) => {
         stream?.send("completed", { query: q }, "completed");
@@ -161,11 +165,15 @@ export function createRestApi(options: RestApiOptions): RestApi {
     try {
       stream = openStream("search", res);
     } catch (err) {
-      handle.stop();
+      session.stop();
       throw err;
     }
-    res.on("close", () => handle.stop());
-    handle.update(query);
+    res.on("close", () => session.stop());
+    // A beforeTool hook may still refuse the query: said as an `error` event, the stream ends.
+    session.update(query).catch((err: unknown) => {
+      stream?.send("error", httpError(err).body, "error");
+      stream?.end();
+    });
   }
 
   function eventStream(req: IncomingMessage, res: ServerResponse): void {
@@ -239,35 +247,9 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
 }
 
 function sendError(res: ServerResponse, err: unknown): void {
-  if (res.headersSent) {
-    // Mid-stream: nothing else can be said on this response.
-    res.end();
-    return;
-  }
-  let status = 500;
-  let body: Record<string, unknown>;
-  if (err instanceof HttpError) {
-    status = err.status;
-    body = { code: err.code, message: err.message };
-    // Past the body's limit: the rest of it is not read, so this connection cannot carry another request.
-    if (status === 413) res.setHeader("Connection", "close");
-  } else if (err instanceof ToolError) {
-    status = STATUS[err.code];
-    body = { ...(err.data ?? {}), code: err.code, message: err.message };
-    const retry = RETRY_AFTER[err.code];
-    if (retry !== undefined) res.setHeader("Retry-After", String(retry));
-  } else {
-    body = { code: "internal", message: `internal error: ${err instanceof Error ? err.message : String(err)}` };
-  }
-  sendJson(res, status, { error: body });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.destroyed) return;
-  res.statusCode = status;
-  res.setHeader("Content-Type", "application/json");
-  res.setHeader("Cache-Control", "no-store");
-  res.end(JSON.stringify(body));
+  // Past the body's limit: the rest of it is not read, so this connection cannot carry another request.
+  if (err instanceof HttpError && err.status === 413 && !res.headersSent) res.setHeader("Connection", "close");
+  sendHttpError(res, err);
 }
 
 /**

@@ -15,13 +15,17 @@
 //     "plugins": ["./tools/my-plugin.js", "some-npm-package"]  // src/plugins/
 //   }
 //
-// Unknown sections are kept in `raw` for their owners; syntax errors are reported as
-// `FILE:LINE:COL: problem`, bad shapes with the file name and the offending key, never
-// silently ignored.
+// The file is checked against schema/codeintel.schema.json (published, so editors complete it
+// through `"$schema"`) before anything reads it: a syntax error, a misspelt key (`srevers`, with
+// a did-you-mean) or a wrong type is `FILE:LINE:COL: place problem`, never silently ignored. A
+// section owned elsewhere (symbolIndex, pluginLimits) is in the schema too and reaches its
+// reader through `raw`.
 
-import { existsSync, watch, type FSWatcher } from "node:fs";
+import { existsSync, readFileSync, watch, type FSWatcher } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
+import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
+import { compileSchema, describePath, schemaProblem, type ValidateFunction } from "./json-schema.js";
+import { packageRoot } from "./package-root.js";
 import { readRegularFileSync, refusalMessage } from "./source-text.js";
 
 const CONFIG_FILE_NAME = "codeintel.json";
@@ -166,28 +170,72 @@ export function parseConfig(text: string, source = "<config>"): CodeintelConfig 
   const raw: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
   // The parser recovers and returns a best guess; a config with a syntax error is refused.
   if (errors.length > 0) throw new ConfigError(syntaxError(text, source, errors[0]!));
-  if (!isObject(raw)) throw new ConfigError(`${source}: the top level must be an object`);
-  const config: CodeintelConfig = { source, servers: {}, lsp: {}, raw };
-
-  if (raw.servers !== undefined) {
-    if (!isObject(raw.servers)) throw new ConfigError(`${source}: "servers" must be an object`);
-    for (const [id, entry] of Object.entries(raw.servers)) {
-      config.servers[id] = parseServerEntry(entry, `${source}: servers.${id}`);
-    }
-  }
-  if (raw.lsp !== undefined) config.lsp = parseLsp(raw.lsp, `${source}: lsp`);
-  if (raw.cacheDir !== undefined) {
-    if (typeof raw.cacheDir !== "string") throw new ConfigError(`${source}: "cacheDir" must be a string`);
+  const problem = schemaProblem(configValidator(), raw);
+  if (problem) throw new ConfigError(`${source}:${positionOf(text, placeOfProblem(text, problem.path))}: ${placeName(problem.path)} ${problem.message}`);
+  const file = raw as ConfigFile;
+  const config: CodeintelConfig = { source, servers: {}, lsp: file.lsp ?? {}, raw: file };
+  for (const [id, entry] of Object.entries(file.servers ?? {})) config.servers[id] = normalisedServerEntry(entry);
+  if (file.cacheDir !== undefined) {
     // Relative to the config file, so every command finds the same cache whatever its cwd.
-    config.cacheDir = isAbsolute(raw.cacheDir) || source.startsWith("<") ? raw.cacheDir : resolve(dirname(source), raw.cacheDir);
+    config.cacheDir = isAbsolute(file.cacheDir) || source.startsWith("<") ? file.cacheDir : resolve(dirname(source), file.cacheDir);
   }
-  if (raw.plugins !== undefined) {
-    if (!isStringArray(raw.plugins)) throw new ConfigError(`${source}: "plugins" must be an array of module paths or package names`);
+  if (file.plugins !== undefined) {
     const base = source.startsWith("<") ? process.cwd() : dirname(source);
     // A path (./x.js, ../x.js, /abs/x.js) is relative to the config file; anything else names a package.
-    config.plugins = raw.plugins.map((p) => (isAbsolute(p) || p.startsWith("./") || p.startsWith("../") ? resolve(base, p) : p));
+    config.plugins = file.plugins.map((p) => (isAbsolute(p) || p.startsWith("./") || p.startsWith("../") ? resolve(base, p) : p));
   }
   return config;
+}
+
+/** codeintel.json as its schema admits it (the sections config.ts owns; the others stay in `raw` for their readers). */
+interface ConfigFile extends Record<string, unknown> {
+  servers?: Record<string, ServerConfigEntry | false>;
+  lsp?: LspSettings;
+  cacheDir?: string;
+  plugins?: string[];
+}
+
+/** schema/codeintel.schema.json, the file editors complete codeintel.json with (its `$schema`). */
+export function configSchemaPath(): string {
+  return join(packageRoot(), "schema", "codeintel.schema.json");
+}
+
+let compiled: { file: ValidateFunction; serverEntry: ValidateFunction } | undefined;
+
+function validators(): { file: ValidateFunction; serverEntry: ValidateFunction } {
+  if (compiled) return compiled;
+  const schema = JSON.parse(readFileSync(configSchemaPath(), "utf8")) as { definitions: object };
+  const file = compileSchema(schema);
+  // A server entry alone (a plugin's `servers`), under the same definitions.
+  const serverEntry = compileSchema({ definitions: schema.definitions, allOf: [{ $ref: "#/definitions/serverEntryOrOff" }] });
+  if (!file.validate || !serverEntry.validate) throw new Error(`codeintel: ${configSchemaPath()} does not compile: ${file.error ?? serverEntry.error}`);
+  return (compiled = { file: file.validate, serverEntry: serverEntry.validate });
+}
+
+const configValidator = () => validators().file;
+
+/** `lsp.idleTimoutMs`, `servers.a.command[0]`, or "the top level". */
+function placeName(path: readonly (string | number)[]): string {
+  return path.length === 0 ? "the top level" : describePath(path, "").slice(1);
+}
+
+/** Where in the text the problem is: the key of the deepest property on the path that exists (an unknown key itself). */
+function placeOfProblem(text: string, path: readonly (string | number)[]): number {
+  const tree = parseTree(text, [], { allowTrailingComma: true });
+  if (!tree) return 0;
+  for (let n = path.length; n >= 0; n--) {
+    const node = findNodeAtLocation(tree, path.slice(0, n) as (string | number)[]);
+    if (node) return node.parent?.type === "property" ? node.parent.offset : node.offset;
+  }
+  return tree.offset;
+}
+
+/** `LINE:COL` of an offset, 1-based, columns in characters. */
+function positionOf(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = [...before.slice(before.lastIndexOf("\n") + 1)].length + 1;
+  return `${line}:${column}`;
 }
 
 const SYNTAX_PROBLEMS: Record<ReturnType<typeof printParseErrorCode>, string> = {
@@ -212,78 +260,22 @@ const SYNTAX_PROBLEMS: Record<ReturnType<typeof printParseErrorCode>, string> = 
 
 /** `FILE:LINE:COL: problem`, 1-based, what editors and terminals turn into a link to the spot. */
 function syntaxError(text: string, source: string, error: ParseError): string {
-  const before = text.slice(0, error.offset);
-  const line = before.split("\n").length;
-  const column = [...before.slice(before.lastIndexOf("\n") + 1)].length + 1;
   let problem = SYNTAX_PROBLEMS[printParseErrorCode(error.error)];
   const found = text.slice(error.offset, error.offset + Math.min(error.length, 20));
   if (error.length > 0 && found.trim() !== "") problem += ` (found '${found}')`;
   else if (error.offset >= text.length) problem += " (at the end of the file)";
-  return `${source}:${line}:${column}: ${problem}`;
+  return `${source}:${positionOf(text, error.offset)}: ${problem}`;
 }
 
+/** A server entry from elsewhere than codeintel.json (a plugin's `servers`), checked against the same schema; `where` names it. */
 export function parseServerEntry(entry: unknown, where: string): ServerConfigEntry | false {
-  if (entry === false) return false;
-  if (!isObject(entry)) throw new ConfigError(`${where} must be an object, or false to disable the server`);
-  const out: ServerConfigEntry = {};
-  if (entry.command !== undefined) {
-    if (!isStringArray(entry.command) || entry.command.length === 0) throw new ConfigError(`${where}.command must be a non-empty array of strings`);
-    out.command = entry.command;
-  }
-  for (const key of ["extensions", "rootMarkers"] as const) {
-    if (entry[key] !== undefined) {
-      if (!isStringArray(entry[key])) throw new ConfigError(`${where}.${key} must be an array of strings`);
-      out[key] = key === "extensions" ? (entry[key] as string[]).map((e) => (e.startsWith(".") ? e : "." + e)) : (entry[key] as string[]);
-    }
-  }
-  if (entry.languageId !== undefined) {
-    const l = entry.languageId;
-    if (typeof l !== "string" && !(isObject(l) && Object.values(l).every((v) => typeof v === "string"))) {
-      throw new ConfigError(`${where}.languageId must be a string or an object mapping extensions to language ids`);
-    }
-    out.languageId = l as string | Record<string, string>;
-  }
-  if (entry.initializationOptions !== undefined) out.initializationOptions = entry.initializationOptions;
-  if (entry.settings !== undefined) {
-    if (!isObject(entry.settings)) throw new ConfigError(`${where}.settings must be an object`);
-    out.settings = entry.settings;
-  }
-  if (entry.env !== undefined) {
-    if (!isObject(entry.env) || !Object.values(entry.env).every((v) => typeof v === "string")) throw new ConfigError(`${where}.env must map names to strings`);
-    out.env = entry.env as Record<string, string>;
-  }
-  for (const key of ["install", "version"] as const) {
-    if (entry[key] !== undefined) {
-      if (typeof entry[key] !== "string") throw new ConfigError(`${where}.${key} must be a string`);
-      out[key] = entry[key] as string;
-    }
-  }
-  return out;
+  const problem = schemaProblem(validators().serverEntry, entry);
+  if (problem) throw new ConfigError(`${describePath(problem.path, where)} ${problem.message}`);
+  return normalisedServerEntry(entry as ServerConfigEntry | false);
 }
 
-function parseLsp(value: unknown, where: string): LspSettings {
-  if (!isObject(value)) throw new ConfigError(`${where} must be an object`);
-  const out: LspSettings = {};
-  const numbers = ["idleTimeoutMs", "maxOpenDocuments", "readyTimeoutMs", "approximateAfterMs", "maxRestarts", "restartBackoffMs", "restartBackoffCapMs", "brokenCooldownMs", "brokenCooldownCapMs", "callBudgetMs"] as const;
-  for (const key of numbers) {
-    const v = value[key];
-    if (v === undefined) continue;
-    if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new ConfigError(`${where}.${key} must be a non-negative number`);
-    out[key] = v;
-  }
-  if (value.timeouts !== undefined) {
-    if (!isObject(value.timeouts) || !Object.values(value.timeouts).every((v) => typeof v === "number" && v > 0)) {
-      throw new ConfigError(`${where}.timeouts must map LSP method names to milliseconds`);
-    }
-    out.timeouts = value.timeouts as Record<string, number>;
-  }
-  return out;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function isStringArray(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((x) => typeof x === "string");
+/** Extensions with their dot (the schema lets the user leave it out). */
+function normalisedServerEntry(entry: ServerConfigEntry | false): ServerConfigEntry | false {
+  if (entry === false || !entry.extensions) return entry;
+  return { ...entry, extensions: entry.extensions.map((e) => (e.startsWith(".") ? e : "." + e)) };
 }

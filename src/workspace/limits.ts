@@ -4,6 +4,9 @@
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
 
+/** The longest query a search takes, in characters (find_files and its doors, symbol search). */
+export const MAX_QUERY_LENGTH = 1000;
+
 /**
  * The most roots one search may name (find_files, fuzzyFileSearch and its sessions, the in-process
  * API). Each distinct root is resolved (realpath) and confined on the main thread: 200,000 of

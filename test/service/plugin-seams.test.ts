@@ -87,10 +87,10 @@ describe("plugin tool schemas and results over MCP (the SDK client)", () => {
   it("checks arguments with the full schema (pattern, anyOf), answering ajv's message", async () => {
     const upper = (await client.callTool({ name: "strict_echo", arguments: { text: "ABC" } })) as CallToolResult;
     expect(upper.isError).toBe(true);
-    expect(upper.content).toEqual([{ type: "text", text: 'invalid_input: strict_echo: arguments/text must match pattern "^[a-z]+$"' }]);
+    expect(upper.content).toEqual([{ type: "text", text: 'invalid_input: strict_echo: arguments.text must match pattern "^[a-z]+$"' }]);
     const size = (await client.callTool({ name: "strict_echo", arguments: { text: "abc", size: "huge" } })) as CallToolResult;
     expect(size.isError).toBe(true);
-    expect(JSON.stringify(size.content)).toContain("invalid_input: strict_echo: arguments/size must be integer");
+    expect(JSON.stringify(size.content)).toContain("invalid_input: strict_echo: arguments.size must be integer");
     const ok = (await client.callTool({ name: "strict_echo", arguments: { text: "abc", size: "small" } })) as CallToolResult;
     expect(ok.isError).toBeFalsy();
     expect(ok.structuredContent).toEqual({ echoed: "abc" });
@@ -101,7 +101,7 @@ describe("plugin tool schemas and results over MCP (the SDK client)", () => {
     expect(r.isError).toBe(true);
     expect(r.structuredContent).toBeUndefined();
     expect((r.content as Array<{ text: string }>)[0]!.text).toBe(
-      `internal: plugin ${join(root, "plugins/schemas.mjs")}: tool strict_echo returned a result that does not match its outputSchema: structured/echoed must match pattern "^[a-z]+$"`,
+      `internal: plugin ${join(root, "plugins/schemas.mjs")}: tool strict_echo returned a result that does not match its outputSchema: structured.echoed must match pattern "^[a-z]+$"`,
     );
   });
 

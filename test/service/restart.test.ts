@@ -1,6 +1,6 @@
 // Broken servers recover without restarting codeintel: `codeintel restart` against a real
 // app-server (WebSocket, token), the restart tool's catalog entry, and codeintel.json
-// reloaded when it is saved (a bad file keeps the previous config).
+// reloaded when it is saved (a bad file, a misspelt key included, keeps the previous config).
 import { execFile } from "node:child_process";
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -104,6 +104,8 @@ describe("codeintel.json reload", () => {
     await eventually(() => logs.some((l) => /codeintel.json:1:3: .*keeping the previous config/.test(l)), "the bad config reported");
     writeFileSync(join(root, "codeintel.json"), JSON.stringify({ servers: { other: { extensions: [".x"] } } }));
     await eventually(() => logs.some((l) => /servers.other is a new server and needs a "command".*keeping the previous config/.test(l)), "the invalid server reported");
+    writeFileSync(join(root, "codeintel.json"), '{\n  "srevers": {}\n}\n');
+    await eventually(() => logs.some((l) => /codeintel.json:2:3: srevers is not a known key; did you mean `servers`\?.*keeping the previous config/.test(l)), "the misspelt key reported");
     expect((await ci.documentSymbols({ file: "file.stub" })).results.map((s) => s.name)).toEqual(["file.stub"]);
   });
 });

@@ -153,6 +153,17 @@ describe("what is not worth indexing", () => {
 });
 
 describe("freshness through the watcher", () => {
+  it("reports each step of a pass that ends inside one progress interval", async () => {
+    // A pass faster than the interval (a quiet machine) must still report steps, or no caller
+    // can show it moving or cancel it midway (a CI machine once finished before the first report).
+    const store = SymbolStore.open({ root, dbPath: join(root, "..", `${root.split("/").pop()}-steps.sqlite`), onWarning: () => {} });
+    const done: number[] = [];
+    await new SymbolIndexer({ store, source: pool, files, onProgress: (p) => done.push(p.done), progressIntervalMs: 3_600_000 }).run();
+    expect(new Set(done).size).toBeGreaterThanOrEqual(4);
+    expect(done.at(-1)).toBe(5);
+    store.close();
+  });
+
   it("follows create, edit, rename and delete", async () => {
     await files.watching;
     const cache = SymbolCache.open({ root, source: pool, files, dbPath: join(root, "..", `${root.split("/").pop()}-d.sqlite`) });

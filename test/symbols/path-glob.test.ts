@@ -1,10 +1,11 @@
 // `--path GLOB` (workspace symbols) speaks picomatch's dialect: every pattern here goes through
-// the real query (the SQLite function path_glob over a real cache file) and must pick exactly
-// the files picomatch itself picks, with the options the README documents.
+// the real query (SQLite: the function path_glob over a real cache file; PostgreSQL: picomatch's
+// regular expression on a real server) and must pick exactly the files picomatch itself picks,
+// with the options the README documents.
 import picomatch from "picomatch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SymbolQueryEngine } from "../../src/symbols/query.js";
-import { SymbolStore } from "../../src/symbols/store.js";
+import type { StoreBackend } from "../../src/symbols/store-backend.js";
+import { STORE_BACKENDS, storeOpener } from "../support/store-backends.js";
 import { record, sym, tempDir } from "./helpers.js";
 
 const paths = [
@@ -42,37 +43,37 @@ const table: [string, string[]][] = [
   ["app/\\(auth\\)/*.tsx", ["app/(auth)/page.tsx"]], // picomatch reads bare ( ) as a group: escape them
 ];
 
-let store: SymbolStore;
-let engine: SymbolQueryEngine;
-let cleanup: () => void;
+const openStore = storeOpener();
 
-beforeAll(() => {
-  const t = tempDir("glob");
-  cleanup = t.cleanup;
-  store = SymbolStore.open({ root: t.dir, cacheDir: t.dir, onWarning: () => {} });
-  store.write(paths.map((path) => ({ type: "symbols" as const, record: record(path), symbols: [sym("target", 12, 1)] })));
-  engine = new SymbolQueryEngine(store.db);
-});
-afterAll(() => {
-  store.close();
-  cleanup();
-});
+describe.each(STORE_BACKENDS)("symbol search --path globs on %s", (backend) => {
+  let store: StoreBackend;
+  let cleanup: () => void;
 
-const selected = (path: string) => engine.search({ query: "target", path, limit: 100 }).hits.map((h) => h.path).sort();
+  beforeAll(async () => {
+    const t = tempDir("glob");
+    cleanup = t.cleanup;
+    store = await openStore(backend, t.dir);
+    await store.write(paths.map((path) => ({ type: "symbols" as const, record: record(path), symbols: [sym("target", 12, 1)] })));
+  });
+  afterAll(async () => {
+    await store.close();
+    cleanup();
+  });
 
-describe("symbol search --path globs", () => {
-  it.each(table)("%s", (pattern, expected) => {
+  const selected = async (path: string) => (await store.search({ query: "target", path, limit: 100 })).hits.map((h) => h.path).sort();
+
+  it.each(table)("%s", async (pattern, expected) => {
     const picomatchSays = paths.filter((p) => picomatch.isMatch(p, pattern, { dot: true, posix: true, basename: !pattern.includes("/") }));
     expect(picomatchSays.sort()).toEqual([...expected].sort());
-    expect(selected(pattern)).toEqual([...expected].sort());
+    expect(await selected(pattern)).toEqual([...expected].sort());
   });
 
   it("covers braces, globstars, ?, classes, extglobs, negation and dotfiles", () => {
     expect(table.length).toBeGreaterThanOrEqual(17);
   });
 
-  it("keeps a path without glob syntax a prefix, parentheses included", () => {
-    expect(selected("src/lsp/")).toEqual(["src/lsp/client.spec.ts", "src/lsp/pool.test.ts", "src/lsp/pool.ts"]);
-    expect(selected("app/(auth)/")).toEqual(["app/(auth)/page.tsx"]);
+  it("keeps a path without glob syntax a prefix, parentheses included", async () => {
+    expect(await selected("src/lsp/")).toEqual(["src/lsp/client.spec.ts", "src/lsp/pool.test.ts", "src/lsp/pool.ts"]);
+    expect(await selected("app/(auth)/")).toEqual(["app/(auth)/page.tsx"]);
   });
 });

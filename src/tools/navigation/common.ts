@@ -39,7 +39,8 @@ export const provenanceProperties = {
 /** Input caps (enforced by the schema check): long enough for any real path or name, short enough to bound the work. */
 export const MAX_PATH_CHARS = 4096;
 export const MAX_NAME_CHARS = 512;
-export const MAX_QUERY_CHARS = 1000;
+/** The one query cap (workspace/limits.ts), under the name the symbol tools use. */
+export { MAX_QUERY_LENGTH as MAX_QUERY_CHARS } from "../../workspace/limits.js";
 const SNIPPET_MAX = 200;
 
 /** Forwards engine errors with their code; anything unexpected becomes "internal". */

@@ -3,8 +3,8 @@
 
 import type { DocumentSymbol } from "vscode-languageserver-protocol";
 import type { WorkspaceSymbolHit } from "../../lsp/pool.js";
-import { flattenSymbols } from "../../symbols/flatten.js";
-import { declaredKind, kindName, parseKinds } from "../../symbols/symbol-kinds.js";
+import { flattenSymbols, outlineOf, type OutlineRow } from "../../symbols/flatten.js";
+import { kindName, parseKinds } from "../../symbols/symbol-kinds.js";
 import { confinePath } from "../../workspace/paths.js";
 import { ToolError, type Tool } from "../../core/tool.js";
 import {
@@ -46,10 +46,11 @@ export function createDocumentSymbolsTool(deps: NavigationDeps): Tool<{ file: st
         const { limit, offset } = paging({ limit: input.limit ?? 200, offset: input.offset });
         const file = resolveSourceFile(deps, input.file);
         const symbols = await deps.pool.documentSymbols(file.absPath, ctx.signal);
+        const text = await deps.pool.documentText(file.absPath, ctx.signal);
         const sources = new SourceCache(deps.roots);
-        sources.seed(file.absPath, await deps.pool.documentText(file.absPath, ctx.signal));
-        const flat = flattenOutline(symbols, sources, file.absPath);
-        const page = paginate(flat, limit, offset);
+        sources.seed(file.absPath, text);
+        const outline = outlineOf(flattenSymbols(symbols, text)).map((row) => outlineEntry(row, sources, file.absPath));
+        const page = paginate(outline, limit, offset);
         const lines = [`${plural(page.total, "symbol")} in ${file.relPath}`];
         for (const s of page.results) lines.push(`${"  ".repeat(s.depth)}${s.line}: ${s.kind} ${s.name}${s.detail ? ` — ${s.detail}` : ""}`);
         const note = truncationNote(page, limit);
@@ -60,37 +61,16 @@ export function createDocumentSymbolsTool(deps: NavigationDeps): Tool<{ file: st
   };
 }
 
-function flattenOutline(symbols: DocumentSymbol[], sources: SourceCache, absPath: string, depth = 0, container?: string, parentKind?: number): OutlineEntry[] {
-  const out: OutlineEntry[] = [];
-  for (const s of [...symbols].sort(bySourceOrder)) {
-    const kind = declaredKind(s.kind, parentKind);
-    out.push(outlineEntry({ ...s, kind }, sources, absPath, depth, container));
-    if (s.children?.length) out.push(...flattenOutline(s.children, sources, absPath, depth + 1, qualify(container, s.name), kind));
-  }
-  return out;
-}
-
-/** What an outline row needs of a symbol: a live DocumentSymbol or a cached row. */
-type OutlineSymbol = Pick<DocumentSymbol, "name" | "range" | "selectionRange"> & { kind: number; detail?: string | null };
-
-/** Symbols in the order they appear in the file. */
-export function bySourceOrder(a: OutlineSymbol, b: OutlineSymbol): number {
-  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
-}
-
-export function qualify(container: string | undefined, name: string): string {
-  return container ? `${container}.${name}` : name;
-}
-
 /** One outline row, live or cached: 1-based user position of the symbol's name. */
-export function outlineEntry(s: OutlineSymbol, sources: SourceCache, absPath: string, depth: number, container: string | undefined, source: SymbolSourceName = "lsp"): OutlineEntry {
+export function outlineEntry(row: OutlineRow, sources: SourceCache, absPath: string, source: SymbolSourceName = "lsp"): OutlineEntry {
+  const s = row.symbol;
   const pos = sources.userPosition(absPath, s.selectionRange.start);
   return {
     name: s.name,
     kind: kindName(s.kind),
     ...(s.detail ? { detail: s.detail } : {}),
-    ...(container ? { container } : {}),
-    depth,
+    ...(row.container ? { container: row.container } : {}),
+    depth: row.depth,
     line: pos.line,
     column: pos.column,
     endLine: s.range.end.line + 1,
@@ -194,7 +174,8 @@ async function declaredKinds(deps: NavigationDeps, hits: readonly WorkspaceSymbo
   for (const [absPath, fileHits] of byFile) {
     let outline;
     try {
-      outline = flattenSymbols(await deps.pool.documentSymbols(absPath, signal));
+      const tree = await deps.pool.documentSymbols(absPath, signal);
+      outline = flattenSymbols(tree, await deps.pool.documentText(absPath, signal));
     } catch (e) {
       if (signal.aborted) throw e;
       continue;
