@@ -3,6 +3,7 @@
 // codeintel beside `fzf --filter`, the tuning part and the held-aside part apart, then top-1 per
 // query form. Misses of the tuning part go to a file (the held-aside part's are never shown).
 // fzf's answers are cached in the temp folder by set and fzf version: they never change.
+// CODEINTEL_MECHANICAL_SETS=linux,npm ranks only those sets.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -38,7 +39,9 @@ const SETS: Record<string, () => string[]> = {
 
 function loadSets(): MechanicalSet[] {
   const out: MechanicalSet[] = [];
+  const only = process.env.CODEINTEL_MECHANICAL_SETS?.split(",");
   for (const [name, candidates] of Object.entries(SETS)) {
+    if (only && !only.includes(name)) continue;
     const file = join(setsDir, `${name}.tsv.gz`);
     if (!existsSync(file)) {
       console.log(`${name}: no ${file} (node dist/bench/mechanical/build.js ${name}), skipped`);

@@ -24,7 +24,7 @@
 //   STEM_EQUAL, STEM_PREFIX, ALL_IN_BASENAME, NAME_IS_TERMS, WHOLE_SEGMENT, PATH_TAIL,
 //   FOLDER_UNNAMED, FOLDERS_THEN_NAME, TEST_UNASKED (score adjustments)
 //   INTENT_TEST_WORDS                          query words that ask for tests
-//   nameIsTerms(text, nameStart, end, terms, cs): boolean   the name spells the terms in order
+//   nameSpellsTerms(text, nameStart, end, terms, cs): number   from which term the name spells the rest
 //   nameStartOf(text, start, end, baseStart, isDir): number   where the basename rules look
 //   nameBonus(text, end, baseStart, nameStart, lastTerm, cs): number
 //   wholeSegments(text, start, end, baseStart, term, isDir, cs): number   0..2
@@ -39,7 +39,8 @@ export const STEM_PREFIX = 16;
 export const ALL_IN_BASENAME = 40;
 /**
  * The name spells the query: the terms in order and nothing else (`http client` → http_client.c,
- * `token cycler` → tokenCycler.js). With ALL_IN_BASENAME more than STEM_EQUAL + FOLDERS_THEN_NAME
+ * `token cycler` → tokenCycler.js), or its last terms when the earlier ones are whole folders
+ * (`xfs xfs symlink` → fs/xfs/xfs_symlink.c). With ALL_IN_BASENAME more than STEM_EQUAL + FOLDERS_THEN_NAME
  * + WHOLE_SEGMENT, so it beats http/client.c; onboard_usb_hub.c (more than the terms) and
  * core_sched.c for `sched core` (another order) do not get it.
  */
@@ -55,17 +56,25 @@ export const FOLDER_UNNAMED = -48;
  */
 export const FOLDERS_THEN_NAME = 48;
 
-/** Is the name [nameStart, end) up to its first `.` the terms in order, each joined to the next by one separator or none? */
-export function nameIsTerms(text: Units, nameStart: number, end: number, terms: Units[], cs: boolean): boolean {
+/**
+ * The first term from which the name [nameStart, end) up to its first `.` spells the terms in
+ * order, each joined to the next by one separator or none, at least two of them (`http client` →
+ * 0 for http_client.c; `xfs xfs symlink` → 1 for xfs_symlink.c); -1 when it spells no such tail.
+ */
+export function nameSpellsTerms(text: Units, nameStart: number, end: number, terms: Units[], cs: boolean): number {
   const stop = stemEnd(text, nameStart, end);
-  let at = nameStart;
-  for (let k = 0; k < terms.length; k++) {
-    if (k > 0 && at < stop && isSeparator(text[at]!)) at++;
-    const term = terms[k]!;
-    if (stop - at < term.length || !equalAt(text, at, term, cs)) return false;
-    at += term.length;
+  for (let from = 0; from + 2 <= terms.length; from++) {
+    let at = nameStart;
+    let k = from;
+    for (; k < terms.length; k++) {
+      if (k > from && at < stop && isSeparator(text[at]!)) at++;
+      const term = terms[k]!;
+      if (stop - at < term.length || !equalAt(text, at, term, cs)) break;
+      at += term.length;
+    }
+    if (k === terms.length && at === stop) return from;
   }
-  return at === stop;
+  return -1;
 }
 
 const SLASH = 47;

@@ -33,7 +33,7 @@ import {
   isTestPath,
   NAME_IS_TERMS,
   nameBonus,
-  nameIsTerms,
+  nameSpellsTerms,
   nameStartOf,
   namesFolder,
   pathTailBonus,
@@ -289,8 +289,10 @@ export function scorePath(
   let named = 0;
   let inBase = 0;
   let nameable = 0;
-  // Terms other than the last that are whole segments of the path (FOLDERS_THEN_NAME).
+  // Terms other than the last that are whole segments of the path (FOLDERS_THEN_NAME), and how
+  // many of the first terms in a row are (NAME_IS_TERMS for a name spelling the rest).
   let wholeOthers = 0;
+  let wholeLeading = 0;
   // Only built when positions are wanted (final results): the scan itself allocates nothing.
   const chosen: Array<{ term: Term; useBase: boolean } | null> | null = positions ? [] : null;
   const groups = q.groups;
@@ -347,6 +349,7 @@ export function scorePath(
         const whole = wholeSegments(text, start, end, fileStart, pattern, isDir, q.caseSensitive);
         total += WHOLE_SEGMENT * whole;
         if (whole > 0 && term !== q.last) wholeOthers++;
+        if (whole > 0 && wholeLeading === g) wholeLeading++;
       }
       pickedTerm = term;
       pickedScore = full > base ? full : base;
@@ -383,7 +386,8 @@ export function scorePath(
   if (isTestPath(text, start, end) !== q.wantsTests) rules += TEST_UNASKED;
   if (nameable >= 2 && inBase === nameable) {
     rules += ALL_IN_BASENAME;
-    if (tailTerms && nameIsTerms(text, baseStart, end, tailTerms, q.caseSensitive)) rules += NAME_IS_TERMS;
+    const spellsFrom = tailTerms ? nameSpellsTerms(text, baseStart, end, tailTerms, q.caseSensitive) : -1;
+    if (spellsFrom >= 0 && spellsFrom <= wholeLeading) rules += NAME_IS_TERMS;
   }
   if (isDir) {
     const last = q.last && (enc === "utf8" ? q.last.utf8 : q.last.utf16);
