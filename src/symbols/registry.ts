@@ -109,18 +109,18 @@ export class SymbolCacheRegistry {
       try {
         await this.options.filesFor(root).ready;
         const stop = AbortSignal.any([signal, this.#closing.signal]);
-        const before = cache.store.stats().symbols;
+        const before = (await cache.store.stats()).symbols;
         let summary = cache.indexer.running ? await joined(cache, stop) : await cache.indexer.run(stop, { allServers: true });
         // The background pass it joined left some servers unasked: an explicit index asks them.
         if (!summary.cancelled && (summary.deferred ?? 0) > 0 && !stop.aborted) summary = await cache.indexer.run(stop, { allServers: true });
         // Read at once, before close() can close the store the report comes from.
-        const stats = cache.store.stats();
+        const stats = await cache.store.stats();
         return {
           root: cache.root,
-          database: cache.store.dbPath,
+          database: cache.store.location,
           summary,
-          failures: cache.store.filesWithStatus("failed", LISTED),
-          excludedFiles: cache.store.filesWithStatus("excluded", LISTED),
+          failures: await cache.store.filesWithStatus("failed", LISTED),
+          excludedFiles: await cache.store.filesWithStatus("excluded", LISTED),
           excludedTotal: stats.excluded,
           cacheSymbols: stats.symbols,
           symbolChange: stats.symbols - before,

@@ -100,7 +100,7 @@ function createCachedWorkspaceSymbolsTool(deps: SymbolCacheToolDeps): Tool<Works
             const r = await live.run({ ...input }, ctx);
             return { structured: { ...r.structured, index: { source: "live", complete: false }, precision: "exact" }, text: r.text };
           }
-          if (!cache.complete && !cache.indexer.hasSyntax) report?.(`the symbol index is still being built (${passText(cache.indexer.progress)}); asking the language servers too`);
+          if (!cache.indexer.hasSyntax && !(await cache.isComplete())) report?.(`the symbol index is still being built (${passText(cache.indexer.progress)}); asking the language servers too`);
           const prefix = scope.relPath ? scope.relPath.replace(/\/?$/, "/") : undefined;
           const path = input.path ? (prefix && !input.path.startsWith(prefix) ? prefix + input.path.replace(/^\.\//, "") : input.path) : prefix;
           // The same pool of hits for every page (grouping by file reorders within it), so pages neither repeat nor skip.
@@ -165,7 +165,7 @@ function createCachedDocumentSymbolsTool(deps: SymbolCacheToolDeps): Tool<{ file
     run: (input, ctx) =>
       guarded(async () => {
         const file = resolveSourceFile(deps, input.file);
-        const cached = deps.caches.get(file.root)?.documentSymbols(file.relPath);
+        const cached = await deps.caches.get(file.root)?.documentSymbols(file.relPath);
         const fromServer = async () => {
           const r = await live.run(input, ctx);
           return { structured: { ...r.structured, index: { source: "live" as const, complete: false }, precision: "exact" as const }, text: r.text };
