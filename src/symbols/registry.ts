@@ -20,6 +20,8 @@ export interface SymbolCacheRegistryOptions {
   /** The file list of a root; a `ready` promise, when present, is awaited before the first pass. */
   filesFor: (root: string) => FileListSource & { ready?: Promise<void> };
   cacheDir?: string;
+  /** A PostgreSQL URL: every root's cache keeps its rows there instead of in its SQLite file. */
+  storeUrl?: string;
   concurrencyPerServer?: number;
   /**
    * "background" (default): get() opens or creates the root's cache and starts its background
@@ -76,7 +78,8 @@ export class SymbolCacheRegistry {
     if (this.#closing.signal.aborted || this.#unavailable.has(root)) return undefined;
     const cache = this.#caches.get(root);
     if (cache) return cache;
-    if (this.#manual && !existsSync(symbolDatabasePath(root, this.options.cacheDir ?? defaultCacheDir()))) return undefined;
+    // A shared store may hold the root's rows from another machine: always open it.
+    if (this.#manual && !this.options.storeUrl && !existsSync(symbolDatabasePath(root, this.options.cacheDir ?? defaultCacheDir()))) return undefined;
     return this.#open(root);
   }
 
@@ -145,6 +148,7 @@ export class SymbolCacheRegistry {
         syntax: this.options.syntax,
         files,
         cacheDir: this.options.cacheDir,
+        storeUrl: this.options.storeUrl,
         concurrencyPerServer: this.options.concurrencyPerServer,
         verify: this.#manual,
         ...(this.#manual ? {} : { lspWanted: this.options.lspWanted }),
