@@ -15,6 +15,7 @@ import { FileFinder } from "../src/files/finder.js";
 import { LspPool } from "../src/lsp/pool.js";
 import { SymbolQueryEngine } from "../src/symbols/query.js";
 import { SymbolCache } from "../src/symbols/symbol-cache.js";
+import type { SymbolStore } from "../src/symbols/store.js";
 import type { SymbolQuery } from "../src/symbols/types.js";
 import { buildMillionSymbolCache, fmt, median, p95, seeded } from "./symbols.bench.js";
 
@@ -50,9 +51,10 @@ export async function main(): Promise<void> {
       const files = finder.openRoot(project.root);
       await files.ready;
       const cache = SymbolCache.open({ root: project.root, source: pool, files, dbPath, onWarning: () => {} });
+      const sqlite = cache.store as SymbolStore; // a dbPath: the SQLite back end
       const run = await cache.indexer.run();
-      const engines: [string, Engine][] = [["codeintel", cache.store]];
-      if (baseline) engines.push(["baseline", new baseline(cache.store.db)]);
+      const engines: [string, Engine][] = [["codeintel", sqlite]];
+      if (baseline) engines.push(["baseline", new baseline(sqlite.db)]);
       const ranks = new Map<string, number[]>(); // engine → rank of the wanted symbol per query (0 = missing from the top 5)
       for (const [label, engine] of engines) ranks.set(label, judged.map((j) => rankOf(j, engine.search({ query: j.query, limit: 5 }).hits.map((h) => ({ name: h.name, path: h.path })))));
       const live: number[] = [];
@@ -70,7 +72,7 @@ export async function main(): Promise<void> {
       const mine = ranks.get("codeintel")!;
       judged.forEach((j, i) => {
         if (mine[i] === 1) return;
-        const got = cache.store.search({ query: j.query, limit: 3 }).hits.map((h) => `${h.name} (${h.path})`).join(", ");
+        const got = sqlite.search({ query: j.query, limit: 3 }).hits.map((h) => `${h.name} (${h.path})`).join(", ");
         misses.push(`- ${project.server} \`${j.query}\` [${j.category}] wanted ${j.name} (${j.file}), ${mine[i] ? `rank ${mine[i]}` : "not in the top 5"}; got ${got || "nothing"}`);
       });
       // Warm medians: every judged query repeated, per engine, interleaved so load hits both alike.

@@ -273,12 +273,13 @@ export async function runLspBenches(): Promise<void> {
       const files = finder.openRoot(project.root);
       await files.ready;
       const cache = SymbolCache.open({ root: project.root, source: pool, files, dbPath, onWarning: () => {} });
+      const sqlite = cache.store as SymbolStore; // a dbPath: the SQLite back end
       const run = await cache.indexer.run();
-      const serverFiles = cache.store.db.prepare("SELECT count(*) AS n, sum(symbol_count) AS s FROM files WHERE server_id = ?").get(project.server) as { n: number; s: number };
+      const serverFiles = sqlite.db.prepare("SELECT count(*) AS n, sum(symbol_count) AS s FROM files WHERE server_id = ?").get(project.server) as { n: number; s: number };
       throughput.push(`| ${project.label} | ${project.server} | ${run.total} (${serverFiles.n} by ${project.server}) | ${run.symbols} | ${(run.elapsedMs / 1000).toFixed(1)} | ${((run.indexed + run.failed) / (run.elapsedMs / 1000)).toFixed(1)} | ${(run.symbols / (run.elapsedMs / 1000)).toFixed(0)} | ${run.failed} |`);
 
       // Queries: names that exist (classes and functions), and their 4-letter prefixes.
-      const names = (cache.store.db.prepare("SELECT DISTINCT s.name FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.server_id = ? AND s.kind IN (5, 11, 12) AND length(s.name) >= 6 ORDER BY s.id LIMIT 400").all(project.server) as { name: string }[]).map((r) => r.name);
+      const names = (sqlite.db.prepare("SELECT DISTINCT s.name FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.server_id = ? AND s.kind IN (5, 11, 12) AND length(s.name) >= 6 ORDER BY s.id LIMIT 400").all(project.server) as { name: string }[]).map((r) => r.name);
       const rng = seeded(3);
       const queries: string[] = [];
       for (let i = 0; i < 8 && names.length > 0; i++) queries.push(names[Math.floor(rng() * names.length)]!);
@@ -296,7 +297,7 @@ export async function runLspBenches(): Promise<void> {
         // The complete cache answers synchronously; timing the sync call keeps the servers'
         // unrelated traffic (diagnostics arriving meanwhile) out of the measurement.
         t0 = process.hrtime.bigint();
-        const c = cache.store.search({ query: q });
+        const c = sqlite.search({ query: q });
         cacheTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
         cacheHits += c.hits.length;
       }
@@ -334,7 +335,7 @@ async function freshnessLatency(project: Project, cache: SymbolCache, watching: 
       const name = `freshProbe${Date.now()}x${i}`;
       const t0 = Date.now();
       writeFileSync(file, project.server === "pyright" ? `def ${name}():\n    return ${i}\n` : `export function ${name}(): number {\n  return ${i};\n}\n`);
-      while (cache.store.search({ query: name, stopAfter: "exact" }).hits.length === 0) {
+      while ((cache.store as SymbolStore).search({ query: name, stopAfter: "exact" }).hits.length === 0) {
         if (Date.now() - t0 > 30_000) break;
         await new Promise((r) => setTimeout(r, 10));
       }

@@ -53,6 +53,12 @@ export interface CodeIntelOptions {
   symbolIndex?: "eager" | "lazy" | "manual" | "off";
   /** Folder of the symbol databases (default: $CODEINTEL_CACHE_DIR or the user cache folder). */
   cacheDir?: string;
+  /**
+   * A PostgreSQL URL for the symbol store shared by a team's services (postgres://…,
+   * postgresql:///db?host=/dir); default $CODEINTEL_STORE, then "store" in codeintel.json; none:
+   * each root's SQLite file.
+   */
+  store?: string;
   /** documentSymbol requests in flight per language server while indexing (default 3). */
   indexConcurrency?: number;
   /** Progress of every symbol indexing pass (background ones and `index` calls). */
@@ -145,6 +151,7 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
           diagnosticsHooks: plugins.diagnostics,
           symbolIndex: options.symbolIndex ?? "eager",
           cacheDir: options.cacheDir,
+          storeUrl: storeUrl(options.store ?? (process.env.CODEINTEL_STORE || undefined) ?? config.store),
           indexConcurrency: options.indexConcurrency,
           onIndexProgress: options.onIndexProgress,
           engineCall,
@@ -288,4 +295,11 @@ function dedupeByName(tools: Tool[]): Tool[] {
   const byName = new Map<string, Tool>();
   for (const t of tools) byName.set(t.name, t);
   return [...byName.values()];
+}
+
+/** A store URL as given, checked: only PostgreSQL URLs name another store than the SQLite file. */
+function storeUrl(url: string | undefined): string | undefined {
+  if (url === undefined || url === "") return undefined;
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(`the symbol store must be a PostgreSQL URL (postgres://… or postgresql:///db?host=/socket/dir), got ${JSON.stringify(url.replace(/:[^:@/]*@/, ":***@"))}`);
+  return url;
 }

@@ -29,6 +29,8 @@ export interface LanguageEngineOptions {
   diagnosticsHooks: LoadedPlugins["diagnostics"];
   symbolIndex: "eager" | "lazy" | "manual" | "off";
   cacheDir?: string;
+  /** A PostgreSQL URL: the shared symbol store instead of each root's SQLite file. */
+  storeUrl?: string;
   indexConcurrency?: number;
   onIndexProgress?: (root: string, progress: IndexProgress) => void;
   /** Turns a config error into the caller's error (codeintel.ts: a ToolError). */
@@ -107,6 +109,7 @@ export function startLanguageEngines(o: LanguageEngineOptions): LanguageEngines 
       syntax: syntaxPool,
       filesFor: (root) => finder.openRoot(root),
       cacheDir: o.cacheDir ?? config.cacheDir,
+      storeUrl: o.storeUrl,
       concurrencyPerServer: o.indexConcurrency,
       mode: o.symbolIndex === "manual" ? "manual" : "background",
       lspWanted: (serverId, path) => lspInterest.wants(serverId, path),

@@ -17,7 +17,7 @@ export function cachedDeclarations(cacheFor: (root: string) => SymbolCache | und
       const cache = cacheFor(root);
       if (!cache?.indexer.syntaxComplete) return null;
       const family = new Set<string>(languageFamily(language));
-      const rows = cache.store.declarationsNamed(name, { limit: MAX_DECLARATIONS });
+      const rows = await cache.store.declarationsNamed(name, { limit: MAX_DECLARATIONS });
       const declarations = rows
         .filter((r) => family.has(syntaxLanguageOf(r.file.path) ?? ""))
         .map(({ file, symbol }) => ({ path: file.path, symbol: { name: symbol.name, kind: symbol.kind as never, container: symbol.container, detail: symbol.detail, range: symbol.range, selectionRange: symbol.selectionRange, parent: null } }));

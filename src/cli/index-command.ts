@@ -25,6 +25,7 @@ a language server for every unchanged file.`,
     options: {
       root: { type: "string", short: "r", value: "DIR", help: "project root (default: the current folder); one per run" },
       "cache-dir": { type: "string", value: "DIR", help: "where cache databases live (default: $CODEINTEL_CACHE_DIR, else the user cache folder)" },
+      store: { type: "string", value: "URL", help: "index into a PostgreSQL store shared by a team's services instead of the SQLite file\n(postgres://user@host/db, postgresql:///db?host=/socket/dir; default: $CODEINTEL_STORE, else \"store\" in codeintel.json)" },
       config: { type: "string", value: "FILE", help: "codeintel.json with server overrides" },
       trust: { type: "boolean", help: "run the project codeintel.json's plugins and server commands this once\n(see codeintel trust; also CODEINTEL_TRUST=1)" },
       concurrency: { type: "string", value: "N", help: "documentSymbol requests in flight per server (default 3)" },
@@ -41,7 +42,7 @@ a language server for every unchanged file.`,
       : run({ ...values, concurrency: integer(values.concurrency, "concurrency", 1, 64) }),
 );
 
-async function run(values: { root?: string; "cache-dir"?: string; config?: string; trust?: boolean; concurrency?: number; json?: boolean; quiet?: boolean }): Promise<number> {
+async function run(values: { root?: string; "cache-dir"?: string; store?: string; config?: string; trust?: boolean; concurrency?: number; json?: boolean; quiet?: boolean }): Promise<number> {
   const controller = new AbortController();
   const bar = new ProgressLine(process.stderr, process.stderr.isTTY && !values.quiet && !values.json);
   // Ctrl-C: wipe the bar now (the run winds down to a summary of what got done), exit 130.
@@ -58,6 +59,7 @@ async function run(values: { root?: string; "cache-dir"?: string; config?: strin
       configPath: values.config,
       trust: values.trust || undefined,
       cacheDir: values["cache-dir"],
+      store: values.store,
       watch: false,
       symbolIndex: "manual",
       indexConcurrency: values.concurrency,

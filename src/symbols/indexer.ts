@@ -26,7 +26,8 @@ import { stat } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { readSourceText } from "../workspace/source-text.js";
 import { flattenSymbols } from "./flatten.js";
-import type { FileWrite, SymbolStore } from "./store.js";
+import type { StoreBackend } from "./store-backend.js";
+import type { FileWrite } from "./store-rows.js";
 import { fingerprintKey, type FileListChange, type FileListSource, type SymbolSource, type SyntaxSource } from "./symbol-source.js";
 import type { FileRecord } from "./types.js";
 import type { SyntaxFileResult } from "../syntax/parse-files.js";
@@ -36,7 +37,7 @@ export type { CtagsProgress, IndexProgress, IndexSummary, MissingServer, ServerF
 
 
 export interface IndexerOptions {
-  store: SymbolStore;
+  store: StoreBackend;
   source: SymbolSource;
   /** The syntactic tier; without it only the language servers fill the cache. */
   syntax?: SyntaxSource;
@@ -69,7 +70,7 @@ export interface IndexerOptions {
 }
 
 export class SymbolIndexer {
-  readonly store: SymbolStore;
+  readonly store: StoreBackend;
   readonly #source: SymbolSource;
   readonly #syntax: SyntaxSource | undefined;
   readonly #files: FileListSource;
@@ -259,17 +260,17 @@ export class SymbolIndexer {
    * wrote before is gone and its view of what was known is stale, so it passes again.
    */
   async #pass(outer: AbortSignal | undefined, allServers: boolean): Promise<IndexSummary> {
-    if (this.options.verify) this.store.verify();
+    if (this.options.verify) await this.store.verify();
     for (let round = 1; ; round++) {
       const generation = this.store.generation;
       const summary = await this.#passOnce(outer, false, allServers);
       if (summary.cancelled) return summary;
       if (this.store.generation === generation) {
         this.#completeGeneration = generation;
-        this.store.setMeta("last_full_pass", new Date().toISOString());
+        await this.store.setMeta("last_full_pass", new Date().toISOString());
         return summary;
       }
-      if (round >= 3) throw new Error(`the symbol cache ${this.store.dbPath} kept failing while being rebuilt`);
+      if (round >= 3) throw new Error(`the symbol cache ${this.store.location} kept failing while being rebuilt`);
     }
   }
 
@@ -297,7 +298,7 @@ export class SymbolIndexer {
       const fp = fingerprints.get(abs);
       if (this.#syntax?.languageOf(path)) parseable.push({ path, abs, fingerprint: fp && !fp.notInstalled ? fp.key : null });
       if (fp) {
-        invalidated += this.#checkFingerprint(fp.serverId, fp.key);
+        invalidated += await this.#checkFingerprint(fp.serverId, fp.key);
         // A server that is not installed is not asked: its files keep the syntax tier until it is
         // (its fingerprint, and so this decision, changes then). Counted once per server.
         if (fp.notInstalled) {
@@ -313,8 +314,8 @@ export class SymbolIndexer {
     }
     // Files the cache knows that are gone from the list (deleted or now ignored while we were away).
     const gone: FileWrite[] = [];
-    for (const path of this.store.allFiles().keys()) if (!wanted.has(path)) gone.push({ type: "remove", path });
-    this.store.write(gone);
+    for (const path of (await this.store.allFiles()).keys()) if (!wanted.has(path)) gone.push({ type: "remove", path });
+    await this.store.write(gone);
 
     const progress = this.#progress;
     progress.phase = "indexing";
@@ -333,7 +334,7 @@ export class SymbolIndexer {
       if (!signal.aborted && this.store.generation === generation) this.#syntaxGeneration = generation;
       this.#syntaxStageDone();
     }
-    if (!signal.aborted) this.store.setMeta("missing_servers", JSON.stringify(progress.missingServers));
+    if (!signal.aborted) await this.store.setMeta("missing_servers", JSON.stringify(progress.missingServers));
     if (syntaxOnly) {
       const cancelled = signal.aborted;
       if (!cancelled) progress.phase = "done";
@@ -344,7 +345,7 @@ export class SymbolIndexer {
     progress.tier = "lsp";
     this.#lspStarted = Date.now();
     // Read after the syntactic pass: the LSP pass compares against what it just wrote.
-    const known = this.store.allFiles();
+    const known = await this.store.allFiles();
     // The cheap check for every file first, many stats in flight: an unchanged root costs one
     // stat per file and no read, no hash, no server.
     const todo: typeof indexable = [];
@@ -413,7 +414,7 @@ export class SymbolIndexer {
     }
     await Promise.all(workers);
     writer.flush();
-    writer.close();
+    await writer.close();
     const cancelled = signal.aborted;
     if (!cancelled) progress.phase = "done";
     const summary: IndexSummary = { ...this.#snapshot(started), cancelled, removed: gone.length, invalidated };
@@ -441,7 +442,7 @@ export class SymbolIndexer {
    */
   async #syntaxPass(targets: SyntaxTarget[], signal: AbortSignal, report: () => void, generation: number): Promise<void> {
     const p = this.#progress.syntax;
-    const known = this.store.allFiles();
+    const known = await this.store.allFiles();
     const todo: SyntaxTarget[] = [];
     await forEachLimited(targets, 32, async (t) => {
       const record = known.get(t.path);
@@ -491,6 +492,7 @@ export class SymbolIndexer {
     c.total = targets.length;
     const started = Date.now();
     let warned = false;
+    const writes = new WriteTracker(this.store);
     try {
       await ctags.tag(this.store.root, targets.map((t) => t.path), {
         signal,
@@ -505,13 +507,14 @@ export class SymbolIndexer {
             batch.push({ type: "symbols", tier: "ctags", record: { path: r.path, language: languageOf(r.path), size: r.size, mtimeMs: r.mtimeMs, hash: null, fingerprint: null }, symbols: r.symbols });
             c.symbols += r.symbols.length;
           }
-          this.store.write(batch);
+          writes.add(batch);
           c.tagged += results.length;
           c.elapsedMs = Date.now() - started;
           c.rate = c.elapsedMs > 0 ? (c.tagged * 1000) / c.elapsedMs : 0;
           report();
         },
       });
+      await writes.settled();
     } catch (err) {
       if (!signal.aborted) this.#warn(`the ctags pass stopped (tree-sitter still parses every file): ${(err as Error).message}`);
     }
@@ -525,6 +528,7 @@ export class SymbolIndexer {
     const p = this.#progress.syntax;
     const byPath = new Map(targets.map((t) => [t.path, t]));
     let stopped = false;
+    const writes = new WriteTracker(this.store);
     try {
       await this.#syntax.parse(this.store.root, targets.map((t) => t.path), {
         signal,
@@ -538,10 +542,11 @@ export class SymbolIndexer {
             p.done++;
             if (w.counts === "parsed") p.symbols += w.symbols;
           }
-          this.store.write(batch);
+          writes.add(batch);
           onBatch();
         },
       });
+      await writes.settled();
     } catch (err) {
       if (!signal.aborted) this.#warn(`the syntactic pass stopped (the language servers still run): ${(err as Error).message}`);
     } finally {
@@ -550,7 +555,7 @@ export class SymbolIndexer {
   }
 
   /** A server's version or configuration changed since its rows were written: drop them (once per key). */
-  #checkFingerprint(serverId: string, fingerprint: string): number {
+  async #checkFingerprint(serverId: string, fingerprint: string): Promise<number> {
     if (this.#checkedFingerprints.get(serverId) === fingerprint) return 0;
     this.#checkedFingerprints.set(serverId, fingerprint);
     return this.store.invalidateFingerprint(serverId, fingerprint);
@@ -661,9 +666,11 @@ export class SymbolIndexer {
         for (const p of listed) if (p.startsWith(prefix) && !changes.has(p)) addTarget(p);
       } else addTarget(path);
     }
-    this.store.write(removals);
+    await this.store.write(removals);
     // The new parse first and written at once (milliseconds); the server's answer follows.
-    await this.#parse(parseable, (path) => this.store.getFile(path), this.#closed.signal, () => {});
+    const knownNow = new Map<string, FileRecord | undefined>();
+    for (const t of parseable) knownNow.set(t.path, await this.store.getFile(t.path));
+    await this.#parse(parseable, (path) => knownNow.get(path), this.#closed.signal, () => {});
     const writer = new BatchWriter(this.store, this.#options.batchSize, this.#options.flushMs);
     const byServer = new Map<string, typeof targets>();
     for (const t of targets) byServer.set(t.serverId, [...(byServer.get(t.serverId) ?? []), t]);
@@ -674,7 +681,7 @@ export class SymbolIndexer {
           while (queue.length > 0 && !signal.aborted) {
             const t = queue.shift()!;
             // A watcher event means the content may have changed: ignore the stored stat.
-            const known = this.store.getFile(t.path);
+            const known = await this.store.getFile(t.path);
             const outcome = await this.#indexFile(t.path, t.abs, t.fingerprint, known ? { ...known, mtimeMs: -1 } : undefined, signal);
             if (outcome.write) writer.add(outcome.write);
           }
@@ -682,7 +689,7 @@ export class SymbolIndexer {
       ),
     );
     writer.flush();
-    writer.close();
+    await writer.close();
   }
 
   #warn(message: string): void {
@@ -740,11 +747,13 @@ type FileOutcome =
 class BatchWriter {
   #batch: FileWrite[] = [];
   #timer: NodeJS.Timeout;
+  readonly #writes: WriteTracker;
   constructor(
-    private readonly store: SymbolStore,
+    store: StoreBackend,
     private readonly size: number,
     flushMs: number,
   ) {
+    this.#writes = new WriteTracker(store);
     this.#timer = setInterval(() => this.flush(), flushMs);
     this.#timer.unref();
   }
@@ -756,10 +765,35 @@ class BatchWriter {
     if (this.#batch.length === 0) return;
     const batch = this.#batch;
     this.#batch = [];
-    this.store.write(batch);
+    this.#writes.add(batch);
   }
-  close(): void {
+  /** Stops the timer and waits for the writes in flight; throws the first that failed. */
+  async close(): Promise<void> {
     clearInterval(this.#timer);
+    await this.#writes.settled();
+  }
+}
+
+/**
+ * Writes issued from callbacks that cannot wait (a parser's or a timer's): SQLite's happen at
+ * once (and throw at once, as before); an asynchronous store's are awaited by settled(), which
+ * throws the first failure. The store applies batches in the order they were given.
+ */
+class WriteTracker {
+  readonly #pending = new Set<Promise<void>>();
+  #failure: unknown;
+  constructor(private readonly store: StoreBackend) {}
+  add(batch: readonly FileWrite[]): void {
+    const done = this.store.write(batch);
+    if (!(done instanceof Promise)) return;
+    const tracked: Promise<void> = done.catch((err: unknown) => {
+      this.#failure ??= err;
+    }).finally(() => this.#pending.delete(tracked));
+    this.#pending.add(tracked);
+  }
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all(this.#pending);
+    if (this.#failure !== undefined) throw this.#failure;
   }
 }
 

@@ -5,7 +5,8 @@
 // timeout. Every commit NOTIFYs the paths it changed, so other services hear of it at once.
 // A database that cannot be reached answers StoreUnavailableError (retryable), never an empty list.
 //
-//   const store = await PostgresSymbolStore.open({ url: "postgresql:///codeintel?host=/run/postgresql", root });
+//   const store = PostgresSymbolStore.open({ url: "postgresql:///codeintel?host=/run/postgresql", root });
+//   await store.ready;  // optional: every call waits for the schema and the root's id (and retries them after an outage)
 //   await store.write(batch);  const { hits } = await store.search({ query: "gus" });  await store.close();
 import pg from "pg";
 import picomatch from "picomatch";
@@ -59,8 +60,10 @@ export class PostgresSymbolStore implements StoreBackend {
   readonly location: string;
   readonly generation = 0;
   readonly #pool: pg.Pool;
-  readonly #rootId: number;
-  readonly #dialect: QueryDialect;
+  #rootId = -1;
+  #dialect: QueryDialect | undefined;
+  #ready: Promise<void> | undefined;
+  #writing: Promise<void> = Promise.resolve();
   readonly #searchTimeoutMs: number;
   readonly #listeners = new Set<(paths: string[]) => void>();
   readonly #connection: pg.ClientConfig;
@@ -68,51 +71,54 @@ export class PostgresSymbolStore implements StoreBackend {
   #listening: Promise<void> | undefined;
   #closed = false;
 
-  static async open(options: PostgresStoreOptions): Promise<PostgresSymbolStore> {
-    const location = redactUrl(options.url);
-    const connection: pg.ClientConfig = {
+  /** Opens the pool at once; the schema check and the root's row come with the first call (see `ready`). */
+  static open(options: PostgresStoreOptions): PostgresSymbolStore {
+    return new PostgresSymbolStore(options);
+  }
+
+  private constructor(options: PostgresStoreOptions) {
+    this.location = redactUrl(options.url);
+    this.root = canonicalRoot(options.root);
+    this.#searchTimeoutMs = options.searchTimeoutMs ?? 5_000;
+    this.#connection = {
       connectionString: options.url,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
       application_name: "codeintel",
       types: { getTypeParser: bigintsAsNumbers },
     };
-    const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 4, idleTimeoutMillis: 30_000 });
+    this.#pool = new pg.Pool({ ...this.#connection, max: options.poolSize ?? 4, idleTimeoutMillis: 30_000 });
     // An idle connection cut by a server restart errors here: the next query takes a fresh one.
-    pool.on("error", () => {});
-    const root = canonicalRoot(options.root);
-    try {
-      const client = await pool.connect().catch((err: unknown) => {
-        throw isOutage(err) ? new StoreUnavailableError(location, err) : err;
-      });
-      try {
-        await migrate(client, location);
-        const { rows } = await client.query<{ id: number }>("INSERT INTO roots (path) VALUES ($1) ON CONFLICT (path) DO UPDATE SET path = excluded.path RETURNING id", [root]);
-        return new PostgresSymbolStore(pool, connection, location, root, rows[0]!.id, options.searchTimeoutMs ?? 5_000);
-      } finally {
-        client.release();
-      }
-    } catch (err) {
-      await pool.end().catch(() => {});
-      throw err;
-    }
+    this.#pool.on("error", () => {});
   }
 
-  private constructor(pool: pg.Pool, connection: pg.ClientConfig, location: string, root: string, rootId: number, searchTimeoutMs: number) {
-    this.#pool = pool;
-    this.#connection = connection;
-    this.location = location;
-    this.root = root;
-    this.#rootId = rootId;
-    this.#searchTimeoutMs = searchTimeoutMs;
-    this.#dialect = postgresDialect(rootId);
+  /**
+   * Resolves once the schema is current (migrated if older; SchemaTooNewError if newer) and the
+   * root has its row. A failure (the server down) is not kept: the next call tries again.
+   */
+  get ready(): Promise<void> {
+    this.#ready ??= this.#prepare().catch((err: unknown) => {
+      this.#ready = undefined;
+      throw err;
+    });
+    return this.#ready;
+  }
+
+  async #prepare(): Promise<void> {
+    await this.#withClient(async (client) => {
+      await migrate(client, this.location);
+      const { rows } = await client.query<{ id: number }>("INSERT INTO roots (path) VALUES ($1) ON CONFLICT (path) DO UPDATE SET path = excluded.path RETURNING id", [this.root]);
+      this.#rootId = rows[0]!.id;
+      this.#dialect = postgresDialect(this.#rootId);
+    }, false);
   }
 
   async search(query: SymbolQuery): Promise<QueryResult> {
     return this.#withClient(async (client) => {
+      const dialect = this.#dialect!;
       // One snapshot for every tier of the search, and a bound on how long its reads may take.
       await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.#searchTimeoutMs))}`);
       try {
-        const plan = searchPlan(query, this.#dialect);
+        const plan = searchPlan(query, dialect);
         let step = plan.next();
         while (!step.done) step = plan.next(await runRead(client, step.value));
         await client.query("COMMIT");
@@ -124,8 +130,15 @@ export class PostgresSymbolStore implements StoreBackend {
     });
   }
 
-  async write(batch: readonly FileWrite[]): Promise<void> {
-    if (batch.length === 0) return;
+  /** Batches apply in the order they were given (each waits for the one before), as SQLite's do. */
+  write(batch: readonly FileWrite[]): Promise<void> {
+    if (batch.length === 0) return Promise.resolve();
+    const done = this.#writing.catch(() => {}).then(() => this.#applyBatch(batch));
+    this.#writing = done;
+    return done;
+  }
+
+  async #applyBatch(batch: readonly FileWrite[]): Promise<void> {
     await this.#withClient(async (client) => {
       await client.query("BEGIN");
       try {
@@ -312,6 +325,10 @@ export class PostgresSymbolStore implements StoreBackend {
    */
   async #listen(): Promise<void> {
     for (let delay = 100, first = true; !this.#closed; delay = Math.min(delay * 2, 5_000)) {
+      if (!(await this.ready.then(() => true, () => false))) {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        continue;
+      }
       const client = new pg.Client(this.#connection);
       let ended!: () => void;
       const gone = new Promise<void>((resolve) => (ended = resolve));
@@ -358,9 +375,13 @@ export class PostgresSymbolStore implements StoreBackend {
     return this.#withClient(async (client) => (await client.query<T>(sql, params)).rows);
   }
 
-  /** A pooled connection for `fn`; an outage (down, restarting, cut) becomes StoreUnavailableError. */
-  async #withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * A pooled connection for `fn` (once the store is `ready`, unless told not to wait); an outage
+   * (down, restarting, cut) becomes StoreUnavailableError.
+   */
+  async #withClient<T>(fn: (client: pg.PoolClient) => Promise<T>, whenReady = true): Promise<T> {
     if (this.#closed) throw new Error(`the symbol store ${this.location} is closed`);
+    if (whenReady) await this.ready;
     let client: pg.PoolClient;
     try {
       client = await this.#pool.connect();

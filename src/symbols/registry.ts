@@ -20,6 +20,8 @@ export interface SymbolCacheRegistryOptions {
   /** The file list of a root; a `ready` promise, when present, is awaited before the first pass. */
   filesFor: (root: string) => FileListSource & { ready?: Promise<void> };
   cacheDir?: string;
+  /** A PostgreSQL URL: every root's cache keeps its rows there instead of in its SQLite file. */
+  storeUrl?: string;
   concurrencyPerServer?: number;
   /**
    * "background" (default): get() opens or creates the root's cache and starts its background
@@ -76,7 +78,8 @@ export class SymbolCacheRegistry {
     if (this.#closing.signal.aborted || this.#unavailable.has(root)) return undefined;
     const cache = this.#caches.get(root);
     if (cache) return cache;
-    if (this.#manual && !existsSync(symbolDatabasePath(root, this.options.cacheDir ?? defaultCacheDir()))) return undefined;
+    // A shared store may hold the root's rows from another machine: always open it.
+    if (this.#manual && !this.options.storeUrl && !existsSync(symbolDatabasePath(root, this.options.cacheDir ?? defaultCacheDir()))) return undefined;
     return this.#open(root);
   }
 
@@ -109,18 +112,18 @@ export class SymbolCacheRegistry {
       try {
         await this.options.filesFor(root).ready;
         const stop = AbortSignal.any([signal, this.#closing.signal]);
-        const before = cache.store.stats().symbols;
+        const before = (await cache.store.stats()).symbols;
         let summary = cache.indexer.running ? await joined(cache, stop) : await cache.indexer.run(stop, { allServers: true });
         // The background pass it joined left some servers unasked: an explicit index asks them.
         if (!summary.cancelled && (summary.deferred ?? 0) > 0 && !stop.aborted) summary = await cache.indexer.run(stop, { allServers: true });
         // Read at once, before close() can close the store the report comes from.
-        const stats = cache.store.stats();
+        const stats = await cache.store.stats();
         return {
           root: cache.root,
-          database: cache.store.dbPath,
+          database: cache.store.location,
           summary,
-          failures: cache.store.filesWithStatus("failed", LISTED),
-          excludedFiles: cache.store.filesWithStatus("excluded", LISTED),
+          failures: await cache.store.filesWithStatus("failed", LISTED),
+          excludedFiles: await cache.store.filesWithStatus("excluded", LISTED),
           excludedTotal: stats.excluded,
           cacheSymbols: stats.symbols,
           symbolChange: stats.symbols - before,
@@ -145,6 +148,7 @@ export class SymbolCacheRegistry {
         syntax: this.options.syntax,
         files,
         cacheDir: this.options.cacheDir,
+        storeUrl: this.options.storeUrl,
         concurrencyPerServer: this.options.concurrencyPerServer,
         verify: this.#manual,
         ...(this.#manual ? {} : { lspWanted: this.options.lspWanted }),

@@ -6,11 +6,13 @@
 //   const cache = SymbolCache.open({ root, source: pool, files: rootIndex });
 //   cache.start();                                       // background pass + watcher
 //   const answer = await cache.search({ query: "gus", kinds: [12] }, signal);
-//   const doc = cache.documentSymbols("src/a.ts");       // fresh cached symbols, or why not
+//   const doc = await cache.documentSymbols("src/a.ts"); // fresh cached symbols, or why not
 //   await cache.close();
 import { statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { type IndexProgress, type IndexSummary, type MissingServer, SymbolIndexer } from "./indexer.js";
+import { PostgresSymbolStore } from "./postgres-store.js";
+import type { StoreBackend } from "./store-backend.js";
 import { SymbolStore } from "./store.js";
 import { matchesPathFilter } from "./query.js";
 import { fingerprintKey, type FileListSource, type SymbolSource, type SyntaxSource } from "./symbol-source.js";
@@ -25,6 +27,8 @@ export interface SymbolCacheOptions {
   files: FileListSource;
   cacheDir?: string;
   dbPath?: string;
+  /** A PostgreSQL URL (postgres://…, postgresql:///db?host=/dir): the shared store instead of the root's SQLite file. */
+  storeUrl?: string;
   concurrencyPerServer?: number;
   /** See IndexerOptions.verify. */
   verify?: boolean;
@@ -80,7 +84,7 @@ export type CachedDocument =
   | { fresh: false; reason: "not_indexed" | "changed" | "server_changed" | Exclude<FileStatus, "ok" | "empty"> };
 
 export class SymbolCache {
-  readonly store: SymbolStore;
+  readonly store: StoreBackend;
   readonly indexer: SymbolIndexer;
   readonly #source: SymbolSource;
   readonly #files: FileListSource;
@@ -94,7 +98,9 @@ export class SymbolCache {
   }
 
   private constructor(options: SymbolCacheOptions) {
-    this.store = SymbolStore.open({ root: options.root, cacheDir: options.cacheDir, dbPath: options.dbPath, onWarning: options.onWarning });
+    this.store = options.storeUrl
+      ? PostgresSymbolStore.open({ url: options.storeUrl, root: options.root })
+      : SymbolStore.open({ root: options.root, cacheDir: options.cacheDir, dbPath: options.dbPath, onWarning: options.onWarning });
     this.#source = options.source;
     this.#files = options.files;
     this.#syntaxWaitMs = options.syntaxWaitMs ?? 5_000;
@@ -115,9 +121,9 @@ export class SymbolCache {
     return this.store.root;
   }
 
-  /** True when a full pass has finished, in this process or an earlier one. */
-  get complete(): boolean {
-    return this.indexer.complete || this.store.getMeta("last_full_pass") !== undefined;
+  /** True when a full pass has finished, in this process or an earlier one (or, on a shared store, another process). */
+  async isComplete(): Promise<boolean> {
+    return this.indexer.complete || (await this.store.getMeta("last_full_pass")) !== undefined;
   }
 
   /**
@@ -162,16 +168,16 @@ export class SymbolCache {
     // No full pass has covered the root: the syntactic tier answers first. It covers a root in
     // seconds (a syntactic-only pass starts if none runs), a cold server can take far longer.
     // Tree-sitter's exact rows are worth the wait while it is short; past it, ctags' cover the root.
-    if (!this.complete && this.indexer.hasSyntax && !this.indexer.syntaxComplete) await this.indexer.syntaxReady(this.#syntaxWaitMs, signal);
+    if (!(await this.isComplete()) && this.indexer.hasSyntax && !this.indexer.syntaxComplete) await this.indexer.syntaxReady(this.#syntaxWaitMs, signal);
     if (signal?.aborted) throw signal.reason ?? new Error("cancelled");
-    const cached = this.store.search(query);
+    const cached = await this.store.search(query);
     if (this.#pass) void this.start(); // no-op unless this search found the database damaged
-    const complete = this.complete;
+    const complete = await this.isComplete();
     const progress = this.indexer.progress.phase === "indexing" ? this.indexer.progress : null;
     const syntaxComplete = this.indexer.approximateComplete;
     // A syntactic-only pass that has covered the root is only winding down.
     const passRunning = this.indexer.running || (this.indexer.syntaxRunning && !this.indexer.syntaxComplete);
-    const answer: SymbolSearchAnswer = { ...cached, complete, syntaxComplete, progress, liveAsked: false, liveHits: 0, livePartial: [], missingServers: this.missingServers(), passRunning };
+    const answer: SymbolSearchAnswer = { ...cached, complete, syntaxComplete, progress, liveAsked: false, liveHits: 0, livePartial: [], missingServers: await this.missingServers(), passRunning };
     // With a syntactic tier the cache answers at once (approximate, and labelled so): it covers
     // the root in seconds, while a cold server can take far longer just to load its project.
     // Only a miss while the syntactic pass is still filling the cache asks the servers live.
@@ -212,9 +218,9 @@ export class SymbolCache {
   }
 
   /** The servers the last pass found not installed (recorded in the cache, so a later process knows too). */
-  missingServers(): MissingServer[] {
+  async missingServers(): Promise<MissingServer[]> {
     try {
-      const raw = this.store.getMeta("missing_servers");
+      const raw = await this.store.getMeta("missing_servers");
       return raw ? (JSON.parse(raw) as MissingServer[]) : [];
     } catch {
       return [];
@@ -226,8 +232,8 @@ export class SymbolCache {
    * and the server as it is configured now (or, tier syntax, its syntax symbols: the caller
    * says they are approximate); otherwise why not, so the caller asks the server.
    */
-  documentSymbols(relPath: string): CachedDocument {
-    const record = this.store.getFile(relPath);
+  async documentSymbols(relPath: string): Promise<CachedDocument> {
+    const record = await this.store.getFile(relPath);
     // ctags rows (lines only) wait for tree-sitter, seconds away: the caller asks the server.
     if (!record || record.tier === "ctags") return { fresh: false, reason: "not_indexed" };
     // Syntax symbols kept beside a server's failure still describe the file.
@@ -244,14 +250,14 @@ export class SymbolCache {
     }
     if (st.size !== record.size || st.mtimeMs !== record.mtimeMs) return { fresh: false, reason: "changed" };
     const fp = this.#source.fingerprint(abs);
-    if (record.tier === "syntax") return { fresh: true, tier: "syntax", symbols: this.store.fileSymbols(relPath), server: fp !== null, serverError: keptBesideFailure ? record.error : null };
+    if (record.tier === "syntax") return { fresh: true, tier: "syntax", symbols: await this.store.fileSymbols(relPath), server: fp !== null, serverError: keptBesideFailure ? record.error : null };
     if (!fp || fingerprintKey(fp) !== record.fingerprint) return { fresh: false, reason: "server_changed" };
-    return { fresh: true, tier: "lsp", symbols: this.store.fileSymbols(relPath) };
+    return { fresh: true, tier: "lsp", symbols: await this.store.fileSymbols(relPath) };
   }
 
   async close(): Promise<void> {
     this.#unwatch?.();
     await this.indexer.close();
-    this.store.close();
+    await this.store.close();
   }
 }

@@ -145,7 +145,7 @@ async function cachedSearchAnswer(deps: SymbolToolDeps, input: SearchInput & { s
   const serverLines = new Map<string, string>();
   for (const scope of input.scopes) {
     const { cache } = scope;
-    if (!cache.complete && !cache.indexer.hasSyntax) report?.(`the symbol index is still being built (${passText(cache.indexer.progress)}); asking the language servers too`);
+    if (!cache.indexer.hasSyntax && !(await cache.isComplete())) report?.(`the symbol index is still being built (${passText(cache.indexer.progress)}); asking the language servers too`);
     // The same pool of hits for every page (grouping by file reorders within it), so pages neither repeat nor skip.
     const pool = Math.min(Math.max(offset + limit + 1, PAGING_POOL), MAX_LIMIT);
     const answer = await cache.search({ query: input.query, kinds, path: scopedPath(input.path, scope.relPath), container: input.container, limit: pool }, ctx.signal);
@@ -254,8 +254,8 @@ type Outline = { outline: OutlineEntry[]; index: SymbolIndexNote; /** Why the sy
  */
 async function outlineAnswer(deps: SymbolToolDeps, file: { root: string; relPath: string; absPath: string }, signal: AbortSignal): Promise<Outline> {
   const cache = deps.caches?.get(file.root);
-  const cached = cache?.documentSymbols(file.relPath);
-  const indexComplete = cache?.complete ?? false;
+  const cached = await cache?.documentSymbols(file.relPath);
+  const indexComplete = (await cache?.isComplete()) ?? false;
   const sources = new SourceCache(deps.roots);
   const fromCache = (symbols: Parameters<typeof outlineOf>[0], source: SymbolSourceName) => outlineOf(symbols).map((row) => outlineEntry(row, sources, file.absPath, source));
   if (!cached?.fresh) return fromServerOrSyntax(deps, file, signal, indexComplete);

@@ -71,6 +71,8 @@ export interface CodeintelConfig {
   servers: Record<string, ServerConfigEntry | false>;
   lsp: LspSettings;
   cacheDir?: string;
+  /** A PostgreSQL URL: the shared symbol store (schema/codeintel.schema.json checks its scheme). */
+  store?: string;
   /** Plugin modules: absolute paths (relative ones resolved against the file), or npm package names. */
   plugins?: string[];
   /** The whole parsed file, for sections other modules own. */
@@ -179,6 +181,7 @@ export function parseConfig(text: string, source = "<config>"): CodeintelConfig 
     // Relative to the config file, so every command finds the same cache whatever its cwd.
     config.cacheDir = isAbsolute(file.cacheDir) || source.startsWith("<") ? file.cacheDir : resolve(dirname(source), file.cacheDir);
   }
+  if (file.store !== undefined) config.store = file.store;
   if (file.plugins !== undefined) {
     const base = source.startsWith("<") ? process.cwd() : dirname(source);
     // A path (./x.js, ../x.js, /abs/x.js) is relative to the config file; anything else names a package.
@@ -192,6 +195,7 @@ interface ConfigFile extends Record<string, unknown> {
   servers?: Record<string, ServerConfigEntry | false>;
   lsp?: LspSettings;
   cacheDir?: string;
+  store?: string;
   plugins?: string[];
 }
 

@@ -43,9 +43,11 @@ function waitFor<T>(what: string, subscribe: (done: (v: T) => void) => () => voi
 describe("the PostgreSQL symbol store", () => {
   it("creates its schema at the current version, and opening again migrates nothing", async () => {
     const url = await server.createDatabase("fresh");
-    const a = await PostgresSymbolStore.open({ url, root: root() });
+    const a = PostgresSymbolStore.open({ url, root: root() });
+    await a.ready;
     await a.close();
-    const b = await PostgresSymbolStore.open({ url, root: root() });
+    const b = PostgresSymbolStore.open({ url, root: root() });
+    await b.ready;
     await b.close();
     expect((await server.psql("fresh", "SELECT string_agg(version::text, ',' ORDER BY version) FROM codeintel_schema")).trim()).toBe(
       Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => String(i + 1)).join(","),
@@ -55,18 +57,21 @@ describe("the PostgreSQL symbol store", () => {
   it("refuses a database a newer codeintel made, with a clear message, and leaves it untouched", async () => {
     const url = await server.createDatabase("newer");
     const r = root();
-    const a = await PostgresSymbolStore.open({ url, root: r });
+    const a = PostgresSymbolStore.open({ url, root: r });
     await a.write([{ type: "symbols", record: record("a.ts"), symbols: [sym("Kept", 5, 1)] }]);
     await a.close();
     await server.psql("newer", `INSERT INTO codeintel_schema (version) VALUES (${PG_SCHEMA_VERSION + 1})`);
-    await expect(PostgresSymbolStore.open({ url, root: r })).rejects.toThrow(new RegExp(`schema version ${PG_SCHEMA_VERSION + 1}, newer than this codeintel's ${PG_SCHEMA_VERSION}: upgrade codeintel`));
+    const refused = PostgresSymbolStore.open({ url, root: r });
+    await expect(refused.ready).rejects.toThrow(new RegExp(`schema version ${PG_SCHEMA_VERSION + 1}, newer than this codeintel's ${PG_SCHEMA_VERSION}: upgrade codeintel`));
+    await expect(refused.search({ query: "Kept" })).rejects.toThrow(/newer than this codeintel/);
+    await refused.close();
     expect((await server.psql("newer", "SELECT count(*) FROM symbols WHERE name = 'Kept'")).trim()).toBe("1");
   });
 
   it("keeps several roots apart in one database", async () => {
     const url = await server.createDatabase("roots");
-    const a = await PostgresSymbolStore.open({ url, root: root() });
-    const b = await PostgresSymbolStore.open({ url, root: root() });
+    const a = PostgresSymbolStore.open({ url, root: root() });
+    const b = PostgresSymbolStore.open({ url, root: root() });
     await a.write([{ type: "symbols", record: record("same.ts"), symbols: [sym("OnlyInA", 5, 1)] }]);
     await b.write([{ type: "symbols", record: record("same.ts"), symbols: [sym("OnlyInB", 5, 1)] }]);
     expect((await a.search({ query: "only" })).hits.map((h) => h.name)).toEqual(["OnlyInA"]);
@@ -81,9 +86,9 @@ describe("the PostgreSQL symbol store", () => {
   it("announces a commit to another store of the same root, with the paths it changed", async () => {
     const url = await server.createDatabase("notify");
     const r = root();
-    const writer = await PostgresSymbolStore.open({ url, root: r });
-    const reader = await PostgresSymbolStore.open({ url, root: r });
-    const other = await PostgresSymbolStore.open({ url, root: root() });
+    const writer = PostgresSymbolStore.open({ url, root: r });
+    const reader = PostgresSymbolStore.open({ url, root: r });
+    const other = PostgresSymbolStore.open({ url, root: root() });
     const heardByOther: string[][] = [];
     other.onChange((paths) => heardByOther.push(paths));
     // The LISTEN connection is up once a first notification of our own arrives.
@@ -106,7 +111,7 @@ describe("the PostgreSQL symbol store", () => {
 
   it("answers an outage with a retryable error, never an empty list, and works again once the server is back", async () => {
     const url = await server.createDatabase("outage");
-    const store = await PostgresSymbolStore.open({ url, root: root(), connectTimeoutMs: 2_000 });
+    const store = PostgresSymbolStore.open({ url, root: root(), connectTimeoutMs: 2_000 });
     await store.write([{ type: "symbols", record: record("a.ts"), symbols: [sym("Survivor", 5, 1)] }]);
     expect((await store.search({ query: "Survivor" })).hits).toHaveLength(1);
     await server.halt();
@@ -125,7 +130,9 @@ describe("the PostgreSQL symbol store", () => {
 
   it("cannot be reached at all: a retryable error naming the store without its password", async () => {
     const url = `postgresql://someone:hunter2@/nowhere?host=${encodeURIComponent(server.socketDir + "/missing")}`;
-    const err = await PostgresSymbolStore.open({ url, root: root(), connectTimeoutMs: 2_000 }).then(() => undefined, (e: unknown) => e);
+    const store = PostgresSymbolStore.open({ url, root: root(), connectTimeoutMs: 2_000 });
+    const err = await store.search({ query: "x" }).then(() => undefined, (e: unknown) => e);
+    await store.close();
     expect(err).toBeInstanceOf(StoreUnavailableError);
     expect((err as Error).message).not.toContain("hunter2");
     expect(redactUrl("postgres://u:secret@db.example/x")).toBe("postgres://u:***@db.example/x");
@@ -134,7 +141,7 @@ describe("the PostgreSQL symbol store", () => {
   it("reads from a snapshot while a writer's transaction is open (readers never wait on it)", async () => {
     const url = await server.createDatabase("snapshot");
     const r = root();
-    const store = await PostgresSymbolStore.open({ url, root: r });
+    const store = PostgresSymbolStore.open({ url, root: r });
     await store.write([{ type: "symbols", record: record("a.ts"), symbols: [sym("Before", 5, 1)] }]);
     const locker = new pg.Client({ connectionString: url });
     await locker.connect();

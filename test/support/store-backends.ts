@@ -32,7 +32,9 @@ export function storeOpener(): StoreOpener {
   const postgresUrl = () => (url ??= postgresServer().then((s) => s.createDatabase("symbols")));
   const open = async (backend: BackendName, root: string): Promise<StoreBackend> => {
     if (backend === "sqlite") return SymbolStore.open({ root, cacheDir: root, onWarning: () => {} });
-    return PostgresSymbolStore.open({ url: await postgresUrl(), root });
+    const store = PostgresSymbolStore.open({ url: await postgresUrl(), root });
+    await store.ready;
+    return store;
   };
   return Object.assign(open, { postgresUrl, postgresServer });
 }

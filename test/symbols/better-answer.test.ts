@@ -48,7 +48,7 @@ describe("a server's empty answer", () => {
 
     const summary = await cache.indexer.run();
     expect(summary).toMatchObject({ failed: 0, keptSyntax: 1 });
-    const record = cache.store.getFile("_winconsole.py")!;
+    const record = (await cache.store.getFile("_winconsole.py"))!;
     expect(record).toMatchObject({ tier: "syntax", status: "empty" });
     expect(record.symbolCount).toBeGreaterThanOrEqual(4);
     expect(record.error).toMatch(/^pyright answered no symbols for this content/);

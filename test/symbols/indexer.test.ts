@@ -107,13 +107,13 @@ describe("indexing a real project", () => {
     expect(first.failed).toBe(1);
     expect(store.getFile("src/util/strings.ts")).toMatchObject({ status: "failed", error: "server crashed", attempts: 1 });
     const cache = SymbolCache.open({ root, source: flaky, files, dbPath: store.dbPath });
-    expect(cache.documentSymbols("src/util/strings.ts")).toEqual({ fresh: false, reason: "failed" });
-    expect(cache.documentSymbols("src/empty.ts")).toEqual({ fresh: true, tier: "lsp", symbols: [] });
-    expect(cache.documentSymbols("src/user-service.ts")).toMatchObject({ fresh: true });
+    expect(await cache.documentSymbols("src/util/strings.ts")).toEqual({ fresh: false, reason: "failed" });
+    expect(await cache.documentSymbols("src/empty.ts")).toEqual({ fresh: true, tier: "lsp", symbols: [] });
+    expect(await cache.documentSymbols("src/user-service.ts")).toMatchObject({ fresh: true });
     failing = false;
     const second = await cache.indexer.run();
     expect(second.failed).toBe(0);
-    expect(cache.documentSymbols("src/util/strings.ts")).toMatchObject({ fresh: true });
+    expect(await cache.documentSymbols("src/util/strings.ts")).toMatchObject({ fresh: true });
     expect(store.search({ query: "padLeftString" }).hits).toHaveLength(1);
     await cache.close();
     store.close();
@@ -168,19 +168,19 @@ describe("freshness through the watcher", () => {
     await files.watching;
     const cache = SymbolCache.open({ root, source: pool, files, dbPath: join(root, "..", `${root.split("/").pop()}-d.sqlite`) });
     await cache.start();
-    const where = (q: string) => cache.store.search({ query: q, stopAfter: "prefix" }).hits.map((h) => h.path);
+    const where = async (q: string) => (await cache.store.search({ query: q, stopAfter: "prefix" })).hits.map((h) => h.path);
 
     write("src/fresh/created.ts", "export function brandNewFunction(): void {}\n");
-    await eventually(() => where("brandNewFunction").length === 1, "a created file's symbols");
+    await eventually(async () => (await where("brandNewFunction")).length === 1, "a created file's symbols");
 
     write("src/fresh/created.ts", "export function editedFunction(): number {\n  return 1;\n}\n");
-    await eventually(() => where("editedFunction").length === 1 && where("brandNewFunction").length === 0, "an edited file's new symbols");
+    await eventually(async () => (await where("editedFunction")).length === 1 && (await where("brandNewFunction")).length === 0, "an edited file's new symbols");
 
     renameSync(join(root, "src/fresh/created.ts"), join(root, "src/fresh/renamed.ts"));
-    await eventually(() => where("editedFunction").join() === "src/fresh/renamed.ts", "a renamed file under its new path only");
+    await eventually(async () => (await where("editedFunction")).join() === "src/fresh/renamed.ts", "a renamed file under its new path only");
 
     rmSync(join(root, "src/fresh/renamed.ts"));
-    await eventually(() => where("editedFunction").length === 0, "a deleted file's symbols gone");
+    await eventually(async () => (await where("editedFunction")).length === 0, "a deleted file's symbols gone");
     expect(cache.store.getFile("src/fresh/renamed.ts")).toBeUndefined();
     await cache.close();
   });
@@ -197,9 +197,9 @@ describe("freshness through the watcher", () => {
     };
     const BURST = 150;
     for (let i = 0; i < BURST; i++) write(`src/burst/b${i}.ts`, `export const burstValue${i} = ${i};\n`);
-    await eventually(() => cache.store.search({ query: "burstValue", stopAfter: "prefix", limit: 1000 }).hits.length === BURST, "every file of the burst indexed", 60_000);
+    await eventually(async () => (await cache.store.search({ query: "burstValue", stopAfter: "prefix", limit: 1000 })).hits.length === BURST, "every file of the burst indexed", 60_000);
     for (let i = 0; i < BURST; i++) rmSync(join(root, `src/burst/b${i}.ts`));
-    await eventually(() => cache.store.search({ query: "burstValue", stopAfter: "prefix", limit: 1000 }).hits.length === 0, "every file of the burst removed", 60_000);
+    await eventually(async () => (await cache.store.search({ query: "burstValue", stopAfter: "prefix", limit: 1000 })).hits.length === 0, "every file of the burst removed", 60_000);
     // One transaction per file would be 300; batches keep it to a handful per debounce window.
     expect(transactions).toBeLessThan(40);
     await cache.close();

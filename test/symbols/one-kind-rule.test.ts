@@ -91,7 +91,7 @@ describe("one flattening and one kind rule", () => {
   it("tsserver's outline flattened live equals the cached rows, ranges included", async () => {
     const abs = join(root, "src", "widgets.ts");
     const live = flattenSymbols(await pool.documentSymbols(abs), await pool.documentText(abs));
-    const cached = cache.store.fileSymbols("src/widgets.ts");
+    const cached = await cache.store.fileSymbols("src/widgets.ts");
     expect(rows(live)).toEqual(EXPECTED);
     expect(withRanges(cached)).toEqual(withRanges(live));
   });

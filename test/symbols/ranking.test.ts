@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
+import type { SymbolStore } from "../../src/symbols/store.js";
 import { SymbolCache } from "../../src/symbols/symbol-cache.js";
 import type { SymbolQuery } from "../../src/symbols/types.js";
 import { createSymbolTools } from "../../src/tools/symbol-tools.js";
@@ -64,7 +65,8 @@ afterAll(async () => {
   cleanup?.();
 });
 
-const hits = (q: SymbolQuery) => cache.store.search(q).hits.map((h) => `${h.name} ${h.path}`);
+// The cache is a SQLite file (a synchronous store).
+const hits = (q: SymbolQuery) => (cache.store as SymbolStore).search(q).hits.map((h) => `${h.name} ${h.path}`);
 
 describe("symbol ranking on real server output", () => {
   it("ranks across tiers with one score: `po` surfaces PrettyOptions (initials) beside the prefix matches", () => {
@@ -74,7 +76,7 @@ describe("symbol ranking on real server output", () => {
   });
 
   it("puts top-level declarations before members, and members before locals, test callbacks and JSON keys", () => {
-    const all = cache.store.search({ query: "range" }).hits;
+    const all = (cache.store as SymbolStore).search({ query: "range" }).hits;
     const at = (name: string, path: string) => all.findIndex((h) => h.name === name && h.path === path);
     expect(all[0]).toMatchObject({ name: "range", path: "src/range.ts", kind: 12 });
     expect(all[1]).toMatchObject({ name: "range", path: "src/span.ts" });

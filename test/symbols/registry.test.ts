@@ -37,7 +37,7 @@ describe("SymbolCacheRegistry", () => {
     const registry = new SymbolCacheRegistry({ source: pool, filesFor: (r) => finder.openRoot(r), cacheDir: join(base, "cache") });
     const cache = registry.get(root!)!;
     expect(registry.get(root!)).toBe(cache);
-    await eventually(() => cache.complete, "background indexing to finish", 60_000);
+    await eventually(() => cache.isComplete(), "background indexing to finish", 60_000);
     const answer = await cache.search({ query: "cpuMillis" });
     expect(answer.complete).toBe(true);
     expect(answer.hits.length).toBe(20);

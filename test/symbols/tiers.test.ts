@@ -148,18 +148,18 @@ describe("the syntactic tier in the symbol cache", () => {
       await cache.start();
       // A Go file: no server, so the syntactic symbol is the answer.
       write("go/more.go", "package shapes\n\nfunc FreshlyAddedGoFunc() int { return 2 }\n");
-      const goHit = await eventually(() => cache.store.search({ query: "FreshlyAddedGoFunc" }).hits[0], "the new Go function in the cache");
+      const goHit = await eventually(async () => (await cache.store.search({ query: "FreshlyAddedGoFunc" })).hits[0], "the new Go function in the cache");
       expect(goHit).toMatchObject({ path: "go/more.go", source: "syntax" });
 
       // A TypeScript edit: the syntactic symbol shows first, the server's replaces it.
       write("src/widget.ts", "export class Widget {}\nexport function freshlyAddedTsFunc(): number {\n  return 3;\n}\n");
-      await eventually(() => cache.store.search({ query: "freshlyAddedTsFunc" }).hits[0], "the new TypeScript function in the cache");
-      await eventually(() => cache.store.search({ query: "freshlyAddedTsFunc" }).hits[0]?.source === "typescript", "the server's symbols replacing the syntax ones");
-      expect(cache.store.search({ query: "makeWidget", stopAfter: "exact" }).hits).toEqual([]);
+      await eventually(async () => (await cache.store.search({ query: "freshlyAddedTsFunc" })).hits[0], "the new TypeScript function in the cache");
+      await eventually(async () => (await cache.store.search({ query: "freshlyAddedTsFunc" })).hits[0]?.source === "typescript", "the server's symbols replacing the syntax ones");
+      expect((await cache.store.search({ query: "makeWidget", stopAfter: "exact" })).hits).toEqual([]);
 
       rmSync(join(root, "go", "more.go"));
       await eventually(() => cache.store.getFile("go/more.go") === undefined, "the deleted file's rows gone");
-      expect(cache.store.search({ query: "FreshlyAddedGoFunc", stopAfter: "exact" }).hits).toEqual([]);
+      expect((await cache.store.search({ query: "FreshlyAddedGoFunc", stopAfter: "exact" })).hits).toEqual([]);
     } finally {
       await cache.close();
     }

@@ -81,7 +81,7 @@ describe("codeintel.json against its schema", () => {
 
 describe("the schema and the code that reads codeintel.json agree", () => {
   // Written against the readers' own types: a key added to one of them and not here fails tsc.
-  const topLevel = { $schema: true, servers: true, lsp: true, cacheDir: true, plugins: true, symbolIndex: true, pluginLimits: true } satisfies Record<Exclude<keyof CodeintelConfig, "source" | "raw"> | "$schema" | "symbolIndex" | "pluginLimits", true>;
+  const topLevel = { $schema: true, servers: true, lsp: true, cacheDir: true, store: true, plugins: true, symbolIndex: true, pluginLimits: true } satisfies Record<Exclude<keyof CodeintelConfig, "source" | "raw"> | "$schema" | "symbolIndex" | "pluginLimits", true>;
   const serverEntry = { command: true, extensions: true, languageId: true, rootMarkers: true, initializationOptions: true, settings: true, env: true, install: true, version: true } satisfies Record<keyof ServerConfigEntry, true>;
   const lsp = { ...DEFAULT_POOL_SETTINGS, timeouts: {} } satisfies Record<keyof LspSettings, unknown>;
 
@@ -108,6 +108,7 @@ describe("the schema and the code that reads codeintel.json agree", () => {
       servers: { my: entry, pyright: false },
       lsp: { ...lspValues, timeouts: { "textDocument/hover": 1234 } },
       cacheDir: "/tmp/cache",
+      store: "postgresql:///codeintel?host=/run/postgresql",
       plugins: ["some-plugin"],
       symbolIndex: { languages: ["py"] },
       pluginLimits: limits,
@@ -120,6 +121,7 @@ describe("the schema and the code that reads codeintel.json agree", () => {
     expect(settings.timeoutFor("textDocument/hover")).toBe(1234);
     expect(config.lsp.timeouts).toEqual({ "textDocument/hover": 1234 });
     expect(config.cacheDir).toBe("/tmp/cache");
+    expect(config.store).toBe("postgresql:///codeintel?host=/run/postgresql");
     expect(config.plugins).toEqual(["some-plugin"]);
     expect(configuredLanguages(config.raw)).toEqual(["py"]);
     expect(pluginLimitsOf(config)).toEqual(limits);

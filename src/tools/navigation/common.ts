@@ -8,6 +8,7 @@ import { isInside, PathError, toRootRelative } from "../../workspace/paths.js";
 import { readSourceTextSync } from "../../workspace/source-text.js";
 import { inOneCall } from "../../lsp/call-budget.js";
 import { LspError } from "../../lsp/errors.js";
+import { StoreUnavailableError } from "../../symbols/store-backend.js";
 import type { LspPool, QueryProgress } from "../../lsp/pool.js";
 import type { ApproximateNavigator } from "../../syntax/approximate-navigation.js";
 import type { PreciseIndexes } from "../../scip/registry.js";
@@ -53,6 +54,8 @@ function asToolError(e: unknown): ToolError {
   if (e instanceof LspError) return new ToolError(e.code, e.message, e.data);
   if (e instanceof PathError) return new ToolError(e.code, e.message);
   if (e instanceof ConfigError) return new ToolError("invalid_input", e.message);
+  // A shared symbol store that is down or restarting: the same call can succeed shortly.
+  if (e instanceof StoreUnavailableError) return new ToolError("unavailable", e.message, { retryable: true, store: e.location });
   return new ToolError("internal", e instanceof Error ? e.message : String(e));
 }
 
