@@ -62,7 +62,7 @@ Examples:
     const tally = new Map<Kind, number>();
     const updated: RecordedSession[] = [];
     for (const plan of plans) {
-      say(`${file}${sessions.length > 1 ? ` session ${plan.index + 1}` : ""}: ${plan.session.calls.length} calls recorded by codeintel ${plan.session.header.codeintel} ${plan.session.header.recordedBy}`);
+      say(`${file}${sessions.length > 1 ? ` session ${plan.index + 1}` : ""}: ${plan.session.calls.length} call${plan.session.calls.length === 1 ? "" : "s"} recorded by codeintel ${plan.session.header.codeintel} ${plan.session.header.recordedBy}`);
       for (const r of plan.trees) say(`  tree ${r.root}: ${r.description}`);
       const calls = await replaySession(plan, settleMs, (kind, report) => {
         tally.set(kind, (tally.get(kind) ?? 0) + 1);
