@@ -16,9 +16,11 @@ import { PreciseIndexes } from "./scip/registry.js";
 import { createImportScipTool } from "./tools/import-scip.js";
 import { createIndexTool } from "./tools/index-symbols.js";
 import { createNavigationTools } from "./tools/navigation.js";
+import { createImportScipTool } from "./tools/import-scip.js";
+import { PreciseIndexes } from "./scip/registry.js";
 import { createRestartTool } from "./tools/restart.js";
 import { createServersTool } from "./tools/servers.js";
-import { createSymbolCacheTools } from "./tools/symbol-cache-tools.js";
+import { createSymbolTools } from "./tools/symbol-tools.js";
 import type { CodeintelConfig } from "./workspace/config.js";
 
 export interface LanguageEngineOptions {
@@ -121,9 +123,10 @@ export function startLanguageEngines(o: LanguageEngineOptions): LanguageEngines 
     symbolCaches = caches;
     onServerStarted = (serverId) => caches.serverWanted(serverId);
     if (o.symbolIndex === "eager") for (const root of roots) caches.get(root);
-    // Later entries replace the live document_symbols and workspace_symbols.
-    tools.push(...createSymbolCacheTools({ pool, roots, caches }), defineTool(createIndexTool({ roots, caches })));
+    tools.push(defineTool(createIndexTool({ roots, caches })));
   }
+  // One registration each: they choose the cache, the live servers or the syntax tier inside.
+  tools.push(...createSymbolTools({ pool, roots, syntax, caches: symbolCaches }));
   return {
     tools,
     fileEvent(kind, abs) {

@@ -185,8 +185,16 @@ class OutlineEntry(TypedDict):
     line: int
     column: int
     endLine: int
-    #: ``lsp`` (a language server) or ``syntax`` (tree-sitter's parse: approximate).
-    source: Literal["lsp", "syntax"]
+    #: ``lsp`` (a language server), ``syntax`` (tree-sitter's parse: approximate) or ``ctags`` (lines only).
+    source: Literal["lsp", "syntax", "ctags"]
+
+
+class SymbolIndexNote(TypedDict):
+    #: Which source answered: ``cache``, ``cache+live``, ``live`` or ``syntax``.
+    source: Literal["cache", "cache+live", "live", "syntax"]
+    #: False while the root's first full indexing pass has not finished (always without a cache).
+    complete: bool
+    progress: NotRequired[dict[str, Any]]
 
 
 class DocumentSymbolsOutput(TypedDict):
@@ -195,8 +203,8 @@ class DocumentSymbolsOutput(TypedDict):
     offset: int
     omitted: int
     results: list[OutlineEntry]
-    precision: NotRequired[Precision]
-    index: NotRequired[dict[str, Any]]
+    precision: Precision
+    index: SymbolIndexNote
 
 
 class WorkspaceSymbol(TypedDict):
@@ -209,7 +217,7 @@ class WorkspaceSymbol(TypedDict):
     snippet: str
     #: The server that answered ("" for a syntax result).
     server: str
-    source: Literal["lsp", "syntax"]
+    source: Literal["lsp", "syntax", "ctags"]
 
 
 class WorkspaceSymbolsOutput(TypedDict):
@@ -220,8 +228,8 @@ class WorkspaceSymbolsOutput(TypedDict):
     results: list[WorkspaceSymbol]
     complete: bool
     reason: NotRequired[str]
-    precision: NotRequired[Precision]
-    index: NotRequired[dict[str, Any]]
+    precision: Precision
+    index: SymbolIndexNote
 
 
 # -- service --------------------------------------------------------------------------------------

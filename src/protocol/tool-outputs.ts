@@ -120,8 +120,25 @@ export interface OutlineEntry {
   source: SymbolSourceName;
 }
 
+/**
+ * Which source answered a symbol tool: the symbol cache, the cache with live language-server
+ * hits filling in, the live servers (no cache for the root, or the file changed since it was
+ * indexed), or the syntax tier (no server answers for the file).
+ */
+export interface SymbolIndexNote {
+  source: "cache" | "cache+live" | "live" | "syntax";
+  /** False while the root's first full indexing pass has not finished (always false without a cache). */
+  complete: boolean;
+  progress?: { done: number; total: number; etaMs: number | null };
+}
+
+/** `approximate` when any result comes from the syntactic tier rather than a language server. */
+export type SymbolPrecision = "exact" | "approximate";
+
 export interface DocumentSymbolsOutput extends Page<OutlineEntry> {
   path: string;
+  index: SymbolIndexNote;
+  precision: SymbolPrecision;
 }
 
 export interface WorkspaceSymbolEntry {
@@ -139,6 +156,8 @@ export interface WorkspaceSymbolEntry {
 
 export interface WorkspaceSymbolsOutput extends Page<WorkspaceSymbolEntry>, Completeness {
   query: string;
+  index: SymbolIndexNote;
+  precision: SymbolPrecision;
 }
 
 export interface FindFilesOutput {

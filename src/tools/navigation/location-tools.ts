@@ -90,10 +90,11 @@ function locationTool(deps: NavigationDeps, spec: LocationToolSpec): Tool<Target
           const { locations, completeness } = preciseLocations(found, located);
           const sources = new SourceCache(deps.roots);
           sources.seed(found.target.absPath, found.target.text);
-          const page = paginate(toEntries(locations, sources), limit, offset);
+          const entries = toEntries(locations, sources);
+          const page = paginate(entries, limit, offset);
           const targetOut = targetOutput(found.target);
           const partial = partialLine(completeness);
-          const text = [preciseLine(found), ...(partial ? [partial] : []), renderLocations(spec.noun, targetOut, page, limit)].join("\n");
+          const text = [preciseLine(found), ...(partial ? [partial] : []), renderLocations(spec.noun, targetOut, page, limit, countFiles(entries))].join("\n");
           return { structured: { target: targetOut, ...page, ...completeness, ...preciseProvenance(found) }, text };
         }
         const exact = async (signal: AbortSignal) => {
