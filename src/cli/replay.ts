@@ -45,7 +45,13 @@ Examples:
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "which recording? (FILE)" : "one recording at a time");
     const file = positionals[0]!;
     const settleMs = integer(values["settle-ms"], "settle-ms", 0) ?? DEFAULT_SETTLE_MS;
-    const say = (line: string) => process.stdout.write(line + "\n");
+    // A reader that stops early (`| head`) ends the report, not the replay: its language servers still shut down.
+    let reading = true;
+    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPIPE") throw err;
+      reading = false;
+    });
+    const say = (line: string) => void (reading && process.stdout.write(line + "\n"));
     const fail = (message: string) => {
       process.stderr.write(`codeintel replay: ${message}\n`);
       return 2;
@@ -62,7 +68,7 @@ Examples:
     const tally = new Map<Kind, number>();
     const updated: RecordedSession[] = [];
     for (const plan of plans) {
-      say(`${file}${sessions.length > 1 ? ` session ${plan.index + 1}` : ""}: ${plan.session.calls.length} calls recorded by codeintel ${plan.session.header.codeintel} ${plan.session.header.recordedBy}`);
+      say(`${file}${sessions.length > 1 ? ` session ${plan.index + 1}` : ""}: ${plan.session.calls.length} call${plan.session.calls.length === 1 ? "" : "s"} recorded by codeintel ${plan.session.header.codeintel} ${plan.session.header.recordedBy}`);
       for (const r of plan.trees) say(`  tree ${r.root}: ${r.description}`);
       const calls = await replaySession(plan, settleMs, (kind, report) => {
         tally.set(kind, (tally.get(kind) ?? 0) + 1);
