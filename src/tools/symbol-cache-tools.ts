@@ -19,6 +19,7 @@ import { completenessProperties, guarded, MAX_NAME_CHARS, MAX_PATH_CHARS, paging
 import { groupedByFile, plural, truncationNote } from "./navigation/render.js";
 import {
   createDocumentSymbolsTool,
+  OUTLINE_LIMIT,
   createWorkspaceSymbolsTool,
   kindFilter,
   outlineEntry,
@@ -188,7 +189,7 @@ function createCachedDocumentSymbolsTool(deps: SymbolCacheToolDeps): Tool<{ file
             }
           }
         }
-        const { limit, offset } = paging({ limit: input.limit ?? 200, offset: input.offset });
+        const { limit, offset } = paging(input, OUTLINE_LIMIT);
         const sources = new SourceCache(deps.roots);
         const outline = outlineOf(cached.symbols).map((row) => outlineEntry(row, sources, file.absPath, cached.tier === "syntax" ? "syntax" : "lsp"));
         const results = outline.slice(offset, offset + limit);

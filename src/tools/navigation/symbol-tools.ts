@@ -14,6 +14,7 @@ import {
   MAX_PATH_CHARS,
   MAX_QUERY_CHARS,
   pagingProperties,
+  pagingSchema,
   paging,
   partialLine,
   progressOf,
@@ -28,13 +29,16 @@ import type { DocumentSymbolsOutput, OutlineEntry, SymbolSourceName, WorkspaceSy
 export type { DocumentSymbolsOutput, OutlineEntry, SymbolSourceName, WorkspaceSymbolEntry, WorkspaceSymbolsOutput } from "../../protocol/index.js";
 
 
+/** A file's outline is read whole more often than a result list: its default page is longer. */
+export const OUTLINE_LIMIT = 200;
+
 export function createDocumentSymbolsTool(deps: NavigationDeps): Tool<{ file: string; limit?: number; offset?: number }, DocumentSymbolsOutput> {
   return {
     name: "document_symbols",
     title: "Outline of a file",
     description:
       "List the symbols a file declares (classes, functions, methods, variables, ...) as an indented outline with 1-based lines. Use it to see a file's structure or to find a symbol name to pass to other tools.",
-    inputSchema: { type: "object", properties: { file: fileProperty, ...pagingProperties }, required: ["file"], additionalProperties: false },
+    inputSchema: { type: "object", properties: { file: fileProperty, ...pagingSchema(OUTLINE_LIMIT) }, required: ["file"], additionalProperties: false },
     outputSchema: {
       type: "object",
       properties: { path: { type: "string" }, total: { type: "integer" }, offset: { type: "integer" }, omitted: { type: "integer" }, results: { type: "array", items: { type: "object" } } },
@@ -43,7 +47,7 @@ export function createDocumentSymbolsTool(deps: NavigationDeps): Tool<{ file: st
     annotations: readOnly,
     run: (input, ctx) =>
       guarded(async () => {
-        const { limit, offset } = paging({ limit: input.limit ?? 200, offset: input.offset });
+        const { limit, offset } = paging(input, OUTLINE_LIMIT);
         const file = resolveSourceFile(deps, input.file);
         const symbols = await deps.pool.documentSymbols(file.absPath, ctx.signal);
         const text = await deps.pool.documentText(file.absPath, ctx.signal);
