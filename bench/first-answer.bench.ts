@@ -14,7 +14,7 @@ import { dirname, join, relative } from "node:path";
 import { createCodeIntel } from "../src/codeintel.js";
 import { packageRoot } from "../src/workspace/package-root.js";
 import type { IndexProgress } from "../src/symbols/indexer.js";
-import type { CachedWorkspaceSymbolsOutput } from "../src/tools/symbol-cache-tools.js";
+import type { WorkspaceSymbolsOutput } from "../src/protocol/index.js";
 import { syntaxLanguageOf } from "../src/syntax/languages.js";
 
 export async function main(): Promise<void> {
@@ -45,7 +45,7 @@ export async function main(): Promise<void> {
       // A name in one of the first C files and one the last TypeScript files declare.
       let firstHit: number | undefined;
       while (syntaxDoneAt === undefined) {
-        const r = await ci.call<CachedWorkspaceSymbolsOutput>("workspace_symbols", { query: "init", limit: 1 });
+        const r = await ci.call<WorkspaceSymbolsOutput>("workspace_symbols", { query: "init", limit: 1 });
         if (firstHit === undefined && r.structured.results.length > 0) firstHit = performance.now() - t0;
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -21,7 +21,7 @@ export type { CallHierarchyOutput } from "./tools/navigation/call-hierarchy.js";
 export type { DiagnosticsOutput } from "./tools/navigation/diagnostics.js";
 export type { HoverOutput } from "./tools/navigation/hover.js";
 export type { LocationsOutput, TargetInput } from "./tools/navigation/location-tools.js";
-export type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "./tools/navigation/symbol-tools.js";
+export type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "./protocol/index.js";
 export type { FindFilesOutput } from "./tools/find-files.js";
 export type { FileChange, Plugin, PluginContext, PluginContribution, PluginHooks, PluginTool, PublishedDiagnostics } from "./plugins/plugin-api.js";
 export type { ToolHooks } from "./core/dispatch.js";

@@ -89,8 +89,10 @@ class HoverOutput(TypedDict):
     #: Approximate answers: the declaration the contents describe.
     declaration: NotRequired[Declaration]
     precision: Precision
-    #: The language server's id (e.g. ``typescript``), or ``syntax``.
+    #: The language server's id (e.g. ``typescript``), ``scip`` or ``syntax``.
     source: str
+    #: With ``source == "scip"``: the commit the index was built at, when its import named one.
+    indexedCommit: NotRequired[str]
 
 
 class Location(TypedDict):
@@ -117,6 +119,7 @@ class LocationsOutput(TypedDict):
     reason: NotRequired[str]
     precision: Precision
     source: str
+    indexedCommit: NotRequired[str]
 
 
 class CallItem(TypedDict):
@@ -182,8 +185,16 @@ class OutlineEntry(TypedDict):
     line: int
     column: int
     endLine: int
-    #: ``lsp`` (a language server) or ``syntax`` (tree-sitter's parse: approximate).
-    source: Literal["lsp", "syntax"]
+    #: ``lsp`` (a language server), ``syntax`` (tree-sitter's parse: approximate) or ``ctags`` (lines only).
+    source: Literal["lsp", "syntax", "ctags"]
+
+
+class SymbolIndexNote(TypedDict):
+    #: Which source answered: ``cache``, ``cache+live``, ``live`` or ``syntax``.
+    source: Literal["cache", "cache+live", "live", "syntax"]
+    #: False while the root's first full indexing pass has not finished (always without a cache).
+    complete: bool
+    progress: NotRequired[dict[str, Any]]
 
 
 class DocumentSymbolsOutput(TypedDict):
@@ -192,8 +203,8 @@ class DocumentSymbolsOutput(TypedDict):
     offset: int
     omitted: int
     results: list[OutlineEntry]
-    precision: NotRequired[Precision]
-    index: NotRequired[dict[str, Any]]
+    precision: Precision
+    index: SymbolIndexNote
 
 
 class WorkspaceSymbol(TypedDict):
@@ -206,7 +217,7 @@ class WorkspaceSymbol(TypedDict):
     snippet: str
     #: The server that answered ("" for a syntax result).
     server: str
-    source: Literal["lsp", "syntax"]
+    source: Literal["lsp", "syntax", "ctags"]
 
 
 class WorkspaceSymbolsOutput(TypedDict):
@@ -217,8 +228,8 @@ class WorkspaceSymbolsOutput(TypedDict):
     results: list[WorkspaceSymbol]
     complete: bool
     reason: NotRequired[str]
-    precision: NotRequired[Precision]
-    index: NotRequired[dict[str, Any]]
+    precision: Precision
+    index: SymbolIndexNote
 
 
 # -- service --------------------------------------------------------------------------------------
@@ -292,6 +303,23 @@ class ServerFailure(TypedDict):
     #: timeout, broken, loading or failed
     why: str
     reason: str
+
+
+class ImportScipOutput(TypedDict):
+    root: str
+    file: str
+    #: The indexer named in the index's metadata, with its version.
+    tool: NotRequired[str]
+    #: The full commit id the documents describe (absent: the work tree at import time).
+    commit: NotRequired[str]
+    documents: int
+    paths: int
+    occurrences: int
+    symbols: int
+    #: Indexed paths whose content differs from the work tree's: answered by the other tiers.
+    stale: int
+    databaseBytes: int
+    elapsedMs: int
 
 
 class IndexOutput(TypedDict):

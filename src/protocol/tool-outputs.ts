@@ -3,14 +3,16 @@
 // tools build them; the client SDK and the plugin context hand them out.
 //
 //   HoverOutput, LocationsOutput, CallHierarchyOutput, DiagnosticsOutput, DocumentSymbolsOutput,
-//   WorkspaceSymbolsOutput, FindFilesOutput, RestartReport, ServersOutput, IndexOutput
+//   WorkspaceSymbolsOutput, FindFilesOutput, RestartReport, ServersOutput, IndexOutput, ImportScipOutput
 //   and the entries, pages and progress they are made of.
 import type { FileMatch } from "./files.js";
 
-/** How an answer was made: by the language server (`source` is its id) or from the syntax tier alone. */
+/** How an answer was made: by the language server (`source` is its id), a SCIP index (`scip`) or from the syntax tier alone. */
 export interface Provenance {
   precision: "exact" | "approximate";
   source: string;
+  /** With `source: "scip"`: the commit the index was built at, when the import named one. */
+  indexedCommit?: string;
 }
 
 /**
@@ -118,8 +120,25 @@ export interface OutlineEntry {
   source: SymbolSourceName;
 }
 
+/**
+ * Which source answered a symbol tool: the symbol cache, the cache with live language-server
+ * hits filling in, the live servers (no cache for the root, or the file changed since it was
+ * indexed), or the syntax tier (no server answers for the file).
+ */
+export interface SymbolIndexNote {
+  source: "cache" | "cache+live" | "live" | "syntax";
+  /** False while the root's first full indexing pass has not finished (always false without a cache). */
+  complete: boolean;
+  progress?: { done: number; total: number; etaMs: number | null };
+}
+
+/** `approximate` when any result comes from the syntactic tier rather than a language server. */
+export type SymbolPrecision = "exact" | "approximate";
+
 export interface DocumentSymbolsOutput extends Page<OutlineEntry> {
   path: string;
+  index: SymbolIndexNote;
+  precision: SymbolPrecision;
 }
 
 export interface WorkspaceSymbolEntry {
@@ -137,6 +156,8 @@ export interface WorkspaceSymbolEntry {
 
 export interface WorkspaceSymbolsOutput extends Page<WorkspaceSymbolEntry>, Completeness {
   query: string;
+  index: SymbolIndexNote;
+  precision: SymbolPrecision;
 }
 
 export interface FindFilesOutput {
@@ -311,3 +332,22 @@ export type IndexOutput = IndexSummary & {
   cacheSymbols: number;
   symbolChange: number;
 };
+
+/** import_scip: what a SCIP index import stored in the root's cache. */
+export interface ImportScipOutput {
+  root: string;
+  /** The .scip file read, and the indexer that wrote it (from its metadata). */
+  file: string;
+  tool?: string;
+  /** The commit the documents describe (given to the import); absent: the work tree at import time. */
+  commit?: string;
+  /** Documents in the file, and distinct paths after merging the ones that share a path. */
+  documents: number;
+  paths: number;
+  occurrences: number;
+  symbols: number;
+  /** Indexed paths whose content differs from the work tree's: they answer from the other tiers. */
+  stale: number;
+  databaseBytes: number;
+  elapsedMs: number;
+}

@@ -7,17 +7,14 @@ import type { NavigationDeps } from "./navigation/common.js";
 import { createDiagnosticsTool } from "./navigation/diagnostics.js";
 import { createHoverTool } from "./navigation/hover.js";
 import { createLocationTools } from "./navigation/location-tools.js";
-import { createDocumentSymbolsTool, createWorkspaceSymbolsTool } from "./navigation/symbol-tools.js";
 
 export type { NavigationDeps } from "./navigation/common.js";
 
-/** hover, definition, type_definition, implementation, references, document_symbols, workspace_symbols, call_hierarchy, diagnostics. */
+/** hover, definition, type_definition, implementation, references, call_hierarchy, diagnostics (the symbol tools: symbol-tools.ts). */
 export function createNavigationTools(deps: NavigationDeps): Tool[] {
   return [
     defineTool(createHoverTool(deps)),
     ...createLocationTools(deps).map(defineTool),
-    defineTool(createDocumentSymbolsTool(deps)),
-    defineTool(createWorkspaceSymbolsTool(deps)),
     defineTool(createCallHierarchyTool(deps)),
     defineTool(createDiagnosticsTool(deps)),
   ];

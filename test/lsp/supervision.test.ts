@@ -11,7 +11,7 @@ import { runTool } from "../../src/core/catalog.js";
 import { FileFinder } from "../../src/files/finder.js";
 import { LspError } from "../../src/lsp/errors.js";
 import { DEFAULT_TIME_LIMITS, LspPool, type PoolEvent } from "../../src/lsp/pool.js";
-import { createNavigationTools } from "../../src/tools/navigation.js";
+import { createSymbolTools } from "../../src/tools/symbol-tools.js";
 import type { Tool } from "../../src/core/tool.js";
 import { parseConfig } from "../../src/workspace/config.js";
 import { bin } from "../support/compiled.js";
@@ -135,7 +135,7 @@ describe("time limits an agent can see", () => {
   });
 
   const runDocumentSymbols = (pool: LspPool, file: string) => {
-    const tool = createNavigationTools({ pool, roots: [dir] }).find((t) => t.name === "document_symbols") as Tool;
+    const tool = createSymbolTools({ pool, roots: [dir] }).find((t) => t.name === "document_symbols") as Tool;
     return runTool(tool, { file }, { signal: new AbortController().signal });
   };
 

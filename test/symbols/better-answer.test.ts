@@ -9,7 +9,8 @@ import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
 import { SymbolCache } from "../../src/symbols/symbol-cache.js";
 import { createSyntaxPool, type SyntaxPool } from "../../src/syntax/syntax-pool.js";
-import { createSymbolCacheTools, type CachedDocumentSymbolsOutput, type CachedWorkspaceSymbolsOutput } from "../../src/tools/symbol-cache-tools.js";
+import { createSymbolTools } from "../../src/tools/symbol-tools.js";
+import type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "../../src/protocol/index.js";
 import { resolveRoots } from "../../src/workspace/paths.js";
 import { copyFixtures, removeTree } from "../support/tree.js";
 
@@ -53,15 +54,15 @@ describe("a server's empty answer", () => {
     expect(record.error).toMatch(/^pyright answered no symbols for this content/);
     expect(cache.store.getFile("portable.py")).toMatchObject({ tier: "lsp", status: "ok" });
 
-    const tools = createSymbolCacheTools({ pool, roots: [root], caches: { get: (r) => (r === root ? cache : undefined) } });
+    const tools = createSymbolTools({ pool, roots: [root], caches: { get: (r) => (r === root ? cache : undefined) } });
     const search = await tools.find((t) => t.name === "workspace_symbols")!.run({ query: "ConsoleStream" }, ctx());
-    const found = search.structured as CachedWorkspaceSymbolsOutput;
+    const found = search.structured as WorkspaceSymbolsOutput;
     expect(found.results[0]).toMatchObject({ name: "ConsoleStream", path: "_winconsole.py", source: "syntax" });
     expect(found.precision).toBe("approximate");
 
     // The outline too: the server is asked first, and its empty answer does not win.
     const outline = await tools.find((t) => t.name === "document_symbols")!.run({ file: join(root, "_winconsole.py") }, ctx());
-    const doc = outline.structured as CachedDocumentSymbolsOutput;
+    const doc = outline.structured as DocumentSymbolsOutput;
     expect(doc.results.map((s) => s.name)).toEqual(expect.arrayContaining(["ConsoleStream", "write", "get_console_stream"]));
     expect(doc.results.every((s) => s.source === "syntax")).toBe(true);
     expect(outline.text.split("\n")[0]).toMatch(/^approximate: symbols from syntax .*pyright answered no symbols/);

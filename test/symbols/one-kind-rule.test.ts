@@ -13,8 +13,7 @@ import { SymbolCache } from "../../src/symbols/symbol-cache.js";
 import type { FlatSymbol } from "../../src/symbols/types.js";
 import { extract } from "../../src/syntax/extract.js";
 import type { Tool } from "../../src/core/tool.js";
-import { createNavigationTools } from "../../src/tools/navigation.js";
-import { createSymbolCacheTools } from "../../src/tools/symbol-cache-tools.js";
+import { createSymbolTools } from "../../src/tools/symbol-tools.js";
 import { resolveRoots } from "../../src/workspace/paths.js";
 import { tempDir } from "./helpers.js";
 
@@ -75,8 +74,8 @@ beforeAll(async () => {
   const files = finder.openRoot(root!);
   await files.ready;
   cache = SymbolCache.open({ root: root!, source: pool, files, dbPath: join(t.dir, "..", `${t.dir.split("/").pop()}.sqlite`) });
-  cachedTools = createSymbolCacheTools({ pool, roots: [root!], caches: { get: (r: string) => (r === root ? cache : undefined) } });
-  liveTools = createNavigationTools({ pool, roots: [root!] });
+  cachedTools = createSymbolTools({ pool, roots: [root!], caches: { get: (r: string) => (r === root ? cache : undefined) } });
+  liveTools = createSymbolTools({ pool, roots: [root!] });
   const summary = await cache.indexer.run();
   expect(summary.failed).toBe(0);
 });
@@ -119,5 +118,34 @@ describe("one flattening and one kind rule", () => {
     expect(fromLive).toEqual(fromCache);
     const methods = pick(await tool(liveTools, "workspace_symbols").run({ query: "onRender", kind: "method" }, ctx()));
     expect(methods.map((e) => e.name)).toEqual(["onRender"]);
+  });
+
+  it("one registration: the same answer shape from the cache and from the live servers, each saying its source", async () => {
+    const fromCache = await tool(cachedTools, "workspace_symbols").run({ query: "makeWidget" }, ctx());
+    const fromLive = await tool(liveTools, "workspace_symbols").run({ query: "makeWidget" }, ctx());
+    type Out = { results: { name: string; kind: string }[]; index: { source: string; complete: boolean }; precision: string; complete: boolean };
+    const c = fromCache.structured as Out;
+    const l = fromLive.structured as Out;
+    expect(Object.keys(l).sort()).toEqual(Object.keys(c).sort());
+    expect(c).toMatchObject({ index: { source: "cache", complete: true }, precision: "exact", complete: true });
+    expect(l).toMatchObject({ index: { source: "live", complete: false }, precision: "exact", complete: true });
+    // Without a kind filter too, the live kind is the outline's.
+    expect(l.results.find((e) => e.name === "makeWidget")?.kind).toBe("function");
+    expect(c.results.find((e) => e.name === "makeWidget")?.kind).toBe("function");
+    const outlines = await Promise.all([cachedTools, liveTools].map((list) => tool(list, "document_symbols").run({ file: "src/widgets.ts" }, ctx())));
+    const [co, lo] = outlines.map((r) => r.structured as Record<string, unknown>);
+    expect(Object.keys(lo!).sort()).toEqual(Object.keys(co!).sort());
+    expect(lo).toMatchObject({ index: { source: "live" }, precision: "exact" });
+  });
+
+  it("the live servers honour the path and container filters as the cache does", async () => {
+    const names = (r: { structured: unknown }) => (r.structured as { results: { name: string }[] }).results.map((e) => e.name).sort();
+    for (const list of [cachedTools, liveTools]) {
+      expect(names(await tool(list, "workspace_symbols").run({ query: "render", path: "src/other/" }, ctx()))).toEqual([]);
+      expect(names(await tool(list, "workspace_symbols").run({ query: "render", path: "src/*.ts" }, ctx()))).toContain("render");
+      expect(names(await tool(list, "workspace_symbols").run({ query: "render", container: "Shade" }, ctx()))).toEqual([]);
+      // tsserver's workspace/symbol names no container: the outline's is the answer's, as the cache's.
+      expect(names(await tool(list, "workspace_symbols").run({ query: "render", container: "widget" }, ctx()))).toEqual(["onRender", "render"]);
+    }
   });
 });

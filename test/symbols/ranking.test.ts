@@ -8,7 +8,7 @@ import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
 import { SymbolCache } from "../../src/symbols/symbol-cache.js";
 import type { SymbolQuery } from "../../src/symbols/types.js";
-import { createSymbolCacheTools } from "../../src/tools/symbol-cache-tools.js";
+import { createSymbolTools } from "../../src/tools/symbol-tools.js";
 import type { Tool } from "../../src/core/tool.js";
 import { resolveRoots } from "../../src/workspace/paths.js";
 import { tempDir } from "./helpers.js";
@@ -54,7 +54,7 @@ beforeAll(async () => {
   cache = SymbolCache.open({ root, source: pool, files, dbPath: join(t.dir, "..", `${t.dir.split("/").pop()}.sqlite`), onWarning: () => {} });
   const run = await cache.indexer.run();
   expect(run.failed).toBe(0);
-  symbolsTool = createSymbolCacheTools({ pool, roots: [root], caches: { get: (r: string) => (r === root ? cache : undefined) } }).find((t) => t.name === "workspace_symbols")!;
+  symbolsTool = createSymbolTools({ pool, roots: [root], caches: { get: (r: string) => (r === root ? cache : undefined) } }).find((t) => t.name === "workspace_symbols")!;
 }, 180_000);
 
 afterAll(async () => {

@@ -11,7 +11,8 @@ import { LspPool } from "../../src/lsp/pool.js";
 import { SymbolCache } from "../../src/symbols/symbol-cache.js";
 import type { SymbolSource } from "../../src/symbols/symbol-source.js";
 import { createSyntaxPool, type SyntaxPool } from "../../src/syntax/syntax-pool.js";
-import { createSymbolCacheTools, type CachedDocumentSymbolsOutput, type CachedWorkspaceSymbolsOutput } from "../../src/tools/symbol-cache-tools.js";
+import { createSymbolTools } from "../../src/tools/symbol-tools.js";
+import type { DocumentSymbolsOutput, WorkspaceSymbolsOutput } from "../../src/protocol/index.js";
 import type { Tool } from "../../src/core/tool.js";
 import type { IndexOutput } from "../../src/tools/index-symbols.js";
 import { resolveRoots } from "../../src/workspace/paths.js";
@@ -85,14 +86,14 @@ describe("the symbol tools over two tiers", () => {
   beforeAll(() => {
     held = heldSource();
     cache = SymbolCache.open({ root, source: held.source, syntax, files: finder.openRoot(root), dbPath: join(base, "tools.sqlite"), onWarning: () => {} });
-    tools = createSymbolCacheTools({ pool, roots: [root], caches: { get: (r) => (r === root ? cache : undefined) } });
+    tools = createSymbolTools({ pool, roots: [root], caches: { get: (r) => (r === root ? cache : undefined) } });
   });
   afterAll(() => cache?.close());
 
   it("while only the syntactic tier is in: answers at once from it, says so first, marks each result", async () => {
     void cache.start();
     await eventually(() => cache.indexer.syntaxComplete, "the syntactic pass");
-    const r = await run<CachedWorkspaceSymbolsOutput>("workspace_symbols", { query: "makeWidget" });
+    const r = await run<WorkspaceSymbolsOutput>("workspace_symbols", { query: "makeWidget" });
     expect(r.structured.results[0]).toMatchObject({ name: "makeWidget", path: "src/widget.ts", source: "syntax", server: "" });
     expect(r.structured).toMatchObject({ complete: false, precision: "approximate" });
     expect(r.structured.reason).toMatch(/still being built \(syntax 3\/3 · lsp \d+\/\d+ files/);
@@ -104,7 +105,7 @@ describe("the symbol tools over two tiers", () => {
     expect(held.liveSearches).toEqual([]);
 
     // A miss says the index is still being built: never a silent empty.
-    const none = await run<CachedWorkspaceSymbolsOutput>("workspace_symbols", { query: "zzqqxxNothing" });
+    const none = await run<WorkspaceSymbolsOutput>("workspace_symbols", { query: "zzqqxxNothing" });
     expect(none.structured).toMatchObject({ total: 0, complete: false });
     expect(none.text).toMatch(/^partial answer: the symbol index is still being built/);
   });
@@ -112,22 +113,22 @@ describe("the symbol tools over two tiers", () => {
   it("once the servers answer: the TypeScript results are the server's (source lsp, exact)", async () => {
     held.release();
     await cache.start();
-    const r = await run<CachedWorkspaceSymbolsOutput>("workspace_symbols", { query: "makeWidget" });
+    const r = await run<WorkspaceSymbolsOutput>("workspace_symbols", { query: "makeWidget" });
     expect(r.structured.results[0]).toMatchObject({ name: "makeWidget", source: "lsp", server: "typescript" });
     expect(r.structured).toMatchObject({ complete: true, precision: "exact" });
     expect(r.text).not.toMatch(/approximate|\[syntax\]/);
-    const outline = await run<CachedDocumentSymbolsOutput>("document_symbols", { file: "src/widget.ts" });
+    const outline = await run<DocumentSymbolsOutput>("document_symbols", { file: "src/widget.ts" });
     expect(outline.structured.precision).toBe("exact");
     expect(new Set(outline.structured.results.map((e) => e.source))).toEqual(new Set(["lsp"]));
   });
 
   it("a language with no server: syntax results, labelled, in both tools", async () => {
-    const r = await run<CachedWorkspaceSymbolsOutput>("workspace_symbols", { query: "NewCircle" });
+    const r = await run<WorkspaceSymbolsOutput>("workspace_symbols", { query: "NewCircle" });
     expect(r.structured.results[0]).toMatchObject({ name: "NewCircle", path: "go/shapes.go", kind: "function", source: "syntax", server: "" });
     expect(r.structured).toMatchObject({ complete: true, precision: "approximate" });
     expect(r.text.split("\n")[0]).toMatch(/^approximate: the result is from syntax .*no language server reads their files/);
 
-    const outline = await run<CachedDocumentSymbolsOutput>("document_symbols", { file: "go/shapes.go" });
+    const outline = await run<DocumentSymbolsOutput>("document_symbols", { file: "go/shapes.go" });
     expect(outline.structured.precision).toBe("approximate");
     expect(outline.structured.index.source).toBe("cache");
     expect(outline.text.split("\n")[0]).toBe("approximate: symbols from syntax (tree-sitter), not a language server: no language server reads .go files");

@@ -121,6 +121,23 @@ describe("other languages", () => {
   });
 });
 
+describe("document_symbols where no server answers", () => {
+  type Outline = { index: { source: string }; precision: string; results: { name: string; kind: string; source: string }[] };
+  it("answers with the syntax tier's outline, labelled approximate, saying why", async () => {
+    const r = await ci.call<Outline>("document_symbols", { file: join(misc, "greeter.rb") });
+    expect(r.structured).toMatchObject({ precision: "approximate", index: { source: "syntax" } });
+    expect(r.structured.results.map((e) => [e.name, e.source])).toEqual([["greet", "syntax"]]);
+    expect(firstLine(r.text)).toMatch(/^approximate: symbols from syntax \(tree-sitter\), not a language server: .*not installed/);
+    const rs = await ci.call<Outline>("document_symbols", { file: join(rust, "src/geometry/shapes.rs") });
+    expect(rs.structured).toMatchObject({ precision: "approximate", index: { source: "syntax" } });
+    expect(rs.structured.results.map((e) => e.name)).toContain("total_area");
+  });
+
+  it("a file no grammar reads either is still an error that says so", async () => {
+    await expect(ci.call("document_symbols", { file: join(misc, "notes.xyz") })).rejects.toMatchObject({ code: "unavailable" });
+  });
+});
+
 describe("TypeScript while tsserver loads", () => {
   // Large enough that tsserver reports loading well before it can answer; approximateAfterMs 0
   // answers approximately as soon as it does (the default gives a server 5 s first).

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { FileFinder } from "../../src/files/finder.js";
 import { LspPool } from "../../src/lsp/pool.js";
 import { createNavigationTools } from "../../src/tools/navigation.js";
+import { createSymbolTools } from "../../src/tools/symbol-tools.js";
 import type { Tool, ToolResult } from "../../src/core/tool.js";
 import { parseConfig } from "../../src/workspace/config.js";
 import { liveDescendants } from "../support/processes.js";
@@ -25,7 +26,7 @@ writeFileSync(join(root, "notes.xyz"), "hello\n");
 const config = parseConfig(JSON.stringify({ servers: { nope: { command: ["no-such-language-server"], extensions: [".nope"], install: "npm install -g nope-ls" } }, lsp: { readyTimeoutMs: 120_000 } }));
 const finder = new FileFinder({ watch: false });
 const pool = new LspPool({ roots: [root], files: finder, config });
-const tools = new Map(createNavigationTools({ pool, roots: [root] }).map((t) => [t.name, t as Tool]));
+const tools = new Map([...createNavigationTools({ pool, roots: [root] }), ...createSymbolTools({ pool, roots: [root] })].map((t) => [t.name, t as Tool]));
 const ctx = { signal: new AbortController().signal };
 
 function call<O = Record<string, unknown>>(name: string, input: Record<string, unknown>): Promise<ToolResult<O>> {

@@ -24,6 +24,8 @@ import type { ApproximateNavigator } from "../../syntax/approximate-navigation.j
 import { approximateLine, exactOrApproximate, locationOf, syntaxTarget } from "./approximate.js";
 import { countFiles, groupedByFile, locationRow, paginate, plural, toEntries, truncationNote, type LocationEntry, type Page } from "./render.js";
 import { resolveTarget, type ResolvedTarget } from "./target.js";
+import { preciseLine, preciseLocations, preciseProvenance, preciseTarget, type PreciseTarget } from "./precise.js";
+import type { PreciseLocations } from "../../scip/precise-index.js";
 import { kindName } from "../../symbols/symbol-kinds.js";
 import type { LocationsOutput, TargetInput } from "../../protocol/index.js";
 export type { LocationsOutput, TargetInput } from "../../protocol/index.js";
@@ -45,6 +47,8 @@ interface LocationToolSpec {
   description: string;
   noun: string;
   fetch(deps: NavigationDeps, t: ResolvedTarget, input: TargetInput, signal: AbortSignal): Promise<Location[]>;
+  /** The SCIP tier's answer (precise.ts), asked first; without it (or when it passes) the server answers. */
+  precise?(found: PreciseTarget, input: TargetInput): PreciseLocations;
   /** The syntax tier's answer where no server answers (approximate.ts); without it the tool always asks the server. */
   approximate?(deps: NavigationDeps, nav: ApproximateNavigator, input: TargetInput, signal: AbortSignal): Promise<ApproximateLocations>;
   extraProperties?: Record<string, unknown>;
@@ -80,6 +84,19 @@ function locationTool(deps: NavigationDeps, spec: LocationToolSpec): Tool<Target
       guarded(async () => {
         const { limit, offset } = paging(input);
         const report = progressOf(ctx);
+        const found = spec.precise ? await preciseTarget(deps, input, ctx.signal) : undefined;
+        const located = found && spec.precise!(found, input);
+        if (found && located && located.locations.length + located.stalePaths.length > 0) {
+          const { locations, completeness } = preciseLocations(found, located);
+          const sources = new SourceCache(deps.roots);
+          sources.seed(found.target.absPath, found.target.text);
+          const entries = toEntries(locations, sources);
+          const page = paginate(entries, limit, offset);
+          const targetOut = targetOutput(found.target);
+          const partial = partialLine(completeness);
+          const text = [preciseLine(found), ...(partial ? [partial] : []), renderLocations(spec.noun, targetOut, page, limit, countFiles(entries))].join("\n");
+          return { structured: { target: targetOut, ...page, ...completeness, ...preciseProvenance(found) }, text };
+        }
         const exact = async (signal: AbortSignal) => {
           const target = await resolveTarget(deps, input, signal, report);
           report?.(`querying ${spec.noun}`);
@@ -142,6 +159,7 @@ export function createLocationTools(deps: NavigationDeps): Tool<TargetInput, Loc
       noun: "definitions",
       description: `Find where the symbol at a position is defined (functions, classes, variables, imports). ${at} Returns root-relative locations with 1-based line:column and the source line.`,
       fetch: (d, t, _i, signal) => d.pool.definition(t.absPath, t.position, signal),
+      precise: (found) => found.index.definitions(found.hit),
       approximate: approximateDefinitions,
     }),
     locationTool(deps, {
@@ -166,6 +184,7 @@ export function createLocationTools(deps: NavigationDeps): Tool<TargetInput, Loc
       extraProperties: { includeDeclaration: { type: "boolean", description: "Include the declaration itself (default true)." } },
       fetch: (d, t, i, signal) =>
         d.pool.references(t.absPath, t.position, { includeDeclaration: (i as { includeDeclaration?: boolean }).includeDeclaration ?? true }, signal),
+      precise: (found, i) => found.index.references(found.hit, { includeDeclaration: (i as { includeDeclaration?: boolean }).includeDeclaration }),
       approximate: approximateReferences,
     }),
   ];

@@ -77,10 +77,10 @@ export async function resolveTarget(deps: NavigationDeps, input: TargetInputFiel
   const checked = checkTarget(deps, input);
   const { absPath } = checked.file;
   await deps.pool.warmUp(absPath, { signal, onProgress: report });
-  const text = await deps.pool.documentText(absPath, signal);
   const outline = async (): Promise<FlatSymbol[]> => {
     try {
-      return flattenSymbols(await deps.pool.documentSymbols(absPath, signal), text);
+      const tree = await deps.pool.documentSymbols(absPath, signal);
+      return flattenSymbols(tree, await deps.pool.documentText(absPath, signal));
     } catch (e) {
       // A name is looked up in the outline, so without one that fails; a line-only target still has the identifier scan.
       if (signal.aborted || checked.symbol !== undefined) throw e;
@@ -88,6 +88,7 @@ export async function resolveTarget(deps: NavigationDeps, input: TargetInputFiel
     }
   };
   const symbols = checked.symbol !== undefined ? await outline() : undefined;
+  const text = await deps.pool.documentText(absPath, signal);
   return locateTarget(checked, text, symbols ?? outline);
 }
 
