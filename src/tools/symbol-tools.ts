@@ -26,6 +26,7 @@ import {
   MAX_PATH_CHARS,
   MAX_QUERY_CHARS,
   pagingProperties,
+  pagingSchema,
   paging,
   partialLine,
   progressOf,
@@ -218,7 +219,7 @@ function createDocumentSymbolsTool(deps: SymbolToolDeps): Tool<{ file: string; l
       "List the symbols a file declares (classes, functions, methods, variables, ...) as an indented outline with 1-based lines. Use it to see a file's structure or to find a symbol name to pass to other tools. From the symbol index when it holds the file as it is on disk, else from its language server, else (no server reads the file) from tree-sitter's parse, marked approximate.",
     inputSchema: {
       type: "object",
-      properties: { file: fileProperty, ...pagingProperties, limit: { ...pagingProperties.limit, description: `Maximum results to return (default ${OUTLINE_LIMIT}).` } },
+      properties: { file: fileProperty, ...pagingSchema(OUTLINE_LIMIT) },
       required: ["file"],
       additionalProperties: false,
     },
@@ -230,7 +231,7 @@ function createDocumentSymbolsTool(deps: SymbolToolDeps): Tool<{ file: string; l
     annotations: readOnly,
     run: (input, ctx) =>
       guarded(async () => {
-        const { limit, offset } = paging({ limit: input.limit ?? OUTLINE_LIMIT, offset: input.offset });
+        const { limit, offset } = paging(input, OUTLINE_LIMIT);
         const file = resolveSourceFile(deps, input.file);
         const answer = await outlineAnswer(deps, file, ctx.signal);
         const results = answer.outline.slice(offset, offset + limit);

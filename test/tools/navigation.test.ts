@@ -19,8 +19,11 @@ writeFileSync(join(base, "elsewhere/secret.ts"), "export const secret = 1;\n");
 symlinkSync(join(base, "elsewhere/secret.ts"), join(root, "src/link-out.ts"));
 writeFileSync(join(root, "src/binary.ts"), Buffer.from([0x65, 0x78, 0x00, 0x01, 0x02]));
 writeFileSync(join(root, "notes.nope"), "hello\n");
+// More symbols than document_symbols' default page, to hold that default to its schema.
+writeFileSync(join(root, "src/many.ts"), Array.from({ length: 250 }, (_, i) => `export function generated${i}(): number {\n  return ${i};\n}\n`).join(""));
 writeFileSync(join(root, "notes.xyz"), "hello\n");
-const config = parseConfig(JSON.stringify({ servers: { nope: { command: ["no-such-language-server"], extensions: [".nope"], install: "npm install -g nope-ls" } } }));
+// A generous load wait: a cold tsserver on a busy machine must not turn into "still indexing".
+const config = parseConfig(JSON.stringify({ servers: { nope: { command: ["no-such-language-server"], extensions: [".nope"], install: "npm install -g nope-ls" } }, lsp: { readyTimeoutMs: 120_000 } }));
 const finder = new FileFinder({ watch: false });
 const pool = new LspPool({ roots: [root], files: finder, config });
 const tools = new Map([...createNavigationTools({ pool, roots: [root] }), ...createSymbolTools({ pool, roots: [root] })].map((t) => [t.name, t as Tool]));
@@ -119,6 +122,14 @@ describe("navigation tools", () => {
     expect(after.structured.target).toMatchObject({ line: 2, column: 38 });
     const cjk = await call<{ contents: string }>("hover", { file: "src/unicode.ts", line: 2, column: 14 });
     expect(cjk.structured.contents).toContain("名前");
+  });
+
+  it("document_symbols pages by the default its schema states", async () => {
+    const stated = (tools.get("document_symbols")!.inputSchema.properties!.limit as { default: number }).default;
+    const r = await call<{ total: number; omitted: number; results: unknown[] }>("document_symbols", { file: "src/many.ts" });
+    expect(r.structured.total).toBe(250);
+    expect(r.structured.results).toHaveLength(stated);
+    expect(r.structured.omitted).toBe(250 - stated);
   });
 
   it("document_symbols renders an indented outline", async () => {

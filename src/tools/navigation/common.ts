@@ -92,10 +92,15 @@ export const targetProperties = {
   },
 };
 
-export const pagingProperties = {
-  limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, description: `Maximum results to return (default ${DEFAULT_LIMIT}).` },
-  offset: { type: "integer", minimum: 0, description: "Skip this many results (for paging through long lists)." },
-};
+/** `limit` and `offset` of a paged tool; the schema states the default `paging` applies (pass the same one to both). */
+export function pagingSchema(defaultLimit = DEFAULT_LIMIT) {
+  return {
+    limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: defaultLimit, description: `Maximum results to return (default ${defaultLimit}).` },
+    offset: { type: "integer", minimum: 0, default: 0, description: "Skip this many results (for paging through long lists)." },
+  };
+}
+
+export const pagingProperties = pagingSchema();
 
 export const locationSchema = {
   type: "object",
@@ -144,8 +149,8 @@ export function progressOf(ctx: ToolContext): QueryProgress | undefined {
 
 export const readOnly = { readOnlyHint: true, idempotentHint: true, openWorldHint: false };
 
-export function paging(input: { limit?: unknown; offset?: unknown }): { limit: number; offset: number } {
-  const limit = input.limit === undefined ? DEFAULT_LIMIT : Number(input.limit);
+export function paging(input: { limit?: unknown; offset?: unknown }, defaultLimit = DEFAULT_LIMIT): { limit: number; offset: number } {
+  const limit = input.limit === undefined ? defaultLimit : Number(input.limit);
   const offset = input.offset === undefined ? 0 : Number(input.offset);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new ToolError("invalid_input", `limit must be an integer from 1 to ${MAX_LIMIT}`);
   if (!Number.isInteger(offset) || offset < 0) throw new ToolError("invalid_input", "offset must be a non-negative integer");
