@@ -3,7 +3,7 @@
 import { cpSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { packageDir } from "../src/lsp/registry.js";
+import { packageDir } from "../src/lsp/server-spec.js";
 import { compareServers } from "./server-compare.js";
 
 export async function main(): Promise<void> {

@@ -1,10 +1,7 @@
 // The composition root: builds the workspace roots, the engines and the one tool catalog,
 // wires the file watcher into the engines that need change events, and shuts it all down.
 // Every transport (MCP, app-server, CLI) and the in-process API start from here.
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { cachedDeclarations } from "./adapters/cached-declarations.js";
 import { finderSearchProvider } from "./adapters/finder-file-search.js";
 import { ToolCatalog, type ToolDescription } from "./core/catalog.js";
 import { createSleepTool } from "./core/diagnostic-tools.js";
@@ -15,22 +12,20 @@ import { FileSearchDispatch } from "./core/search-dispatch.js";
 import { SearchSessionStream } from "./core/search-events.js";
 import { ServiceEvents } from "./core/service-events.js";
 import { FileFinder, type FileIndexChange } from "./files/finder.js";
-import { LspPool, type RestartReport } from "./lsp/pool.js";
+import type { RestartReport } from "./lsp/pool.js";
 import { createFindFilesTool } from "./tools/find-files.js";
-import { createIndexTool, type IndexInput, type IndexOutput } from "./tools/index-symbols.js";
-import { createNavigationTools } from "./tools/navigation.js";
-import { createRestartTool, type RestartInput } from "./tools/restart.js";
-import { createServersTool, type ServersInput, type ServersOutput } from "./tools/servers.js";
-import { createSymbolTools } from "./tools/symbol-tools.js";
+import type { IndexInput, IndexOutput } from "./tools/index-symbols.js";
+import type { RestartInput } from "./tools/restart.js";
+import type { ServersInput, ServersOutput } from "./tools/servers.js";
 import { TOOL_NAMES, type CallOptions, type FindFilesInput, type FindFilesOutput, type TypedTools } from "./protocol/index.js";
-import { configuredLanguages, defaultCacheDir, LspInterest, SymbolCacheRegistry, type IndexProgress } from "./symbols/index.js";
-import { ApproximateNavigator } from "./syntax/approximate-navigation.js";
-import { createSyntaxPool } from "./syntax/syntax-pool.js";
+import { defaultCacheDir } from "./symbols/cache-location.js";
+import type { IndexProgress } from "./symbols/index.js";
 import { defineTool, ToolError, type Tool, type ToolResult } from "./core/tool.js";
 import { FileChangeHooks } from "./plugins/file-change-hooks.js";
 import { loadPlugins, withPluginServers } from "./plugins/load-plugins.js";
 import { ConfigError, loadConfig, watchConfig, type CodeintelConfig } from "./workspace/config.js";
 import { PathError, resolveRoots } from "./workspace/paths.js";
+import { packageVersion } from "./workspace/package-root.js";
 import { applyTrust } from "./workspace/trust.js";
 
 export interface CodeIntelOptions {
@@ -67,6 +62,11 @@ export interface CodeIntelOptions {
    * folder is not in the trust list (`codeintel trust`). Default: CODEINTEL_TRUST=1, else the list.
    */
   trust?: boolean;
+  /**
+   * "all" (default): every tool. "files": the file finder and find_files alone, without loading
+   * the language servers' code, the symbol cache or tree-sitter (`codeintel find --no-daemon`).
+   */
+  engines?: "all" | "files";
 }
 
 export type { CallOptions, FileInput, TypedTools, WorkspaceSymbolsInput } from "./protocol/index.js";
@@ -131,51 +131,34 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   let closing: Promise<void> | undefined;
 
   const events = new ServiceEvents();
-  // The background index starts only the servers a client's call started, or codeintel.json names.
-  const lspInterest = new LspInterest(engineCall(() => configuredLanguages(config.raw)));
-  let onServerStarted: (serverId: string) => void = () => {};
   const finder = new FileFinder({ watch: options.watch ?? true, onWarning: (m) => log(`codeintel: ${m}`) });
   closers.push(() => finder.close());
-  // Workspace-symbol samples come from the finder's file list (it honours .gitignore), not a second walk.
-  const pool = new LspPool({
-    roots,
-    config,
-    files: finder,
-    // Watchers see server state changes and diagnostics; plugins see every diagnostics push (a hook that throws is logged and skipped).
-    onEvent: (e) => {
-      if (e.type === "spawn" && lspInterest.noteAsked(e.serverId)) onServerStarted(e.serverId);
-      if (e.type !== "diagnostics") {
-        events.publish({ type: "server", state: e.type, serverId: e.serverId, root: e.root, ...("reason" in e ? { reason: e.reason } : {}) });
-        return;
-      }
-      if (!e.uri.startsWith("file:")) return;
-      const severities = e.diagnostics.map((d) => d.severity ?? 1);
-      events.publish({
-        type: "diagnostics",
-        serverId: e.serverId,
-        file: fileURLToPath(e.uri),
-        version: e.version,
-        count: e.diagnostics.length,
-        errors: severities.filter((s) => s === 1).length,
-        warnings: severities.filter((s) => s === 2).length,
-      });
-      const published = { serverId: e.serverId, absPath: fileURLToPath(e.uri), version: e.version, diagnostics: e.diagnostics };
-      for (const hook of plugins.diagnostics) {
-        void Promise.resolve()
-          .then(() => hook.fn(published))
-          .catch((err: unknown) => log(`codeintel: ${hook.source}: diagnostics hook failed, skipped: ${err instanceof Error ? err.message : String(err)}`));
-      }
-    },
-  });
-  closers.push(() => pool.dispose());
-  if (options.watch ?? true) {
+  // The language engines load only for a service that serves them (language-engines.ts says why).
+  const language =
+    options.engines === "files"
+      ? undefined
+      : (await import("./language-engines.js")).startLanguageEngines({
+          roots,
+          config,
+          finder,
+          events,
+          diagnosticsHooks: plugins.diagnostics,
+          symbolIndex: options.symbolIndex ?? "eager",
+          cacheDir: options.cacheDir,
+          indexConcurrency: options.indexConcurrency,
+          onIndexProgress: options.onIndexProgress,
+          engineCall,
+          log,
+        });
+  if (language) closers.push(...language.closers);
+  if (language && (options.watch ?? true)) {
     // A saved codeintel.json takes effect at once: changed servers restart, broken marks clear.
     // Only the language-server part is reloaded; cacheDir applies from the next start.
     const stopWatching = watchConfig(
       { roots, explicitPath: options.configPath },
       config,
       (next) => {
-        pool.updateConfig(withPluginServers(trusted(next), plugins.servers)).then(
+        language.updateConfig(withPluginServers(trusted(next), plugins.servers)).then(
           () => log(`codeintel: reloaded ${next.source ?? "the config (no codeintel.json now)"}`),
           (err: Error) => log(`codeintel: ${err.message}; keeping the previous config`),
         );
@@ -193,55 +176,14 @@ export async function createCodeIntel(options: CodeIntelOptions = {}): Promise<C
   for (const [i, root] of roots.entries()) {
     const index = indexes[i]!;
     const unsubscribe = index.onChange((ev: FileIndexChange) => {
-      const abs = join(root, ev.path);
-      if (ev.kind === "add") pool.fileCreated(abs);
-      else if (ev.kind === "change") pool.fileChanged(abs);
-      else if (ev.kind === "unlink" || ev.kind === "unlinkDir") pool.fileDeleted(abs);
+      language?.fileEvent(ev.kind, join(root, ev.path));
       fileChangedHooks.notify({ root, path: ev.path, kind: ev.kind });
     });
     closers.push(unsubscribe);
   }
 
   const fileFinder = finderSearchProvider(finder, roots, { onError: (err) => log(`codeintel: file search failed: ${err.message}`) });
-  // One syntax pool for the symbol cache's syntax pass and approximate answers; its threads
-  // start with the first parse or scan and stop after the caches close (closers run in reverse).
-  const syntaxPool = createSyntaxPool();
-  closers.push(() => syntaxPool.destroy());
-  // Set below when there is a symbol cache: approximate definitions then read its declarations.
-  let symbolCaches: SymbolCacheRegistry | undefined;
-  const syntax = new ApproximateNavigator({ files: finder, syntax: () => syntaxPool, declarations: cachedDeclarations((root) => symbolCaches?.get(root)) });
-  const tools: Tool[] = [
-    defineTool(createFindFilesTool({ search: fileFinder })),
-    ...createNavigationTools({ pool, roots, syntax }),
-    defineTool(createRestartTool({ pool })),
-    defineTool(createServersTool({ pool, roots })),
-  ];
-  const symbolIndex = options.symbolIndex ?? "eager";
-  if (symbolIndex !== "off") {
-    // Each root's indexer follows the finder's file list and its watcher events itself.
-    const caches = new SymbolCacheRegistry({
-      source: pool,
-      syntax: syntaxPool,
-      filesFor: (root) => finder.openRoot(root),
-      cacheDir: options.cacheDir ?? config.cacheDir,
-      concurrencyPerServer: options.indexConcurrency,
-      mode: symbolIndex === "manual" ? "manual" : "background",
-      lspWanted: (serverId, path) => lspInterest.wants(serverId, path),
-      onProgress: (root, p) => {
-        events.publish({ type: "index", root, phase: p.phase, done: p.done, total: p.total, indexed: p.indexed, failed: p.failed, symbols: p.symbols });
-        options.onIndexProgress?.(root, p);
-      },
-      onWarning: (m) => log(`codeintel: ${m}`),
-    });
-    // Closed before the pool and the finder it reads from (closers run in reverse).
-    closers.push(() => caches.close());
-    symbolCaches = caches;
-    onServerStarted = (serverId) => caches.serverWanted(serverId);
-    if (symbolIndex === "eager") for (const root of roots) caches.get(root);
-    tools.push(defineTool(createIndexTool({ roots, caches })));
-  }
-  // One registration each: they choose the cache, the live servers or the syntax tier inside.
-  tools.push(...createSymbolTools({ pool, roots, syntax, caches: symbolCaches }));
+  const tools: Tool[] = [defineTool(createFindFilesTool({ search: fileFinder })), ...(language?.tools ?? [])];
   tools.push(...(options.extraTools ?? []));
   if (debugTools) tools.push(defineTool(createSleepTool()));
   const builtIn = new Set(tools.map((t) => t.name));
@@ -346,12 +288,4 @@ function dedupeByName(tools: Tool[]): Tool[] {
   const byName = new Map<string, Tool>();
   for (const t of tools) byName.set(t.name, t);
   return [...byName.values()];
-}
-
-function packageVersion(): string {
-  try {
-    return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
-  } catch {
-    return (createRequire(import.meta.url)("../package.json") as { version: string }).version;
-  }
 }

@@ -4,6 +4,8 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, realpathSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { codeintelBuild } from "../src/daemon/locate.js";
+import { packageVersion } from "../src/workspace/package-root.js";
 import { bin } from "./support/compiled.js";
 import { makeTree, removeTree } from "./support/tree.js";
 
@@ -87,9 +89,24 @@ describe("codeintel arguments", () => {
     expect(pages.get("references")).not.toContain("--kind");
   });
 
-  it("prints the version for -V and --version", () => {
+  it("prints the version for -V and --version, the one the daemon and the server report", () => {
     const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
     expect(cli("-V").stdout).toBe(`${version}\n`);
     expect(cli("--version").stdout).toBe(`${version}\n`);
+    expect(packageVersion()).toBe(version);
+    expect(codeintelBuild().version).toBe(version);
+  });
+
+  it("says a negative count is wrong, and suggests a count rather than a form that is refused too", () => {
+    for (const args of [["find", "readme", "-n", "-1"], ["find", "readme", "--limit", "-1"]]) {
+      const r = cli(...args);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`${args[2] === "-n" ? "-n (--limit)" : "--limit"} takes a count N, which cannot be negative: got '-1' (e.g. ${args[2]} 10)`);
+      expect(r.stderr).not.toContain("--limit=-1");
+    }
+    // The suggested form works.
+    expect(cli("find", "readme", "-n", "10").status).toBe(0);
+    // A value that merely starts with '-' (not a count) still gets the inline form.
+    expect(cli("find", "readme", "--root", "-x").stderr).toContain("write --root=-x if that is the value");
   });
 });

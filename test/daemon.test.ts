@@ -95,13 +95,47 @@ describe("codeintel daemon", () => {
     for (const args of calls) {
       const viaDaemon = await cli(rt, args);
       const inProcess = await cli(rt, [...args, "--no-daemon"]);
-      expect({ args, code: viaDaemon.code, stdout: viaDaemon.stdout }, viaDaemon.stderr).toEqual({ args, code: inProcess.code, stdout: inProcess.stdout });
+      expect({ args, code: viaDaemon.code, stdout: viaDaemon.stdout }, viaDaemon.stderr + inProcess.stderr).toEqual({ args, code: inProcess.code, stdout: inProcess.stdout });
     }
     expect((await cli(rt, ["hover", "src/shapes.ts", "--symbol", "NoSuchThing"])).code).toBe(1);
     expect(daemons()).toHaveLength(1);
     // The socket's folder is the access check: only its owner can enter it.
     expect(statSync(join(rt, "codeintel")).mode & 0o777).toBe(0o700);
   }, 600_000); // every --no-daemon call starts its language server cold
+
+  it("find is answered by the daemon: the first call starts it, the next ones reuse it", async () => {
+    const rt = runtime();
+    const before = new Set(daemons());
+    const first = await cli(rt, ["find", "shapes"]);
+    expect(first, first.stderr).toMatchObject({ code: 0, stdout: expect.stringContaining("src/shapes.ts\n") });
+    const started = daemons().filter((p) => !before.has(p));
+    expect(started).toHaveLength(1);
+    expect(info(rt)?.pid).toBe(started[0]);
+    // Byte for byte as in-process, errors included (a query over the length limit is the tool's invalid_input both ways).
+    for (const args of [["find", "shapes"], ["find", "SHAPES", "--json"], ["find", "", "--files-only", "-n", "3"], ["find", "x".repeat(1001)]]) {
+      const viaDaemon = await cli(rt, args);
+      const inProcess = await cli(rt, [...args, "--no-daemon"]);
+      expect({ args, code: viaDaemon.code, stdout: viaDaemon.stdout, stderr: viaDaemon.stderr }).toEqual({ args, code: inProcess.code, stdout: inProcess.stdout, stderr: inProcess.stderr });
+    }
+    expect((await cli(rt, ["find", "x".repeat(1001)])).stderr).toMatch(/^codeintel find: \[invalid_input\] find_files: arguments\.query must have at most 1000 characters/);
+    expect(daemons().filter((p) => !before.has(p))).toEqual(started);
+  });
+
+  it("servers shows the servers the project's daemon runs, and starts no daemon itself", async () => {
+    const rt = runtime();
+    type Listing = { servers: { id: string; running: { root: string; state: string; pid?: number }[] }[] };
+    const typescript = (r: Run) => (JSON.parse(r.stdout) as Listing).servers.find((s) => s.id === "typescript")!;
+    const before = await cli(rt, ["servers", "--json"]);
+    expect(before.code, before.stderr).toBe(0);
+    expect(typescript(before).running).toEqual([]);
+    expect(info(rt)).toBeUndefined(); // no daemon was started to answer
+    expect((await cli(rt, hover)).code).toBe(0); // starts the daemon and its TypeScript server
+    const during = await cli(rt, ["servers", "--json"]);
+    expect(typescript(during).running).toEqual([expect.objectContaining({ root: project, state: expect.any(String) })]);
+    expect((await cli(rt, ["servers"])).stdout).toMatch(/^typescript .*running/m);
+    // --no-daemon's CODEINTEL_NO_DAEMON answers in-process, where nothing runs.
+    expect(typescript(await cli(rt, ["servers", "--json"], { CODEINTEL_NO_DAEMON: "1" })).running).toEqual([]);
+  }, 300_000);
 
   it("starts exactly one daemon under concurrent first calls", async () => {
     const rt = runtime();

@@ -27,6 +27,7 @@ from .types import (
     DocumentSymbolsOutput,
     FindFilesOutput,
     HoverOutput,
+    ImportScipOutput,
     IndexOutput,
     LocationsOutput,
     Progress,
@@ -57,6 +58,7 @@ TYPED_TOOLS = (
     "workspace_symbols",
     "servers",
     "index",
+    "import_scip",
     "restart",
 )
 
@@ -249,8 +251,8 @@ class Client:
     async def _tool(self, name: str, arguments: dict[str, Any]) -> Any:
         return await self.request(name, _tool_input(arguments), on_progress=arguments.get("on_progress"))
 
-    async def find_files(self, query: str, *, roots: list[str] | None = None, limit: int | None = None, on_progress: ProgressCallback | None = None) -> FindFilesOutput:
-        """Fuzzy-find files and folders by path (the ``find_files`` tool: camelCase fields, UTF-16 indices)."""
+    async def find_files(self, query: str, *, roots: list[str] | None = None, limit: int | None = None, directories: bool | None = None, on_progress: ProgressCallback | None = None) -> FindFilesOutput:
+        """Fuzzy-find files and folders by path (the ``find_files`` tool: camelCase fields, UTF-16 indices; ``directories=False``: files only)."""
         return await self._tool("find_files", locals())
 
     async def hover(self, file: str, *, line: int | None = None, column: int | None = None, symbol: str | None = None, on_progress: ProgressCallback | None = None) -> HoverOutput:
@@ -290,6 +292,10 @@ class Client:
     async def index(self, *, root: str | None = None, on_progress: ProgressCallback | None = None) -> IndexOutput:
         """Builds or refreshes a root's symbol cache (not with --symbol-index off)."""
         return await self._tool("index", locals())
+
+    async def import_scip(self, file: str, *, root: str | None = None, commit: str | None = None, on_progress: ProgressCallback | None = None) -> ImportScipOutput:
+        """Loads a .scip index (inside a project root) into the root's cache; ``commit``: the commit it was built at."""
+        return await self._tool("import_scip", locals())
 
     async def restart(self, *, server: str | None = None, on_progress: ProgressCallback | None = None) -> RestartOutput:
         """Restarts language servers (one kind, or all) and clears their broken marks."""

@@ -89,8 +89,10 @@ class HoverOutput(TypedDict):
     #: Approximate answers: the declaration the contents describe.
     declaration: NotRequired[Declaration]
     precision: Precision
-    #: The language server's id (e.g. ``typescript``), or ``syntax``.
+    #: The language server's id (e.g. ``typescript``), ``scip`` or ``syntax``.
     source: str
+    #: With ``source == "scip"``: the commit the index was built at, when its import named one.
+    indexedCommit: NotRequired[str]
 
 
 class Location(TypedDict):
@@ -117,6 +119,7 @@ class LocationsOutput(TypedDict):
     reason: NotRequired[str]
     precision: Precision
     source: str
+    indexedCommit: NotRequired[str]
 
 
 class CallItem(TypedDict):
@@ -300,6 +303,23 @@ class ServerFailure(TypedDict):
     #: timeout, broken, loading or failed
     why: str
     reason: str
+
+
+class ImportScipOutput(TypedDict):
+    root: str
+    file: str
+    #: The indexer named in the index's metadata, with its version.
+    tool: NotRequired[str]
+    #: The full commit id the documents describe (absent: the work tree at import time).
+    commit: NotRequired[str]
+    documents: int
+    paths: int
+    occurrences: int
+    symbols: int
+    #: Indexed paths whose content differs from the work tree's: answered by the other tiers.
+    stale: int
+    databaseBytes: int
+    elapsedMs: int
 
 
 class IndexOutput(TypedDict):

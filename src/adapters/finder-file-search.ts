@@ -37,11 +37,11 @@ export function finderSearchProvider(finder: FileFinder, projectRoots: readonly 
   return {
     defaultRoots: [...projectRoots],
 
-    async search(query, roots, { signal, limit }) {
+    async search(query, roots, { signal, limit, includeDirectories }) {
       const confined = confine(roots);
       for (let attempt = 0; ; attempt++) {
         try {
-          const found = await finder.find(query, confined, { signal, limit });
+          const found = await finder.find(query, confined, { signal, limit, includeDirectories });
           return { files: found.results.map(plain), total: found.matched, roots: confined };
         } catch (err) {
           if (err instanceof FinderError || signal.aborted || attempt >= MAX_RETRIES) throw asToolError(err);

@@ -135,6 +135,10 @@ function diagnose(spec: CommandSpec<Record<string, OptionSpec>>, options: Record
     const flag = t.rawName.startsWith("--") ? t.rawName : `${t.rawName} (--${t.name})`;
     if (option.type === "boolean" && t.value !== undefined) return `${flag} takes no value`;
     if (option.type === "string" && t.value === undefined) return `${flag} needs a value${option.value ? ` (${option.value})` : ""}`;
+    // Every N option is a count (integer() takes digits only): `-n -1` is a wrong number, not a value to quote.
+    if (option.type === "string" && !t.inlineValue && option.value === "N" && /^-\d/.test(t.value!)) {
+      return `${flag} takes a count N, which cannot be negative: got '${t.value}' (e.g. ${t.rawName} 10)`;
+    }
     if (option.type === "string" && !t.inlineValue && t.value!.startsWith("-")) {
       return `${flag} needs a value${option.value ? ` (${option.value})` : ""}, got the option '${t.value}'; write --${t.name}=${t.value} if that is the value`;
     }

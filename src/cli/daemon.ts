@@ -11,7 +11,7 @@ export const daemon = defineCommand(
   {
     name: "daemon",
     usage: ["daemon status|stop|restart [-r DIR]... [--json]", "daemon run [-r DIR]... [--config FILE] [--cache-dir DIR] [--idle-ms MS]"],
-    description: `hover, definition, references, diagnostics and symbols attach to one background app-server
+    description: `find, hover, definition, references, diagnostics and symbols attach to one background app-server
 per project (started on first use, on a Unix socket in ${runtimeDir()}, 0700), so every
 call after the first is warm. It exits after 10 minutes with no client (CODEINTEL_DAEMON_IDLE_MS).
 status: the daemons running. stop: stop them. restart: stop and start again. run: be one, in the

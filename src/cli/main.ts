@@ -11,10 +11,12 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   diagnostics: { summary: "errors and warnings of a file", load: async () => (await import("./navigate.js")).diagnostics },
   symbols: { summary: "search workspace symbols by name, or list a file's symbols", load: async () => (await import("./navigate.js")).symbols },
   index: { summary: "build or refresh the symbol cache of a root", load: async () => (await import("./index-command.js")).index },
+  "import-scip": { summary: "load a SCIP index (CI-built or local) into a root's cache", load: async () => (await import("./import-scip.js")).importScip },
   servers: { summary: "every known language server: installed where, version, install hint", load: async () => (await import("./servers.js")).servers },
   daemon: { summary: "the per-project background servers the navigation commands use", load: async () => (await import("./daemon.js")).daemon },
   trust: { summary: "let a project's codeintel.json run its plugins and server commands", load: async () => (await import("./trust.js")).trust },
   restart: { summary: "restart language servers in a running app-server", load: async () => (await import("./restart.js")).restart },
+  replay: { summary: "re-run a recorded session on this build and diff the answers", load: async () => (await import("./replay.js")).replay },
   serve: { summary: "serve the tools over MCP (stdio, or Streamable HTTP)", load: async () => (await import("./serve.js")).serve },
   "app-server": { summary: "JSON-RPC app-server over stdio or WebSocket", load: async () => (await import("./serve.js")).appServer },
 };
@@ -53,9 +55,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === "--version" || command === "-V") {
-    const { createRequire } = await import("node:module");
-    const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
-    process.stdout.write(pkg.version + "\n");
+    const { packageVersion } = await import("../workspace/package-root.js");
+    process.stdout.write(packageVersion() + "\n");
     return 0;
   }
   if (command === "help") {

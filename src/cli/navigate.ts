@@ -3,12 +3,9 @@
 // with its own options and help; they share the running of the tool.
 
 import { existsSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import type { CodeIntel } from "../codeintel.js";
-import { ClientError } from "../client/errors.js";
-import { ToolError, type ToolResult } from "../core/tool.js";
-import { isInside } from "../workspace/paths.js";
+import { resolve } from "node:path";
 import { defineCommand, integer, UsageError, type Command, type OptionSpec, type Values } from "./command.js";
+import { defaultRoot, runToolCommand, serviceOptions } from "./tool-call.js";
 
 const position = `FILE:LINE[:COL] or FILE --symbol NAME. LINE and COL are 1-based; COL counts characters
 as displayed. Without COL, a line means the name it declares (\`export function f\` → f), else its
@@ -27,10 +24,10 @@ const seeAlso = (self: string) => [
 
 const common = {
   root: { type: "string", short: "r", multiple: true, value: "DIR", help: "project root (repeatable; default: the git work tree holding FILE, else the current folder)" },
-  config: { type: "string", value: "PATH", help: "codeintel.json to use (default: the one at the root, if any)" },
+  config: serviceOptions.config,
   json: { type: "boolean", short: "j", help: "print the structured result as JSON" },
-  trust: { type: "boolean", help: "run the project codeintel.json's plugins and server commands this once, trusted\nor not (answers in-process; see codeintel trust; also CODEINTEL_TRUST=1)" },
-  "no-daemon": { type: "boolean", help: "answer in this process instead of through the project's background daemon\n(also CODEINTEL_NO_DAEMON=1; see codeintel daemon)" },
+  trust: serviceOptions.trust,
+  "no-daemon": serviceOptions["no-daemon"],
 } as const satisfies Record<string, OptionSpec>;
 const symbol = { symbol: { type: "string", value: "NAME", help: "target a symbol declared in FILE instead of a position" } } as const satisfies Record<string, OptionSpec>;
 const paging = {
@@ -123,106 +120,29 @@ type QueryValues = Values<typeof common & typeof paging> & { "cache-dir"?: strin
 
 /**
  * Runs one tool of the catalog (answering from the symbol cache for `symbols`) and prints its
- * answer: through the project's daemon (warm after the first call), or in this process with
- * --no-daemon. Both print the same bytes and exit with the same code.
+ * answer, through the project's daemon or in this process (tool-call.ts).
  */
 async function query(command: string, toolName: string, input: Record<string, unknown>, values: QueryValues, file: string | undefined): Promise<number> {
   for (const key of ["limit", "offset"] as const) {
     const n = integer(values[key], key, 0);
     if (n !== undefined) input[key] = n;
   }
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
   const existing = file !== undefined && existsSync(file) && statSync(file).isFile() ? file : undefined;
-  const roots = values.root?.length ? values.root : [defaultRoot(existing)];
-  const run = useDaemon(values, roots) ? viaDaemon : inProcess;
-  try {
-    const result = await run(command, toolName, input, { roots, values, signal: controller.signal });
-    if (result === undefined) return 1;
-    process.stdout.write((values.json ? JSON.stringify(result.structured, null, 2) : result.text) + "\n");
-    return 0;
-  } catch (e) {
-    // The daemon's answer carries the tool's error code, so both ways print the same line.
-    const code = e instanceof ToolError || e instanceof ClientError ? e.code : "error";
-    process.stderr.write(`codeintel ${command}: ${code === "error" ? "" : `[${code}] `}${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  }
-}
-
-interface RunContext {
-  roots: string[];
-  values: QueryValues;
-  signal: AbortSignal;
-}
-
-/** undefined: it failed and said so on stderr. */
-type Runner = (command: string, toolName: string, input: Record<string, unknown>, ctx: RunContext) => Promise<ToolResult | undefined>;
-
-/** A daemon serves existing folders; a bad --root goes in-process, whose error says what is wrong. */
-function useDaemon(values: QueryValues, roots: string[]): boolean {
-  if (values["no-daemon"] || process.env.CODEINTEL_NO_DAEMON === "1") return false;
-  // A daemon decides trust once, from the trust list, for every later call: one trusted run is answered here.
-  if (values.trust || process.env.CODEINTEL_TRUST === "1") return false;
-  return roots.every((r) => existsSync(r) && statSync(r).isDirectory());
-}
-
-const viaDaemon: Runner = async (command, toolName, input, ctx) => {
-  const { ensureDaemon } = await import("../daemon/ensure.js");
-  // The daemon logs what trust left out to its own log; the person at this terminal needs to see it.
-  await printTrustNotice(ctx);
-  let client;
-  try {
-    client = await ensureDaemon({ roots: ctx.roots, configPath: ctx.values.config, cacheDir: ctx.values["cache-dir"] });
-  } catch (e) {
-    process.stderr.write(`codeintel ${command}: the daemon is unavailable (${e instanceof Error ? e.message : String(e)}); answering in-process\n`);
-    return inProcess(command, toolName, input, ctx);
-  }
-  try {
-    return await client.call(toolName, input, { signal: ctx.signal });
-  } finally {
-    await client.close();
-  }
-};
-
-const inProcess: Runner = async (command, toolName, input, ctx) => {
-  const { createCodeIntel } = await import("../codeintel.js");
-  let ci: CodeIntel;
-  try {
-    ci = await createCodeIntel({
-      roots: ctx.roots,
-      configPath: ctx.values.config,
-      cacheDir: ctx.values["cache-dir"],
-      watch: false,
+  return runToolCommand(
+    {
+      command,
+      tool: toolName,
+      input,
+      roots: values.root?.length ? values.root : [defaultRoot(existing)],
+      config: values.config,
+      cacheDir: values["cache-dir"],
+      trust: values.trust,
+      noDaemon: values["no-daemon"],
       // `symbols` answers from the symbol cache `codeintel index` built, else from a syntactic pass; it never asks the servers to index.
-      symbolIndex: command === "symbols" ? "manual" : "off",
-      trust: ctx.values.trust || undefined,
-    });
-  } catch (e) {
-    process.stderr.write(`codeintel ${command}: ${e instanceof Error ? e.message : String(e)}\n`);
-    return undefined;
-  }
-  try {
-    return await ci.call(toolName, input, { signal: ctx.signal });
-  } finally {
-    await ci.close();
-  }
-};
-
-/** The line saying what the project's codeintel.json may not run here, if anything (a bad file: the daemon says). */
-async function printTrustNotice(ctx: RunContext): Promise<void> {
-  const [{ loadConfig }, { applyTrust }, { resolveRoots }] = await Promise.all([import("../workspace/config.js"), import("../workspace/trust.js"), import("../workspace/paths.js")]);
-  try {
-    const roots = resolveRoots(ctx.roots);
-    const { notice } = applyTrust(loadConfig({ roots, explicitPath: ctx.values.config }), roots);
-    if (notice) process.stderr.write(notice + "\n");
-  } catch {
-    // The daemon reports a config it cannot read; nothing to add here.
-  }
+      inProcess: { symbolIndex: command === "symbols" ? "manual" : "off" },
+    },
+    (result) => process.stdout.write((values.json ? JSON.stringify(result.structured, null, 2) : result.text) + "\n"),
+  );
 }
 
 /** FILE:LINE:COL → parts; only trailing all-digit segments count, so odd file names survive. */
@@ -230,15 +150,4 @@ export function splitPosition(arg: string): { file: string; line?: number; colum
   const m = /^(.*?)(?::(\d+))?(?::(\d+))?$/.exec(arg);
   if (!m || !m[1]) return { file: arg };
   return { file: m[1], line: m[2] ? Number(m[2]) : undefined, column: m[3] ? Number(m[3]) : undefined };
-}
-
-/** The git work tree holding `file` (or the current folder), else the current folder, else the file's folder. */
-function defaultRoot(file: string | undefined): string {
-  const start = file ? dirname(file) : process.cwd();
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, ".git"))) return dir;
-    if (dirname(dir) === dir) break;
-  }
-  const cwd = process.cwd();
-  return !file || isInside(cwd, file) ? cwd : dirname(file);
 }

@@ -1,10 +1,11 @@
 // `codeintel servers [--json]`: every language server codeintel knows for a root, through
-// the `servers` tool agents call: installed or not (and where), version, install hint.
-// A one-shot command starts no server, so "running" is only ever filled in by a service
-// (`codeintel app-server`, MCP `serve`), where agents ask the same tool.
+// the `servers` tool agents call: installed or not (and where), version, install hint, and
+// which ones run. Asked of the project's daemon when one runs (the servers that run are its
+// servers; none is started for this), else answered in this process, where none runs.
 
+import { ClientError } from "../client/errors.js";
 import { createCodeIntel, type CodeIntel } from "../codeintel.js";
-import { ToolError } from "../core/tool.js";
+import { ToolError, type ToolResult } from "../core/tool.js";
 import { defineCommand } from "./command.js";
 
 export const servers = defineCommand(
@@ -13,7 +14,8 @@ export const servers = defineCommand(
     usage: ["servers [-r DIR] [--config PATH] [--json]"],
     description: `Lists every language server codeintel knows: its languages, whether it is installed
 (with codeintel, on PATH, in the project's node_modules/.bin or virtualenv) and its version, opt-in
-and disabled ones, and how to install the missing ones. Use it when a file gets no answer.`,
+and disabled ones, how to install the missing ones, and which run in the project's daemon (when one
+runs; none is started for this). Use it when a file gets no answer.`,
     options: {
       root: { type: "string", short: "r", value: "DIR", help: "project root (default: the current folder)" },
       config: { type: "string", value: "PATH", help: "codeintel.json to use (default: the one at the root, if any)" },
@@ -23,18 +25,40 @@ and disabled ones, and how to install the missing ones. Use it when a file gets 
     footer: "Examples:\n  codeintel servers\n  codeintel servers --json | jq '.servers[] | select(.installed) | .id'",
   },
   async ({ values }) => {
-    let ci: CodeIntel | undefined;
+    const root = values.root ?? process.cwd();
     try {
-      ci = await createCodeIntel({ roots: [values.root ?? process.cwd()], configPath: values.config, trust: values.trust || undefined, watch: false, symbolIndex: "off" });
-      const result = await ci.call("servers", {});
+      // A daemon decides trust once, for every call: a --trust run is answered here.
+      const trusted = values.trust || process.env.CODEINTEL_TRUST === "1";
+      const result = (!trusted && (await fromDaemon(root, values.config))) || (await inProcess(root, values.config, values.trust));
       process.stdout.write((values.json ? JSON.stringify(result.structured, null, 2) : result.text) + "\n");
       return 0;
     } catch (e) {
-      const code = e instanceof ToolError ? e.code : "error";
+      const code = e instanceof ToolError || e instanceof ClientError ? e.code : "error";
       process.stderr.write(`codeintel servers: ${code === "error" ? "" : `[${code}] `}${e instanceof Error ? e.message : String(e)}\n`);
       return 1;
-    } finally {
-      await ci?.close();
     }
   },
 );
+
+/** The running daemon's answer for this root, or undefined when none runs (or it cannot be reached). */
+async function fromDaemon(root: string, configPath: string | undefined): Promise<ToolResult | undefined> {
+  if (process.env.CODEINTEL_NO_DAEMON === "1") return undefined;
+  const { runningDaemon } = await import("../daemon/ensure.js");
+  const client = await runningDaemon({ roots: [root], configPath }).catch(() => undefined);
+  if (!client) return undefined;
+  try {
+    return await client.call("servers", {});
+  } finally {
+    await client.close();
+  }
+}
+
+async function inProcess(root: string, configPath: string | undefined, trust: boolean | undefined): Promise<ToolResult> {
+  let ci: CodeIntel | undefined;
+  try {
+    ci = await createCodeIntel({ roots: [root], configPath, trust: trust || undefined, watch: false, symbolIndex: "off" });
+    return await ci.call("servers", {});
+  } finally {
+    await ci?.close();
+  }
+}

@@ -30,7 +30,7 @@ export interface FileSearchProvider {
   /** The roots searched when a caller passes none. */
   readonly defaultRoots: string[];
   /** One-shot search; resolves with the final top matches. Throws ToolError for bad roots. */
-  search(query: string, roots: string[], options: { signal: AbortSignal; limit?: number }): Promise<FileSearchResult>;
+  search(query: string, roots: string[], options: { signal: AbortSignal; limit?: number; includeDirectories?: boolean }): Promise<FileSearchResult>;
   /** Starts a streaming session; throws ToolError for bad roots. */
   startSession(roots: string[], listener: SearchSessionListener): SearchSessionHandle;
 }

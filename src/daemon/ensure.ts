@@ -53,6 +53,11 @@ export async function ensureDaemon(spec: DaemonSpec, options: { idleMs?: number 
   }
 }
 
+/** A connected client of the spec's daemon when one of this build runs; undefined otherwise (none is started). */
+export async function runningDaemon(spec: DaemonSpec): Promise<CodeIntelClient | undefined> {
+  return (await attach(daemonPaths(spec))).client;
+}
+
 /** Stops the daemon at `paths` if one runs (SIGTERM, then SIGKILL after a bound); clears its files. Resolves with the pid stopped. */
 export async function stopDaemon(paths: DaemonPaths): Promise<number | undefined> {
   const info = readInfo(paths.info);

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { packageRoot } from "../workspace/package-root.js";
+import { packageVersion } from "../workspace/package-root.js";
 
 /** What makes two daemons different: a CLI call with the same spec attaches to the same one. */
 export interface DaemonSpec {
@@ -118,6 +118,5 @@ export function processStat(pid: number): { state: string; startTime: string } |
  * version, so the build's time (tsc rewrites every output file) tells an old daemon apart.
  */
 export function codeintelBuild(): { version: string; build: string } {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string };
-  return { version: pkg.version, build: String(Math.round(statSync(fileURLToPath(import.meta.url)).mtimeMs)) };
+  return { version: packageVersion(), build: String(Math.round(statSync(fileURLToPath(import.meta.url)).mtimeMs)) };
 }

@@ -13,7 +13,7 @@
 // A path with non-ASCII characters is scored on its Latin-normalised UTF-16 form (normalizedCodes).
 import { attachSegment, FLAG_DELETED, FLAG_DIR, type SegmentViews, type SharedSegment } from "./path-table.js";
 import { isSubsequence, maxScoreOf } from "./fuzzy-score.js";
-import { ALL_IN_BASENAME, NAME_IS_TERMS, nameBonus, nameStartOf, PATH_TAIL, pathTailBonus, STEM_EQUAL, tieBreak, WHOLE_SEGMENT, wholeSegments } from "./path-rules.js";
+import { ALL_IN_BASENAME, FOLDERS_THEN_NAME, NAME_IS_TERMS, nameBonus, nameStartOf, PATH_TAIL, pathTailBonus, STEM_EQUAL, tieBreak, WHOLE_SEGMENT, wholeSegments } from "./path-rules.js";
 import { BASENAME_BONUS, couldMatch, normalizedCodes, parseQuery, scorePath, type ParsedQuery } from "./query.js";
 
 /** Slots of one segment. */
@@ -144,7 +144,7 @@ function scanPiece(task: MatchTask, piece: MatchPiece, v: SegmentViews, q: Parse
     if (masks[i]! & NON_ASCII) {
       const codes = normalizedCodes(decoder.decode(bytes.subarray(start, start + len)), q);
       if (!couldMatch(q, "utf16", codes, 0, codes.length)) continue;
-      const score = q.empty ? 0 : scorePath(q, "utf16", codes, 0, codes.length, codes.lastIndexOf(47) + 1, (flags[i]! & FLAG_DIR) !== 0, null);
+      const score = scorePath(q, "utf16", codes, 0, codes.length, codes.lastIndexOf(47) + 1, (flags[i]! & FLAG_DIR) !== 0, null);
       if (score < 0) continue;
       matched[matchCount++] = i;
       heap.offer(base + i, rankKey(score, len, tieBreak(codes, 0, codes.length)));
@@ -163,7 +163,7 @@ function scanPiece(task: MatchTask, piece: MatchPiece, v: SegmentViews, q: Parse
       }
     }
     const isDir = (flags[i]! & FLAG_DIR) !== 0;
-    const score = q.empty ? 0 : scorePath(q, "utf8", bytes, start, start + len, start + baseStarts[i]!, isDir, null);
+    const score = scorePath(q, "utf8", bytes, start, start + len, start + baseStarts[i]!, isDir, null);
     if (score < 0) continue;
     matched[matchCount++] = i;
     // The tie-break reads the whole path: only for paths that can enter the top N.
@@ -189,7 +189,7 @@ function scoreBound(q: ParsedQuery): { maxScore: number; maxRules: number } | nu
   }
   // Only what this query's shape allows: the all-in-basename and tail rules need two terms or more.
   const several = q.groups.length >= 2;
-  const maxRules = BASENAME_BONUS + STEM_EQUAL + (several ? ALL_IN_BASENAME + NAME_IS_TERMS + PATH_TAIL : 0) + 2 * WHOLE_SEGMENT * q.groups.length;
+  const maxRules = BASENAME_BONUS + STEM_EQUAL + (several ? ALL_IN_BASENAME + NAME_IS_TERMS + PATH_TAIL + FOLDERS_THEN_NAME : 0) + 2 * WHOLE_SEGMENT * q.groups.length;
   return { maxScore, maxRules };
 }
 
@@ -206,6 +206,8 @@ function ruleBound(q: ParsedQuery, bytes: Uint8Array, start: number, end: number
   if (last && !isDir) {
     const named = nameBonus(bytes, end, baseStart, nameStart, last.utf8, cs);
     extra += named + pathTailBonus(named, bytes, start, end, baseStart, nameStart, q.pathTerms && q.pathTerms.utf8, cs);
+    // Whether the other terms are whole segments is not worth checking for a bound.
+    if (named === STEM_EQUAL && q.required.length >= 2) extra += FOLDERS_THEN_NAME;
   }
   if (isDir && q.wantsFolder) extra += STEM_EQUAL;
   const terms = q.required;

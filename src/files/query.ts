@@ -8,6 +8,7 @@
 //   extendsQuery(prev, next): boolean       every path matching `next` also matches `prev` (re-score prev's matches only)
 //   couldMatch(q, enc, text, start, end): boolean   cheap prefilter (subsequence of every required term)
 //   scorePath(q, enc, text, start, end, baseStart, isDir, positions): number   -1 = no match; higher is better
+//                                          (the empty query: 1 for a file, 0 for a folder, files first)
 //   BASENAME_BONUS                          added when a term matches inside the basename
 //   normalizedCodes(path, q): Uint16Array    a path's UTF-16 units as the scorer sees them (Latin-normalised)
 // A query ending in `/` asks for folders (wantsFolder); the `/` itself is not matched.
@@ -27,6 +28,9 @@ import {
 import {
   ALL_IN_BASENAME,
   FOLDER_UNNAMED,
+  FOLDERS_THEN_NAME,
+  INTENT_TEST_WORDS,
+  isTestPath,
   NAME_IS_TERMS,
   nameBonus,
   nameIsTerms,
@@ -34,6 +38,7 @@ import {
   namesFolder,
   pathTailBonus,
   STEM_EQUAL,
+  TEST_UNASKED,
   WHOLE_SEGMENT,
   wholeSegments,
 } from "./path-rules.js";
@@ -64,6 +69,8 @@ export interface ParsedQuery {
   pathTerms: { utf8: Uint8Array[]; utf16: Uint16Array[] } | null;
   /** The query ended in `/`: folders named by it are what is wanted. */
   wantsFolder: boolean;
+  /** A term is a word that asks for tests (INTENT_TEST_WORDS): test paths are what is wanted. */
+  wantsTests: boolean;
   empty: boolean;
 }
 
@@ -102,7 +109,8 @@ export function parseQuery(raw: string): ParsedQuery {
   const required = groups.filter((g) => g.length === 1 && !g[0]!.inverse).map((g) => g[0]!);
   const named = required.filter((t) => t.kind === "fuzzy" || t.kind === "exact");
   const pathTerms = groups.length >= 2 && named.length === groups.length ? { utf8: named.map((t) => t.utf8), utf16: named.map((t) => t.utf16) } : null;
-  return { raw, caseSensitive, groups, requiredMask, required, last: named.at(-1) ?? null, pathTerms, wantsFolder, empty: groups.length === 0 };
+  const wantsTests = named.some((t) => INTENT_TEST_WORDS.includes(t.text.toLowerCase()));
+  return { raw, caseSensitive, groups, requiredMask, required, last: named.at(-1) ?? null, pathTerms, wantsFolder, wantsTests, empty: groups.length === 0 };
 }
 
 /** A path's UTF-16 units as the scorer sees them: accented Latin letters as their base letter. */
@@ -272,6 +280,7 @@ export function scorePath(
   isDir: boolean,
   positions: number[] | null,
 ): number {
+  if (q.empty) return isDir ? 0 : 1;
   // The basename rules look at an entry file's folder too (index.js is its package).
   const baseStart = nameStartOf(text, start, end, fileStart, isDir);
   let total = 0;
@@ -280,7 +289,8 @@ export function scorePath(
   let named = 0;
   let inBase = 0;
   let nameable = 0;
-  let nameableLength = 0;
+  // Terms other than the last that are whole segments of the path (FOLDERS_THEN_NAME).
+  let wholeOthers = 0;
   // Only built when positions are wanted (final results): the scan itself allocates nothing.
   const chosen: Array<{ term: Term; useBase: boolean } | null> | null = positions ? [] : null;
   const groups = q.groups;
@@ -332,10 +342,11 @@ export function scorePath(
       }
       if (nameTerm) {
         nameable++;
-        nameableLength += pattern.length;
         if (base >= 0 && cleanInBasename(term, base)) inBase++;
         if (!isDir && term === q.last) named = nameBonus(text, end, fileStart, baseStart, pattern, q.caseSensitive);
-        total += WHOLE_SEGMENT * wholeSegments(text, start, end, fileStart, pattern, isDir, q.caseSensitive);
+        const whole = wholeSegments(text, start, end, fileStart, pattern, isDir, q.caseSensitive);
+        total += WHOLE_SEGMENT * whole;
+        if (whole > 0 && term !== q.last) wholeOthers++;
       }
       pickedTerm = term;
       pickedScore = full > base ? full : base;
@@ -368,9 +379,11 @@ export function scorePath(
   let rules = named;
   const tailTerms = q.pathTerms && (enc === "utf8" ? q.pathTerms.utf8 : q.pathTerms.utf16);
   rules += pathTailBonus(named, text, start, end, fileStart, baseStart, tailTerms, q.caseSensitive);
+  if (named === STEM_EQUAL && nameable >= 2 && wholeOthers === nameable - 1) rules += FOLDERS_THEN_NAME;
+  if (isTestPath(text, start, end) !== q.wantsTests) rules += TEST_UNASKED;
   if (nameable >= 2 && inBase === nameable) {
     rules += ALL_IN_BASENAME;
-    if (nameIsTerms(text, baseStart, end, nameableLength, nameable)) rules += NAME_IS_TERMS;
+    if (tailTerms && nameIsTerms(text, baseStart, end, tailTerms, q.caseSensitive)) rules += NAME_IS_TERMS;
   }
   if (isDir) {
     const last = q.last && (enc === "utf8" ? q.last.utf8 : q.last.utf16);

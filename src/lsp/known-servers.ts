@@ -10,7 +10,7 @@
 //   knownServers() → KnownServer[]     (a fresh copy: buildRegistry merges the user's config into it)
 
 import { join } from "node:path";
-import { packageDir, type ServerSpec } from "./registry.js";
+import { packageDir, type ServerSpec } from "./server-spec.js";
 
 const npmInstallHint = (pkgs: string) =>
   `it ships with codeintel as an npm dependency; run \`npm install\` in the codeintel package (or \`npm install ${pkgs}\`)`;

@@ -7,6 +7,7 @@
 //   ErrorCodes                JSON-RPC code numbers by name
 //   TOOL_ERROR_CODES          the tool error code names; ToolErrorCode
 //   TOOL_CODE_TO_RPC          tool error code -> JSON-RPC code
+//   HTTP_REFUSAL_CODES        the codes of HTTP's 401, 403 and 421 refusals
 //   RPC_CODE_NAMES            JSON-RPC code -> the code name a client reports (ErrorCodeName)
 //   RETRYABLE_CODES           code names after which the same call may succeed if made again
 //   errorCodeName(error)      the code name of an error answer (its data.kind, else by number)
@@ -54,6 +55,15 @@ export const TOOL_CODE_TO_RPC: Readonly<Record<ToolErrorCode, ErrorCode>> = {
   internal: ErrorCodes.internal,
   overloaded: ErrorCodes.overloaded,
 };
+
+/**
+ * The codes of the refusals only the HTTP doors have, before any request is read: a missing or
+ * wrong token (401), an Origin not allowed (403), a Host not served (421). Every other HTTP error
+ * carries a tool error code, as the JSON-RPC doors do.
+ */
+export const HTTP_REFUSAL_CODES = { unauthorized: "unauthorized", forbidden: "forbidden", misdirected: "misdirected" } as const;
+
+export type HttpRefusalCode = (typeof HTTP_REFUSAL_CODES)[keyof typeof HTTP_REFUSAL_CODES];
 
 /** The code name of each JSON-RPC code: the tool code it carries, or the protocol error it is. */
 export const RPC_CODE_NAMES = {

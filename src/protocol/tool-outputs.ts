@@ -3,14 +3,16 @@
 // tools build them; the client SDK and the plugin context hand them out.
 //
 //   HoverOutput, LocationsOutput, CallHierarchyOutput, DiagnosticsOutput, DocumentSymbolsOutput,
-//   WorkspaceSymbolsOutput, FindFilesOutput, RestartReport, ServersOutput, IndexOutput
+//   WorkspaceSymbolsOutput, FindFilesOutput, RestartReport, ServersOutput, IndexOutput, ImportScipOutput
 //   and the entries, pages and progress they are made of.
 import type { FileMatch } from "./files.js";
 
-/** How an answer was made: by the language server (`source` is its id) or from the syntax tier alone. */
+/** How an answer was made: by the language server (`source` is its id), a SCIP index (`scip`) or from the syntax tier alone. */
 export interface Provenance {
   precision: "exact" | "approximate";
   source: string;
+  /** With `source: "scip"`: the commit the index was built at, when the import named one. */
+  indexedCommit?: string;
 }
 
 /**
@@ -330,3 +332,22 @@ export type IndexOutput = IndexSummary & {
   cacheSymbols: number;
   symbolChange: number;
 };
+
+/** import_scip: what a SCIP index import stored in the root's cache. */
+export interface ImportScipOutput {
+  root: string;
+  /** The .scip file read, and the indexer that wrote it (from its metadata). */
+  file: string;
+  tool?: string;
+  /** The commit the documents describe (given to the import); absent: the work tree at import time. */
+  commit?: string;
+  /** Documents in the file, and distinct paths after merging the ones that share a path. */
+  documents: number;
+  paths: number;
+  occurrences: number;
+  symbols: number;
+  /** Indexed paths whose content differs from the work tree's: they answer from the other tiers. */
+  stale: number;
+  databaseBytes: number;
+  elapsedMs: number;
+}

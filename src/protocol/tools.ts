@@ -77,6 +77,8 @@ export interface FindFilesInput {
   query: string;
   roots?: string[];
   limit?: number;
+  /** Folders are candidates too (default true); false lists files only. */
+  directories?: boolean;
 }
 
 export interface RestartInput {

@@ -66,7 +66,7 @@ function pythonArgs(out: string): string[] {
   // An empty environment: the indexer would otherwise run `pip list` and `pip show` for one.
   const environment = `${out}.environment.json`;
   writeFileSync(environment, "[]\n");
-  return ["index", "--quiet", "--environment", environment, "--output", out];
+  return ["index", "--environment", environment, "--output", out];
 }
 
 const require = createRequire(import.meta.url);

@@ -87,8 +87,8 @@ export function occurrenceAt(occ: Int32Array, line: number, character: number): 
     const sc = occ[i + START_CHAR]!;
     const el = occ[i + END_LINE]!;
     const ec = occ[i + END_CHAR]!;
-    const starts = sl < line || sc <= character;
-    const ends = el > line || ec >= character;
+    const starts = sl < line || (sl === line && sc <= character);
+    const ends = el > line || (el === line && ec >= character);
     if (starts && ends && (best < 0 || contains(occ, best, i))) best = i;
   }
   return best < 0 ? -1 : best / FIELDS;

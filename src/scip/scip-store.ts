@@ -110,11 +110,13 @@ export class ScipStore {
    * documents that share a path are merged. All in one transaction: on any error (a truncated
    * or corrupt file, a full disk) the previous index stays as it was.
    */
-  importIndex(file: string, options: ImportOptions = {}): ImportSummary {
+  importIndex(files: string | readonly string[], options: ImportOptions = {}): ImportSummary {
+    const all = typeof files === "string" ? [files] : [...files];
     const started = performance.now();
     const atCommit = options.commit !== undefined ? blobsAtCommit(this.root, options.commit) : undefined;
     const hashOf = (path: string): string | null => (atCommit ? (atCommit.blobs.get(path) ?? null) : diskBlobId(this.root, path));
-    const counts = { documents: 0, occurrences: 0, tool: undefined as string | undefined };
+    const counts = { documents: 0, occurrences: 0 };
+    const tools: string[] = [];
     const run = this.#db.transaction(() => {
       for (const table of ["scip_documents", "scip_symbols", "scip_mentions"]) this.#db.prepare(`DELETE FROM ${table}`).run();
       const ids = new Map<string, number>();
@@ -128,19 +130,24 @@ export class ScipStore {
         }
         return id;
       };
-      for (const entry of readScipIndex(file)) {
-        if (entry.kind === "metadata") counts.tool = [entry.metadata.toolInfo?.name, entry.metadata.toolInfo?.version].filter(Boolean).join(" ") || undefined;
-        else if (entry.kind === "externalSymbol") this.#describe(entry.symbol, intern(entry.symbol.symbol, 0));
-        else {
-          counts.documents++;
-          counts.occurrences += this.#addDocument(entry.document, hashOf, intern);
+      for (const file of all) {
+        for (const entry of readScipIndex(file)) {
+          if (entry.kind === "metadata") tools.push([entry.metadata.toolInfo?.name, entry.metadata.toolInfo?.version].filter(Boolean).join(" "));
+          else if (entry.kind === "externalSymbol") this.#describe(entry.symbol, intern(entry.symbol.symbol, 0));
+          else {
+            counts.documents++;
+            counts.occurrences += this.#addDocument(entry.document, hashOf, intern);
+          }
         }
       }
       const meta = this.#st.putMeta;
       meta.run("scip_commit", atCommit?.commit ?? "");
-      meta.run("scip_tool", counts.tool ?? "");
+      meta.run("scip_tool", tools.filter(Boolean).join(", "));
       meta.run("scip_imported_at", new Date().toISOString());
-      meta.run("scip_file", file);
+      meta.run("scip_file", all.join(", "));
+      const counted = this.#st.counts.get() as { paths: number; symbols: number };
+      meta.run("scip_paths", String(counted.paths));
+      meta.run("scip_symbols", String(counted.symbols));
     });
     withBusyRetry(() => run.immediate());
     const info = this.info()!;
@@ -148,8 +155,8 @@ export class ScipStore {
       (d) => d.hash === null || diskBlobId(this.root, d.path) !== d.hash,
     ).length;
     return {
-      file,
-      tool: counts.tool,
+      file: all.join(", "),
+      tool: info.tool,
       commit: atCommit?.commit,
       documents: counts.documents,
       paths: info.paths,
@@ -190,12 +197,12 @@ export class ScipStore {
     this.#st.describeSymbol.run({ kind: info.kind, displayName: info.displayName || null, documentation, signature, enclosing: info.enclosingSymbol || null, relationships, id });
   }
 
+  /** What was imported, from the meta rows the import wrote (a few index lookups: asked on every query). */
   info(): ScipInfo | undefined {
-    const counts = this.#st.counts.get() as { paths: number; symbols: number };
-    const meta = (key: string) => ((this.#st.getMeta.get(key) as { value: string } | undefined)?.value || undefined);
-    const importedAt = meta("scip_imported_at");
+    const meta = new Map((this.#st.scipMeta.all() as { key: string; value: string }[]).map((r) => [r.key, r.value || undefined]));
+    const importedAt = meta.get("scip_imported_at");
     if (importedAt === undefined) return undefined;
-    return { commit: meta("scip_commit"), tool: meta("scip_tool"), importedAt, paths: counts.paths, symbols: counts.symbols };
+    return { commit: meta.get("scip_commit"), tool: meta.get("scip_tool"), importedAt, paths: Number(meta.get("scip_paths") ?? 0), symbols: Number(meta.get("scip_symbols") ?? 0) };
   }
 
   document(path: string): ScipDocumentRow | undefined {
@@ -272,7 +279,7 @@ function prepare(db: Db) {
     symbolById: db.prepare("SELECT * FROM scip_symbols WHERE id = ?"),
     symbolId: db.prepare("SELECT id FROM scip_symbols WHERE symbol = ? AND document_id = ?"),
     counts: db.prepare("SELECT (SELECT count(*) FROM scip_documents) AS paths, (SELECT count(*) FROM scip_symbols WHERE document_id = 0) AS symbols"),
-    getMeta: db.prepare("SELECT value FROM meta WHERE key = ?"),
+    scipMeta: db.prepare("SELECT key, value FROM meta WHERE key >= 'scip_' AND key < 'scip`'"),
     putMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
   };
 }

@@ -3,7 +3,7 @@
 // `search` is the finder engine's adapter (src/adapters/finder-file-search.ts), which also
 // confines the roots and maps the engine's errors.
 //
-//   input   { query: string, roots?: string[], limit?: number (1..1000, default 50) }
+//   input   { query: string, roots?: string[], limit?: number (1..1000, default 50), directories?: boolean (default true) }
 //   output  { query, total, truncated, results: [{ root, path, fileName, matchType, score, indices }] }
 //   text    "12 matches for 'readme' (showing 12):" then one path per line, folders with a trailing '/',
 //           grouped under their root when several roots are searched.
@@ -39,6 +39,7 @@ export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, F
           description: `folders to search (inside the project roots), at most ${MAX_SEARCH_ROOTS}; default: all project roots`,
         },
         limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
+        directories: { type: "boolean", default: true, description: "false: files only, no folders" },
       },
       required: ["query"],
       additionalProperties: false,
@@ -75,7 +76,7 @@ export function createFindFilesTool(deps: FindFilesDeps): Tool<FindFilesInput, F
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
         throw new ToolError("invalid_input", `limit must be an integer from 1 to ${MAX_LIMIT}`);
       }
-      const found = await deps.search.search(input.query, input.roots ?? [], { limit, signal: ctx.signal });
+      const found = await deps.search.search(input.query, input.roots ?? [], { limit, signal: ctx.signal, includeDirectories: input.directories ?? true });
       const output: FindFilesOutput = {
         query: input.query,
         total: found.total,

@@ -97,7 +97,7 @@ export function createIndexTool(deps: { roots: readonly string[]; caches: Pick<S
   };
 }
 
-function rootOf(input: string | undefined, roots: readonly string[]): string {
+export function rootOf(input: string | undefined, roots: readonly string[]): string {
   if (input !== undefined) return confinePath(input, roots).root;
   if (roots.length === 1) return roots[0]!;
   throw new ToolError("invalid_input", `there are ${roots.length} project roots: give \`root\` (one of ${roots.join(", ")})`);

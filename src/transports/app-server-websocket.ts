@@ -5,8 +5,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { MessageProcessor } from "../core/processor.js";
+import { ToolError } from "../core/tool.js";
+import { HttpRequestError, refusal, sendHttpError, upgradeRefusal } from "./http-errors.js";
 import { guardHttpHandler, guardUpgradeHandler } from "./http-request.js";
-import { HttpSecurity, answerCommonHttp, listenHttp, reject, sendJson as json, type HttpSecurityOptions, type SecurityVerdict } from "./http-security.js";
+import { HttpSecurity, answerCommonHttp, listenHttp, reject, type HttpSecurityOptions, type SecurityVerdict } from "./http-security.js";
 import { servePickerAsset } from "./picker-assets.js";
 import { createRestApi, type RestApiOptions } from "./rest-api.js";
 
@@ -57,7 +59,7 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
   function handleHttp(req: IncomingMessage, res: ServerResponse): void {
     const path = answerCommonHttp(req, res, security, () => accepting && (options.isReady?.() ?? true));
     if (path === undefined) return;
-    if (!accepting) return json(res, 503, { error: "shutting down" });
+    if (!accepting) return sendHttpError(res, new ToolError("unavailable", "shutting down"));
     // The page's script and style hold no data and cannot carry the token (the browser fetches
     // them by plain relative URL); the page itself and the WebSocket do need it.
     const staticAsset = path === "/picker.js" || path === "/picker.css";
@@ -67,7 +69,7 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
     }
     if (rest?.handle(req, res, path)) return;
     if (options.picker !== false && req.method === "GET" && servePickerAsset(path, res)) return;
-    json(res, 404, { error: `nothing at ${path}` });
+    sendHttpError(res, new HttpRequestError(404, "not_found", `nothing at ${path}`));
   }
 
   http.on("upgrade", guardUpgradeHandler(upgrade, options.log));
@@ -75,7 +77,7 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const verdict: SecurityVerdict = accepting ? security.check(req) : { ok: false, status: 403, reason: "shutting down" };
     if (!verdict.ok) {
-      socket.end(`HTTP/1.1 ${verdict.status} ${statusText(verdict.status)}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${verdict.reason}\n`);
+      socket.end(upgradeRefusal(refusal(verdict.status, verdict.reason)));
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
@@ -155,10 +157,6 @@ export async function startAppServerWebSocket(processor: MessageProcessor, optio
       }, 1000).unref();
     },
   };
-}
-
-function statusText(status: number): string {
-  return status === 401 ? "Unauthorized" : status === 421 ? "Misdirected Request" : "Forbidden";
 }
 
 // A close reason must fit in a control frame (123 bytes).

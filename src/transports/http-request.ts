@@ -11,6 +11,8 @@
 //   decodePathSegment(segment)                           // percent-decoding that cannot throw past the guard
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { ToolError } from "../core/tool.js";
+import { HttpRequestError, httpError, upgradeRefusal } from "./http-errors.js";
 
 export interface RequestTarget {
   /** The decoded-as-URL path (percent escapes kept), e.g. `/v1/tools/hover`. */
@@ -18,17 +20,6 @@ export interface RequestTarget {
   query: URLSearchParams;
 }
 
-/** A request the client got wrong: answered with `status` and the REST error shape `{error: {code, message}}`. */
-export class HttpRequestError extends Error {
-  override name = "HttpRequestError";
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const parsed = new WeakMap<IncomingMessage, RequestTarget>();
 
@@ -89,8 +80,8 @@ export function guardUpgradeHandler(
     // A peer that resets mid-handshake must not raise an unhandled 'error'.
     socket.on("error", () => undefined);
     const fail = (err: unknown) => {
-      const { status, body } = describeFailure(req, err, log);
-      if (socket.writable) socket.end(`HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify(body)}\n`);
+      logInternal(req, err, log);
+      if (socket.writable) socket.end(upgradeRefusal(err));
       else socket.destroy();
     };
     try {
@@ -104,7 +95,8 @@ export function guardUpgradeHandler(
 }
 
 function answerFailure(req: IncomingMessage, res: ServerResponse, err: unknown, log: (line: string) => void): void {
-  const { status, body } = describeFailure(req, err, log);
+  logInternal(req, err, log);
+  const { status, body } = httpError(err);
   if (res.headersSent || res.destroyed) {
     // Mid-response: nothing else can be said on it.
     res.destroy();
@@ -118,14 +110,10 @@ function answerFailure(req: IncomingMessage, res: ServerResponse, err: unknown, 
   res.end(JSON.stringify(body));
 }
 
-function describeFailure(req: IncomingMessage, err: unknown, log: (line: string) => void): { status: number; body: { error: { code: string; message: string } } } {
-  if (err instanceof HttpRequestError) return { status: err.status, body: { error: { code: err.code, message: err.message } } };
+/** A failure nobody said (not an HttpRequestError nor a ToolError) is logged with its stack. */
+function logInternal(req: IncomingMessage, err: unknown, log: (line: string) => void): void {
+  if (err instanceof HttpRequestError || err instanceof ToolError) return;
   log(`codeintel: internal error answering ${req.method ?? "?"} ${truncate(req.url ?? "")}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  return { status: 500, body: { error: { code: "internal", message: `internal error: ${err instanceof Error ? err.message : String(err)}` } } };
-}
-
-function statusText(status: number): string {
-  return ({ 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 421: "Misdirected Request", 500: "Internal Server Error" } as Record<number, string>)[status] ?? "Error";
 }
 
 function truncate(s: string): string {

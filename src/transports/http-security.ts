@@ -5,6 +5,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isIP } from "node:net";
+import { refusal, sendHttpError } from "./http-errors.js";
 import { requestTarget } from "./http-request.js";
 
 export interface HttpSecurityOptions {
@@ -174,17 +175,16 @@ export async function listenHttp(http: Server, port: number, host: string, secur
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.destroyed) return;
   res.statusCode = status;
   res.setHeader("Content-Type", "application/json");
   res.setHeader("Cache-Control", "no-store");
   res.end(JSON.stringify(body));
 }
 
+/** A refused check answered in the one HTTP error shape (http-errors.ts): `{error: {code: "unauthorized", message}}`. */
 export function reject(res: ServerResponse, verdict: Exclude<SecurityVerdict, { ok: true }>): void {
-  res.statusCode = verdict.status;
-  if (verdict.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="codeintel"');
-  res.setHeader("Content-Type", "application/json");
-  res.end(JSON.stringify({ error: verdict.reason }));
+  sendHttpError(res, refusal(verdict.status, verdict.reason));
 }
 
 function presentedToken(req: IncomingMessage): string | undefined {

@@ -12,6 +12,7 @@ import { ErrorCodes } from "../protocol/index.js";
 import { keepProtoKey } from "../core/schema-check.js";
 import type { McpEndpoint } from "./mcp-server.js";
 import { guardHttpHandler } from "./http-request.js";
+import { HttpRequestError, sendHttpError } from "./http-errors.js";
 import { HttpSecurity, answerCommonHttp, listenHttp, reject, sendJson as json, type HttpSecurityOptions } from "./http-security.js";
 
 /** The MCP SDK's own code for an unknown session over HTTP (its streamable transport's), the number of `overloaded`. */
@@ -90,7 +91,7 @@ export async function startMcpHttp(options: McpHttpOptions): Promise<McpHttpServ
     if (path === undefined) return;
     const auth = security.checkToken(req);
     if (!auth.ok) return reject(res, auth);
-    if (path !== "/mcp") return json(res, 404, { error: `nothing at ${path}; MCP is served at /mcp` });
+    if (path !== "/mcp") return sendHttpError(res, new HttpRequestError(404, "not_found", `nothing at ${path}; MCP is served at /mcp`));
 
     const sessionHeader = req.headers["mcp-session-id"];
     const sessionId = typeof sessionHeader === "string" ? sessionHeader : undefined;

@@ -9,13 +9,15 @@
 //   GET  /v1/search/stream?query=   SSE: `snapshot` events, then `completed`; closing it stops the search
 //   GET  /v1/events                 SSE: service events with ids, Last-Event-ID resume, `reset`, heartbeats
 //
-// An error is {error: {code, message, ...}} with a status that fits its code (see STATUS).
+// An error is {error: {code, message, ...}} with a status that fits its code (http-errors.ts).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ToolDispatch } from "../core/dispatch.js";
 import type { FileSearchDispatch } from "../core/search-dispatch.js";
 import type { ServiceEvents, StampedEvent } from "../core/service-events.js";
-import { ToolError, type ToolErrorCode } from "../core/tool.js";
-import { decodePathSegment, HttpRequestError as HttpError, requestTarget } from "./http-request.js";
+import { ToolError } from "../core/tool.js";
+import { HttpRequestError as HttpError, httpError, sendHttpError } from "./http-errors.js";
+import { decodePathSegment, requestTarget } from "./http-request.js";
+import { sendJson } from "./http-security.js";
 
 export interface RestApiOptions {
   dispatch: ToolDispatch;
@@ -47,19 +49,6 @@ export interface RestApi {
   closeStreams(): void;
 }
 
-const STATUS: Record<ToolErrorCode, number> = {
-  invalid_input: 400,
-  not_found: 404,
-  indexing: 409,
-  overloaded: 503,
-  unavailable: 503,
-  // Cancelled by the service (shutdown); a client that cancels by leaving reads no answer.
-  cancelled: 503,
-  timeout: 504,
-  internal: 500,
-};
-/** Seconds a client should wait before retrying, for the codes that say "retry". */
-const RETRY_AFTER: Partial<Record<ToolErrorCode, number>> = { indexing: 2, overloaded: 1 };
 /** An event stream whose unread output passes this is closed: the client is not reading. */
 const MAX_STREAM_BUFFER = 1024 * 1024;
 
@@ -91,7 +80,13 @@ export function createRestApi(options: RestApiOptions): RestApi {
   }
 
   async function callTool(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
-    if (!dispatch.catalog.get(name)) throw new HttpError(404, "not_found", `unknown tool '${name}' (known: ${dispatch.catalog.names.join(", ")})`);
+    try {
+      dispatch.tool(name);
+    } catch (err) {
+      // The dispatch's own refusal, so the code is the one every other door answers (invalid_input); the status says "not here".
+      if (err instanceof ToolError) throw new HttpError(404, err.code, err.message);
+      throw err;
+    }
     const input = await readJsonBody(req, maxBodyBytes);
     const result = await runAdmitted(res, name, input);
     sendJson(res, 200, { structured: result.structured, text: result.text });
@@ -176,7 +171,7 @@ export function createRestApi(options: RestApiOptions): RestApi {
     res.on("close", () => session.stop());
     // A beforeTool hook may still refuse the query: said as an `error` event, the stream ends.
     session.update(query).catch((err: unknown) => {
-      stream?.send("error", { error: errorBody(err).body }, "error");
+      stream?.send("error", httpError(err).body, "error");
       stream?.end();
     });
   }
@@ -252,31 +247,9 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
 }
 
 function sendError(res: ServerResponse, err: unknown): void {
-  if (res.headersSent) {
-    // Mid-stream: nothing else can be said on this response.
-    res.end();
-    return;
-  }
-  const { status, body, retryAfter } = errorBody(err);
   // Past the body's limit: the rest of it is not read, so this connection cannot carry another request.
-  if (status === 413) res.setHeader("Connection", "close");
-  if (retryAfter !== undefined) res.setHeader("Retry-After", String(retryAfter));
-  sendJson(res, status, { error: body });
-}
-
-/** Any thrown value as the status and `{code, message, ...}` an error answer carries. */
-function errorBody(err: unknown): { status: number; body: Record<string, unknown>; retryAfter?: number } {
-  if (err instanceof HttpError) return { status: err.status, body: { code: err.code, message: err.message } };
-  if (err instanceof ToolError) return { status: STATUS[err.code], body: { ...(err.data ?? {}), code: err.code, message: err.message }, retryAfter: RETRY_AFTER[err.code] };
-  return { status: 500, body: { code: "internal", message: `internal error: ${err instanceof Error ? err.message : String(err)}` } };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.destroyed) return;
-  res.statusCode = status;
-  res.setHeader("Content-Type", "application/json");
-  res.setHeader("Cache-Control", "no-store");
-  res.end(JSON.stringify(body));
+  if (err instanceof HttpError && err.status === 413 && !res.headersSent) res.setHeader("Connection", "close");
+  sendHttpError(res, err);
 }
 
 /**

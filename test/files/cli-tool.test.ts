@@ -1,5 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { realpathSync } from "node:fs";
+import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { finderSearchProvider } from "../../src/adapters/finder-file-search.js";
 import { FileFinder } from "../../src/files/finder.js";
@@ -49,8 +51,24 @@ describe("codeintel find", () => {
     expect(cli("x", "--bogus").stderr).toContain("unknown option '--bogus'");
     const r = cli("x", "--root", "/no/such/folder");
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("root does not exist: /no/such/folder");
+    expect(r.stderr).toContain("codeintel find: root '/no/such/folder' does not exist");
   });
+});
+
+describe("codeintel find --no-daemon", () => {
+  it("loads none of the language servers' code, SQLite or tree-sitter: a file search needs only the finder", () => {
+    // A preload that names, at exit, the CommonJS packages the process loaded (ESM imports of them land in the same cache).
+    const probe = join(mkdtempSync(join(tmpdir(), "ci-find-probe-")), "loaded.cjs");
+    const heavy = /node_modules\/(vscode-languageserver[^/]*|vscode-jsonrpc|better-sqlite3|web-tree-sitter)\//;
+    writeFileSync(probe, `process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify(Object.keys(require.cache).filter((k) => ${heavy}.test(k))) + "\\n"));\n`);
+    const r = spawnSync(process.execPath, ["--require", probe, bin, "find", "readme", "--no-daemon"], { encoding: "utf8", cwd: repo });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split("\n").filter(Boolean)).toEqual(["README.md", "docs/guide/README.md"]);
+    expect(r.stderr).toContain("LOADED []");
+    // The probe sees them when they load: hover, in-process too, loads the language servers' code.
+    const hover = spawnSync(process.execPath, ["--require", probe, bin, "hover", join(repo, "src/index.ts"), "--symbol", "x", "--no-daemon"], { encoding: "utf8", cwd: repo });
+    expect(hover.stderr).toMatch(/LOADED \[".*vscode-languageserver-protocol/);
+  }, 120_000);
 });
 
 describe("find_files tool", () => {

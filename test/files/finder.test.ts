@@ -154,10 +154,10 @@ describe("bad input", () => {
     await expect(finder.find("x", [file])).rejects.toMatchObject({ code: "root_not_directory", message: `root is not a directory: ${file}` });
   });
 
-  it("answers an empty query with the first N entries in a stable order", async () => {
+  it("answers an empty query with the first N entries in a stable order, files before folders", async () => {
     const a = await finder.find("", [repo], { limit: 4 });
     const b = await finder.find("   ", [repo], { limit: 4 });
-    expect(a.results.map((r) => r.path)).toEqual(["lib", "src", "notes", "README"]);
+    expect(a.results.map((r) => r.path)).toEqual(["README", ".gitignore", "lib/main.c", "src/main.c"]);
     expect(b.results).toEqual(a.results);
   });
 

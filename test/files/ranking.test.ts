@@ -162,12 +162,85 @@ describe("the finder on real trees", () => {
     expect((await find(root, "mm page_alloc"))[0]).toBe("mm/page_alloc.c");
   });
 
-  it("breaks ties by shorter path, then fewer folders, then source over test, own over vendored, visible over hidden", async () => {
+  it("breaks ties by shorter path, then fewer folders, then own over vendored, visible over hidden; tests go below", async () => {
     const root = tree(["lib/x/util.c", "libxx/util.c", "test/util.c", "uart/util.c", "vendor/lru.c", "widget/lru.c", ".cache/io.c", "zzzzzz/io.c", "src/lru_cache.c"]);
-    expect(await find(root, "util")).toEqual(["uart/util.c", "test/util.c", "libxx/util.c", "lib/x/util.c"]);
+    expect(await find(root, "util")).toEqual(["uart/util.c", "libxx/util.c", "lib/x/util.c", "test/util.c"]);
     expect(await find(root, "io.c")).toEqual(["zzzzzz/io.c", ".cache/io.c"]);
     // Only tie-breaks: the vendored file named `lru` still beats the project's lru_cache.c.
     expect(await find(root, "lru")).toEqual(["widget/lru.c", "vendor/lru.c", "src/lru_cache.c"]);
+  });
+});
+
+describe("general ranking rules, on real paths (issue 21's principles)", () => {
+  let finder: FileFinder;
+  const trees: string[] = [];
+  beforeAll(() => {
+    finder = new FileFinder({ watch: false, threads: 2 });
+  });
+  afterAll(async () => {
+    await finder.close();
+    for (const t of trees) removeTree(t);
+  });
+  const tree = (paths: string[]) => {
+    const root = makeTree(Object.fromEntries(paths.map((p) => [p, ""])));
+    trees.push(root);
+    return root;
+  };
+  const first = async (root: string, query: string) => {
+    const r = (await finder.find(query, [root], { limit: 10 })).results[0]!;
+    return r.matchType === "directory" ? `${r.path}/` : r.path;
+  };
+  // Linux 6.1, hono and jest paths.
+  const hono = ["src/router.ts", "src/router/reg-exp-router/router.ts", "src/router/reg-exp-router/index.ts", "src/router/trie-router/router.ts", "src/router/smart-router/router.ts", "src/router/linear-router/router.ts", "src/router/pattern-router/router.ts", "src/hono.ts"];
+  const jest = [
+    "e2e/runJest.ts",
+    "e2e/__tests__/version.test.ts",
+    "packages/jest-core/src/runJest.ts",
+    "packages/jest-core/src/version.ts",
+    "packages/jest-config/src/normalize.ts",
+    "packages/jest-config/src/__tests__/normalize.test.ts",
+    "packages/test-utils/src/normalizeIcons.ts",
+    "packages/jest-reporters/src/CoverageReporter.ts",
+    "packages/jest-reporters/src/__tests__/CoverageReporter.test.js",
+    "e2e/__tests__/coverageReport.test.ts",
+    "website/static/img/content/feature-coverage.png",
+  ];
+
+  it("folder words, then a file word: the named file in those folders beats a name holding all the words", async () => {
+    const root = tree(["kernel/sched/core.c", "kernel/sched/core_sched.c", "net/ipv4/tcp.c", "net/ipv4/tcp_ipv4.c", "fs/nfs/pnfs.c", "fs/nfs/pnfs_nfs.c"]);
+    expect(await first(root, "sched core")).toBe("kernel/sched/core.c");
+    expect(await first(root, "ipv4 tcp")).toBe("net/ipv4/tcp.c");
+    expect(await first(root, "nfs pnfs")).toBe("fs/nfs/pnfs.c");
+  });
+
+  it("the canonical copy of a name: the shallowest one, not one inside a folder of that name, nor a test's", async () => {
+    expect(await first(tree(hono), "router")).toBe("src/router.ts");
+    const root = tree(jest);
+    expect(await first(root, "runJest")).toBe("packages/jest-core/src/runJest.ts");
+    expect(await first(root, "version")).toBe("packages/jest-core/src/version.ts");
+  });
+
+  it("intent words: test or spec asks for the test file, and without them source comes first", async () => {
+    const root = tree(jest);
+    expect(await first(root, "normalize test")).toBe("packages/jest-config/src/__tests__/normalize.test.ts");
+    expect(await first(root, "normalize")).toBe("packages/jest-config/src/normalize.ts");
+  });
+
+  it("abbreviations: the starts of a camelCase or kebab-case name's words beat letters scattered over folders", async () => {
+    expect(await first(tree(jest), "covrep")).toBe("packages/jest-reporters/src/CoverageReporter.ts");
+    const root = tree(["drivers/ata/libata-transport.c", "tools/lib/traceevent/libtraceevent.pc.template", "drivers/ata/libata-trace.c"]);
+    expect(await first(root, "libtran")).toBe("drivers/ata/libata-transport.c");
+  });
+
+  it("a name that is the words and nothing else beats longer names that start with them", async () => {
+    // eslint 9's paths.
+    const root = tree(["lib/languages/js/source-code/source-code.js", "lib/linter/source-code-fixer.js", "lib/linter/source-code-visitor.js", "lib/linter/source-code-traverser.js"]);
+    expect(await first(root, "source code")).toBe("lib/languages/js/source-code/source-code.js");
+  });
+
+  it("the empty query lists files before folders", async () => {
+    const got = (await finder.find("", [tree(hono)], { limit: 3 })).results;
+    expect(got.map((r) => r.matchType)).toEqual(["file", "file", "file"]);
   });
 });
 

@@ -60,12 +60,13 @@ async function post(path: string, body: unknown, headers: Record<string, string>
   return fetch(`${base}${path}`, { method: "POST", headers: { ...auth, "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
 }
 
-/** A raw request with headers fetch will not send as given (Host). */
-function raw(path: string, headers: Record<string, string>): Promise<number> {
+/** A raw request with headers fetch will not send as given (Host): its status and body. */
+function raw(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${base}${path}`, { headers }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on("error", reject);
     req.end();
@@ -74,11 +75,14 @@ function raw(path: string, headers: Record<string, string>): Promise<number> {
 
 describe("REST", () => {
   it("asks for the token, a Host naming this server and an allowed Origin", async () => {
-    expect((await fetch(`${base}/v1/tools`)).status).toBe(401);
-    expect((await fetch(`${base}/v1/tools`, { headers: { Authorization: "Bearer wrong" } })).status).toBe(401);
+    // Each refusal in the one error shape, {error: {code, message}}, with its own code.
+    const refused = async (res: Response) => ({ status: res.status, body: (await res.json()) as unknown });
+    expect(await refused(await fetch(`${base}/v1/tools`))).toEqual({ status: 401, body: { error: { code: "unauthorized", message: "missing bearer token" } } });
+    expect(await refused(await fetch(`${base}/v1/tools`, { headers: { Authorization: "Bearer wrong" } }))).toEqual({ status: 401, body: { error: { code: "unauthorized", message: "wrong token" } } });
     expect((await fetch(`${base}/v1/tools?token=${TOKEN}`)).status).toBe(200);
-    expect(await raw("/v1/tools", { ...auth, Host: `evil.example:${server.port}` })).toBe(421);
-    expect((await fetch(`${base}/v1/tools`, { headers: { ...auth, Origin: "http://evil.example" } })).status).toBe(403);
+    const misdirected = await raw("/v1/tools", { ...auth, Host: `evil.example:${server.port}` });
+    expect({ status: misdirected.status, body: JSON.parse(misdirected.body) as unknown }).toEqual({ status: 421, body: { error: { code: "misdirected", message: expect.stringContaining("evil.example") } } });
+    expect(await refused(await fetch(`${base}/v1/tools`, { headers: { ...auth, Origin: "http://evil.example" } }))).toEqual({ status: 403, body: { error: { code: "forbidden", message: "origin 'http://evil.example' is not allowed" } } });
   });
 
   it("GET /v1/tools lists the catalog with schemas; POST /v1/tools/{name} answers {structured, text}", async () => {
@@ -99,7 +103,8 @@ describe("REST", () => {
       expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code, message: expect.any(String) });
     };
     await expectError(await post("/v1/tools/debug_sleep", { ms: "soon" }), 400, "invalid_input");
-    await expectError(await post("/v1/tools/no_such_tool", {}), 404, "not_found");
+    // An unknown tool: the code every door answers (invalid_input, -32602 over JSON-RPC); the status says "not here".
+    await expectError(await post("/v1/tools/no_such_tool", {}), 404, "invalid_input");
     const indexing = await post("/v1/tools/fail_with", { code: "indexing" });
     expect(indexing.headers.get("retry-after")).toBe("2");
     await expectError(indexing, 409, "indexing");

@@ -68,6 +68,9 @@ describe("navigation tools", () => {
     );
     expect(r.text.split("\n")[0]).toBe("3 references for `totalArea` (src/shapes.ts:24:17) in 2 files");
     expect(r.text).toContain("src/main.ts (2)\n  1:26  import");
+    // The header counts the files of every result, not of the page shown.
+    const first = await call("references", { file: "src/shapes.ts", symbol: "totalArea", limit: 1 });
+    expect(first.text.split("\n")[0]).toBe("3 references for `totalArea` (src/shapes.ts:24:17) in 2 files (showing 1-1)");
   });
 
   it("pages long results with a note saying how to get the rest", async () => {

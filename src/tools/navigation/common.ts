@@ -10,6 +10,7 @@ import { inOneCall } from "../../lsp/call-budget.js";
 import { LspError } from "../../lsp/errors.js";
 import type { LspPool, QueryProgress } from "../../lsp/pool.js";
 import type { ApproximateNavigator } from "../../syntax/approximate-navigation.js";
+import type { PreciseIndexes } from "../../scip/registry.js";
 import { splitLines, utf16ToColumn } from "../../lsp/positions.js";
 import { ToolError, type ToolContext } from "../../core/tool.js";
 import type { Completeness } from "../../protocol/index.js";
@@ -25,6 +26,8 @@ export interface NavigationDeps {
    * Without it those tools wait for the server as the others do.
    */
   syntax?: ApproximateNavigator;
+  /** The SCIP tier (src/scip): hover, definition and references answer from it first for a file whose content is the indexed one. */
+  precise?: Pick<PreciseIndexes, "get">;
 }
 
 export const provenanceProperties = {
@@ -33,7 +36,8 @@ export const provenanceProperties = {
     enum: ["exact", "approximate"],
     description: "`exact`: the language server's answer. `approximate`: from the syntax tier (names and declarations found by parsing), because no server answers for this file yet; the text's first line says why.",
   },
-  source: { type: "string", description: "Who answered: the language server's id (e.g. `typescript`), or `syntax`." },
+  source: { type: "string", description: "Who answered: the language server's id (e.g. `typescript`), `scip` (an imported SCIP index) or `syntax`." },
+  indexedCommit: { type: "string", description: "With `source: \"scip\"`: the commit the index was built at, when its import named one." },
 };
 
 /** Input caps (enforced by the schema check): long enough for any real path or name, short enough to bound the work. */

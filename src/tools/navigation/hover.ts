@@ -11,6 +11,7 @@ import { guarded, provenanceProperties, readOnly, SourceCache, targetProperties,
 import { approximateLine, exactOrApproximate, syntaxTarget } from "./approximate.js";
 import { describeTarget, targetOutputSchema, type TargetInput } from "./location-tools.js";
 import { resolveTarget } from "./target.js";
+import { preciseLine, preciseProvenance, preciseTarget } from "./precise.js";
 import type { HoverOutput } from "../../protocol/index.js";
 export type { HoverOutput } from "../../protocol/index.js";
 
@@ -37,7 +38,8 @@ export function createHoverTool(deps: NavigationDeps): Tool<TargetInput, HoverOu
     },
     annotations: readOnly,
     run: (input, ctx) =>
-      guarded(() =>
+      guarded(async () =>
+        (await preciseHover(deps, input, ctx.signal)) ??
         exactOrApproximate(
           deps,
           input,
@@ -64,6 +66,21 @@ async function exactHover(deps: NavigationDeps, input: TargetInput, signal: Abor
   }
   const text = contents ? `hover ${describeTarget(targetOut)}:\n${contents}` : `no hover information at ${describeTarget(targetOut)}`;
   return { structured: out, text };
+}
+
+/** The SCIP index's signature and documentation of the symbol at the target; undefined (others answer) when it has none. */
+async function preciseHover(deps: NavigationDeps, input: TargetInput, signal: AbortSignal): Promise<{ structured: HoverOutput; text: string } | undefined> {
+  const found = await preciseTarget(deps, input, signal);
+  const contents = found ? clip(found.index.hover(found.hit)) : "";
+  if (!found || !contents) return undefined;
+  const { target } = found;
+  const targetOut = { path: target.relPath, line: target.line, column: target.column, ...(target.symbol ? { symbol: target.symbol.name } : {}) };
+  const sources = new SourceCache(deps.roots);
+  sources.seed(target.absPath, target.text);
+  const s = sources.userPosition(target.absPath, found.hit.location.start);
+  const e = sources.userPosition(target.absPath, found.hit.location.end);
+  const structured: HoverOutput = { target: targetOut, contents, range: { line: s.line, column: s.column, endLine: e.line, endColumn: e.column }, ...preciseProvenance(found) };
+  return { structured, text: `${preciseLine(found)}\nhover ${describeTarget(targetOut)}:\n${contents}` };
 }
 
 /** The best-ranked declaration of the name at the target: its line as code, then its doc comment. */

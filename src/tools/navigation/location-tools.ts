@@ -24,6 +24,8 @@ import type { ApproximateNavigator } from "../../syntax/approximate-navigation.j
 import { approximateLine, exactOrApproximate, locationOf, syntaxTarget } from "./approximate.js";
 import { countFiles, groupedByFile, locationRow, paginate, plural, toEntries, truncationNote, type LocationEntry, type Page } from "./render.js";
 import { resolveTarget, type ResolvedTarget } from "./target.js";
+import { preciseLine, preciseLocations, preciseProvenance, preciseTarget, type PreciseTarget } from "./precise.js";
+import type { PreciseLocations } from "../../scip/precise-index.js";
 import { kindName } from "../../symbols/symbol-kinds.js";
 import type { LocationsOutput, TargetInput } from "../../protocol/index.js";
 export type { LocationsOutput, TargetInput } from "../../protocol/index.js";
@@ -45,6 +47,8 @@ interface LocationToolSpec {
   description: string;
   noun: string;
   fetch(deps: NavigationDeps, t: ResolvedTarget, input: TargetInput, signal: AbortSignal): Promise<Location[]>;
+  /** The SCIP tier's answer (precise.ts), asked first; without it (or when it passes) the server answers. */
+  precise?(found: PreciseTarget, input: TargetInput): PreciseLocations;
   /** The syntax tier's answer where no server answers (approximate.ts); without it the tool always asks the server. */
   approximate?(deps: NavigationDeps, nav: ApproximateNavigator, input: TargetInput, signal: AbortSignal): Promise<ApproximateLocations>;
   extraProperties?: Record<string, unknown>;
@@ -80,17 +84,31 @@ function locationTool(deps: NavigationDeps, spec: LocationToolSpec): Tool<Target
       guarded(async () => {
         const { limit, offset } = paging(input);
         const report = progressOf(ctx);
+        const found = spec.precise ? await preciseTarget(deps, input, ctx.signal) : undefined;
+        const located = found && spec.precise!(found, input);
+        if (found && located && located.locations.length + located.stalePaths.length > 0) {
+          const { locations, completeness } = preciseLocations(found, located);
+          const sources = new SourceCache(deps.roots);
+          sources.seed(found.target.absPath, found.target.text);
+          const entries = toEntries(locations, sources);
+          const page = paginate(entries, limit, offset);
+          const targetOut = targetOutput(found.target);
+          const partial = partialLine(completeness);
+          const text = [preciseLine(found), ...(partial ? [partial] : []), renderLocations(spec.noun, targetOut, page, limit, countFiles(entries))].join("\n");
+          return { structured: { target: targetOut, ...page, ...completeness, ...preciseProvenance(found) }, text };
+        }
         const exact = async (signal: AbortSignal) => {
           const target = await resolveTarget(deps, input, signal, report);
           report?.(`querying ${spec.noun}`);
           const locations = await spec.fetch(deps, target, input, signal);
           const sources = new SourceCache(deps.roots);
           sources.seed(target.absPath, target.text);
-          const page = paginate(toEntries(locations, sources), limit, offset);
+          const entries = toEntries(locations, sources);
+          const page = paginate(entries, limit, offset);
           const targetOut = targetOutput(target);
           const completeness = completenessOf(deps, target.absPath);
           const partial = partialLine(completeness);
-          const text = (partial ? partial + "\n" : "") + renderLocations(spec.noun, targetOut, page, limit);
+          const text = (partial ? partial + "\n" : "") + renderLocations(spec.noun, targetOut, page, limit, countFiles(entries));
           const provenance: Provenance = { precision: "exact", source: deps.pool.serverFor(target.absPath)?.serverId ?? "language server" };
           return { structured: { target: targetOut, ...page, ...completeness, ...provenance }, text };
         };
@@ -104,7 +122,7 @@ function locationTool(deps: NavigationDeps, spec: LocationToolSpec): Tool<Target
           const completeness: Completeness = found.complete ? { complete: true } : { complete: false, reason: found.reason };
           const lines = [approximateLine(why)];
           if (!found.complete) lines.push(`partial answer: ${found.reason}`);
-          lines.push(found.empty && page.total === 0 ? found.empty : renderLocations(spec.noun, targetOut, page, limit));
+          lines.push(found.empty && page.total === 0 ? found.empty : renderLocations(spec.noun, targetOut, page, limit, countFiles(found.entries)));
           const provenance: Provenance = { precision: "approximate", source: "syntax" };
           return { structured: { target: targetOut, ...page, ...completeness, ...provenance }, text: lines.join("\n") };
         });
@@ -120,11 +138,12 @@ export function describeTarget(t: { path: string; line: number; column: number; 
   return `${t.symbol ? `\`${t.symbol}\` ` : ""}(${t.path}:${t.line}:${t.column})`;
 }
 
-function renderLocations(noun: string, target: LocationsOutput["target"], page: Page<LocationEntry>, limit: number): string {
+/** `files`: how many files all the results are in, not only this page's. */
+function renderLocations(noun: string, target: LocationsOutput["target"], page: Page<LocationEntry>, limit: number, files: number): string {
   if (page.total === 0) return `no ${noun} found for ${describeTarget(target)}`;
   const shown = page.results;
   const range = page.total > shown.length ? ` (showing ${page.offset + 1}-${page.offset + shown.length})` : "";
-  const lines = [`${plural(page.total, noun.replace(/s$/, ""), noun)} for ${describeTarget(target)} in ${plural(countFiles(shown), "file")}${range}`];
+  const lines = [`${plural(page.total, noun.replace(/s$/, ""), noun)} for ${describeTarget(target)} in ${plural(files, "file")}${range}`];
   lines.push(...groupedByFile(shown, locationRow));
   const note = truncationNote(page, limit);
   if (note) lines.push(note);
@@ -140,6 +159,7 @@ export function createLocationTools(deps: NavigationDeps): Tool<TargetInput, Loc
       noun: "definitions",
       description: `Find where the symbol at a position is defined (functions, classes, variables, imports). ${at} Returns root-relative locations with 1-based line:column and the source line.`,
       fetch: (d, t, _i, signal) => d.pool.definition(t.absPath, t.position, signal),
+      precise: (found) => found.index.definitions(found.hit),
       approximate: approximateDefinitions,
     }),
     locationTool(deps, {
@@ -164,6 +184,7 @@ export function createLocationTools(deps: NavigationDeps): Tool<TargetInput, Loc
       extraProperties: { includeDeclaration: { type: "boolean", description: "Include the declaration itself (default true)." } },
       fetch: (d, t, i, signal) =>
         d.pool.references(t.absPath, t.position, { includeDeclaration: (i as { includeDeclaration?: boolean }).includeDeclaration ?? true }, signal),
+      precise: (found, i) => found.index.references(found.hit, { includeDeclaration: (i as { includeDeclaration?: boolean }).includeDeclaration }),
       approximate: approximateReferences,
     }),
   ];
