@@ -124,7 +124,7 @@ export function startLanguageEngines(o: LanguageEngineOptions): LanguageEngines 
     tools.push(defineTool(createIndexTool({ roots, caches })));
   }
   // One registration each: they choose the cache, the live servers or the syntax tier inside.
-  tools.push(...createSymbolTools({ pool, roots, syntax, precise, caches: symbolCaches }));
+  tools.push(...createSymbolTools({ pool, roots, syntax, caches: symbolCaches }));
   return {
     tools,
     fileEvent(kind, abs) {

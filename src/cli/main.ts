@@ -12,6 +12,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   symbols: { summary: "search workspace symbols by name, or list a file's symbols", load: async () => (await import("./navigate.js")).symbols },
   index: { summary: "build or refresh the symbol cache of a root", load: async () => (await import("./index-command.js")).index },
   "import-scip": { summary: "load a SCIP index (CI-built or local) into a root's cache", load: async () => (await import("./import-scip.js")).importScip },
+  "export-scip": { summary: "write what a root's cache knows as a SCIP index", load: async () => (await import("./export-scip.js")).exportScip },
   servers: { summary: "every known language server: installed where, version, install hint", load: async () => (await import("./servers.js")).servers },
   daemon: { summary: "the per-project background servers the navigation commands use", load: async () => (await import("./daemon.js")).daemon },
   trust: { summary: "let a project's codeintel.json run its plugins and server commands", load: async () => (await import("./trust.js")).trust },

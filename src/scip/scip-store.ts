@@ -9,8 +9,10 @@
 import { canonicalRoot, defaultCacheDir, symbolDatabasePath } from "../symbols/cache-location.js";
 import { type Db, openSymbolDatabase, withBusyRetry } from "../symbols/database.js";
 import { blobsAtCommit, diskBlobId } from "./content-hash.js";
-import type { Document, SymbolInformation } from "./gen/scip_pb.js";
-import { mergeOccurrences, normalizeRange, packOccurrences, unpackOccurrences, type PackedOccurrence } from "./occurrences.js";
+import { TextEncoding, type Document, type SymbolInformation } from "./gen/scip_pb.js";
+import { FIELDS, mergeOccurrences, normalizeRange, packOccurrences, ROLE_DEFINITION, unpackOccurrences, type PackedOccurrence } from "./occurrences.js";
+import type { ScipWriter } from "./write-index.js";
+import { pathToFileURL } from "node:url";
 import { readScipIndex } from "./read-index.js";
 import { describeSymbol, isLocalSymbol } from "./symbol-names.js";
 
@@ -230,6 +232,54 @@ export class ScipStore {
     return (this.#st.mentions.all(symbolId) as { document_id: number; roles: number }[]).map((r) => ({ documentId: r.document_id, roles: r.roles }));
   }
 
+  /**
+   * Writes what the cache knows as SCIP: every imported document as it was stored, then each
+   * other file's symbols from the language-server, syntax and ctags tiers as definitions (their
+   * symbols named `codeintel . . . <path>/<container>#<name>.`). Returns the documents written.
+   */
+  exportTo(writer: ScipWriter): { documents: number; fromIndex: number; fromSymbols: number } {
+    const names = new Map<number, string>();
+    const nameOf = (id: number): string => {
+      let name = names.get(id);
+      if (name === undefined) {
+        name = this.symbolById(id)?.symbol ?? "";
+        names.set(id, name);
+      }
+      return name;
+    };
+    writer.metadata({ toolInfo: { name: "codeintel", version: "export" }, projectRoot: pathToFileURL(this.root).href, textDocumentEncoding: TextEncoding.UTF8 });
+    let fromIndex = 0;
+    for (const { id } of this.#db.prepare("SELECT id FROM scip_documents ORDER BY path").all() as { id: number }[]) {
+      const document = this.documentById(id)!;
+      const occ = document.occurrences;
+      const occurrences = [];
+      for (let i = 0; i < occ.length; i += FIELDS) {
+        occurrences.push({ symbol: nameOf(occ[i]!), range: Array.from(occ.subarray(i + 1, i + 5)), symbolRoles: occ[i + 5]! });
+      }
+      const defined = (this.#st.definedIn.all(id, id) as SymbolRow[]).map(toSymbol);
+      writer.document({ relativePath: document.path, language: document.language ?? "", occurrences, symbols: defined.map(toInformation) });
+      fromIndex++;
+    }
+    for (const row of this.#db.prepare("SELECT * FROM scip_symbols WHERE document_id = 0 AND id NOT IN (SELECT symbol_id FROM scip_mentions WHERE roles & 1) AND documentation IS NOT NULL").all() as SymbolRow[]) {
+      writer.externalSymbol(toInformation(toSymbol(row)));
+    }
+    let fromSymbols = 0;
+    const files = this.#db.prepare("SELECT id, path FROM files WHERE symbol_count > 0 AND path NOT IN (SELECT path FROM scip_documents) ORDER BY path").all() as { id: number; path: string }[];
+    const symbolsOf = this.#db.prepare("SELECT name, container, detail, sel_start_line, sel_start_char, sel_end_line, sel_end_char FROM symbols WHERE file_id = ? ORDER BY sel_start_line, sel_start_char");
+    for (const file of files) {
+      const rows = symbolsOf.all(file.id) as { name: string; container: string | null; detail: string | null; sel_start_line: number; sel_start_char: number; sel_end_line: number; sel_end_char: number }[];
+      const prefix = `codeintel . . . ${file.path.split("/").map((p) => `${escapeName(p)}/`).join("")}`;
+      const symbolOf = (r: (typeof rows)[number]) => `${prefix}${r.container ? `${escapeName(r.container)}#` : ""}${escapeName(r.name)}.`;
+      writer.document({
+        relativePath: file.path,
+        occurrences: rows.map((r) => ({ symbol: symbolOf(r), range: [r.sel_start_line, r.sel_start_char, r.sel_end_line, r.sel_end_char], symbolRoles: ROLE_DEFINITION })),
+        symbols: rows.map((r) => ({ symbol: symbolOf(r), displayName: r.name, documentation: r.detail ? [r.detail] : [] })),
+      });
+      fromSymbols++;
+    }
+    return { documents: fromIndex + fromSymbols, fromIndex, fromSymbols };
+  }
+
   databaseBytes(): number {
     const pages = this.#db.pragma("page_count", { simple: true }) as number;
     const size = this.#db.pragma("page_size", { simple: true }) as number;
@@ -242,6 +292,25 @@ const MENTIONED = 1 << 30;
 
 function relationFlags(r: { isReference: boolean; isImplementation: boolean; isTypeDefinition: boolean; isDefinition: boolean }): number {
   return (r.isReference ? 1 : 0) | (r.isImplementation ? 2 : 0) | (r.isTypeDefinition ? 4 : 0) | (r.isDefinition ? 8 : 0);
+}
+
+/** A stored symbol back as SCIP's SymbolInformation. */
+function toInformation(s: ScipSymbolRow) {
+  const flags = (f: number) => ({ isReference: (f & 1) !== 0, isImplementation: (f & 2) !== 0, isTypeDefinition: (f & 4) !== 0, isDefinition: (f & 8) !== 0 });
+  return {
+    symbol: s.symbol,
+    documentation: s.documentation,
+    kind: s.kind,
+    displayName: s.displayName ?? "",
+    enclosingSymbol: s.enclosing ?? "",
+    relationships: s.relationships.map(([symbol, f]) => ({ symbol, ...flags(f) })),
+    ...(s.signature ? { signatureDocumentation: { text: s.signature } } : {}),
+  };
+}
+
+/** A descriptor name as SCIP writes it: bare when simple, else backquoted with backquotes doubled. */
+function escapeName(name: string): string {
+  return /^[\w$+-]+$/.test(name) ? name : "`" + name.replace(/`/g, "``") + "`";
 }
 
 function toSymbol(row: SymbolRow): ScipSymbolRow {
@@ -277,6 +346,10 @@ function prepare(db: Db) {
     ),
     mentions: db.prepare("SELECT document_id, roles FROM scip_mentions WHERE symbol_id = ?"),
     symbolById: db.prepare("SELECT * FROM scip_symbols WHERE id = ?"),
+    // A document's symbols: the globals it defines and its locals.
+    definedIn: db.prepare(
+      "SELECT s.* FROM scip_symbols s JOIN scip_mentions m ON m.symbol_id = s.id WHERE m.document_id = ? AND (m.roles & 1) AND s.document_id = 0 UNION ALL SELECT * FROM scip_symbols WHERE document_id = ?",
+    ),
     symbolId: db.prepare("SELECT id FROM scip_symbols WHERE symbol = ? AND document_id = ?"),
     counts: db.prepare("SELECT (SELECT count(*) FROM scip_documents) AS paths, (SELECT count(*) FROM scip_symbols WHERE document_id = 0) AS symbols"),
     scipMeta: db.prepare("SELECT key, value FROM meta WHERE key >= 'scip_' AND key < 'scip`'"),

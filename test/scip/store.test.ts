@@ -9,6 +9,9 @@ import { FIELDS, ROLE_DEFINITION, SYMBOL } from "../../src/scip/occurrences.js";
 import { readScipIndex, ScipFormatError } from "../../src/scip/read-index.js";
 import { ScipStore } from "../../src/scip/scip-store.js";
 import { describeSymbol } from "../../src/scip/symbol-names.js";
+import { ScipWriter } from "../../src/scip/write-index.js";
+import { SymbolStore } from "../../src/symbols/store.js";
+import { record, sym } from "../symbols/helpers.js";
 import { repoRoot } from "../support/compiled.js";
 import { tempDir } from "../support/tree.js";
 
@@ -118,3 +121,38 @@ describe("importing into the root's cache", () => {
     }
   });
 });
+
+describe("export", () => {
+  it("round-trips: an exported index imports to the same documents and symbols, and the symbol cache's files come along", () => {
+    const first = ScipStore.open({ root: ts, cacheDir: join(dir, "cache-export-a") });
+    const second = ScipStore.open({ root: ts, cacheDir: join(dir, "cache-export-b") });
+    const symbols = SymbolStore.open({ root: ts, cacheDir: join(dir, "cache-export-a") });
+    try {
+      first.importIndex(tsIndex());
+      // A file the SCIP index does not hold, with a symbol from another tier.
+      symbols.write([{ type: "symbols", tier: "syntax", record: record("lib/extra.ts"), symbols: [sym("extraHelper", 12, 3)] }]);
+      const out = join(dir, "exported.scip");
+      const writer = new ScipWriter(out);
+      const written = first.exportTo(writer);
+      writer.finish();
+      expect(written).toMatchObject({ fromIndex: 4, fromSymbols: 1 });
+      second.importIndex(out);
+      for (const path of ["src/main.ts", "src/shapes.ts", "src/unicode.ts", "test/area.test.ts"]) {
+        const a = first.document(path)!;
+        const b = second.document(path)!;
+        const symbolsOf = (store: ScipStore, occ: Int32Array) => Array.from({ length: occ.length / FIELDS }, (_, i) => [store.symbolById(occ[i * FIELDS]!)!.symbol, ...occ.subarray(i * FIELDS + 1, i * FIELDS + FIELDS)]);
+        expect(symbolsOf(second, b.occurrences)).toEqual(symbolsOf(first, a.occurrences));
+      }
+      const circle = "scip-typescript npm fixture-ts 1.0.0 src/`shapes.ts`/Circle#";
+      expect(second.symbolById(second.symbolId(circle)!)).toMatchObject({ documentation: first.symbolById(first.symbolId(circle)!)!.documentation, relationships: first.symbolById(first.symbolId(circle)!)!.relationships });
+      const extra = second.document("lib/extra.ts")!;
+      expect(second.symbolById(extra.occurrences[SYMBOL]!)!.symbol).toBe("codeintel . . . lib/`extra.ts`/extraHelper.");
+      expect(extra.occurrences[5]! & ROLE_DEFINITION).toBe(ROLE_DEFINITION);
+    } finally {
+      symbols.close();
+      first.close();
+      second.close();
+    }
+  });
+});
+
