@@ -15,6 +15,7 @@ import type { ScipWriter } from "./write-index.js";
 import { pathToFileURL } from "node:url";
 import { readScipIndex } from "./read-index.js";
 import { describeSymbol, isLocalSymbol } from "./symbol-names.js";
+import type { ImportScipOutput } from "../protocol/index.js";
 
 export interface ScipStoreOptions {
   root: string;
@@ -27,21 +28,8 @@ export interface ImportOptions {
   commit?: string;
 }
 
-export interface ImportSummary {
-  file: string;
-  tool?: string;
-  commit?: string;
-  /** Documents in the file, and distinct paths after merging those that share one. */
-  documents: number;
-  paths: number;
-  occurrences: number;
-  symbols: number;
-  /** Paths whose indexed content is not in the work tree now (edited, deleted or not at the commit): they answer from other tiers. */
-  stale: number;
-  /** The cache database's size after the import. */
-  databaseBytes: number;
-  elapsedMs: number;
-}
+/** What an import stored: the import_scip tool's answer without the root it names. */
+export type ImportSummary = Omit<ImportScipOutput, "root">;
 
 export interface ScipInfo {
   commit?: string;
