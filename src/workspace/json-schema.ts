@@ -125,11 +125,17 @@ function pointerPath(pointer: string, root: unknown): (string | number)[] {
   return path;
 }
 
-function withoutUndefined(value: unknown): unknown {
+/**
+ * Drops undefined-valued keys and array items, as JSON would. Only the first levels: an argument
+ * is never deeply nested, and hostile input can be (200,000 levels would overflow the stack here;
+ * below the cut the schema check sees the value as it is).
+ */
+function withoutUndefined(value: unknown, depth = 0): unknown {
+  if (depth >= UNDEFINED_STRIP_DEPTH) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     value.forEach((v, i) => {
-      const w = withoutUndefined(v);
+      const w = withoutUndefined(v, depth + 1);
       if (w !== v) (copy ??= [...value])[i] = w;
     });
     return copy ?? value;
@@ -137,7 +143,7 @@ function withoutUndefined(value: unknown): unknown {
   if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
   let copy: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(value)) {
-    const w = withoutUndefined(v);
+    const w = withoutUndefined(v, depth + 1);
     if (w === v) continue;
     copy ??= { ...value };
     if (w === undefined) delete copy[k];
@@ -145,6 +151,8 @@ function withoutUndefined(value: unknown): unknown {
   }
   return copy ?? value;
 }
+
+const UNDEFINED_STRIP_DEPTH = 32;
 
 function describe(v: unknown): string {
   if (v === null) return "null";
