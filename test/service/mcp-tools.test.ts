@@ -83,8 +83,8 @@ describe("the whole catalog over MCP stdio", () => {
     for (const t of tools) {
       expect(t.inputSchema.type).toBe("object");
       expect(t.outputSchema?.type).toBe("object");
-      // Only restart (it stops language servers) and index (it writes the symbol cache) change anything.
-      expect(t.annotations?.readOnlyHint).toBe(t.name !== "restart" && t.name !== "index");
+      // Only restart (it stops language servers), index and import_scip (they write the cache) change anything.
+      expect(t.annotations?.readOnlyHint).toBe(!["restart", "index", "import_scip"].includes(t.name));
       expect(t.description?.length).toBeGreaterThan(20);
     }
   });
