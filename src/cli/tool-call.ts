@@ -115,9 +115,13 @@ const inProcess: Runner = async (call, signal) => {
 
 /** The line saying what the project's codeintel.json may not run here, if anything (a bad file: the daemon says). */
 async function printTrustNotice(call: ToolCommand): Promise<void> {
-  const [{ loadConfig }, { applyTrust }, { resolveRoots }] = await Promise.all([import("../workspace/config.js"), import("../workspace/trust.js"), import("../workspace/paths.js")]);
+  const { resolveRoots } = await import("../workspace/paths.js");
   try {
     const roots = resolveRoots(call.roots);
+    // No codeintel.json, nothing to trust: the config reader and its schema checker (ajv, about
+    // 150 ms of a warm call through the daemon) are not loaded.
+    if (!call.config && !roots.some((r) => existsSync(join(r, "codeintel.json")))) return;
+    const [{ loadConfig }, { applyTrust }] = await Promise.all([import("../workspace/config.js"), import("../workspace/trust.js")]);
     const { notice } = applyTrust(loadConfig({ roots, explicitPath: call.config }), roots);
     if (notice) process.stderr.write(notice + "\n");
   } catch {
