@@ -89,7 +89,11 @@ describe("fzf 0.32+ scoring (the expectations of fzf's algo_test.go)", () => {
 
 });
 
-describe("the finder on real trees", () => {
+/**
+ * One finder for a describe block, and `tree(paths)`: a throwaway folder of empty files at those
+ * paths, removed after the block. `finder()` is the block's finder once beforeAll has run.
+ */
+function finderOverTrees(): { tree: (paths: string[]) => string; finder: () => FileFinder } {
   let finder: FileFinder;
   const trees: string[] = [];
   beforeAll(() => {
@@ -104,13 +108,18 @@ describe("the finder on real trees", () => {
     trees.push(root);
     return root;
   };
-  const find = async (root: string, query: string) => (await finder.find(query, [root], { limit: 10 })).results.map((r) => (r.matchType === "directory" ? `${r.path}/` : r.path));
+  return { tree, finder: () => finder };
+}
+
+describe("the finder on real trees", () => {
+  const { tree, finder } = finderOverTrees();
+  const find = async (root: string, query: string) => (await finder().find(query, [root], { limit: 10 })).results.map((r) => (r.matchType === "directory" ? `${r.path}/` : r.path));
 
   it("matches accented Latin letters by their base letter (naive finds naïve), both ways", async () => {
     const root = tree(["docs/naïve-bayes.md", "menu/CAFÉ.txt", "docs/other.md"]);
     expect((await find(root, "naive"))[0]).toBe("docs/naïve-bayes.md");
     expect((await find(root, "CAFE"))[0]).toBe("menu/CAFÉ.txt");
-    const hit = (await finder.find("bayes naive", [root])).results[0]!;
+    const hit = (await finder().find("bayes naive", [root])).results[0]!;
     expect(hit.indices.map((i) => hit.path[i]).join("")).toBe("naïvebayes");
   });
 
@@ -172,22 +181,9 @@ describe("the finder on real trees", () => {
 });
 
 describe("general ranking rules, on real paths (issue 21's principles)", () => {
-  let finder: FileFinder;
-  const trees: string[] = [];
-  beforeAll(() => {
-    finder = new FileFinder({ watch: false, threads: 2 });
-  });
-  afterAll(async () => {
-    await finder.close();
-    for (const t of trees) removeTree(t);
-  });
-  const tree = (paths: string[]) => {
-    const root = makeTree(Object.fromEntries(paths.map((p) => [p, ""])));
-    trees.push(root);
-    return root;
-  };
+  const { tree, finder } = finderOverTrees();
   const first = async (root: string, query: string) => {
-    const r = (await finder.find(query, [root], { limit: 10 })).results[0]!;
+    const r = (await finder().find(query, [root], { limit: 10 })).results[0]!;
     return r.matchType === "directory" ? `${r.path}/` : r.path;
   };
   // Linux 6.1, hono and jest paths.
@@ -239,7 +235,7 @@ describe("general ranking rules, on real paths (issue 21's principles)", () => {
   });
 
   it("the empty query lists files before folders", async () => {
-    const got = (await finder.find("", [tree(hono)], { limit: 3 })).results;
+    const got = (await finder().find("", [tree(hono)], { limit: 3 })).results;
     expect(got.map((r) => r.matchType)).toEqual(["file", "file", "file"]);
   });
 });
